@@ -1,0 +1,83 @@
+#include "host/cli/app.hpp"
+
+#include "host/cli/commands.hpp"
+#include "host/util/error.hpp"
+#include "host/util/suggest.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+namespace fanout::cli {
+namespace {
+
+/// The deepest subcommand the parser entered: where an unexpected word was typed.
+CLI::App* deepest_parsed(CLI::App* app) {
+  for (auto* sub : app->get_subcommands())
+    if (sub->parsed()) return deepest_parsed(sub);
+  return app;
+}
+
+std::vector<std::string> subcommand_names(CLI::App* app) {
+  std::vector<std::string> names;
+  for (auto* sub : app->get_subcommands({})) names.push_back(sub->get_name());
+  return names;
+}
+
+/// "unknown command "jria" (did you mean "jira"?)" for a mistyped subcommand.
+std::string explain_extras(CLI::App& app, const CLI::ParseError& error) {
+  CLI::App* where = deepest_parsed(&app);
+  auto remaining = where->remaining();
+  if (remaining.empty()) return error.what();
+  const auto names = subcommand_names(where);
+  const std::string& typed = remaining.front();
+  if (names.empty() || typed.rfind('-', 0) == 0) return error.what();
+  std::string scope = where == &app ? "" : " for \"" + where->get_name() + "\"";
+  return "unknown command \"" + typed + "\"" + scope + util::did_you_mean(typed, names);
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"fanout: many coding agents at once, one issue each, each a reviewed pull request", "fanout"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", FANOUT_VERSION);
+  Context context;
+  app.add_option("-C,--repo", context.options.repo, "Repository to work in (default: found from the current directory)");
+  app.add_flag("-v,--verbose", context.options.verbose, "Log debug details to stderr");
+  app.add_flag("-q,--quiet", context.options.quiet, "Only print errors");
+  app.parse_complete_callback([&] {
+    spdlog::set_level(context.options.verbose ? spdlog::level::debug
+                      : context.options.quiet ? spdlog::level::err
+                                              : spdlog::level::warn);
+  });
+
+  add_version_command(app, context);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // A mistyped subcommand surfaces as "extras" or as "a subcommand is required".
+    std::cerr << "fanout: error: " << explain_extras(app, e) << "\n";
+    std::cerr << "run \"fanout --help\" for usage\n";
+    return static_cast<int>(ExitCode::usage);
+  } catch (const ExitRequest& e) {
+    return static_cast<int>(e.code);
+  } catch (const UserError& e) {
+    std::cerr << "fanout: error: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "fanout: error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::failure);
+  }
+  return static_cast<int>(ExitCode::ok);
+}
+
+} // namespace fanout::cli

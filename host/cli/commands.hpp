@@ -1,0 +1,13 @@
+#pragma once
+// One registration function per command group, each in its own file (commands_<group>.cpp).
+// A group adds its subcommands to the app; their callbacks throw UserError on fatal errors.
+
+#include "host/cli/context.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace fanout::cli {
+
+void add_version_command(CLI::App& app, Context& context);
+
+} // namespace fanout::cli

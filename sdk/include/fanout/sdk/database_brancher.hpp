@@ -1,0 +1,37 @@
+#pragma once
+// DatabaseBrancher: a private copy of the app's database for each workspace.
+
+#include "fanout/sdk/cancel.hpp"
+#include "fanout/sdk/result.hpp"
+
+#include <string>
+#include <vector>
+
+namespace fanout::sdk {
+
+/// A database branch. `url` is what the app gets as DATABASE_URL; it may hold a password,
+/// which the host masks wherever it prints it.
+struct DatabaseBranch {
+  std::string name;
+  std::string url;
+};
+
+/// Creates and removes branches of the configured main database. Calls block. Instances
+/// may be called from several threads at once (one workspace each).
+class DatabaseBrancher {
+public:
+  virtual ~DatabaseBrancher() = default;
+
+  /// Creates branch `name` (a safe identifier chosen by the host: [a-z0-9_-], <= 48 chars),
+  /// or returns it unchanged when it already exists, so that a re-run is harmless.
+  virtual Result<DatabaseBranch> create(const std::string& name, const CancelToken& cancel) = 0;
+
+  /// Removes branch `name`. Removing a branch that does not exist succeeds.
+  virtual Result<void> remove(const std::string& name, const CancelToken& cancel) = 0;
+
+  /// Every branch that this brancher made and that still exists (for `fanout doctor` and
+  /// `fanout clean`). Plugins recognise their own by a naming convention, never by state.
+  virtual Result<std::vector<DatabaseBranch>> list(const CancelToken& cancel) = 0;
+};
+
+} // namespace fanout::sdk

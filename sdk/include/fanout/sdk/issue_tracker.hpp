@@ -1,0 +1,65 @@
+#pragma once
+// IssueTracker: where issues come from (GitHub, Linear, Jira, files in the repo).
+
+#include "fanout/sdk/cancel.hpp"
+#include "fanout/sdk/result.hpp"
+
+#include <string>
+#include <vector>
+
+namespace fanout::sdk {
+
+/// An issue as the agent will see it. `body` is Markdown (trackers convert their own
+/// formats, e.g. Jira's ADF, before returning it).
+struct Issue {
+  std::string key;   ///< tracker-unique and stable: "42", "ENG-123", "PROJ-7", "add-health"
+  std::string title;
+  std::string body;
+  std::string state; ///< the tracker's own state name, lower-case ("open", "in progress")
+  std::vector<std::string> labels;
+  std::string url;   ///< where a human opens it; may be a file:// URL
+};
+
+/// Filters for `list`. Empty fields do not filter. A tracker that cannot filter on a field
+/// server-side filters client-side.
+struct IssueQuery {
+  std::vector<std::string> labels; ///< issues carrying all of these
+  std::string state;               ///< "" means the tracker's notion of open
+  std::string assignee;
+  std::string milestone;
+  int limit = 0;                   ///< 0 means no limit
+};
+
+/// Reads and annotates issues. Calls block; an instance is used from one thread at a time
+/// unless the plugin documents otherwise.
+class IssueTracker {
+public:
+  virtual ~IssueTracker() = default;
+
+  /// Issues matching `query`, following pagination to the end (or `limit`).
+  virtual Result<std::vector<Issue>> list(const IssueQuery& query, const CancelToken& cancel) = 0;
+
+  /// One issue by key. FailureKind::not_found names the key when it does not exist.
+  virtual Result<Issue> get(const std::string& key, const CancelToken& cancel) = 0;
+
+  /// Appends a Markdown comment to the issue.
+  virtual Result<void> comment(const std::string& key, const std::string& markdown,
+                               const CancelToken& cancel) = 0;
+
+  /// Moves the issue to the named state ("in progress", "done"); trackers map it to their
+  /// own workflow. Default: unsupported.
+  virtual Result<void> set_state(const std::string& key, const std::string& state,
+                                 const CancelToken& cancel) {
+    (void)key, (void)state, (void)cancel;
+    return fail(FailureKind::unsupported, "this tracker cannot change issue states");
+  }
+
+  /// Adds and removes labels. Default: unsupported.
+  virtual Result<void> set_labels(const std::string& key, const std::vector<std::string>& add,
+                                  const std::vector<std::string>& remove, const CancelToken& cancel) {
+    (void)key, (void)add, (void)remove, (void)cancel;
+    return fail(FailureKind::unsupported, "this tracker cannot change labels");
+  }
+};
+
+} // namespace fanout::sdk

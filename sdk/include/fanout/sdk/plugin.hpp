@@ -1,0 +1,166 @@
+#pragma once
+// The plugin entry point: one extern "C" function returning a versioned descriptor.
+// The rules (versions, lifetime, exceptions) are in docs/plugin-abi.md.
+//
+// A plugin declares itself with one struct and one macro:
+//
+//   struct MyPlugin {
+//     static constexpr const char* name = "my-reviewer";
+//     static constexpr const char* version = "1.0.0";
+//     static constexpr const char* description = "flags large diffs";
+//     static constexpr fanout::sdk::ConfigKey config_keys[] = {   // optional
+//         {"max_lines", fanout::sdk::ConfigType::positive_integer, "400", "largest diff", false}};
+//     static std::unique_ptr<fanout::sdk::Reviewer> make_reviewer(fanout::sdk::Host& host);
+//   };
+//   FANOUT_PLUGIN(MyPlugin)
+//
+// Provide one or more of: make_agent_provider, make_issue_tracker, make_code_host,
+// make_database_brancher, make_reviewer. The kinds are derived from which ones exist.
+
+#include "fanout/sdk/agent_provider.hpp"
+#include "fanout/sdk/code_host.hpp"
+#include "fanout/sdk/config_key.hpp"
+#include "fanout/sdk/database_brancher.hpp"
+#include "fanout/sdk/host.hpp"
+#include "fanout/sdk/issue_tracker.hpp"
+#include "fanout/sdk/reviewer.hpp"
+#include "fanout/sdk/version.hpp"
+
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <string>
+
+namespace fanout::sdk {
+
+/// Plugin kinds, as bits of PluginDescriptor::kinds.
+enum class Kind : std::uint32_t {
+  agent_provider = 1u << 0,
+  issue_tracker = 1u << 1,
+  code_host = 1u << 2,
+  database_brancher = 1u << 3,
+  reviewer = 1u << 4,
+};
+
+/// Names as used on the command line and in `fanout plugin list` ("issue_tracker").
+constexpr const char* to_string(Kind kind) noexcept {
+  switch (kind) {
+  case Kind::agent_provider: return "agent_provider";
+  case Kind::issue_tracker: return "issue_tracker";
+  case Kind::code_host: return "code_host";
+  case Kind::database_brancher: return "database_brancher";
+  case Kind::reviewer: return "reviewer";
+  }
+  return "unknown";
+}
+
+/// What `fanout_plugin_entry` returns. Layout rules: the first three fields never move;
+/// fields are only ever appended (with a minor version bump); the host reads a field only
+/// when `struct_size` covers it. Everything points to static storage in the plugin.
+struct PluginDescriptor {
+  std::uint32_t abi_major;   ///< must equal the host's
+  std::uint32_t abi_minor;   ///< must not be newer than the host's
+  std::uint32_t struct_size; ///< sizeof(PluginDescriptor) when the plugin was built
+  const char* toolchain;     ///< must equal the host's: compiler, C++ ABI, JSON library
+  const char* name;
+  const char* version;
+  const char* description;
+  std::uint32_t kinds;       ///< bitwise or of Kind
+  const ConfigKey* config_keys;
+  std::uint32_t config_key_count;
+  /// Makes an instance of `kind` bound to `host` (which outlives it). Returns the
+  /// interface pointer of that kind (e.g. Reviewer*) as void*, or nullptr with `error`
+  /// set. Never throws.
+  void* (*create)(Kind kind, Host* host, std::string* error) noexcept;
+  /// Destroys an instance made by `create` with the same `kind`. Never throws.
+  void (*destroy)(Kind kind, void* instance) noexcept;
+};
+
+/// The exported symbol every plugin defines (through FANOUT_PLUGIN).
+inline constexpr const char* k_entry_symbol = "fanout_plugin_entry";
+
+namespace detail {
+
+template <typename Spec> constexpr std::uint32_t kinds_of() {
+  std::uint32_t kinds = 0;
+  if constexpr (requires(Host& h) { Spec::make_agent_provider(h); }) kinds |= std::uint32_t(Kind::agent_provider);
+  if constexpr (requires(Host& h) { Spec::make_issue_tracker(h); }) kinds |= std::uint32_t(Kind::issue_tracker);
+  if constexpr (requires(Host& h) { Spec::make_code_host(h); }) kinds |= std::uint32_t(Kind::code_host);
+  if constexpr (requires(Host& h) { Spec::make_database_brancher(h); }) kinds |= std::uint32_t(Kind::database_brancher);
+  if constexpr (requires(Host& h) { Spec::make_reviewer(h); }) kinds |= std::uint32_t(Kind::reviewer);
+  return kinds;
+}
+
+template <typename Spec> void* make(Kind kind, Host& host) {
+  if constexpr (requires(Host& h) { Spec::make_agent_provider(h); })
+    if (kind == Kind::agent_provider) return static_cast<AgentProvider*>(Spec::make_agent_provider(host).release());
+  if constexpr (requires(Host& h) { Spec::make_issue_tracker(h); })
+    if (kind == Kind::issue_tracker) return static_cast<IssueTracker*>(Spec::make_issue_tracker(host).release());
+  if constexpr (requires(Host& h) { Spec::make_code_host(h); })
+    if (kind == Kind::code_host) return static_cast<CodeHost*>(Spec::make_code_host(host).release());
+  if constexpr (requires(Host& h) { Spec::make_database_brancher(h); })
+    if (kind == Kind::database_brancher) return static_cast<DatabaseBrancher*>(Spec::make_database_brancher(host).release());
+  if constexpr (requires(Host& h) { Spec::make_reviewer(h); })
+    if (kind == Kind::reviewer) return static_cast<Reviewer*>(Spec::make_reviewer(host).release());
+  return nullptr;
+}
+
+template <typename Spec> void* create(Kind kind, Host* host, std::string* error) noexcept {
+  try {
+    void* instance = make<Spec>(kind, *host);
+    if (!instance && error) *error = std::string("plugin does not provide ") + to_string(kind);
+    return instance;
+  } catch (const std::exception& e) {
+    if (error) *error = e.what();
+  } catch (...) {
+    if (error) *error = "unknown exception";
+  }
+  return nullptr;
+}
+
+template <typename Spec> void destroy(Kind kind, void* instance) noexcept {
+  try {
+    switch (kind) {
+    case Kind::agent_provider: delete static_cast<AgentProvider*>(instance); break;
+    case Kind::issue_tracker: delete static_cast<IssueTracker*>(instance); break;
+    case Kind::code_host: delete static_cast<CodeHost*>(instance); break;
+    case Kind::database_brancher: delete static_cast<DatabaseBrancher*>(instance); break;
+    case Kind::reviewer: delete static_cast<Reviewer*>(instance); break;
+    }
+  } catch (...) {
+    // A destructor that throws is a plugin bug; swallowing it keeps the host alive.
+  }
+}
+
+template <typename Spec> const PluginDescriptor* descriptor() noexcept {
+  static const PluginDescriptor d = [] {
+    PluginDescriptor out{};
+    out.abi_major = k_abi_major;
+    out.abi_minor = k_abi_minor;
+    out.struct_size = sizeof(PluginDescriptor);
+    out.toolchain = k_toolchain;
+    out.name = Spec::name;
+    out.version = Spec::version;
+    out.description = Spec::description;
+    out.kinds = kinds_of<Spec>();
+    if constexpr (requires { Spec::config_keys; }) {
+      out.config_keys = Spec::config_keys;
+      out.config_key_count = std::uint32_t(std::size(Spec::config_keys));
+    }
+    out.create = &create<Spec>;
+    out.destroy = &destroy<Spec>;
+    return out;
+  }();
+  return &d;
+}
+
+} // namespace detail
+} // namespace fanout::sdk
+
+/// Defines the plugin's entry point from a spec struct (see the top of this file).
+/// Use once per shared library, at namespace scope.
+#define FANOUT_PLUGIN(Spec)                                                                        \
+  extern "C" __attribute__((visibility("default"))) const ::fanout::sdk::PluginDescriptor*      \
+  fanout_plugin_entry() noexcept {                                                                 \
+    return ::fanout::sdk::detail::descriptor<Spec>();                                              \
+  }
