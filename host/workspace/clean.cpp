@@ -1,0 +1,157 @@
+// WorkspaceManager::clean: tear a workspace down, never losing uncommitted work silently.
+#include "host/util/error.hpp"
+#include "host/workspace/git_repo.hpp"
+#include "host/workspace/naming.hpp"
+#include "host/workspace/workspace_manager.hpp"
+
+#include <unistd.h>
+
+#include <set>
+
+namespace fanout::workspace {
+namespace fs = std::filesystem;
+
+namespace {
+std::string plural(size_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+} // namespace
+
+CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& options,
+                                    const sdk::CancelToken& cancel) {
+  CleanReport report{key};
+  const std::string dir = directory_name(key);
+  WorkspaceStore store(m_settings.repo_root);
+  auto found = store.find(key);
+  Record record;
+  if (found) {
+    record = *found;
+  } else { // leftovers without a record: a lease, a worktree folder
+    record.key = key;
+    record.path = m_settings.workspace.root / dir;
+  }
+  if (found && (record.state == State::creating || record.state == State::removing) && record.pid != ::getpid() &&
+      process_alive(record.pid)) {
+    report.kept.push_back("kept " + shown(record.path) + ": process " + std::to_string(record.pid) +
+                          " is working on it");
+    return report;
+  }
+
+  // Uncommitted work decides everything: without --force, nothing is touched.
+  const bool has_tree = fs::exists(record.path / ".git");
+  if (has_tree && !options.force) {
+    std::vector<std::string> ours{m_settings.workspace.env_file};
+    for (const auto& e : m_settings.workspace.copy) ours.push_back(e);
+    for (const auto& e : m_settings.workspace.reuse) ours.push_back(e);
+    const auto changes = uncommitted_changes(record.path, ours);
+    if (!changes.empty()) {
+      report.kept.push_back("kept " + shown(record.path) + ": " + plural(changes.size(), "uncommitted change") +
+                            " (use --force to delete)");
+      return report;
+    }
+  }
+
+  Repo repo(m_settings.repo_root);
+  const bool delete_branch = !record.branch.empty() && repo.branch_exists(record.branch) &&
+                             (options.force || repo.is_merged(record.branch, record.base));
+  if (!record.branch.empty() && repo.branch_exists(record.branch) && !delete_branch)
+    report.kept.push_back("kept branch \"" + record.branch + "\": not merged into \"" + record.base +
+                          "\" (use --force to delete)");
+  const bool has_lease = find_lease(store.db(), key).has_value();
+  const bool has_db = !record.db_branch.empty();
+
+  if (options.dry_run) {
+    if (fs::exists(record.path)) report.removed.push_back("would remove worktree " + shown(record.path));
+    if (delete_branch) report.removed.push_back("would delete branch \"" + record.branch + "\"");
+    if (has_db) report.removed.push_back("would remove database branch \"" + record.db_branch + "\"");
+    if (has_lease) report.removed.push_back("would release ports");
+    return report;
+  }
+  if (found) {
+    record.state = State::removing;
+    record.pid = ::getpid();
+    store.save(record);
+  }
+
+  const bool existed = fs::exists(record.path);
+  repo.remove_worktree(dir, record.path);
+  if (existed) report.removed.push_back("removed worktree " + shown(record.path));
+  if (delete_branch) {
+    repo.delete_branch(record.branch);
+    report.removed.push_back("deleted branch \"" + record.branch + "\"");
+  }
+  if (has_db) {
+    if (!m_brancher) {
+      report.kept.push_back("kept database branch \"" + record.db_branch + "\": brancher \"" + record.brancher +
+                            "\" is not available");
+    } else if (auto removed = m_brancher->remove(record.db_branch, cancel); !removed.ok()) {
+      report.kept.push_back("kept database branch \"" + record.db_branch + "\": " + removed.failure().message);
+    } else {
+      report.removed.push_back("removed database branch \"" + record.db_branch + "\"");
+    }
+  }
+  // The record goes only when nothing it points to is left behind (but a kept, unmerged
+  // branch is the user's work, not a leftover).
+  const bool db_left = has_db && !report.kept.empty() && report.kept.back().rfind("kept database", 0) == 0;
+  if (db_left) {
+    store.set_state(key, State::failed, "database branch could not be removed");
+    return report;
+  }
+  store.db().transaction([&] {
+    release_ports(store.db(), key);
+    store.remove(key);
+  });
+  if (has_lease) report.removed.push_back("released ports");
+  const fs::path logs = m_settings.repo_root / ".fanout" / "workspaces" / dir;
+  std::error_code ec;
+  fs::remove_all(logs, ec);
+  report.complete = true;
+  return report;
+}
+
+CleanReport WorkspaceManager::clean_orphans(const CleanOptions& options, const sdk::CancelToken& cancel) {
+  CleanReport report{"orphans"};
+  WorkspaceStore store(m_settings.repo_root);
+  std::set<std::string> keys, db_branches;
+  for (const auto& record : store.all()) {
+    keys.insert(record.key);
+    db_branches.insert(record.db_branch);
+  }
+  const std::string verb = options.dry_run ? "would " : "";
+  for (const auto& [key, block] : all_leases(store.db())) {
+    if (keys.count(key)) continue;
+    if (!options.dry_run) release_ports(store.db(), key);
+    report.removed.push_back(verb + (options.dry_run ? "release" : "released") + " ports " + std::to_string(block.first) +
+                             "-" + std::to_string(block.first + block.count - 1) + " of \"" + key + "\"");
+  }
+  if (m_brancher) {
+    auto branches = m_brancher->list(cancel);
+    if (!branches.ok()) {
+      report.kept.push_back("cannot list database branches: " + branches.failure().message);
+    } else {
+      for (const auto& branch : *branches) {
+        if (db_branches.count(branch.name)) continue;
+        if (options.dry_run) {
+          report.removed.push_back("would remove database branch \"" + branch.name + "\"");
+        } else if (auto removed = m_brancher->remove(branch.name, cancel); removed.ok()) {
+          report.removed.push_back("removed database branch \"" + branch.name + "\"");
+        } else {
+          report.kept.push_back("kept database branch \"" + branch.name + "\": " + removed.failure().message);
+        }
+      }
+    }
+  }
+  report.complete = report.kept.empty();
+  return report;
+}
+
+std::vector<std::string> WorkspaceManager::merged_keys() {
+  WorkspaceStore store(m_settings.repo_root);
+  Repo repo(m_settings.repo_root);
+  std::vector<std::string> out;
+  for (const auto& record : store.all())
+    if (repo.branch_exists(record.branch) && repo.is_merged(record.branch, record.base)) out.push_back(record.key);
+  return out;
+}
+
+} // namespace fanout::workspace

@@ -1,0 +1,94 @@
+#include "host/workspace/doctor.hpp"
+
+#include "host/workspace/git_repo.hpp"
+#include "host/workspace/naming.hpp"
+#include "host/workspace/store.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <set>
+
+namespace fanout::workspace {
+namespace fs = std::filesystem;
+
+bool on_path(const std::string& name) {
+  if (name.find('/') != std::string::npos) return ::access(name.c_str(), X_OK) == 0;
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path ? path : "/usr/bin:/bin";
+  while (true) {
+    const auto colon = rest.find(':');
+    const std::string dir(rest.substr(0, colon));
+    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
+    if (::access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate)) return true;
+    if (colon == std::string_view::npos) return false;
+    rest.remove_prefix(colon + 1);
+  }
+}
+
+std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* brancher,
+                            const std::vector<ToolCheck>& tools, const sdk::CancelToken& cancel) {
+  const Settings& s = manager.settings();
+  const auto shown = [&](const fs::path& p) { return relative_to(p, s.repo_root); };
+  std::vector<Finding> findings;
+  const auto records = manager.list();
+  std::set<std::string> recorded_paths, recorded_keys, recorded_db;
+  for (const auto& ws : records) {
+    recorded_paths.insert(fs::weakly_canonical(ws.record.path).string());
+    recorded_keys.insert(ws.record.key);
+    if (!ws.record.db_branch.empty()) recorded_db.insert(ws.record.db_branch);
+  }
+
+  Repo repo(s.repo_root);
+  const fs::path root = fs::weakly_canonical(s.workspace.root);
+  for (const auto& wt : repo.worktrees()) {
+    const fs::path path = fs::weakly_canonical(wt.path);
+    if (!wt.valid) {
+      findings.push_back({"worktree \"" + wt.name + "\" is registered but " + shown(wt.path) + " is gone",
+                          "git worktree prune"});
+    } else if (path.string().rfind(root.string() + "/", 0) == 0 && !recorded_paths.count(path.string())) {
+      findings.push_back({"worktree " + shown(wt.path) + " has no workspace record",
+                          "git worktree remove --force " + shown(wt.path)});
+    }
+  }
+  for (const auto& ws : records) {
+    const Record& r = ws.record;
+    const bool dead = !process_alive(r.pid) || r.pid == ::getpid();
+    if ((r.state == State::creating || r.state == State::removing) && dead) {
+      findings.push_back({"workspace \"" + r.key + "\" was left half-" +
+                              (r.state == State::creating ? "made" : "removed") + " by process " +
+                              std::to_string(r.pid) + ", which is gone",
+                          r.state == State::creating ? "fanout up " + r.key + "  (or: fanout clean " + r.key + ")"
+                                                     : "fanout clean " + r.key});
+    } else if (r.state == State::failed) {
+      findings.push_back({"workspace \"" + r.key + "\" failed: " + r.error.substr(0, r.error.find('\n')),
+                          "fanout up " + r.key + "  (or: fanout clean " + r.key + ")"});
+    } else if (r.state == State::ready && !fs::exists(r.path / ".git")) {
+      findings.push_back({"workspace \"" + r.key + "\" has no worktree at " + shown(r.path), "fanout clean " + r.key});
+    }
+  }
+  WorkspaceStore store(s.repo_root);
+  for (const auto& [key, block] : all_leases(store.db()))
+    if (!recorded_keys.count(key))
+      findings.push_back({"ports " + std::to_string(block.first) + "-" + std::to_string(block.first + block.count - 1) +
+                              " are leased to \"" + key + "\", which has no workspace",
+                          "fanout clean " + key});
+  if (brancher) {
+    auto branches = brancher->list(cancel);
+    if (!branches.ok()) {
+      findings.push_back({"cannot list database branches: " + branches.failure().message,
+                          "fanout config check"});
+    } else {
+      for (const auto& branch : *branches)
+        if (!recorded_db.count(branch.name))
+          findings.push_back({"database branch \"" + branch.name + "\" has no workspace",
+                              "fanout clean --orphans"});
+    }
+  }
+  for (const auto& tool : tools)
+    if (!on_path(tool.name))
+      findings.push_back({"\"" + tool.name + "\" is not on PATH", tool.install});
+  return findings;
+}
+
+} // namespace fanout::workspace

@@ -1,0 +1,33 @@
+#pragma once
+// Doctor: audits what workspaces left behind and what fanout needs, each finding with the
+// command that fixes it. Read-only.
+
+#include "host/workspace/workspace_manager.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace fanout::workspace {
+
+struct Finding {
+  std::string problem; ///< "worktree .fanout/worktrees/9 has no workspace record"
+  std::string fix;     ///< "git worktree remove --force .fanout/worktrees/9"
+};
+
+/// Finds: worktrees under [workspace] root with no record, registered worktrees whose
+/// folder is gone, records with no worktree, half-made workspaces (creating/removing by a
+/// dead process) and failed ones, port leases with no workspace, database branches with no
+/// workspace (brancher list(), when a brancher is given), and `tools` missing from PATH
+/// (each tool with the command that installs it).
+struct ToolCheck {
+  std::string name;    ///< "git"
+  std::string install; ///< "sudo apt-get install git"
+};
+std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* brancher,
+                            const std::vector<ToolCheck>& tools, const sdk::CancelToken& cancel);
+
+/// True when `name` is an executable on $PATH (or a path to one).
+bool on_path(const std::string& name);
+
+} // namespace fanout::workspace

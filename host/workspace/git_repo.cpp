@@ -1,0 +1,167 @@
+#include "host/workspace/git_repo.hpp"
+
+#include "host/util/error.hpp"
+#include "host/workspace/checkout.hpp"
+
+#include <mutex>
+
+namespace fanout::workspace {
+namespace fs = std::filesystem;
+
+namespace {
+
+void init_libgit2() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
+
+template <typename T, void (*F)(T*)> struct Deleter {
+  void operator()(T* p) const noexcept { F(p); }
+};
+template <typename T, void (*F)(T*)> using Owned = std::unique_ptr<T, Deleter<T, F>>;
+using Object = Owned<git_object, git_object_free>;
+using Reference = Owned<git_reference, git_reference_free>;
+using Commit = Owned<git_commit, git_commit_free>;
+using WorktreeHandle = Owned<git_worktree, git_worktree_free>;
+
+git_oid resolve(git_repository* repo, const std::string& spec) {
+  git_object* raw = nullptr;
+  check(git_revparse_single(&raw, repo, spec.c_str()), "cannot resolve \"" + spec + "\"");
+  Object object(raw);
+  git_object* peeled = nullptr;
+  check(git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT), "\"" + spec + "\" is not a commit");
+  Object commit(peeled);
+  return *git_object_id(commit.get());
+}
+
+} // namespace
+
+void check(int rc, const std::string& what) {
+  if (rc >= 0) return;
+  const git_error* error = git_error_last();
+  throw UserError(what + ": " + (error && error->message ? error->message : "unknown libgit2 error"));
+}
+
+Repo::Repo(const fs::path& path) {
+  init_libgit2();
+  git_repository* raw = nullptr;
+  check(git_repository_open(&raw, path.c_str()), "cannot open git repository \"" + path.string() + "\"");
+  m_repo.reset(raw);
+}
+
+std::string Repo::head_branch() const {
+  git_reference* raw = nullptr;
+  const int rc = git_repository_head(&raw, get());
+  if (rc == GIT_EUNBORNBRANCH) throw UserError("the repository has no commits yet (commit something first)");
+  check(rc, "cannot read HEAD");
+  Reference head(raw);
+  return git_reference_is_branch(head.get()) ? git_reference_shorthand(head.get()) : "";
+}
+
+bool Repo::branch_exists(const std::string& name) const {
+  git_reference* raw = nullptr;
+  const int rc = git_branch_lookup(&raw, get(), name.c_str(), GIT_BRANCH_LOCAL);
+  if (rc == GIT_ENOTFOUND) return false;
+  check(rc, "cannot look up branch \"" + name + "\"");
+  git_reference_free(raw);
+  return true;
+}
+
+void Repo::create_branch(const std::string& name, const std::string& start) {
+  const git_oid oid = resolve(get(), start);
+  git_commit* raw_commit = nullptr;
+  check(git_commit_lookup(&raw_commit, get(), &oid), "cannot read \"" + start + "\"");
+  Commit commit(raw_commit);
+  git_reference* raw = nullptr;
+  check(git_branch_create(&raw, get(), name.c_str(), commit.get(), 0), "cannot create branch \"" + name + "\"");
+  git_reference_free(raw);
+}
+
+void Repo::delete_branch(const std::string& name) {
+  git_reference* raw = nullptr;
+  const int rc = git_branch_lookup(&raw, get(), name.c_str(), GIT_BRANCH_LOCAL);
+  if (rc == GIT_ENOTFOUND) return;
+  check(rc, "cannot look up branch \"" + name + "\"");
+  Reference branch(raw);
+  check(git_branch_delete(branch.get()), "cannot delete branch \"" + name + "\"");
+}
+
+bool Repo::is_merged(const std::string& branch, const std::string& base) const {
+  const git_oid tip = resolve(get(), "refs/heads/" + branch);
+  const git_oid base_tip = resolve(get(), base);
+  if (git_oid_equal(&tip, &base_tip)) return true;
+  const int rc = git_graph_descendant_of(get(), &base_tip, &tip);
+  check(rc, "cannot compare \"" + branch + "\" with \"" + base + "\"");
+  return rc == 1;
+}
+
+void Repo::add_worktree(const std::string& name, const fs::path& path, const std::string& branch,
+                        unsigned threads) {
+  git_reference* raw = nullptr;
+  check(git_branch_lookup(&raw, get(), branch.c_str(), GIT_BRANCH_LOCAL), "cannot find branch \"" + branch + "\"");
+  Reference ref(raw);
+  fs::create_directories(path.parent_path());
+  git_worktree_add_options options;
+  git_worktree_add_options_init(&options, GIT_WORKTREE_ADD_OPTIONS_VERSION);
+  options.ref = ref.get();
+  options.checkout_options.checkout_strategy = GIT_CHECKOUT_NONE; // files come from parallel_checkout
+  git_worktree* raw_worktree = nullptr;
+  check(git_worktree_add(&raw_worktree, get(), name.c_str(), path.c_str(), &options),
+        "cannot add worktree \"" + path.string() + "\"");
+  WorktreeHandle worktree(raw_worktree);
+  parallel_checkout(path, threads);
+}
+
+std::vector<Repo::Worktree> Repo::worktrees() const {
+  git_strarray names{};
+  check(git_worktree_list(&names, get()), "cannot list worktrees");
+  std::vector<Worktree> out;
+  for (size_t i = 0; i < names.count; ++i) {
+    git_worktree* raw = nullptr;
+    if (git_worktree_lookup(&raw, get(), names.strings[i]) < 0) continue;
+    WorktreeHandle worktree(raw);
+    out.push_back({names.strings[i], git_worktree_path(worktree.get()), git_worktree_validate(worktree.get()) == 0});
+  }
+  git_strarray_dispose(&names);
+  return out;
+}
+
+void Repo::remove_worktree(const std::string& name, const fs::path& path) {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  if (ec) throw UserError("cannot delete \"" + path.string() + "\": " + ec.message());
+  git_worktree* raw = nullptr;
+  if (git_worktree_lookup(&raw, get(), name.c_str()) < 0) return;
+  WorktreeHandle worktree(raw);
+  git_worktree_prune_options options;
+  git_worktree_prune_options_init(&options, GIT_WORKTREE_PRUNE_OPTIONS_VERSION);
+  options.flags = GIT_WORKTREE_PRUNE_VALID | GIT_WORKTREE_PRUNE_LOCKED;
+  check(git_worktree_prune(worktree.get(), &options), "cannot prune worktree \"" + name + "\"");
+}
+
+std::vector<std::string> uncommitted_changes(const fs::path& path, const std::vector<std::string>& excluded) {
+  Repo repo(path);
+  git_status_options options;
+  git_status_options_init(&options, GIT_STATUS_OPTIONS_VERSION);
+  options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  git_status_list* raw = nullptr;
+  check(git_status_list_new(&raw, repo.get(), &options), "cannot read the status of \"" + path.string() + "\"");
+  Owned<git_status_list, git_status_list_free> list(raw);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < git_status_list_entrycount(list.get()); ++i) {
+    const git_status_entry* entry = git_status_byindex(list.get(), i);
+    const git_diff_delta* delta = entry->index_to_workdir ? entry->index_to_workdir : entry->head_to_index;
+    if (!delta) continue;
+    std::string file = delta->new_file.path ? delta->new_file.path : delta->old_file.path;
+    std::string bare = file;
+    if (!bare.empty() && bare.back() == '/') bare.pop_back();
+    bool skip = false;
+    for (const auto& ex : excluded)
+      if (bare == ex || bare.rfind(ex + "/", 0) == 0) skip = true;
+    if (!skip) out.push_back(file);
+  }
+  return out;
+}
+
+} // namespace fanout::workspace

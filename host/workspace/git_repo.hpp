@@ -1,0 +1,68 @@
+#pragma once
+// The git operations a workspace needs, on libgit2. One Repo per thread (libgit2 objects are
+// not shared across threads). Failures throw UserError with libgit2's message.
+
+#include <git2.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fanout::workspace {
+
+/// An open repository (the main checkout or a linked worktree).
+class Repo {
+public:
+  /// Opens the repository at `path` (a work tree root). Initialises libgit2 on first use.
+  explicit Repo(const std::filesystem::path& path);
+
+  git_repository* get() const { return m_repo.get(); }
+
+  /// Short name of the branch HEAD points to ("main"); "" when HEAD is detached.
+  std::string head_branch() const;
+
+  bool branch_exists(const std::string& name) const;
+
+  /// Creates local branch `name` at `start` (a revspec: "main", "origin/main", an oid).
+  void create_branch(const std::string& name, const std::string& start);
+
+  /// Deletes local branch `name`; a missing branch is not an error.
+  void delete_branch(const std::string& name);
+
+  /// True when the tip of `branch` is `base`'s tip or one of its ancestors.
+  bool is_merged(const std::string& branch, const std::string& base) const;
+
+  /// Adds a linked worktree called `name` at `path` with `branch` checked out, writing its
+  /// files with `threads` threads (see checkout.hpp) rather than libgit2's checkout.
+  void add_worktree(const std::string& name, const std::filesystem::path& path, const std::string& branch,
+                    unsigned threads);
+
+  /// Linked worktrees: name, path, and whether the path still holds it.
+  struct Worktree {
+    std::string name;
+    std::filesystem::path path;
+    bool valid = false;
+  };
+  std::vector<Worktree> worktrees() const;
+
+  /// Deletes the worktree's files (if any) and its administrative folder, as
+  /// `git worktree remove --force` + `prune` would. A missing worktree is not an error.
+  void remove_worktree(const std::string& name, const std::filesystem::path& path);
+
+private:
+  struct Free {
+    void operator()(git_repository* repo) const noexcept { git_repository_free(repo); }
+  };
+  std::unique_ptr<git_repository, Free> m_repo;
+};
+
+/// Paths with changes not committed in the work tree at `path` (modified, staged, deleted or
+/// untracked; ignored files do not count), excluding those equal to or under `excluded`.
+std::vector<std::string> uncommitted_changes(const std::filesystem::path& path,
+                                             const std::vector<std::string>& excluded);
+
+/// Throws UserError("<what>: <libgit2 message>") when `rc` < 0.
+void check(int rc, const std::string& what);
+
+} // namespace fanout::workspace
