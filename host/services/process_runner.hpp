@@ -1,0 +1,57 @@
+#pragma once
+// LocalProcessRunner: the host's sdk::ProcessRunner on this machine. Every child runs in its
+// own process group, is read line by line with poll(), is killed as a group on timeout,
+// cancel or terminate_all(), and is always reaped.
+
+#include "host/services/secrets.hpp"
+
+#include <fanout/sdk/process.hpp>
+
+#include <chrono>
+#include <cstddef>
+
+namespace fanout::services {
+
+/// Thread-safe: any number of threads may call run() at once, each blocking on its own child.
+///
+/// Lifecycle of one run:
+///  - argv[0] is resolved before anything starts: a name without a slash against the PATH of
+///    the child's environment, a path with a slash relative to `workdir`. Missing ->
+///    Failure{not_found, `executable "claude" not found on PATH`}.
+///  - the child starts in a new process group (posix_spawn, POSIX_SPAWN_SETPGROUP), with
+///    default signal dispositions and an empty signal mask, stdin from `stdin_data` or
+///    /dev/null, stdout and stderr on pipes.
+///  - on timeout, cancel or terminate_all(): SIGTERM to the group, SIGKILL after `kill_grace`.
+///  - when the leader exits, whatever is left in its group (background jobs, grandchildren)
+///    gets SIGTERM, then SIGKILL after `kill_grace` if it still holds the output pipes: no
+///    orphans. The leader is reaped only after that, so its process-group id cannot be
+///    reused by an unrelated process while we signal it.
+///  - an exception thrown by the line callback SIGKILLs the group, reaps the leader and
+///    propagates out of run(): a caller's way to abort at once from inside the stream.
+class LocalProcessRunner final : public sdk::ProcessRunner {
+public:
+  /// Environment variables of the host whose value contains a secret registered in `secrets`
+  /// are not inherited (only matters when !ProcessSpec::replace_env). `secrets` may be null.
+  explicit LocalProcessRunner(const SecretRegistry* secrets = &SecretRegistry::global());
+
+  sdk::Result<sdk::ProcessResult> run(const sdk::ProcessSpec& spec, const sdk::LineCallback& on_line,
+                                      const sdk::CancelToken& cancel) override;
+
+private:
+  const SecretRegistry* m_secrets;
+};
+
+/// Asks every running child of every LocalProcessRunner in this process to stop, as if its
+/// cancel token fired (SIGTERM to its group, SIGKILL after its grace). Returns at once with
+/// the number of process groups asked; each run() reaps its own child and reports
+/// `cancelled`. For Ctrl-C handling: call it from a normal thread, not a signal handler.
+std::size_t terminate_all();
+
+/// Number of children currently running under any LocalProcessRunner (for tests and status).
+std::size_t live_process_groups();
+
+/// Longest line delivered whole to a LineCallback; a longer run of bytes without a newline
+/// is delivered in pieces of this size, so a runaway child cannot exhaust memory.
+inline constexpr std::size_t k_max_line_bytes = 8u << 20;
+
+} // namespace fanout::services
