@@ -50,6 +50,15 @@ struct PullRequestReview {
   std::vector<LineComment> comments;
 };
 
+/// A review already on a pull request, as the code host shows it (for `fanout pr show`).
+struct PostedReview {
+  std::string author;
+  std::string state;        ///< the host's own word, lower-case: "approved", "changes_requested", "commented"
+  std::string body;         ///< Markdown
+  std::string url;
+  std::string submitted_at; ///< ISO-8601, "" when unknown
+};
+
 /// Publishes branches as pull requests. Calls block.
 class CodeHost {
 public:
@@ -77,6 +86,12 @@ public:
   /// Posts a review on the pull request.
   virtual Result<void> review(const PullRequest& pr, const PullRequestReview& review,
                               const CancelToken& cancel) = 0;
+
+  /// Reviews posted on the pull request, oldest first. Default: unsupported.
+  virtual Result<std::vector<PostedReview>> reviews(const PullRequest& pr, const CancelToken& cancel) {
+    (void)pr, (void)cancel;
+    return fail(FailureKind::unsupported, "this code host cannot list reviews");
+  }
 };
 
 } // namespace fanout::sdk

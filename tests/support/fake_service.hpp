@@ -1,0 +1,82 @@
+#pragma once
+// FakeService: what every fake remote service shares: a LocalServer, recorded requests,
+// an auth check and switchable failures (401/404/429/500/garbage) answered before routing.
+
+#include "tests/support/local_server.hpp"
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace fanout::test {
+
+/// One request as the fake received it.
+struct RecordedRequest {
+  std::string method;
+  std::string path;   ///< without the query
+  std::string target; ///< path and query, as sent
+  std::map<std::string, std::string> params;
+  std::map<std::string, std::string> headers; ///< names lower-cased
+  std::string body;
+
+  std::string header(const std::string& lower_name) const;
+};
+
+/// What a fake can be told to answer instead of the real thing.
+enum class FakeFailure {
+  none,
+  unauthorized,  ///< 401 as the service sends it
+  not_found,     ///< 404 as the service sends it
+  rate_limited,  ///< 429 with Retry-After (or the service's own rate-limit shape)
+  server_error,  ///< 500
+  garbage,       ///< 200 with a body that is not JSON
+};
+
+class FakeService {
+public:
+  FakeService();
+  virtual ~FakeService();
+
+  /// Base URL of the fake ("http://127.0.0.1:<port>").
+  std::string url() const { return m_server.url(); }
+
+  /// Answers the next `count` requests with `failure` (queued after earlier ones).
+  void fail_next(FakeFailure failure, int count = 1);
+  /// Answers every request with `failure` until called again with FakeFailure::none.
+  void fail_always(FakeFailure failure);
+  /// Seconds put in Retry-After when answering FakeFailure::rate_limited.
+  void set_retry_after(int seconds);
+
+  /// Every request received so far, in order (including failed ones).
+  std::vector<RecordedRequest> requests() const;
+  /// Requests whose method and path match.
+  std::vector<RecordedRequest> requests(const std::string& method, const std::string& path) const;
+
+protected:
+  /// Registers routes on `server()`; call start() at the end of the derived constructor.
+  httplib::Server& server() { return m_server.server(); }
+  void start();
+  /// Stops serving. Derived destructors call it first, so no handler runs into a
+  /// half-destroyed object.
+  void stop();
+
+  /// True when the request carries valid credentials. Called for every request.
+  virtual bool authorized(const httplib::Request& request) const = 0;
+  /// Writes the service's answer for a failure (its 401 body, its 404 body...).
+  virtual void answer(FakeFailure failure, httplib::Response& response) const = 0;
+
+  /// Guards the derived class's state; handlers run on the server's threads.
+  mutable std::mutex m_mutex;
+  std::atomic<int> m_retry_after{1};
+
+private:
+  LocalServer m_server;
+  std::deque<FakeFailure> m_queued;
+  FakeFailure m_always = FakeFailure::none;
+  std::vector<RecordedRequest> m_requests;
+};
+
+} // namespace fanout::test
