@@ -1,10 +1,15 @@
 #include "host/cli/context.hpp"
 
+#include "host/config/loader.hpp"
+#include "host/plugins/registry.hpp"
 #include "host/util/error.hpp"
 
 namespace fanout::cli {
 
 namespace fs = std::filesystem;
+
+Context::Context() = default;
+Context::~Context() = default;
 
 const fs::path& Context::repo_root() {
   if (m_repo_root) return *m_repo_root;
@@ -20,6 +25,30 @@ const fs::path& Context::repo_root() {
     if (dir == dir.root_path()) break;
   }
   throw UserError("not inside a git repository (run fanout from one, or pass --repo DIR)", ExitCode::usage);
+}
+
+plugins::Registry& Context::plugins() {
+  if (m_plugins) return *m_plugins;
+  plugins::SearchInputs inputs;
+  try {
+    inputs.repo_root = repo_root();
+  } catch (const UserError&) {
+    // Outside a repository: only the user, install and build dirs.
+  }
+  // A config that fails to load must not hide `plugin list`: its dirs are then skipped.
+  try {
+    if (inputs.repo_root) inputs.config_dirs = config().plugins.dirs;
+  } catch (const UserError&) {
+  }
+  inputs.executable = plugins::current_executable();
+  m_plugins = std::make_unique<plugins::Registry>();
+  m_plugins->discover(plugins::search_dirs(inputs));
+  return *m_plugins;
+}
+
+const config::Config& Context::config() {
+  if (!m_config) m_config = std::make_unique<config::Config>(config::load_or_throw({repo_root()}));
+  return *m_config;
 }
 
 } // namespace fanout::cli

@@ -2,8 +2,16 @@
 // What every command may need, loaded lazily: the repo, its config, the plugins.
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
+
+namespace fanout::plugins {
+class Registry;
+}
+namespace fanout::config {
+struct Config;
+}
 
 namespace fanout::cli {
 
@@ -23,8 +31,22 @@ public:
   /// or .git. Throws UserError when there is none.
   const std::filesystem::path& repo_root();
 
+  /// Every plugin on the search path (host/plugins/discovery.hpp), discovered on first
+  /// call: config plugin dirs, <repo>/.fanout/plugins (when inside a repo), the user dir,
+  /// the install's (or build tree's) plugin dir. Works outside a repository.
+  plugins::Registry& plugins();
+
+  /// The repo's fanout.toml merged over the user config (host/config/loader.hpp), loaded
+  /// on first call. Throws UserError (ExitCode::usage) listing every error when invalid.
+  const config::Config& config();
+
+  Context();
+  ~Context();
+
 private:
   std::optional<std::filesystem::path> m_repo_root;
+  std::unique_ptr<plugins::Registry> m_plugins;
+  std::unique_ptr<config::Config> m_config;
 };
 
 } // namespace fanout::cli

@@ -17,6 +17,10 @@ function(fanout_add_plugin name)
     OUTPUT_NAME fanout-${name}
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
+  # GCC marks a library that defines an STB_GNU_UNIQUE symbol (static locals of inline
+  # std templates, e.g. std::to_string's digit table) as never unloadable; without them the
+  # host can unload plugins in reverse load order (docs/plugin-abi.md).
+  target_compile_options(${target} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)
   if(DEFINED FANOUT_PLUGIN_OUTPUT_DIR)
     set_property(GLOBAL APPEND PROPERTY FANOUT_PLUGIN_TARGETS ${target})
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${FANOUT_PLUGIN_OUTPUT_DIR})

@@ -1,0 +1,72 @@
+#include "tests/host/plugins/fixtures_helpers.hpp"
+
+#include "tests/support/paths.hpp"
+
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fanout::test {
+
+namespace fs = std::filesystem;
+
+fs::path fixture_folder(const std::string& folder) { return fixture_dir() / folder; }
+
+fs::path fixture_library(const std::string& folder) {
+  return fixture_folder(folder) / ("fanout-fixture-" + folder + ".so");
+}
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  m_path = fs::temp_directory_path() /
+           ("fanout-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  fs::remove_all(m_path);
+  fs::create_directories(m_path);
+  m_path = fs::canonical(m_path);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(m_path, ec);
+}
+
+std::vector<plugins::SearchDir> dirs_of(const std::vector<fs::path>& paths) {
+  std::vector<plugins::SearchDir> dirs;
+  for (const auto& path : paths) dirs.push_back({path, "test"});
+  return dirs;
+}
+
+std::unique_ptr<plugins::PluginHost> make_host(const std::string& plugin, nlohmann::json config) {
+  return std::make_unique<plugins::PluginHost>(plugins::HostServices{}, plugin, std::move(config),
+                                               fs::temp_directory_path(), fs::temp_directory_path());
+}
+
+std::vector<std::string> read_lines(const fs::path& path) {
+  std::vector<std::string> lines;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+CommandOutput run_shell(const std::string& command) {
+  CommandOutput result;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+} // namespace fanout::test

@@ -1,0 +1,53 @@
+#pragma once
+// Helpers for the plugin loader tests: fixture paths, temp dirs, a PluginHost, running fanout.
+
+#include "host/plugins/discovery.hpp"
+#include "host/plugins/plugin_host.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fanout::test {
+
+/// <build>/tests/fixtures/<folder>: the folder holding one fixture plugin.
+std::filesystem::path fixture_folder(const std::string& folder);
+/// The fixture library in that folder: .../<folder>/fanout-fixture-<folder>.so
+std::filesystem::path fixture_library(const std::string& folder);
+
+/// A fresh empty directory, removed when the object dies.
+class TempDir {
+public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return m_path; }
+
+private:
+  std::filesystem::path m_path;
+};
+
+/// Search dirs for exactly these folders, in order (origin "test").
+std::vector<plugins::SearchDir> dirs_of(const std::vector<std::filesystem::path>& paths);
+
+/// A PluginHost with no network or process services, for plugins that need none.
+std::unique_ptr<plugins::PluginHost> make_host(const std::string& plugin, nlohmann::json config = nlohmann::json::object());
+
+/// Lines of a text file (none when it does not exist).
+std::vector<std::string> read_lines(const std::filesystem::path& path);
+
+/// What a command printed (stdout and stderr together) and its exit code.
+struct CommandOutput {
+  int exit_code = -1;
+  std::string out;
+};
+
+/// Runs `command` through /bin/sh, capturing stdout+stderr.
+CommandOutput run_shell(const std::string& command);
+
+/// Single-quotes `text` for /bin/sh.
+std::string shell_quote(const std::string& text);
+
+} // namespace fanout::test
