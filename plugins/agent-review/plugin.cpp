@@ -1,0 +1,67 @@
+// agent-review: any agent provider reviews the change in a fresh, read-only session with a
+// prompt (`review-pr`, `adversarial`, a repo override or a repo's own file) and answers in
+// the review JSON schema. See docs/reviewers.md.
+
+#include "review_session.hpp"
+
+#include <fanout/sdk/plugin.hpp>
+#include <fanout/sdk/prompt_template.hpp>
+
+namespace fanout::reviewers {
+namespace {
+
+class AgentReviewer final : public sdk::Reviewer {
+public:
+  explicit AgentReviewer(sdk::Host& host) : m_host(host) {}
+
+  sdk::Result<sdk::Review> review(const sdk::ReviewRequest& request, const sdk::CancelToken& cancel) override {
+    const auto& config = m_host.config();
+    const std::string provider = config.value("provider", std::string("claude-code"));
+    const std::string prompt_name = config.value("prompt", std::string("review-pr"));
+    auto prompt = load_review_prompt(m_host, prompt_name);
+    if (!prompt.ok()) return std::move(prompt).failure();
+    auto agent = m_host.agent(provider);
+    if (!agent.ok()) return std::move(agent).failure();
+
+    const std::string database_env = database_env_name(request.workspace, config.value("database_env", std::string()));
+    const auto values = review_values(request, database_env, config.value("max_diff_bytes", size_t(200000)));
+    SessionOptions options;
+    options.provider = provider;
+    options.model = config.value("model", std::string());
+    if (options.model.empty()) options.model = request.model;
+    options.timeout = std::chrono::milliseconds(config.value("timeout", std::int64_t(0)));
+    options.max_turns = config.value("max_turns", 0);
+    auto review = run_review_session(**agent, request, sdk::render_template(*prompt, values), options, cancel);
+    if (review.ok())
+      m_host.log(sdk::LogLevel::debug, "agent \"" + provider + "\" with prompt \"" + prompt_name + "\": " +
+                                           std::string(sdk::to_string(review->verdict)) + ", " +
+                                           std::to_string(review->findings.size()) + " findings");
+    return review;
+  }
+
+private:
+  sdk::Host& m_host;
+};
+
+struct AgentReviewPlugin {
+  static constexpr const char* name = "agent-review";
+  static constexpr const char* version = "1.0.0";
+  static constexpr const char* description = "an agent reviews the change in a fresh session (review-pr, adversarial, or your prompt)";
+  static constexpr sdk::ConfigKey config_keys[] = {
+      {"provider", sdk::ConfigType::string, "\"claude-code\"", "agent provider plugin that runs the review", false},
+      {"prompt", sdk::ConfigType::string, "\"review-pr\"",
+       "prompt name (review-pr, adversarial, scope, or .fanout/prompts/<name>.md) or a file in the repo", false},
+      {"model", sdk::ConfigType::string, "\"\"", "model for this reviewer; \"\" = [agent] models.review", false},
+      {"timeout", sdk::ConfigType::duration, "\"20m\"", "longest the review session may run", false},
+      {"max_turns", sdk::ConfigType::integer, "0", "turn limit for the session; 0 = none", false},
+      {"max_diff_bytes", sdk::ConfigType::positive_integer, "200000", "larger diffs are cut in the prompt", false},
+      {"database_env", sdk::ConfigType::string, "\"\"",
+       "env var naming the workspace database URL; \"\" = DATABASE_URL when set", false},
+  };
+  static std::unique_ptr<sdk::Reviewer> make_reviewer(sdk::Host& host) { return std::make_unique<AgentReviewer>(host); }
+};
+
+} // namespace
+} // namespace fanout::reviewers
+
+FANOUT_PLUGIN(fanout::reviewers::AgentReviewPlugin)
