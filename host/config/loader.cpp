@@ -6,7 +6,9 @@
 #include "host/util/error.hpp"
 #include "host/util/suggest.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <tuple>
 
 namespace fanout::config {
 namespace fs = std::filesystem;
@@ -76,9 +78,12 @@ void check_semantics(const RawConfig& raw, Config& config, Diagnostics& errors) 
                       "the port range ends at " + std::to_string(last_port) + ", past 65535"});
   }
   if (config.ports.per_workspace > config.ports.span) {
-    const RawEntry* e = entry_of("ports", "per_workspace");
-    errors.push_back({e ? e->value_position : Position{}, "[ports] per_workspace",
-                      "larger than [ports] span (" + std::to_string(config.ports.span) + ")"});
+    if (const RawEntry* e = entry_of("ports", "per_workspace"))
+      errors.push_back({e->value_position, "[ports] per_workspace",
+                        "larger than [ports] span (" + std::to_string(config.ports.span) + ")"});
+    else if (const RawEntry* span = entry_of("ports", "span"))
+      errors.push_back({span->value_position, "[ports] span",
+                        "smaller than [ports] per_workspace (" + std::to_string(config.ports.per_workspace) + ")"});
   }
   if (const RawEntry* e = entry_of("agent", "models"); e && e->value.is_object()) {
     for (const auto& [stage, model] : e->value.items()) {
@@ -203,6 +208,13 @@ LoadResult load(const LoadOptions& options) {
   for (const auto& dir : strings(plugins["dirs"])) config.plugins.dirs.push_back(resolve(dir, dirs_entry, config));
 
   check_semantics(raw, config, errors);
+  // In file order: the user config's errors first, then the repo's, each by position.
+  std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    auto rank = [](const Diagnostic& d) {
+      return std::tuple(d.position.file == "fanout.toml", d.position.line, d.position.column);
+    };
+    return rank(a) < rank(b);
+  });
   return result;
 }
 

@@ -4,12 +4,20 @@
 #include "host/config/toml_node.hpp"
 #include "host/util/suggest.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <sstream>
 
 namespace fanout::config {
 namespace {
+
+/// toml++ tables iterate in key order; entries and messages should follow the file.
+void sort_by_position(std::vector<RawEntry>& entries) {
+  std::stable_sort(entries.begin(), entries.end(), [](const RawEntry& a, const RawEntry& b) {
+    return std::pair(a.key_position.line, a.key_position.column) < std::pair(b.key_position.line, b.key_position.column);
+  });
+}
 
 std::string lower_first(std::string text) {
   if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
@@ -21,6 +29,7 @@ RawSection read_table(const toml::table& table, const std::string& file, bool fr
   section.present = true;
   section.position = position_of(table.source(), file);
   for (const auto& [key, node] : table) section.entries.push_back(raw_entry(key, node, file, from_repo));
+  sort_by_position(section.entries);
   return section;
 }
 
@@ -75,6 +84,7 @@ void read_section(const SectionSpec& spec, const toml::key& key, const toml::nod
     }
     section.entries.push_back(raw_entry(sub_key, sub_node, file, from_repo));
   }
+  sort_by_position(section.entries);
   out.sections[spec.name] = std::move(section);
 }
 
