@@ -54,6 +54,7 @@ int run(int argc, char** argv) {
   });
 
   add_version_command(app, context);
+  add_plugin_commands(app, context);
 
   try {
     app.parse(argc, argv);

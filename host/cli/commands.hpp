@@ -9,5 +9,6 @@
 namespace fanout::cli {
 
 void add_version_command(CLI::App& app, Context& context);
+void add_plugin_commands(CLI::App& app, Context& context);
 
 } // namespace fanout::cli

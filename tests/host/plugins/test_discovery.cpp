@@ -1,6 +1,7 @@
 // The plugin search order, built from fake inputs (no real environment or executable).
 #include "host/plugins/discovery.hpp"
 #include "tests/host/plugins/fixtures_helpers.hpp"
+#include "tests/support/paths.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -53,7 +54,7 @@ TEST_CASE("plugin discovery: the user dir falls back to ~/.local/share", "[plugi
 TEST_CASE("plugin discovery: an executable in the build tree uses the build's plugin dir instead of an install's", "[plugins]") {
   SearchInputs inputs;
   inputs.getenv = env_of({});
-  const fs::path build_plugins = fs::weakly_canonical(FANOUT_BUILD_PLUGIN_DIR);
+  const fs::path build_plugins = fs::weakly_canonical(fanout::test::plugin_dir());
   const fs::path build_root = build_plugins.parent_path().parent_path().parent_path();
   inputs.executable = build_root / "bin" / "fanout";
   CHECK(listed(plugins::search_dirs(inputs)) == std::vector<std::string>{"build " + build_plugins.string()});
