@@ -1,0 +1,127 @@
+// fanout demo: make the sample repository and run the whole loop on its three issues.
+
+#include "host/cli/commands.hpp"
+
+#include "host/demo/agent_choice.hpp"
+#include "host/demo/sample_repo.hpp"
+#include "host/plugins/discovery.hpp"
+#include "host/services/process_runner.hpp"
+#include "host/util/error.hpp"
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <spawn.h>
+#include <sys/wait.h>
+
+extern char** environ;
+
+namespace fanout::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct DemoOptions {
+  std::string dir;
+  std::string agent = "auto";
+  bool no_run = false;
+};
+
+/// Runs this fanout with `args`, sharing the terminal (so the live view is live). Ctrl-C
+/// reaches the child, which records its runs as cancelled; we wait for it. Returns its exit code.
+int run_self(const std::vector<std::string>& args) {
+  fs::path exe = plugins::current_executable();
+  if (exe.empty()) throw UserError("cannot find the running fanout executable");
+  std::vector<std::string> argv_storage{"fanout"};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& arg : argv_storage) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  auto previous = std::signal(SIGINT, SIG_IGN);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, exe.c_str(), nullptr, &attr, argv.data(), environ);
+  posix_spawnattr_destroy(&attr);
+  int status = 0;
+  if (rc == 0)
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  std::signal(SIGINT, previous);
+  if (rc != 0) throw UserError(fmt::format("cannot start \"{}\": {}", exe.string(), std::strerror(rc)));
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+fs::path make_demo_dir(const std::string& requested) {
+  if (!requested.empty()) return fs::absolute(requested).lexically_normal();
+  std::string pattern = (fs::temp_directory_path() / "fanout-demo-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw UserError("cannot make a temporary directory for the demo");
+  return pattern;
+}
+
+void run_demo(Context& context, const DemoOptions& options) {
+  const auto choice = demo::choose_agent(options.agent);
+  const fs::path dir = make_demo_dir(options.dir);
+  services::LocalProcessRunner processes;
+  demo::create_sample_repo(dir, choice.kind, processes);
+  const bool quiet = context.options.quiet;
+  const std::string repo = dir.string();
+  if (!quiet) {
+    std::cout << fmt::format("fanout demo\n  sample repository: {}\n  agents:            {}\n", repo, choice.reason);
+    std::cout << "  issues:            1 \"Add a /health endpoint\", 2 \"Mark a todo as done\", 3 \"Delete a todo\"\n";
+    std::cout << "  reviewers:         agent-review (review-pr), command-review (unit tests + the app probed on its "
+                 "port), scope-review\n\n";
+  }
+  if (options.no_run) {
+    if (!quiet) std::cout << fmt::format("run it with: fanout -C {} run 1 2 3\n", repo);
+    return;
+  }
+  if (!quiet) std::cout << fmt::format("$ fanout -C {} run 1 2 3\n", repo);
+  std::vector<std::string> run_args{"-C", repo};
+  if (context.options.verbose) run_args.push_back("--verbose");
+  if (quiet) run_args.push_back("--quiet");
+  run_args.insert(run_args.end(), {"run", "1", "2", "3"});
+  const int code = run_self(run_args);
+  if (!quiet) {
+    std::cout << fmt::format("\n$ fanout -C {} status\n", repo);
+    std::cout.flush();
+    run_self({"-C", repo, "status"});
+    std::cout << fmt::format(
+        "\nWhere to look:\n"
+        "  pull requests and their reviews:  {0}/.fanout/prs/\n"
+        "  plans and agent transcripts:      {0}/.fanout/runs/<issue>/\n"
+        "  every run, its verdicts and cost: fanout -C {0} status\n"
+        "  one run's log:                    fanout -C {0} logs 2\n"
+        "  the workspaces (worktrees):       fanout -C {0} ls\n"
+        "  propose agent rules from findings: fanout -C {0} heal\n"
+        "  remove worktrees and databases:   fanout -C {0} clean --all\n",
+        repo);
+  }
+  if (code != 0) throw ExitRequest{static_cast<ExitCode>(code)};
+}
+
+} // namespace
+
+void add_demo_command(CLI::App& app, Context& context) {
+  auto options = std::make_shared<DemoOptions>();
+  auto* demo = app.add_subcommand("demo", "Make a sample repo with three issues and run the whole loop on them");
+  demo->add_option("dir", options->dir, "Where to make the sample repository (default: a new temporary directory)");
+  demo->add_option("--agent", options->agent,
+                   "auto (Claude Code when installed and logged in, else replay), replay, or claude-code")
+      ->capture_default_str();
+  demo->add_flag("--no-run", options->no_run, "Only make the sample repository");
+  demo->callback([&context, options] { run_demo(context, *options); });
+}
+
+} // namespace fanout::cli

@@ -1,0 +1,113 @@
+// command-review: runs the project's commands in the workspace (its worktree, env, port and
+// database) and turns failures into findings with the output attached. Optionally starts the
+// app first and probes it over HTTP on the workspace's port. See docs/reviewers.md.
+
+#include "app_probe.hpp"
+#include "command_runner.hpp"
+
+#include <fanout/sdk/plugin.hpp>
+#include <fanout/sdk/review_schema.hpp>
+
+#include <memory>
+
+namespace fanout::reviewers {
+namespace {
+
+using namespace command;
+
+class CommandReviewer final : public sdk::Reviewer {
+public:
+  explicit CommandReviewer(sdk::Host& host) : m_host(host) {}
+
+  sdk::Result<sdk::Review> review(const sdk::ReviewRequest& request, const sdk::CancelToken& cancel) override {
+    const auto& config = m_host.config();
+    const auto commands = config.value("run", std::vector<std::string>{});
+    const std::string start = config.value("start", std::string());
+    std::string probe = config.value("probe", std::string());
+    const auto timeout = std::chrono::milliseconds(config.value("timeout", std::int64_t(600000)));
+    const auto ready_timeout = std::chrono::milliseconds(config.value("ready_timeout", std::int64_t(30000)));
+    const size_t tail_lines = config.value("tail_lines", size_t(40));
+    auto severity = sdk::severity_from_string(config.value("severity", std::string("critical")));
+    if (!severity)
+      return sdk::fail(sdk::FailureKind::invalid_input, "\"severity\" must be \"critical\", \"important\" or "
+                                                        "\"suggestion\", got " + config["severity"].dump());
+    if (commands.empty() && start.empty())
+      return sdk::fail(sdk::FailureKind::invalid_input,
+                       "nothing to run: set \"run\" (commands), or \"start\" and \"probe\"");
+    if (!start.empty() && probe.empty())
+      return sdk::fail(sdk::FailureKind::invalid_input, "\"start\" needs \"probe\" (the HTTP path that answers once the app is up)");
+    if (start.empty() && !probe.empty())
+      return sdk::fail(sdk::FailureKind::invalid_input, "\"probe\" needs \"start\" (the command that starts the app on $PORT)");
+
+    sdk::Review review;
+    std::vector<std::string> passed;
+    auto add_finding = [&](std::string message, std::string detail) {
+      sdk::Finding f;
+      f.severity = *severity;
+      f.message = std::move(message);
+      f.detail = std::move(detail);
+      review.findings.push_back(std::move(f));
+    };
+
+    std::unique_ptr<RunningApp> app;
+    if (!start.empty()) {
+      const auto env = command_env(request.workspace);
+      const std::string port = env.count("PORT") ? env.at("PORT") : "";
+      if (port.empty())
+        return sdk::fail(sdk::FailureKind::invalid_input, "the workspace has no port, so the app cannot be probed");
+      if (probe.front() != '/') probe.insert(probe.begin(), '/');
+      app = std::make_unique<RunningApp>(m_host, start, request.workspace, tail_lines);
+      auto ready = wait_ready(m_host, *app, "http://127.0.0.1:" + port + probe, ready_timeout, cancel);
+      if (!ready.ok()) return std::move(ready).failure();
+      const std::string what = "GET " + probe + " on port " + port;
+      if (ready->ready) passed.push_back("`" + start + "` answered " + what);
+      else
+        add_finding("the app (\"" + start + "\") did not answer " + what + ": " + ready->why,
+                    "app output:\n" + app->output());
+    }
+    for (const auto& command : commands) {
+      auto outcome = run_command(m_host, command, request.workspace, timeout, tail_lines, cancel);
+      if (!outcome.ok()) return std::move(outcome).failure();
+      if (outcome->passed) passed.push_back("`" + command + "` passed (" + describe(outcome->duration) + ")");
+      else add_finding("\"" + command + "\" failed (" + outcome->why + ")", outcome->output);
+    }
+    if (app) app->stop();
+
+    review.verdict = sdk::Verdict::approve;
+    for (const auto& f : review.findings) {
+      if (f.severity == sdk::Severity::critical) review.verdict = sdk::Verdict::request_changes;
+      else if (f.severity == sdk::Severity::important && review.verdict == sdk::Verdict::approve)
+        review.verdict = sdk::Verdict::approve_with_changes;
+    }
+    review.summary = review.findings.empty() ? "All checks passed." : std::to_string(review.findings.size()) + " of " +
+                                                                          std::to_string(review.findings.size() + passed.size()) +
+                                                                          " checks failed.";
+    for (const auto& line : passed) review.summary += "\n- " + line;
+    for (const auto& f : review.findings) review.summary += "\n- " + f.message;
+    return review;
+  }
+
+private:
+  sdk::Host& m_host;
+};
+
+struct CommandReviewPlugin {
+  static constexpr const char* name = "command-review";
+  static constexpr const char* version = "1.0.0";
+  static constexpr const char* description = "runs your tests and checks in the workspace; failures become findings";
+  static constexpr sdk::ConfigKey config_keys[] = {
+      {"run", sdk::ConfigType::string_array, "[]", "shell commands run in the worktree (sh -c) with the workspace env", false},
+      {"timeout", sdk::ConfigType::duration, "\"10m\"", "longest each command may run", false},
+      {"start", sdk::ConfigType::string, "\"\"", "command that starts the app on $PORT, kept running during \"run\"", false},
+      {"probe", sdk::ConfigType::string, "\"\"", "HTTP path that must answer 2xx on 127.0.0.1:$PORT once the app is up", false},
+      {"ready_timeout", sdk::ConfigType::duration, "\"30s\"", "how long to wait for the probe to answer", false},
+      {"severity", sdk::ConfigType::string, "\"critical\"", "severity of a failed command or probe", false},
+      {"tail_lines", sdk::ConfigType::positive_integer, "40", "lines of output kept in a finding's detail", false},
+  };
+  static std::unique_ptr<sdk::Reviewer> make_reviewer(sdk::Host& host) { return std::make_unique<CommandReviewer>(host); }
+};
+
+} // namespace
+} // namespace fanout::reviewers
+
+FANOUT_PLUGIN(fanout::reviewers::CommandReviewPlugin)

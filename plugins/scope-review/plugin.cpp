@@ -1,0 +1,107 @@
+// scope-review: compares the diff with the issue. What the issue names that the diff does
+// not touch, and what the diff changes that the issue did not ask for (unrelated files,
+// lockfile churn, deleted tests). Optionally an agent judges scope too. See docs/reviewers.md.
+
+#include "review_session.hpp"
+#include "scope_rules.hpp"
+
+#include <fanout/sdk/plugin.hpp>
+#include <fanout/sdk/review_schema.hpp>
+
+namespace fanout::reviewers {
+namespace {
+
+sdk::Verdict verdict_for(const std::vector<sdk::Finding>& findings) {
+  bool important = false;
+  for (const auto& f : findings) {
+    if (f.severity == sdk::Severity::critical) return sdk::Verdict::request_changes;
+    important |= f.severity == sdk::Severity::important;
+  }
+  return important ? sdk::Verdict::approve_with_changes : sdk::Verdict::approve;
+}
+
+sdk::Verdict stricter(sdk::Verdict a, sdk::Verdict b) { return static_cast<int>(a) > static_cast<int>(b) ? a : b; }
+
+class ScopeReviewer final : public sdk::Reviewer {
+public:
+  explicit ScopeReviewer(sdk::Host& host) : m_host(host) {}
+
+  sdk::Result<sdk::Review> review(const sdk::ReviewRequest& request, const sdk::CancelToken& cancel) override {
+    const auto& config = m_host.config();
+    scope::Rules rules;
+    for (auto [key, target] : {std::pair{"missing_path_severity", &rules.missing_path},
+                               std::pair{"missing_identifier_severity", &rules.missing_identifier},
+                               std::pair{"unrelated_severity", &rules.unrelated}}) {
+      if (!config.contains(key)) continue;
+      auto parsed = sdk::severity_from_string(config[key].get<std::string>());
+      if (!parsed)
+        return sdk::fail(sdk::FailureKind::invalid_input,
+                         std::string("\"") + key + "\" must be \"critical\", \"important\" or \"suggestion\", got " +
+                             config[key].dump());
+      *target = *parsed;
+    }
+    rules.large_lines = config.value("large_lines", 200);
+
+    const std::string issue_text = request.issue.title + "\n" + request.issue.body;
+    const auto changes = scope::parse_diff(request.diff);
+    sdk::Review review;
+    review.findings = scope::compare(scope::extract_mentions(issue_text), issue_text, changes, rules);
+    review.verdict = verdict_for(review.findings);
+    review.summary = "Scope check of " + std::to_string(changes.size()) + " changed file(s) against issue " +
+                     request.issue.key + ": " + std::to_string(review.findings.size()) + " finding(s).";
+
+    const std::string provider = config.value("provider", std::string());
+    if (provider.empty()) return review;
+    auto agent_review = agent_scope_review(provider, request, cancel);
+    if (!agent_review.ok()) return std::move(agent_review).failure();
+    review.verdict = stricter(review.verdict, agent_review->verdict);
+    review.summary += "\n\nAgent \"" + provider + "\": " + agent_review->summary;
+    for (auto& f : agent_review->findings) review.findings.push_back(std::move(f));
+    return review;
+  }
+
+private:
+  sdk::Result<sdk::Review> agent_scope_review(const std::string& provider, const sdk::ReviewRequest& request,
+                                              const sdk::CancelToken& cancel) {
+    const auto& config = m_host.config();
+    auto prompt = load_review_prompt(m_host, config.value("prompt", std::string("scope")));
+    if (!prompt.ok()) return std::move(prompt).failure();
+    auto agent = m_host.agent(provider);
+    if (!agent.ok()) return std::move(agent).failure();
+    SessionOptions options;
+    options.provider = provider;
+    options.model = config.value("model", std::string());
+    if (options.model.empty()) options.model = request.model;
+    options.timeout = std::chrono::milliseconds(config.value("timeout", std::int64_t(0)));
+    const auto values = review_values(request, database_env_name(request.workspace, ""), 200000);
+    return run_review_session(**agent, request, sdk::render_template(*prompt, values), options, cancel);
+  }
+
+  sdk::Host& m_host;
+};
+
+struct ScopeReviewPlugin {
+  static constexpr const char* name = "scope-review";
+  static constexpr const char* version = "1.0.0";
+  static constexpr const char* description = "does the diff match the issue: missing parts, unrelated changes";
+  static constexpr sdk::ConfigKey config_keys[] = {
+      {"missing_path_severity", sdk::ConfigType::string, "\"important\"",
+       "severity when a file the issue names is not touched", false},
+      {"missing_identifier_severity", sdk::ConfigType::string, "\"suggestion\"",
+       "severity when a `name` the issue mentions appears nowhere in the diff", false},
+      {"unrelated_severity", sdk::ConfigType::string, "\"suggestion\"",
+       "severity of a changed file the issue does not relate to", false},
+      {"large_lines", sdk::ConfigType::positive_integer, "200",
+       "an unrelated file with more changed lines than this is an important finding", false},
+      {"provider", sdk::ConfigType::string, "\"\"", "agent provider that also judges scope; \"\" = heuristics only", false},
+      {"prompt", sdk::ConfigType::string, "\"scope\"", "prompt for the agent mode", false},
+      {"model", sdk::ConfigType::string, "\"\"", "model for the agent mode; \"\" = [agent] models.review", false},
+      {"timeout", sdk::ConfigType::duration, "\"10m\"", "longest the agent mode may run", false},
+  };
+  static std::unique_ptr<sdk::Reviewer> make_reviewer(sdk::Host& host) { return std::make_unique<ScopeReviewer>(host); }
+};
+
+} // namespace
+} // namespace fanout::reviewers
+
+FANOUT_PLUGIN(fanout::reviewers::ScopeReviewPlugin)
