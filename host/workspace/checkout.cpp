@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <set>
@@ -117,6 +118,8 @@ void set_stat(git_index_entry& out, const struct stat& st) {
 } // namespace
 
 unsigned checkout_threads() {
+  if (const char* forced = std::getenv("FANOUT_CHECKOUT_THREADS")) // for bench/: compare thread counts
+    if (const int n = std::atoi(forced); n > 0) return static_cast<unsigned>(std::min(n, 64));
   return std::clamp(std::thread::hardware_concurrency(), 2u, 8u);
 }
 

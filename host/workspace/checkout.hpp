@@ -14,7 +14,7 @@ namespace fanout::workspace {
 void parallel_checkout(const std::filesystem::path& worktree, unsigned threads);
 
 /// Default thread count: the hardware's, at least 2 (writes wait on the disk, not the CPU),
-/// at most 8.
+/// at most 8; FANOUT_CHECKOUT_THREADS overrides it (for benchmarks).
 unsigned checkout_threads();
 
 } // namespace fanout::workspace

@@ -37,9 +37,11 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
     return report;
   }
 
-  // Uncommitted work decides everything: without --force, nothing is touched.
+  // Uncommitted work decides everything: without --force, nothing is touched. A workspace
+  // left `creating` by a dead process holds only what fanout made (no agent has run in it).
   const bool has_tree = fs::exists(record.path / ".git");
-  if (has_tree && !options.force) {
+  const bool half_made = found && record.state == State::creating;
+  if (has_tree && !options.force && !half_made) {
     std::vector<std::string> ours{m_settings.workspace.env_file};
     for (const auto& e : m_settings.workspace.copy) ours.push_back(e);
     for (const auto& e : m_settings.workspace.reuse) ours.push_back(e);

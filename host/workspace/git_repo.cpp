@@ -1,8 +1,10 @@
 #include "host/workspace/git_repo.hpp"
 
 #include "host/util/error.hpp"
-#include "host/workspace/checkout.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+#include <string_view>
 #include <mutex>
 
 namespace fanout::workspace {
@@ -95,8 +97,7 @@ bool Repo::is_merged(const std::string& branch, const std::string& base) const {
   return rc == 1;
 }
 
-void Repo::add_worktree(const std::string& name, const fs::path& path, const std::string& branch,
-                        unsigned threads) {
+bool Repo::add_worktree(const std::string& name, const fs::path& path, const std::string& branch) {
   git_reference* raw = nullptr;
   check(git_branch_lookup(&raw, get(), branch.c_str(), GIT_BRANCH_LOCAL), "cannot find branch \"" + branch + "\"");
   Reference ref(raw);
@@ -104,12 +105,17 @@ void Repo::add_worktree(const std::string& name, const fs::path& path, const std
   git_worktree_add_options options;
   git_worktree_add_options_init(&options, GIT_WORKTREE_ADD_OPTIONS_VERSION);
   options.ref = ref.get();
-  options.checkout_options.checkout_strategy = GIT_CHECKOUT_NONE; // files come from parallel_checkout
+  // Files come from parallel_checkout; FANOUT_CHECKOUT=libgit2 keeps libgit2's own
+  // single-threaded checkout, for bench/ to compare against.
+  const char* mode = std::getenv("FANOUT_CHECKOUT");
+  const bool stock = mode && std::string_view(mode) == "libgit2";
+  // The index is written last, by parallel_checkout: its presence marks a complete checkout.
+  options.checkout_options.checkout_strategy = stock ? GIT_CHECKOUT_FORCE : GIT_CHECKOUT_NONE | GIT_CHECKOUT_DONT_WRITE_INDEX;
   git_worktree* raw_worktree = nullptr;
   check(git_worktree_add(&raw_worktree, get(), name.c_str(), path.c_str(), &options),
         "cannot add worktree \"" + path.string() + "\"");
   WorktreeHandle worktree(raw_worktree);
-  parallel_checkout(path, threads);
+  return !stock;
 }
 
 std::vector<Repo::Worktree> Repo::worktrees() const {
@@ -123,6 +129,7 @@ std::vector<Repo::Worktree> Repo::worktrees() const {
     out.push_back({names.strings[i], git_worktree_path(worktree.get()), git_worktree_validate(worktree.get()) == 0});
   }
   git_strarray_dispose(&names);
+  std::sort(out.begin(), out.end(), [](const Worktree& a, const Worktree& b) { return a.name < b.name; });
   return out;
 }
 
@@ -137,6 +144,16 @@ void Repo::remove_worktree(const std::string& name, const fs::path& path) {
   git_worktree_prune_options_init(&options, GIT_WORKTREE_PRUNE_OPTIONS_VERSION);
   options.flags = GIT_WORKTREE_PRUNE_VALID | GIT_WORKTREE_PRUNE_LOCKED;
   check(git_worktree_prune(worktree.get(), &options), "cannot prune worktree \"" + name + "\"");
+}
+
+bool checkout_complete(const fs::path& path) {
+  if (!fs::exists(path / ".git")) return false;
+  try {
+    Repo repo(path);
+    return fs::exists(fs::path(git_repository_path(repo.get())) / "index");
+  } catch (const UserError&) {
+    return false;
+  }
 }
 
 std::vector<std::string> uncommitted_changes(const fs::path& path, const std::vector<std::string>& excluded) {

@@ -33,10 +33,12 @@ public:
   /// True when the tip of `branch` is `base`'s tip or one of its ancestors.
   bool is_merged(const std::string& branch, const std::string& base) const;
 
-  /// Adds a linked worktree called `name` at `path` with `branch` checked out, writing its
-  /// files with `threads` threads (see checkout.hpp) rather than libgit2's checkout.
-  void add_worktree(const std::string& name, const std::filesystem::path& path, const std::string& branch,
-                    unsigned threads);
+  /// Registers a linked worktree called `name` at `path` with HEAD on `branch`, without
+  /// writing its files: returns true, and the caller runs parallel_checkout() (checkout.hpp).
+  /// (With FANOUT_CHECKOUT=libgit2, libgit2 checks out and it returns false.) Callers
+  /// serialise it: libgit2's "already checked out" test misfires while another worktree of
+  /// the same repository is being added.
+  bool add_worktree(const std::string& name, const std::filesystem::path& path, const std::string& branch);
 
   /// Linked worktrees: name, path, and whether the path still holds it.
   struct Worktree {
@@ -56,6 +58,10 @@ private:
   };
   std::unique_ptr<git_repository, Free> m_repo;
 };
+
+/// True when `path` is a worktree whose checkout finished (its index was written, which
+/// add_worktree does last).
+bool checkout_complete(const std::filesystem::path& path);
 
 /// Paths with changes not committed in the work tree at `path` (modified, staged, deleted or
 /// untracked; ignored files do not count), excluding those equal to or under `excluded`.

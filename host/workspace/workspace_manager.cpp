@@ -9,6 +9,7 @@
 
 #include <ctime>
 #include <fstream>
+#include <mutex>
 
 namespace fanout::workspace {
 namespace fs = std::filesystem;
@@ -18,6 +19,8 @@ namespace {
 /// Adds `lines` to the repository's info/exclude (shared by every worktree) unless present,
 /// so .fanout/ and the env file never show up as uncommitted work.
 void ensure_excluded(const fs::path& repo_root, const std::vector<std::string>& lines) {
+  static std::mutex mutex; // threads of one `up` would otherwise append the same lines twice
+  std::lock_guard lock(mutex);
   Repo repo(repo_root);
   const fs::path exclude = fs::path(git_repository_commondir(repo.get())) / "info" / "exclude";
   std::string content;
@@ -202,9 +205,11 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
           throw UserError("\"git fetch origin " + base + "\" failed: " + ran->err.substr(0, 500));
       }
       if (!repo.branch_exists(r.branch)) repo.create_branch(r.branch, r.base);
-      if (!fs::exists(r.path / ".git")) {
+      if (!checkout_complete(r.path)) {
         repo.remove_worktree(dir, r.path); // leftovers of a crash mid-checkout
-        repo.add_worktree(dir, r.path, r.branch, m_settings.threads);
+        bool needs_checkout = false;
+        store.db().transaction([&] { needs_checkout = repo.add_worktree(dir, r.path, r.branch); });
+        if (needs_checkout) parallel_checkout(r.path, m_settings.threads);
       }
       if (cancel.cancelled()) throw UserError("cancelled");
       step("dependencies");

@@ -1,0 +1,214 @@
+#include "host/workspace/doctor.hpp"
+#include "host/workspace/git_repo.hpp"
+#include "host/workspace/store.hpp"
+#include "host/workspace/workspace_manager.hpp"
+#include "tests/host/workspace/workspace_helpers.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace fanout;
+using namespace fanout::workspace;
+using fanout::test::FakeBrancher;
+using fanout::test::issue;
+using fanout::test::sh;
+using fanout::test::TempRepo;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Nothing of any workspace is left: no linked worktree, no fanout branch, no row, no lease.
+void check_nothing_left(const TempRepo& repo) {
+  CHECK(repo.git("worktree list --porcelain").find(".fanout/worktrees") == std::string::npos);
+  CHECK(repo.git("branch --list fanout/*") == "");
+  WorkspaceStore store(repo.root());
+  CHECK(store.all().empty());
+  CHECK(all_leases(store.db()).empty());
+  CHECK(fs::is_empty(repo.root() / ".fanout/worktrees"));
+}
+
+/// A pid that certainly belongs to no process: a child that has exited and been reaped.
+pid_t dead_pid() {
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(0);
+  ::waitpid(pid, nullptr, 0);
+  return pid;
+}
+
+} // namespace
+
+TEST_CASE("workspace clean: removes worktree, merged branch, database branch and lease", "[workspace][clean]") {
+  TempRepo repo;
+  FakeBrancher brancher;
+  auto settings = repo.settings();
+  settings.brancher = "fake";
+  WorkspaceManager manager(settings, &brancher, nullptr);
+  sdk::CancelToken cancel;
+  auto ws = manager.up(issue("7", "Fix it"), cancel);
+  REQUIRE(ws.ok());
+  CHECK(brancher.branches.size() == 1);
+  CHECK(manager.env("7").at("DATABASE_URL") == brancher.branches.begin()->second);
+
+  const auto dry = manager.clean("7", {.dry_run = true}, cancel);
+  CHECK(dry.removed == std::vector<std::string>{"would remove worktree .fanout/worktrees/7",
+                                                "would delete branch \"fanout/7-fix-it\"",
+                                                "would remove database branch \"" + ws->record.db_branch + "\"",
+                                                "would release ports"});
+  CHECK(fs::exists(ws->record.path));
+
+  const auto report = manager.clean("7", {}, cancel);
+  CHECK(report.complete);
+  CHECK(report.kept.empty());
+  CHECK(brancher.branches.empty());
+  check_nothing_left(repo);
+}
+
+TEST_CASE("workspace clean: uncommitted work is kept without --force", "[workspace][clean]") {
+  TempRepo repo;
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  sdk::CancelToken cancel;
+  auto ws = manager.up(issue("7"), cancel);
+  REQUIRE(ws.ok());
+  sh("echo changed >> README.md && echo new > new.txt", ws->record.path);
+
+  const auto kept = manager.clean("7", {}, cancel);
+  CHECK_FALSE(kept.complete);
+  CHECK(kept.removed.empty());
+  CHECK(kept.kept == std::vector<std::string>{"kept .fanout/worktrees/7: 2 uncommitted changes (use --force to delete)"});
+  CHECK(fs::exists(ws->record.path / "new.txt"));
+  CHECK(manager.find("7"));
+
+  const auto forced = manager.clean("7", {.force = true}, cancel);
+  CHECK(forced.complete);
+  check_nothing_left(repo);
+}
+
+TEST_CASE("workspace clean: an unmerged branch is kept unless forced", "[workspace][clean]") {
+  TempRepo repo;
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  sdk::CancelToken cancel;
+  auto ws = manager.up(issue("8", "Work"), cancel);
+  REQUIRE(ws.ok());
+  REQUIRE(sh("echo x > work.txt && git add work.txt && git -c user.name=t -c user.email=t@t commit -q -m work",
+             ws->record.path).rc == 0);
+  CHECK(manager.merged_keys().empty());
+
+  const auto report = manager.clean("8", {}, cancel);
+  CHECK(report.complete);
+  CHECK(report.kept == std::vector<std::string>{"kept branch \"fanout/8-work\": not merged into \"main\" (use --force to delete)"});
+  CHECK(repo.git("branch --list fanout/*") == "  fanout/8-work\n");
+
+  SECTION("merged later: --merged finds nothing recorded, the branch stays the user's") {
+    repo.git("merge -q --ff-only fanout/8-work");
+    CHECK(manager.merged_keys().empty());
+  }
+}
+
+TEST_CASE("workspace clean: --merged picks workspaces whose branch is in the base", "[workspace][clean]") {
+  TempRepo repo;
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  sdk::CancelToken cancel;
+  REQUIRE(manager.up(issue("1"), cancel).ok());
+  auto open = manager.up(issue("2"), cancel);
+  REQUIRE(open.ok());
+  REQUIRE(sh("echo x > w.txt && git add w.txt && git -c user.name=t -c user.email=t@t commit -q -m w", open->record.path).rc == 0);
+  CHECK(manager.merged_keys() == std::vector<std::string>{"1"});
+}
+
+TEST_CASE("workspace clean: after a crash mid-up, doctor reports it and clean leaves nothing", "[workspace][clean]") {
+  TempRepo repo;
+  FakeBrancher brancher;
+  auto settings = repo.settings();
+  settings.brancher = "fake";
+  WorkspaceManager manager(settings, &brancher, nullptr);
+  sdk::CancelToken cancel;
+  REQUIRE(manager.up(issue("5", "Half"), cancel).ok());
+  {
+    // What a kill leaves behind: a `creating` row owned by a dead process, some files.
+    WorkspaceStore store(repo.root());
+    auto record = *store.find("5");
+    record.state = State::creating;
+    record.pid = dead_pid();
+    store.save(record);
+  }
+  const auto findings = doctor(manager, &brancher, {}, cancel);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].problem.find("workspace \"5\" was left half-made by process ") == 0);
+  CHECK(findings[0].fix == "fanout up 5  (or: fanout clean 5)");
+
+  SECTION("up finishes it") {
+    auto again = manager.up(issue("5", "Half"), cancel);
+    REQUIRE(again.ok());
+    CHECK(again->record.state == State::ready);
+    CHECK(doctor(manager, &brancher, {}, cancel).empty());
+  }
+  SECTION("clean removes it") {
+    CHECK(manager.clean("5", {}, cancel).complete);
+    check_nothing_left(repo);
+    CHECK(brancher.branches.empty());
+  }
+}
+
+TEST_CASE("workspace clean: a live creator's workspace is left alone", "[workspace][clean]") {
+  TempRepo repo;
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  sdk::CancelToken cancel;
+  REQUIRE(manager.up(issue("3"), cancel).ok());
+  WorkspaceStore store(repo.root());
+  auto record = *store.find("3");
+  record.state = State::creating;
+  record.pid = ::getppid(); // alive, and not us
+  store.save(record);
+  const auto report = manager.clean("3", {}, cancel);
+  CHECK(report.kept == std::vector<std::string>{"kept .fanout/worktrees/3: process " + std::to_string(record.pid) +
+                                                " is working on it"});
+  auto up = manager.up(issue("3"), cancel);
+  REQUIRE_FALSE(up.ok());
+  CHECK(up.failure().message == "issue \"3\": workspace is being created by process " + std::to_string(record.pid));
+}
+
+TEST_CASE("workspace doctor: finds orphans of every kind, each with its fix", "[workspace][doctor]") {
+  TempRepo repo;
+  FakeBrancher brancher;
+  auto settings = repo.settings();
+  WorkspaceManager manager(settings, &brancher, nullptr);
+  sdk::CancelToken cancel;
+  CHECK(doctor(manager, &brancher, {{"git", "sudo apt-get install git"}}, cancel).empty());
+
+  REQUIRE(manager.up(issue("1"), cancel).ok());
+  REQUIRE(manager.up(issue("2"), cancel).ok());
+  repo.git("worktree add -q .fanout/worktrees/stray -b stray");
+  brancher.branches["fanout_old_1234"] = "sqlite:///x";
+  {
+    WorkspaceStore store(repo.root());
+    store.remove("1"); // lease and worktree of "1" are now orphans
+  }
+  fs::remove_all(repo.root() / ".fanout/worktrees/2");
+
+  const auto findings = doctor(manager, &brancher, {{"no-such-tool-xyz", "npm install -g no-such-tool-xyz"}}, cancel);
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const auto& f : findings) got.emplace_back(f.problem, f.fix);
+  using P = std::pair<std::string, std::string>;
+  CHECK(got == std::vector<P>{
+                   P{"worktree .fanout/worktrees/1 has no workspace record", "git worktree remove --force .fanout/worktrees/1"},
+                   P{"worktree \"2\" is registered but .fanout/worktrees/2 is gone", "git worktree prune"},
+                   P{"worktree .fanout/worktrees/stray has no workspace record",
+                     "git worktree remove --force .fanout/worktrees/stray"},
+                   P{"workspace \"2\" has no worktree at .fanout/worktrees/2", "fanout clean 2"},
+                   P{"ports " + std::to_string(find_lease(WorkspaceStore(repo.root()).db(), "1")->first) + "-" +
+                         std::to_string(find_lease(WorkspaceStore(repo.root()).db(), "1")->first + 9) +
+                         " are leased to \"1\", which has no workspace",
+                     "fanout clean 1"},
+                   P{"database branch \"fanout_old_1234\" has no workspace", "fanout clean --orphans"},
+                   P{"\"no-such-tool-xyz\" is not on PATH", "npm install -g no-such-tool-xyz"}});
+
+  // The fixes work.
+  CHECK(manager.clean("1", {}, cancel).complete);
+  CHECK(manager.clean("2", {}, cancel).complete);
+  repo.git("worktree remove --force .fanout/worktrees/stray");
+  const auto orphans = manager.clean_orphans({}, cancel);
+  CHECK(orphans.removed == std::vector<std::string>{"removed database branch \"fanout_old_1234\""});
+  CHECK(doctor(manager, &brancher, {}, cancel).empty());
+}

@@ -1,0 +1,100 @@
+#include "tests/host/workspace/workspace_helpers.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace fanout::test {
+namespace fs = std::filesystem;
+
+Shell sh(const std::string& command, const fs::path& dir) {
+  const std::string full = (dir.empty() ? "" : "cd '" + dir.string() + "' && ") + "(" + command + ") 2>&1";
+  Shell result;
+  FILE* pipe = ::popen(full.c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.out.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  result.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+TempRepo::TempRepo(const std::map<std::string, std::string>& files) {
+  static std::atomic<int> counter{0};
+  m_root = fs::temp_directory_path() /
+           ("fanout-ws-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  fs::remove_all(m_root);
+  fs::create_directories(m_root);
+  m_root = fs::canonical(m_root);
+  git("init -q -b main");
+  git("config user.email t@example.com");
+  git("config user.name Test");
+  git("config commit.gpgsign false");
+  for (const auto& [path, content] : files) write(path, content);
+  git("add -A");
+  git("commit -q -m initial");
+}
+
+TempRepo::~TempRepo() {
+  std::error_code ec;
+  fs::remove_all(m_root, ec);
+}
+
+void TempRepo::write(const std::string& path, const std::string& content) const {
+  fs::create_directories((m_root / path).parent_path());
+  std::ofstream(m_root / path, std::ios::binary) << content;
+}
+
+std::string TempRepo::git(const std::string& args) const {
+  const auto result = sh("git " + args, m_root);
+  INFO("git " << args << "\n" << result.out);
+  REQUIRE(result.rc == 0);
+  return result.out;
+}
+
+workspace::Settings TempRepo::settings() const {
+  auto s = workspace::Settings::defaults(m_root);
+  s.ports.base = 20000 + static_cast<int>(::getpid() % 200) * 100;
+  s.ports.span = 100;
+  return s;
+}
+
+sdk::Result<sdk::DatabaseBranch> FakeBrancher::create(const std::string& name, const sdk::CancelToken&) {
+  branches[name] = "postgres://app:s3cret@127.0.0.1:5432/" + name;
+  return sdk::DatabaseBranch{name, branches[name]};
+}
+
+sdk::Result<void> FakeBrancher::remove(const std::string& name, const sdk::CancelToken&) {
+  branches.erase(name);
+  return {};
+}
+
+sdk::Result<std::vector<sdk::DatabaseBranch>> FakeBrancher::list(const sdk::CancelToken&) {
+  std::vector<sdk::DatabaseBranch> out;
+  for (const auto& [name, url] : branches) out.push_back({name, url});
+  return out;
+}
+
+sdk::Issue issue(const std::string& key, const std::string& title) {
+  sdk::Issue i;
+  i.key = key;
+  i.title = title;
+  return i;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+} // namespace fanout::test
