@@ -10,6 +10,7 @@ namespace fanout::cli {
 
 void add_version_command(CLI::App& app, Context& context);
 void add_plugin_commands(CLI::App& app, Context& context);
+void add_workspace_commands(CLI::App& app, Context& context);
 void add_demo_command(CLI::App& app, Context& context);     // demo
 void add_heal_command(CLI::App& app, Context& context);     // heal
 

@@ -1,0 +1,251 @@
+// fanout up / ls / exec / clean / doctor: one workspace per issue (host/workspace).
+#include "host/cli/commands.hpp"
+#include "host/cli/workspace_plugins.hpp"
+#include "host/config/loader.hpp"
+#include "host/services/secrets.hpp"
+#include "host/util/error.hpp"
+#include "host/workspace/doctor.hpp"
+#include "host/workspace/workspace_manager.hpp"
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <iostream>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace fanout::cli {
+namespace {
+
+using workspace::WorkspaceManager;
+
+/// Column-aligned text table; the first row is the header.
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows)
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (widths.size() <= c) widths.push_back(0);
+      widths[c] = std::max(widths[c], row[c].size());
+    }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) line += row[c] + (c + 1 < row.size() ? std::string(widths[c] - row[c].size() + 2, ' ') : "");
+    out << line << '\n';
+  }
+}
+
+std::string ports_text(const workspace::PortBlock& ports) {
+  return ports.empty() ? "-" : std::to_string(ports.first) + "-" + std::to_string(ports.first + ports.count - 1);
+}
+
+std::vector<std::string> row_of(const workspace::Workspace& ws, const std::filesystem::path& root) {
+  const auto& r = ws.record;
+  return {r.key, to_string(r.state), r.branch, workspace::relative_to(r.path, root), ports_text(ws.ports),
+          r.db_url.empty() ? "-" : services::mask_url_password(r.db_url)};
+}
+
+/// Everything a workspace command needs; the config is loaded once per command.
+struct Session {
+  config::Config config;
+  WorkspacePlugins plugins;
+  WorkspaceManager manager;
+
+  explicit Session(Context& context, bool with_brancher = true)
+      : config(config::load_or_throw({context.repo_root()})), plugins(config),
+        manager(workspace::Settings::from(config), with_brancher ? plugins.brancher() : nullptr, &plugins.processes()) {}
+};
+
+void run_up(Context& context, const std::vector<std::string>& keys) {
+  Session session(context);
+  std::vector<sdk::Issue> issues;
+  sdk::CancelToken cancel;
+  std::string why;
+  sdk::IssueTracker* tracker = session.plugins.tracker(why);
+  if (!tracker && !context.options.quiet)
+    std::cerr << "fanout: issue titles unavailable (" << why << "); branches use the key only\n";
+  for (const auto& key : keys) {
+    sdk::Issue issue;
+    issue.key = key;
+    if (tracker) {
+      auto found = tracker->get(key, cancel);
+      if (found.ok()) issue = std::move(found).value();
+      else if (found.failure().kind == sdk::FailureKind::not_found) throw UserError(found.failure().message);
+      else if (!context.options.quiet) std::cerr << "fanout: no title for \"" << key << "\": " << found.failure().message << "\n";
+    }
+    issues.push_back(std::move(issue));
+  }
+
+  std::mutex out_mutex;
+  const auto progress = [&](const std::string& key, const std::string& step) {
+    if (context.options.quiet) return;
+    std::lock_guard lock(out_mutex);
+    std::cerr << key << ": " << step << "\n";
+  };
+  std::vector<std::optional<sdk::Result<workspace::Workspace>>> results(issues.size());
+  std::atomic<size_t> next{0};
+  const auto work = [&] {
+    for (size_t i = next++; i < issues.size(); i = next++) results[i].emplace(session.manager.up(issues[i], cancel, progress));
+  };
+  const size_t parallel = std::clamp<size_t>(static_cast<size_t>(std::max(session.config.run.parallel, 1)), 1, issues.size());
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < parallel; ++t) pool.emplace_back(work);
+  work();
+  for (auto& thread : pool) thread.join();
+
+  std::vector<std::vector<std::string>> rows{{"ISSUE", "STATE", "BRANCH", "PATH", "PORTS", "DATABASE"}};
+  std::vector<std::string> failures;
+  for (size_t i = 0; i < issues.size(); ++i) {
+    auto& result = *results[i];
+    if (result.ok()) {
+      rows.push_back(row_of(*result, session.config.repo_root));
+    } else {
+      rows.push_back({issues[i].key, "failed", "-", "-", "-", "-"});
+      failures.push_back(result.failure().message);
+    }
+  }
+  print_table(std::cout, rows);
+  for (const auto& failure : failures) std::cerr << "fanout: error: " << services::SecretRegistry::global().redact(failure) << "\n";
+  if (!failures.empty()) throw ExitRequest{ExitCode::failure};
+}
+
+void run_ls(Context& context, bool json) {
+  Session session(context, false);
+  const auto all = session.manager.list();
+  if (json) {
+    auto array = nlohmann::json::array();
+    for (const auto& ws : all) {
+      const auto& r = ws.record;
+      nlohmann::json database = {{"brancher", nullptr}, {"url", nullptr}};
+      if (!r.brancher.empty()) database["brancher"] = r.brancher;
+      if (!r.db_url.empty()) database["url"] = services::mask_url_password(r.db_url);
+      array.push_back({{"issue", r.key},
+                       {"branch", r.branch},
+                       {"path", r.path.string()},
+                       {"ports", ws.ports.ports()},
+                       {"database", database},
+                       {"state", to_string(r.state)}});
+    }
+    std::cout << array.dump(2) << "\n";
+    return;
+  }
+  if (all.empty()) {
+    std::cout << "no workspaces (make one with \"fanout up ISSUE\")\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows{{"ISSUE", "STATE", "BRANCH", "PATH", "PORTS", "DATABASE"}};
+  for (const auto& ws : all) rows.push_back(row_of(ws, session.config.repo_root));
+  print_table(std::cout, rows);
+}
+
+[[noreturn]] void run_exec(Context& context, const std::string& key, const std::vector<std::string>& command) {
+  Session session(context, false);
+  const auto ws = session.manager.find(key);
+  if (!ws) throw UserError("no workspace for issue \"" + key + "\" (run \"fanout up " + key + "\")");
+  if (ws->record.state != workspace::State::ready)
+    throw UserError("workspace of issue \"" + key + "\" is " + to_string(ws->record.state) + " (run \"fanout up " + key + "\")");
+  for (const auto& [name, value] : session.manager.env(key)) ::setenv(name.c_str(), value.c_str(), 1);
+  if (::chdir(ws->record.path.c_str()) != 0)
+    throw UserError("cannot enter \"" + ws->record.path.string() + "\": " + std::strerror(errno));
+  std::vector<char*> argv;
+  for (const auto& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  std::cout.flush();
+  ::execvp(argv[0], argv.data());
+  const int error = errno;
+  throw UserError("cannot run \"" + command[0] + "\": " + std::strerror(error), ExitCode(error == ENOENT ? 127 : 126));
+}
+
+struct CleanFlags {
+  std::vector<std::string> keys;
+  bool merged = false, all = false, orphans = false, dry_run = false, force = false;
+};
+
+void run_clean(Context& context, const CleanFlags& flags) {
+  const int modes = !flags.keys.empty() + flags.merged + flags.all;
+  if (modes != 1 && !(modes == 0 && flags.orphans))
+    throw UserError("clean: give issue keys, --merged or --all (one of them)", ExitCode::usage);
+  Session session(context);
+  sdk::CancelToken cancel;
+  std::vector<std::string> keys = flags.keys;
+  if (flags.merged) keys = session.manager.merged_keys();
+  if (flags.all)
+    for (const auto& ws : session.manager.list()) keys.push_back(ws.record.key);
+  std::vector<workspace::CleanReport> reports;
+  for (const auto& key : keys) reports.push_back(session.manager.clean(key, {flags.force, flags.dry_run}, cancel));
+  if (flags.orphans) reports.push_back(session.manager.clean_orphans({flags.force, flags.dry_run}, cancel));
+  bool incomplete = false;
+  for (const auto& report : reports) {
+    for (const auto& line : report.removed) std::cout << report.key << ": " << line << "\n";
+    for (const auto& line : report.kept) std::cout << report.key << ": " << line << "\n";
+    if (report.removed.empty() && report.kept.empty()) std::cout << report.key << ": nothing to clean\n";
+    if (!report.complete && !flags.dry_run) incomplete = true;
+  }
+  if (keys.empty() && !flags.orphans) std::cout << "nothing to clean\n";
+  if (incomplete) throw ExitRequest{ExitCode::failure};
+}
+
+void run_doctor(Context& context) {
+  Session session(context, false);
+  sdk::DatabaseBrancher* brancher = nullptr;
+  std::string brancher_problem;
+  try {
+    brancher = session.plugins.brancher();
+  } catch (const UserError& e) {
+    brancher_problem = e.what();
+  }
+  std::vector<workspace::ToolCheck> tools{{"git", "sudo apt-get install git"}};
+  std::set<std::string> providers{session.config.agent.provider};
+  for (const auto& [name, table] : session.config.agent.providers) providers.insert(table.plugin.empty() ? name : table.plugin);
+  if (providers.count("claude-code")) tools.push_back({"claude", "npm install -g @anthropic-ai/claude-code"});
+  if (providers.count("codex")) tools.push_back({"codex", "npm install -g @openai/codex"});
+  sdk::CancelToken cancel;
+  auto findings = workspace::doctor(session.manager, brancher, tools, cancel);
+  if (!brancher_problem.empty()) findings.push_back({brancher_problem, "fanout config check"});
+  if (findings.empty()) {
+    std::cout << "nothing to fix\n";
+    return;
+  }
+  for (const auto& f : findings) std::cout << f.problem << "\n  fix: " << f.fix << "\n";
+  std::cout << findings.size() << (findings.size() == 1 ? " problem\n" : " problems\n");
+  throw ExitRequest{ExitCode::failure};
+}
+
+} // namespace
+
+void add_workspace_commands(CLI::App& app, Context& context) {
+  auto* up = app.add_subcommand("up", "Make (or reuse) the workspace of each issue: worktree, ports, deps, database");
+  auto up_keys = std::make_shared<std::vector<std::string>>();
+  up->add_option("issues", *up_keys, "Issue keys")->required();
+  up->callback([&context, up_keys] { run_up(context, *up_keys); });
+
+  auto* ls = app.add_subcommand("ls", "List workspaces");
+  auto json = std::make_shared<bool>(false);
+  ls->add_flag("--json", *json, "Print JSON");
+  ls->callback([&context, json] { run_ls(context, *json); });
+
+  auto* exec = app.add_subcommand("exec", "Run a command in an issue's workspace with its env");
+  auto exec_key = std::make_shared<std::string>();
+  auto exec_command = std::make_shared<std::vector<std::string>>();
+  exec->add_option("issue", *exec_key, "Issue key")->required();
+  exec->add_option("command", *exec_command, "Command and arguments (after --)")->required();
+  exec->callback([&context, exec_key, exec_command] { run_exec(context, *exec_key, *exec_command); });
+
+  auto* clean = app.add_subcommand("clean", "Remove workspaces: worktree, merged branch, database branch, ports");
+  auto flags = std::make_shared<CleanFlags>();
+  clean->add_option("issues", flags->keys, "Issue keys");
+  clean->add_flag("--merged", flags->merged, "Every workspace whose branch is merged into its base");
+  clean->add_flag("--all", flags->all, "Every workspace");
+  clean->add_flag("--orphans", flags->orphans, "Database branches and port leases that no workspace owns");
+  clean->add_flag("--dry-run", flags->dry_run, "Only say what would be removed");
+  clean->add_flag("--force", flags->force, "Also delete uncommitted work and unmerged branches");
+  clean->callback([&context, flags] { run_clean(context, *flags); });
+
+  auto* doctor = app.add_subcommand("doctor", "Find leftovers of workspaces and missing tools, with the fix for each");
+  doctor->callback([&context] { run_doctor(context); });
+}
+
+} // namespace fanout::cli

@@ -1,0 +1,49 @@
+#pragma once
+// The plugins the workspace commands use (the [database] brancher, the [tracker] for issue
+// titles), with the host services they need. Owned by the command for its duration.
+
+#include "host/config/config.hpp"
+#include "host/plugins/plugin_host.hpp"
+#include "host/plugins/registry.hpp"
+#include "host/services/http_client.hpp"
+#include "host/services/process_runner.hpp"
+
+#include <fanout/sdk/database_brancher.hpp>
+#include <fanout/sdk/issue_tracker.hpp>
+
+#include <memory>
+#include <optional>
+
+namespace fanout::cli {
+
+/// Discovers plugins lazily and makes the brancher and tracker configured in `config`.
+class WorkspacePlugins {
+public:
+  explicit WorkspacePlugins(const config::Config& config);
+  ~WorkspacePlugins();
+
+  services::LocalProcessRunner& processes() { return m_processes; }
+
+  /// The [database] brancher, or nullptr when none is configured. Throws UserError when it
+  /// is configured but cannot be made (unknown plugin, bad config).
+  sdk::DatabaseBrancher* brancher();
+
+  /// The [tracker], or nullptr (with `why` set) when it cannot be made: titles are optional.
+  sdk::IssueTracker* tracker(std::string& why);
+
+private:
+  plugins::Registry& registry();
+  plugins::PluginHost& host_for(const config::PluginTable& table);
+
+  const config::Config& m_config;
+  services::LocalProcessRunner m_processes;
+  services::CurlHttpClient m_http;
+  std::optional<plugins::Registry> m_registry;
+  std::vector<std::unique_ptr<plugins::PluginHost>> m_hosts;
+  plugins::Instance<sdk::DatabaseBrancher> m_brancher;
+  plugins::Instance<sdk::IssueTracker> m_tracker;
+  bool m_tracker_tried = false;
+  std::string m_tracker_error;
+};
+
+} // namespace fanout::cli
