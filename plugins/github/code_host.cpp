@@ -1,0 +1,177 @@
+// GithubCodeHost: push with the user's git, pull requests and reviews over REST v3.
+
+#include "github.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace fanout::github {
+
+using nlohmann::json;
+using sdk::fail;
+using sdk::FailureKind;
+
+namespace {
+
+std::string text_of(const json& row, const char* key) {
+  auto it = row.find(key);
+  return it != row.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string encode(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+sdk::PullRequest to_pull(const json& row) {
+  sdk::PullRequest pr;
+  pr.id = row.contains("number") && row["number"].is_number() ? std::to_string(row["number"].get<long long>()) : "";
+  pr.url = text_of(row, "html_url");
+  pr.title = text_of(row, "title");
+  pr.body = text_of(row, "body");
+  if (auto head = row.find("head"); head != row.end() && head->is_object()) pr.head = text_of(*head, "ref");
+  if (auto base = row.find("base"); base != row.end() && base->is_object()) pr.base = text_of(*base, "ref");
+  pr.draft = row.value("draft", false);
+  const bool merged = row.value("merged", false) || (row.contains("merged_at") && row["merged_at"].is_string());
+  pr.state = merged ? sdk::PullRequestState::merged
+             : text_of(row, "state") == "closed" ? sdk::PullRequestState::closed
+                                                  : sdk::PullRequestState::open;
+  return pr;
+}
+
+const char* event_name(sdk::ReviewEvent event) {
+  switch (event) {
+  case sdk::ReviewEvent::approve: return "APPROVE";
+  case sdk::ReviewEvent::request_changes: return "REQUEST_CHANGES";
+  case sdk::ReviewEvent::comment: return "COMMENT";
+  }
+  return "COMMENT";
+}
+
+/// The last few lines of a process's stderr, for an error message.
+std::string tail_lines(const std::string& text, size_t lines) {
+  std::string trimmed = text;
+  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == ' ')) trimmed.pop_back();
+  size_t pos = trimmed.size();
+  for (size_t n = 0; n < lines && pos != std::string::npos && pos > 0; ++n) pos = trimmed.rfind('\n', pos - 1);
+  return pos == std::string::npos ? trimmed : trimmed.substr(pos + 1);
+}
+
+class GithubCodeHost final : public sdk::CodeHost {
+public:
+  explicit GithubCodeHost(sdk::Host& host) : m_api(host) {
+    const json& config = host.config();
+    m_remote = config.contains("remote") && config["remote"].is_string() ? config["remote"].get<std::string>() : "origin";
+  }
+
+  sdk::Result<void> push(const std::filesystem::path& worktree, const std::string& branch,
+                         const sdk::CancelToken& cancel) override {
+    sdk::ProcessSpec spec;
+    spec.argv = {"git", "push", "-u", m_remote, branch};
+    spec.workdir = worktree;
+    spec.timeout = std::chrono::minutes(5);
+    spec.env = {{"GIT_TERMINAL_PROMPT", "0"}}; // fail instead of waiting for a password nobody will type
+    auto ran = m_api.host().processes().run(spec, [](sdk::Stream, const std::string&) {}, cancel);
+    if (!ran) return std::move(ran).failure();
+    if (ran->cancelled) return fail(FailureKind::cancelled, "git push of \"" + branch + "\" was cancelled");
+    if (ran->timed_out) return fail(FailureKind::timeout, "git push of \"" + branch + "\" to \"" + m_remote + "\" timed out after 5m");
+    if (ran->signaled || ran->exit_code != 0)
+      return fail(FailureKind::error, "git push of \"" + branch + "\" to \"" + m_remote + "\" failed (exit " +
+                                          std::to_string(ran->exit_code) + "): " + tail_lines(ran->err, 3));
+    return {};
+  }
+
+  sdk::Result<std::optional<sdk::PullRequest>> find(const std::string& branch, const sdk::CancelToken& cancel) override {
+    // The owner prefix is mandatory: GitHub ignores a bare branch and returns every PR.
+    auto rows = m_api.list("/pulls?state=all&per_page=100&head=" + encode(m_api.owner() + ":" + branch), cancel, 0,
+                           [&](const json& row) { return row.is_object() && row.contains("head") && text_of(row["head"], "ref") == branch; });
+    if (!rows) return std::move(rows).failure();
+    if (rows->empty()) return std::optional<sdk::PullRequest>();
+    // Prefer an open one; otherwise the newest (GitHub lists newest first).
+    for (const auto& row : *rows)
+      if (text_of(row, "state") == "open") return std::optional(to_pull(row));
+    return std::optional(to_pull(rows->front()));
+  }
+
+  sdk::Result<sdk::PullRequest> open(const sdk::PullRequestDraft& draft, const sdk::CancelToken& cancel) override {
+    json body = {{"title", draft.title}, {"body", draft.body}, {"head", draft.head}, {"base", draft.base}, {"draft", draft.draft}};
+    auto row = m_api.call("POST", "/pulls", &body, cancel);
+    if (!row) {
+      sdk::Failure failure = std::move(row).failure();
+      if (failure.kind == FailureKind::invalid_input)
+        failure.message = "github could not open a pull request from \"" + draft.head + "\" into \"" + draft.base +
+                          "\": " + failure.message;
+      return failure;
+    }
+    return to_pull(*row);
+  }
+
+  sdk::Result<sdk::PullRequest> update(const sdk::PullRequest& pr, const sdk::CancelToken& cancel) override {
+    json body = {{"title", pr.title}, {"body", pr.body}};
+    auto row = m_api.call("PATCH", "/pulls/" + issue_number(pr.id), &body, cancel, not_found(pr.id));
+    if (!row) return std::move(row).failure();
+    return to_pull(*row);
+  }
+
+  sdk::Result<sdk::PullRequest> get(const std::string& id, const sdk::CancelToken& cancel) override {
+    const std::string number = issue_number(id);
+    if (number.empty()) return fail(FailureKind::invalid_input, "\"" + id + "\" is not a github pull request number");
+    auto row = m_api.call("GET", "/pulls/" + number, nullptr, cancel, not_found(id));
+    if (!row) return std::move(row).failure();
+    return to_pull(*row);
+  }
+
+  sdk::Result<void> review(const sdk::PullRequest& pr, const sdk::PullRequestReview& review,
+                           const sdk::CancelToken& cancel) override {
+    json comments = json::array();
+    for (const auto& c : review.comments)
+      comments.push_back({{"path", c.path}, {"line", c.line}, {"side", "RIGHT"}, {"body", c.body}});
+    json body = {{"event", event_name(review.event)}, {"body", review.body}};
+    if (!comments.empty()) body["comments"] = comments;
+    auto row = m_api.call("POST", "/pulls/" + issue_number(pr.id) + "/reviews", &body, cancel, not_found(pr.id));
+    if (!row) return std::move(row).failure();
+    return {};
+  }
+
+  sdk::Result<std::vector<sdk::PostedReview>> reviews(const sdk::PullRequest& pr, const sdk::CancelToken& cancel) override {
+    auto rows = m_api.list("/pulls/" + issue_number(pr.id) + "/reviews?per_page=100", cancel, 0,
+                           [](const json& row) { return row.is_object(); });
+    if (!rows) return std::move(rows).failure();
+    std::vector<sdk::PostedReview> out;
+    for (const auto& row : *rows) {
+      sdk::PostedReview review;
+      if (auto user = row.find("user"); user != row.end() && user->is_object()) review.author = text_of(*user, "login");
+      review.state = text_of(row, "state");
+      std::transform(review.state.begin(), review.state.end(), review.state.begin(), [](unsigned char c) { return std::tolower(c); });
+      review.body = text_of(row, "body");
+      review.url = text_of(row, "html_url");
+      review.submitted_at = text_of(row, "submitted_at");
+      out.push_back(std::move(review));
+    }
+    return out;
+  }
+
+private:
+  std::string not_found(const std::string& id) const {
+    return "github pull request \"" + id + "\" not found in \"" + m_api.repo() + "\"";
+  }
+
+  Api m_api;
+  std::string m_remote;
+};
+
+} // namespace
+
+std::unique_ptr<sdk::CodeHost> make_code_host(sdk::Host& host) { return std::make_unique<GithubCodeHost>(host); }
+
+} // namespace fanout::github

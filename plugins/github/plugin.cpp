@@ -1,0 +1,31 @@
+// The github plugin: GitHub REST v3 as an issue tracker and a code host.
+
+#include "github.hpp"
+
+#include <fanout/sdk/plugin.hpp>
+
+namespace {
+
+struct GithubPlugin {
+  static constexpr const char* name = "github";
+  static constexpr const char* version = "1.0.0";
+  static constexpr const char* description = "GitHub issues, pull requests and reviews (REST v3, GitHub Enterprise too)";
+  static constexpr fanout::sdk::ConfigKey config_keys[] = {
+      {"repo", fanout::sdk::ConfigType::string, nullptr, "repository as \"owner/name\"", false},
+      {"api_url", fanout::sdk::ConfigType::string, "\"https://api.github.com\"",
+       "REST API base URL (GitHub Enterprise: https://HOST/api/v3)", true},
+      {"token_env", fanout::sdk::ConfigType::string, nullptr,
+       "environment variable holding the token (default: GITHUB_TOKEN, then GH_TOKEN, then `gh auth token`)", false},
+      {"remote", fanout::sdk::ConfigType::string, "\"origin\"", "git remote that branches are pushed to", false},
+  };
+  static std::unique_ptr<fanout::sdk::IssueTracker> make_issue_tracker(fanout::sdk::Host& host) {
+    return fanout::github::make_tracker(host);
+  }
+  static std::unique_ptr<fanout::sdk::CodeHost> make_code_host(fanout::sdk::Host& host) {
+    return fanout::github::make_code_host(host);
+  }
+};
+
+} // namespace
+
+FANOUT_PLUGIN(GithubPlugin)

@@ -1,0 +1,161 @@
+// LinearTracker: issues by identifier, filtered lists with cursor paging, comments, states.
+
+#include "graphql.hpp"
+
+#include <fanout/sdk/issue_tracker.hpp>
+#include <fanout/sdk/prompt_text.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+namespace fanout::linear {
+
+using nlohmann::json;
+using sdk::fail;
+using sdk::FailureKind;
+
+namespace {
+
+constexpr const char* k_issue_fields =
+    "id identifier number title description url branchName priority state { id name type } "
+    "team { id key name } labels { nodes { id name } } assignee { id name email } createdAt updatedAt";
+
+constexpr int k_page_size = 50;
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string text_of(const json& row, const char* key) {
+  auto it = row.find(key);
+  return it != row.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+sdk::Issue to_issue(const json& row) {
+  sdk::Issue issue;
+  issue.key = text_of(row, "identifier");
+  issue.title = text_of(row, "title");
+  issue.body = sdk::cap_for_prompt(text_of(row, "description"));
+  if (auto state = row.find("state"); state != row.end() && state->is_object()) issue.state = lower(text_of(*state, "name"));
+  issue.url = text_of(row, "url");
+  if (auto labels = row.find("labels"); labels != row.end() && labels->is_object() && (*labels)["nodes"].is_array())
+    for (const auto& label : (*labels)["nodes"]) issue.labels.push_back(text_of(label, "name"));
+  return issue;
+}
+
+class LinearTracker final : public sdk::IssueTracker {
+public:
+  explicit LinearTracker(sdk::Host& host) : m_api(host) {
+    const json& config = host.config();
+    if (config.contains("team") && config["team"].is_string()) m_team = config["team"];
+  }
+
+  sdk::Result<std::vector<sdk::Issue>> list(const sdk::IssueQuery& query, const sdk::CancelToken& cancel) override {
+    json filter_parts = json::array();
+    if (!m_team.empty()) filter_parts.push_back({{"team", {{"key", {{"eq", m_team}}}}}});
+    if (query.state.empty())
+      filter_parts.push_back({{"state", {{"type", {{"nin", {"completed", "canceled"}}}}}}});
+    else
+      filter_parts.push_back({{"state", {{"name", {{"eqIgnoreCase", query.state}}}}}});
+    for (const auto& label : query.labels)
+      filter_parts.push_back({{"labels", {{"some", {{"name", {{"eqIgnoreCase", label}}}}}}}});
+    if (query.assignee == "me")
+      filter_parts.push_back({{"assignee", {{"isMe", {{"eq", true}}}}}});
+    else if (!query.assignee.empty())
+      filter_parts.push_back({{"assignee", {{"name", {{"eqIgnoreCase", query.assignee}}}}}});
+    const json filter = {{"and", filter_parts}};
+    const std::string text = std::string("query Issues($first: Int!, $after: String, $filter: IssueFilter) { "
+                                         "issues(first: $first, after: $after, filter: $filter, orderBy: updatedAt) { nodes { ") +
+                             k_issue_fields + " } pageInfo { hasNextPage endCursor } } }";
+
+    std::vector<sdk::Issue> issues;
+    json after = nullptr;
+    while (true) {
+      auto data = m_api.run(text, {{"first", k_page_size}, {"after", after}, {"filter", filter}}, cancel);
+      if (!data) return std::move(data).failure();
+      const json& page = (*data)["issues"];
+      if (!page.is_object() || !page["nodes"].is_array())
+        return fail(FailureKind::error, "linear returned an unexpected shape for the issue list");
+      for (const auto& node : page["nodes"]) {
+        issues.push_back(to_issue(node));
+        if (query.limit > 0 && issues.size() >= size_t(query.limit)) return issues;
+      }
+      const json& info = page["pageInfo"];
+      if (!info.is_object() || !info.value("hasNextPage", false) || !info["endCursor"].is_string()) break;
+      after = info["endCursor"];
+    }
+    return issues;
+  }
+
+  sdk::Result<sdk::Issue> get(const std::string& key, const sdk::CancelToken& cancel) override {
+    auto row = fetch(key, cancel);
+    if (!row) return std::move(row).failure();
+    return to_issue(*row);
+  }
+
+  sdk::Result<void> comment(const std::string& key, const std::string& markdown, const sdk::CancelToken& cancel) override {
+    auto data = m_api.run("mutation Comment($issueId: String!, $body: String!) { commentCreate(input: { issueId: $issueId, "
+                          "body: $body }) { success comment { id url body createdAt } } }",
+                          {{"issueId", key}, {"body", markdown}}, cancel, not_found(key));
+    if (!data) return std::move(data).failure();
+    if (!(*data)["commentCreate"].is_object() || !(*data)["commentCreate"].value("success", false))
+      return fail(FailureKind::error, "linear did not create the comment on \"" + key + "\"");
+    return {};
+  }
+
+  sdk::Result<void> set_state(const std::string& key, const std::string& state, const sdk::CancelToken& cancel) override {
+    auto row = fetch(key, cancel);
+    if (!row) return std::move(row).failure();
+    const std::string team = text_of((*row)["team"], "key");
+    auto data = m_api.run("query States($team: String!) { workflowStates(first: 100, filter: { team: { key: { eq: $team } } }) "
+                          "{ nodes { id name type } } }",
+                          {{"team", team}}, cancel);
+    if (!data) return std::move(data).failure();
+    const json nodes = (*data)["workflowStates"].is_object() ? (*data)["workflowStates"]["nodes"] : json::array();
+    // A state's own name wins; common words map to Linear's state types.
+    const std::string wanted = lower(state);
+    const std::string type = wanted == "in progress" || wanted == "started" ? "started"
+                             : wanted == "done" || wanted == "completed" || wanted == "closed" ? "completed"
+                             : wanted == "todo" || wanted == "open" ? "unstarted"
+                                                                    : "";
+    std::string state_id;
+    std::string names;
+    for (const auto& node : nodes) {
+      names += (names.empty() ? "\"" : ", \"") + text_of(node, "name") + "\"";
+      if (lower(text_of(node, "name")) == wanted) state_id = text_of(node, "id");
+    }
+    for (const auto& node : nodes)
+      if (state_id.empty() && !type.empty() && text_of(node, "type") == type) state_id = text_of(node, "id");
+    if (state_id.empty())
+      return fail(FailureKind::invalid_input, "linear team \"" + team + "\" has no workflow state \"" + state + "\" (it has " + names + ")");
+    auto updated = m_api.run("mutation Move($id: String!, $stateId: String!) { issueUpdate(id: $id, input: { stateId: $stateId }) "
+                             "{ success issue { id state { name } } } }",
+                             {{"id", text_of(*row, "id")}, {"stateId", state_id}}, cancel, not_found(key));
+    if (!updated) return std::move(updated).failure();
+    if (!(*updated)["issueUpdate"].is_object() || !(*updated)["issueUpdate"].value("success", false))
+      return fail(FailureKind::error, "linear did not move \"" + key + "\" to \"" + state + "\"");
+    return {};
+  }
+
+private:
+  sdk::Result<json> fetch(const std::string& key, const sdk::CancelToken& cancel) {
+    auto data = m_api.run(std::string("query Issue($id: String!) { issue(id: $id) { ") + k_issue_fields + " } }",
+                          {{"id", key}}, cancel, not_found(key));
+    if (!data) return std::move(data).failure();
+    if (!(*data)["issue"].is_object()) return fail(FailureKind::not_found, not_found(key));
+    return (*data)["issue"];
+  }
+
+  static std::string not_found(const std::string& key) { return "linear issue \"" + key + "\" not found"; }
+
+  Graphql m_api;
+  std::string m_team;
+};
+
+} // namespace
+
+std::unique_ptr<sdk::IssueTracker> make_tracker(sdk::Host& host) { return std::make_unique<LinearTracker>(host); }
+
+} // namespace fanout::linear

@@ -1,0 +1,225 @@
+#include "tests/support/fake_linear_server.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace fanout::test {
+
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::pair<std::string, std::string>> k_states = {
+    {"Backlog", "backlog"}, {"Todo", "unstarted"}, {"In Progress", "started"}, {"Done", "completed"}, {"Canceled", "canceled"}};
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+json graphql_error(const std::string& message, const std::string& code, int status) {
+  return {{"errors", json::array({{{"message", message},
+                                   {"extensions", {{"code", code}, {"statusCode", status}, {"userPresentableMessage", message}}}}})}};
+}
+
+/// Applies a Linear comparator object ({eq: x}, {in: [..]}, {eqIgnoreCase: x}...) to a value.
+bool compare(const std::string& value, const json& comparator) {
+  for (const auto& [op, arg] : comparator.items()) {
+    if (op == "eq" && value != arg.get<std::string>()) return false;
+    if (op == "neq" && value == arg.get<std::string>()) return false;
+    if (op == "eqIgnoreCase" && lower(value) != lower(arg.get<std::string>())) return false;
+    if (op == "in" && std::find(arg.begin(), arg.end(), value) == arg.end()) return false;
+    if (op == "nin" && std::find(arg.begin(), arg.end(), value) != arg.end()) return false;
+  }
+  return true;
+}
+
+} // namespace
+
+FakeLinearServer::FakeLinearServer(std::string key, std::string team, bool oauth)
+    : m_key(std::move(key)), m_team(std::move(team)), m_oauth(oauth) {
+  server().Post("/graphql", [this](const httplib::Request& req, httplib::Response& res) {
+    json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("query")) {
+      res.status = 400;
+      res.set_content(graphql_error("Must provide query string.", "BAD_REQUEST", 400).dump(), "application/json");
+      return;
+    }
+    int status = 200;
+    json reply;
+    {
+      std::lock_guard lock(m_mutex);
+      reply = handle(body["query"].get<std::string>(), body.value("variables", json::object()), status);
+    }
+    res.status = status;
+    res.set_content(reply.dump(), "application/json; charset=utf-8");
+  });
+  start();
+}
+
+FakeLinearServer::~FakeLinearServer() { stop(); }
+
+bool FakeLinearServer::authorized(const httplib::Request& req) const {
+  return req.get_header_value("Authorization") == (m_oauth ? "Bearer " + m_key : m_key);
+}
+
+void FakeLinearServer::answer(FakeFailure failure, httplib::Response& res) const {
+  json body;
+  switch (failure) {
+  case FakeFailure::unauthorized:
+    res.status = m_auth_status;
+    body = graphql_error("Authentication required, not authenticated", "AUTHENTICATION_ERROR", 401);
+    break;
+  case FakeFailure::not_found:
+    res.status = 200;
+    body = graphql_error("Entity not found: Issue", "INVALID_INPUT", 404);
+    body["data"] = nullptr;
+    break;
+  case FakeFailure::rate_limited:
+    res.status = 400;
+    res.set_header("Retry-After", std::to_string(m_retry_after.load()));
+    body = graphql_error("Rate limit exceeded", "RATELIMITED", 429);
+    break;
+  case FakeFailure::server_error:
+    res.status = 500;
+    body = graphql_error("Internal server error", "INTERNAL_SERVER_ERROR", 500);
+    break;
+  case FakeFailure::garbage:
+    res.status = 200;
+    res.set_content("upstream connect error or disconnect/reset before headers", "text/plain");
+    return;
+  case FakeFailure::none: return;
+  }
+  res.set_content(body.dump(), "application/json");
+}
+
+std::string FakeLinearServer::add_issue(FakeLinearIssue issue) {
+  std::lock_guard lock(m_mutex);
+  const int number = static_cast<int>(m_issues.size()) + 1;
+  if (issue.identifier.empty()) issue.identifier = m_team + "-" + std::to_string(number);
+  issue.id = "9f0c0000-0000-4000-8000-" + std::to_string(100000000000 + number);
+  m_issues.push_back(issue);
+  return issue.identifier;
+}
+
+FakeLinearIssue FakeLinearServer::issue(const std::string& identifier) const {
+  std::lock_guard lock(m_mutex);
+  for (const auto& i : m_issues)
+    if (i.identifier == identifier) return i;
+  return {};
+}
+
+void FakeLinearServer::set_max_page_size(int size) {
+  std::lock_guard lock(m_mutex);
+  m_max_page = size;
+}
+
+void FakeLinearServer::set_auth_failure_status(int status) {
+  std::lock_guard lock(m_mutex);
+  m_auth_status = status;
+}
+
+std::string FakeLinearServer::state_type(const std::string& state) const {
+  for (const auto& [name, type] : k_states)
+    if (name == state) return type;
+  return "unstarted";
+}
+
+json FakeLinearServer::issue_json(const FakeLinearIssue& issue) const {
+  json labels = json::array();
+  for (const auto& label : issue.labels) labels.push_back({{"id", "label-" + label}, {"name", label}});
+  return {{"id", issue.id},
+          {"identifier", issue.identifier},
+          {"title", issue.title},
+          {"description", issue.description.empty() ? json(nullptr) : json(issue.description)},
+          {"url", "https://linear.app/acme/issue/" + issue.identifier},
+          {"branchName", lower(issue.identifier)},
+          {"state", {{"id", "state-" + issue.state}, {"name", issue.state}, {"type", state_type(issue.state)}}},
+          {"team", {{"id", "team-" + m_team}, {"key", m_team}, {"name", "Engineering"}}},
+          {"labels", {{"nodes", labels}}},
+          {"assignee", issue.assignee.empty() ? json(nullptr) : json({{"id", "u1"}, {"name", issue.assignee}})}};
+}
+
+bool FakeLinearServer::matches(const FakeLinearIssue& issue, const json& filter) const {
+  if (!filter.is_object()) return true;
+  if (filter.contains("team") && !compare(m_team, filter["team"].value("key", json::object()))) return false;
+  if (filter.contains("state")) {
+    const json& state = filter["state"];
+    if (state.contains("name") && !compare(issue.state, state["name"])) return false;
+    if (state.contains("type") && !compare(state_type(issue.state), state["type"])) return false;
+  }
+  if (filter.contains("labels")) {
+    json label_filter = filter["labels"].contains("some") ? filter["labels"]["some"] : filter["labels"];
+    if (label_filter.contains("name")) {
+      bool any = std::any_of(issue.labels.begin(), issue.labels.end(),
+                             [&](const std::string& l) { return compare(l, label_filter["name"]); });
+      if (!any) return false;
+    }
+  }
+  if (filter.contains("assignee") && filter["assignee"].contains("name") &&
+      !compare(issue.assignee, filter["assignee"]["name"]))
+    return false;
+  if (filter.contains("and"))
+    for (const auto& part : filter["and"])
+      if (!matches(issue, part)) return false;
+  return true;
+}
+
+json FakeLinearServer::handle(const std::string& query, const json& variables, int& status) {
+  auto find = [&](const std::string& id) -> FakeLinearIssue* {
+    for (auto& i : m_issues)
+      if (i.identifier == id || i.id == id) return &i;
+    return nullptr;
+  };
+  auto not_found = [&] {
+    json body = graphql_error("Entity not found: Issue", "INVALID_INPUT", 404);
+    body["data"] = nullptr;
+    return body;
+  };
+
+  if (query.find("commentCreate") != std::string::npos) {
+    auto* issue = find(variables.value("issueId", ""));
+    if (!issue) return not_found();
+    issue->comments.push_back(variables.value("body", ""));
+    return {{"data", {{"commentCreate", {{"success", true}, {"comment", {{"id", "c" + std::to_string(issue->comments.size())}, {"url", "https://linear.app/c"}}}}}}}};
+  }
+  if (query.find("issueUpdate") != std::string::npos) {
+    auto* issue = find(variables.value("id", ""));
+    if (!issue) return not_found();
+    const std::string state_id = variables.value("stateId", "");
+    for (const auto& [name, type] : k_states)
+      if ("state-" + name == state_id) {
+        issue->state = name;
+        return {{"data", {{"issueUpdate", {{"success", true}, {"issue", issue_json(*issue)}}}}}};
+      }
+    status = 400;
+    return graphql_error("Argument Validation Error", "INVALID_INPUT", 400);
+  }
+  if (query.find("workflowStates") != std::string::npos) {
+    json nodes = json::array();
+    for (const auto& [name, type] : k_states) nodes.push_back({{"id", "state-" + name}, {"name", name}, {"type", type}});
+    return {{"data", {{"workflowStates", {{"nodes", nodes}, {"pageInfo", {{"hasNextPage", false}, {"endCursor", nullptr}}}}}}}};
+  }
+  if (query.find("issues(") != std::string::npos) {
+    const int first = std::min(variables.value("first", 50), m_max_page);
+    int start = 0;
+    if (variables.contains("after") && variables["after"].is_string()) start = std::stoi(variables["after"].get<std::string>().substr(7));
+    std::vector<const FakeLinearIssue*> hits;
+    for (const auto& i : m_issues)
+      if (matches(i, variables.value("filter", json::object()))) hits.push_back(&i);
+    json nodes = json::array();
+    int i = start;
+    for (; i < static_cast<int>(hits.size()) && i < start + first; ++i) nodes.push_back(issue_json(*hits[i]));
+    const bool more = i < static_cast<int>(hits.size());
+    return {{"data", {{"issues", {{"nodes", nodes}, {"pageInfo", {{"hasNextPage", more}, {"endCursor", more ? json("cursor-" + std::to_string(i)) : json(nullptr)}}}}}}}};
+  }
+  if (query.find("issue(") != std::string::npos) {
+    auto* issue = find(variables.value("id", ""));
+    if (!issue) return not_found();
+    return {{"data", {{"issue", issue_json(*issue)}}}};
+  }
+  status = 400;
+  return graphql_error("Cannot query field on type \"Query\".", "GRAPHQL_VALIDATION_FAILED", 400);
+}
+
+} // namespace fanout::test

@@ -1,0 +1,63 @@
+#pragma once
+// FakeLinearServer: Linear's GraphQL endpoint (POST /graphql), in memory, on 127.0.0.1.
+// It recognises the operations fanout sends (issue, issues with filter + cursor paging,
+// workflowStates, commentCreate, issueUpdate) by the field they select, reads values from
+// `variables`, and answers with Linear's shapes: data/errors, "Entity not found", HTTP 400
+// with extensions.code RATELIMITED, and personal keys without "Bearer" (OAuth with it).
+
+#include "tests/support/fake_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace fanout::test {
+
+struct FakeLinearIssue {
+  std::string identifier; ///< "ENG-1"; assigned by add_issue when empty
+  std::string title;
+  std::string description;
+  std::string state = "Todo"; ///< a workflow state name of the team
+  std::vector<std::string> labels;
+  std::string assignee;
+  std::vector<std::string> comments;
+  std::string id; ///< UUID-ish, assigned by add_issue
+};
+
+class FakeLinearServer final : public FakeService {
+public:
+  /// `team` is the only team's key. `oauth` makes it expect "Bearer <key>".
+  explicit FakeLinearServer(std::string key = "lin_api_fake0123456789", std::string team = "ENG", bool oauth = false);
+  ~FakeLinearServer() override;
+
+  /// The endpoint to configure as `api_url`.
+  std::string api_url() const { return url() + "/graphql"; }
+  const std::string& key() const { return m_key; }
+
+  /// Adds an issue; returns its identifier.
+  std::string add_issue(FakeLinearIssue issue);
+  FakeLinearIssue issue(const std::string& identifier) const;
+
+  /// Largest page the fake returns whatever `first` asks for (Linear's default is 50).
+  void set_max_page_size(int size);
+  /// The HTTP status of an authentication failure (Linear answers 400 or 401 [?]).
+  void set_auth_failure_status(int status);
+
+private:
+  bool authorized(const httplib::Request& request) const override;
+  void answer(FakeFailure failure, httplib::Response& response) const override;
+  nlohmann::json handle(const std::string& query, const nlohmann::json& variables, int& status);
+  nlohmann::json issue_json(const FakeLinearIssue& issue) const;
+  bool matches(const FakeLinearIssue& issue, const nlohmann::json& filter) const;
+  std::string state_type(const std::string& state) const;
+
+  std::string m_key;
+  std::string m_team;
+  bool m_oauth;
+  int m_max_page = 50;
+  int m_auth_status = 400;
+  std::vector<FakeLinearIssue> m_issues;
+};
+
+} // namespace fanout::test
