@@ -98,6 +98,9 @@ sdk::Result<sdk::Review> run_review_session(sdk::AgentProvider& agent, const sdk
   session.prompt = prompt;
   session.workdir = request.workspace.path;
   session.env = request.workspace.env;
+  // Names the session for providers that key on it (the replay provider picks the
+  // recording "<FANOUT_ISSUE>/review"); the pipeline may set a more specific one.
+  if (!session.env.count("FANOUT_STAGE")) session.env["FANOUT_STAGE"] = "review";
   session.model = options.model;
   session.permission = sdk::Permission::read_only;
   session.timeout = options.timeout;

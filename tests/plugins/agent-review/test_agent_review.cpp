@@ -48,6 +48,8 @@ TEST_CASE("agent-review: runs a fresh read-only session with the rendered prompt
   CHECK(sent.resume_session_id.empty());
   CHECK(sent.workdir == dir.path());
   CHECK(sent.model == "haiku");
+  CHECK(sent.env.at("FANOUT_STAGE") == "review");
+  CHECK(sent.env.at("PORT") == "4010");
   CHECK(sent.timeout == std::chrono::minutes(20));
   CHECK(nlohmann::json::parse(sent.output_schema)["title"] == "fanout review");
   CHECK(sent.prompt.find("Add a `/health` route.") != std::string::npos);
