@@ -56,6 +56,8 @@ int run(int argc, char** argv) {
   add_version_command(app, context);
   add_plugin_commands(app, context);
   add_workspace_commands(app, context);
+  add_run_commands(app, context);
+  add_status_commands(app, context);
   add_demo_command(app, context);
   add_heal_command(app, context);
 

@@ -11,6 +11,8 @@ namespace fanout::cli {
 void add_version_command(CLI::App& app, Context& context);
 void add_plugin_commands(CLI::App& app, Context& context);
 void add_workspace_commands(CLI::App& app, Context& context);
+void add_run_commands(CLI::App& app, Context& context);    // run, resume, approve, review
+void add_status_commands(CLI::App& app, Context& context); // status, logs
 void add_demo_command(CLI::App& app, Context& context);     // demo
 void add_heal_command(CLI::App& app, Context& context);     // heal
 

@@ -1,0 +1,168 @@
+// fanout run / resume / approve / review: drive runs through the pipeline (host/pipeline/).
+
+#include "host/cli/commands.hpp"
+
+#include "host/config/loader.hpp"
+#include "host/pipeline/environment.hpp"
+#include "host/pipeline/fleet.hpp"
+#include "host/pipeline/interrupt.hpp"
+#include "host/pipeline/live_view.hpp"
+#include "host/pipeline/run_store.hpp"
+#include "host/plugins/registry.hpp"
+#include "host/services/process_runner.hpp"
+#include "host/state/state_db.hpp"
+#include "host/util/error.hpp"
+#include "host/workspace/store.hpp"
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <iostream>
+
+namespace fanout::cli {
+namespace {
+
+using pipeline::RunState;
+
+struct RunOptions {
+  std::vector<std::string> issues;
+  int parallel = 0;
+  std::string label;
+};
+
+/// Runs `keys` under a fleet with the live view and Ctrl-C handling; sets the exit code.
+void drive(Context& context, std::vector<std::string> keys, int parallel, pipeline::RunMode mode,
+           const std::string& label = "") {
+  const config::Config config = config::load_or_throw({context.repo_root(), std::nullopt});
+  pipeline::Environment environment(config, context.plugins());
+  if (!label.empty()) {
+    sdk::IssueQuery query;
+    query.labels = {label};
+    auto listed = environment.tracker().list(query, sdk::CancelToken{});
+    if (!listed.ok()) throw UserError("cannot list issues labelled \"" + label + "\": " + listed.failure().message);
+    for (const auto& issue : *listed) keys.push_back(issue.key);
+    if (keys.empty()) throw UserError("no open issues are labelled \"" + label + "\"");
+  }
+  if (keys.empty()) throw UserError("no issues to run (name them, or pass --label)", ExitCode::usage);
+
+  auto options = environment.fleet_options(parallel);
+  options.mode = mode;
+  const bool tty = ::isatty(STDOUT_FILENO) && !context.options.quiet;
+  pipeline::LiveView view(std::cout, tty);
+  view.expect(keys);
+  pipeline::Fleet fleet(environment.services(), environment.settings(), options, context.options.quiet ? nullptr : &view);
+  std::map<std::string, RunState> results;
+  {
+    pipeline::InterruptGuard guard([&] {
+      fleet.cancel();
+      services::terminate_all();
+    });
+    view.start();
+    results = fleet.run(keys);
+    view.stop();
+    if (guard.interrupted()) {
+      std::cerr << "fanout: interrupted; resume with: fanout resume\n";
+      throw ExitRequest{ExitCode::interrupted};
+    }
+  }
+  int not_done = 0;
+  for (const auto& [key, state] : results) not_done += state == RunState::done ? 0 : 1;
+  if (!context.options.quiet)
+    std::cout << fmt::format("{} run(s): {} done, {} not done (see: fanout status)\n", results.size(),
+                             results.size() - not_done, not_done);
+  if (not_done > 0) throw ExitRequest{ExitCode::failure};
+}
+
+pipeline::RunStore open_store(Context& context) {
+  return pipeline::RunStore(state::StateDb::path_for(context.repo_root()));
+}
+
+/// Runs that `fanout resume` picks up: not finished, and not being driven by a live process.
+std::vector<std::string> resumable(Context& context, const std::vector<std::string>& named) {
+  auto store = open_store(context);
+  std::vector<std::string> keys;
+  const auto mine = static_cast<std::int64_t>(::getpid());
+  auto check = [&](const pipeline::RunRecord& run, bool explicit_name) {
+    if (run.state == RunState::running && run.pid != mine && workspace::process_alive(run.pid)) {
+      if (explicit_name)
+        throw UserError(fmt::format("run \"{}\" is being driven by process {}", run.issue, run.pid));
+      return;
+    }
+    if (run.stage == pipeline::stage::approve_plan && run.state == RunState::needs_human) {
+      if (explicit_name)
+        throw UserError(fmt::format("run \"{}\" waits for plan approval (fanout approve {})", run.issue, run.issue));
+      return;
+    }
+    if (!explicit_name && (run.state == RunState::done || run.state == RunState::needs_human)) return;
+    keys.push_back(run.issue);
+  };
+  if (named.empty()) {
+    for (const auto& run : store.all()) check(run, false);
+    return keys;
+  }
+  for (const auto& key : named) {
+    auto run = store.get(key);
+    if (!run) throw UserError(fmt::format("no run for issue \"{}\" (start one with: fanout run {})", key, key));
+    check(*run, true);
+  }
+  return keys;
+}
+
+} // namespace
+
+void add_run_commands(CLI::App& app, Context& context) {
+  auto run_options = std::make_shared<RunOptions>();
+  auto* run = app.add_subcommand("run", "Plan, build, publish and review issues, many at once");
+  run->add_option("issues", run_options->issues, "Issue keys (\"42\", \"ENG-7\")");
+  run->add_option("--parallel", run_options->parallel, "Runs at once (default: [run] parallel)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--label", run_options->label, "Also run every open issue with this label");
+  run->callback([&context, run_options] {
+    if (run_options->issues.empty() && run_options->label.empty())
+      throw UserError("name at least one issue, or pass --label", ExitCode::usage);
+    drive(context, run_options->issues, run_options->parallel, pipeline::RunMode::full, run_options->label);
+  });
+
+  auto resume_issues = std::make_shared<std::vector<std::string>>();
+  auto resume_parallel = std::make_shared<int>(0);
+  auto* resume = app.add_subcommand("resume", "Continue unfinished runs from their last completed stage");
+  resume->add_option("issues", *resume_issues, "Issue keys (default: every unfinished run)");
+  resume->add_option("--parallel", *resume_parallel, "Runs at once (default: [run] parallel)")->check(CLI::PositiveNumber);
+  resume->callback([&context, resume_issues, resume_parallel] {
+    auto keys = resumable(context, *resume_issues);
+    if (keys.empty()) {
+      if (!context.options.quiet) std::cout << "nothing to resume\n";
+      return;
+    }
+    drive(context, keys, *resume_parallel, pipeline::RunMode::full);
+  });
+
+  auto approve_issue = std::make_shared<std::string>();
+  auto* approve = app.add_subcommand("approve", "Approve an issue's plan ([run] approve_plan) and continue its run");
+  approve->add_option("issue", *approve_issue, "Issue key")->required();
+  approve->callback([&context, approve_issue] {
+    auto store = open_store(context);
+    auto run = store.get(*approve_issue);
+    if (!run) throw UserError(fmt::format("no run for issue \"{}\"", *approve_issue));
+    if (run->stage != pipeline::stage::approve_plan || run->state != RunState::needs_human)
+      throw UserError(fmt::format("run \"{}\" is not waiting for plan approval (it is {} at stage \"{}\")", run->issue,
+                                  to_string(run->state), run->stage));
+    store.complete_stage(run->issue, pipeline::stage::approve_plan);
+    if (!context.options.quiet) std::cout << "plan approved; continuing " << run->issue << "\n";
+    drive(context, {run->issue}, 1, pipeline::RunMode::full);
+  });
+
+  auto review_issue = std::make_shared<std::string>();
+  auto* review = app.add_subcommand("review", "Validate an issue's branch again with fresh reviewers");
+  review->add_option("issue", *review_issue, "Issue key")->required();
+  review->callback([&context, review_issue] {
+    auto run = open_store(context).get(*review_issue);
+    if (!run || run->worktree.empty())
+      throw UserError(fmt::format("no workspace for issue \"{}\" (start a run with: fanout run {})", *review_issue,
+                                  *review_issue));
+    drive(context, {*review_issue}, 1, pipeline::RunMode::validate_only);
+  });
+}
+
+} // namespace fanout::cli

@@ -1,0 +1,38 @@
+#pragma once
+// InterruptGuard: Ctrl-C while a fleet runs. The first SIGINT (or SIGTERM) calls `on_first`
+// once (the caller stops scheduling and cancels sessions, which kill their process groups),
+// so the runs record themselves as `cancelled` and can be resumed. A second one asks every
+// child process group to terminate and exits at once with status 130.
+//
+// Signals are taken with sigwait on a watcher thread, not in a handler, so `on_first` may do
+// anything. Construct the guard before starting other threads: they inherit the blocked
+// mask, which keeps the signal for the watcher. Children started by the process runner get
+// an empty mask.
+
+#include <atomic>
+#include <functional>
+#include <thread>
+
+#include <signal.h>
+
+namespace fanout::pipeline {
+
+class InterruptGuard {
+public:
+  explicit InterruptGuard(std::function<void()> on_first);
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+  /// True once a first signal arrived.
+  bool interrupted() const { return m_count.load() > 0; }
+
+private:
+  std::function<void()> m_on_first;
+  std::atomic<int> m_count{0};
+  std::atomic<bool> m_stop{false};
+  sigset_t m_previous{};
+  std::thread m_watcher;
+};
+
+} // namespace fanout::pipeline

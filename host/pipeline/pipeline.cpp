@@ -1,0 +1,442 @@
+#include "host/pipeline/pipeline.hpp"
+
+#include "host/pipeline/git.hpp"
+#include "host/pipeline/prompt_template.hpp"
+#include "host/pipeline/prompts.hpp"
+#include "host/pipeline/report.hpp"
+#include "host/pipeline/session.hpp"
+#include "host/pipeline/validate.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace fanout::pipeline {
+namespace {
+
+/// Ends a run early with a state and the reason; caught in Pipeline::run.
+struct Stop {
+  RunState state;
+  std::string message;
+};
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  const auto temp = path.string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << text;
+  }
+  std::filesystem::rename(temp, path);
+}
+
+std::chrono::milliseconds tighter(std::chrono::milliseconds a, std::chrono::milliseconds b) {
+  if (a.count() <= 0) return b;
+  if (b.count() <= 0) return a;
+  return std::min(a, b);
+}
+
+} // namespace
+
+/// The state of one run while it executes; lives on the run's thread.
+class Pipeline::Run {
+public:
+  Run(Pipeline& owner, const std::string& key, const Limits& limits)
+      : m_owner(owner), m_key(key), m_store(owner.m_settings.db_path),
+        m_dir(owner.run_dir(key)), m_services(owner.m_services), m_settings(owner.m_settings) {
+    m_store.begin(key);
+    m_record = *m_store.get(key);
+    m_meter.emplace(key, limits, &owner.m_fleet, m_record.tokens, m_record.cost_usd);
+  }
+
+  RunState execute(RunMode mode);
+
+private:
+  // Stages
+  void fetch();
+  void up();
+  void plan();
+  void build();
+  void publish();
+  std::vector<ReviewOutcome> validate(int round);
+  bool fix(int round, const std::vector<ReviewOutcome>& outcomes);
+  void report(RunState state, const std::vector<ReviewOutcome>& outcomes, int rounds, const std::string& note);
+
+  void enter(std::string_view stage, int round = 0);
+  void progress(const std::string& last_event, bool stage_changed = false);
+  SessionRun session(const std::string& label, sdk::SessionRequest request);
+  void check_session(const std::string& stage, const SessionRun& run);
+  void check_cancel();
+  void settle_usage();
+  sdk::SessionRequest agent_request(std::string prompt, std::string model, sdk::Permission permission);
+  std::string prompt(const std::string& name, const std::string& findings = "", const std::string& diff = "");
+  std::string head();
+  std::optional<sdk::PullRequest> current_pr();
+
+  Pipeline& m_owner;
+  std::string m_key;
+  RunStore m_store;
+  std::filesystem::path m_dir;
+  const Services& m_services;
+  const Settings& m_settings;
+  RunRecord m_record;
+  std::optional<RunMeter> m_meter;
+  sdk::Issue m_issue;
+  sdk::WorkspaceInfo m_workspace;
+  std::string m_plan;
+  std::string m_stage;
+  std::int64_t m_stored_tokens = 0;
+  double m_stored_cost = 0;
+};
+
+Pipeline::Pipeline(const Services& services, const Settings& settings, FleetBudget& fleet, CancelScope& scope,
+                   Observer* observer)
+    : m_services(services), m_settings(settings), m_fleet(fleet), m_scope(scope), m_observer(observer) {}
+
+std::filesystem::path Pipeline::run_dir(const std::string& issue) const {
+  std::string safe = issue;
+  for (char& c : safe)
+    if (c == '/' || c == '\\' || c == '\0') c = '_';
+  if (safe == "." || safe == "..") safe = "_" + safe;
+  return m_settings.runs_dir / safe;
+}
+
+RunState Pipeline::run(const std::string& issue, const Limits& limits, RunMode mode) {
+  try {
+    Run run(*this, issue, limits);
+    return run.execute(mode);
+  } catch (const std::exception& e) {
+    try {
+      RunStore(m_settings.db_path).set_state(issue, RunState::failed, e.what());
+    } catch (...) {
+    }
+    if (m_observer) m_observer->update({issue, "", RunState::failed, 0, 0, e.what(), true});
+    return RunState::failed;
+  }
+}
+
+RunState Pipeline::Run::execute(RunMode mode) {
+  RunState final_state = RunState::failed;
+  std::string error;
+  try {
+    check_cancel();
+    fetch();
+    up();
+    if (mode == RunMode::validate_only) {
+      m_store.reset_validation(m_key);
+      m_plan = read_file(m_dir / "plan.md");
+      auto outcomes = validate(0);
+      final_state = summarize(outcomes) == RoundVerdict::approved ? RunState::done : RunState::needs_human;
+      report(final_state, outcomes, 1, "");
+    } else {
+      plan();
+      if (m_settings.approve_plan && !m_store.done(m_key, stage::approve_plan)) {
+        enter(stage::approve_plan);
+        throw Stop{RunState::needs_human, "the plan waits for approval: fanout approve " + m_key};
+      }
+      build();
+      publish();
+      int round = 0;
+      std::vector<ReviewOutcome> outcomes;
+      while (true) {
+        outcomes = m_store.done(m_key, stage::validate, round) ? m_store.reviews(m_key, round) : validate(round);
+        if (summarize(outcomes) != RoundVerdict::changes_needed || round >= m_settings.fix_rounds) break;
+        if (!m_store.done(m_key, stage::fix, round + 1) && !fix(round + 1, outcomes)) {
+          error = fmt::format("fix round {}: the agent made no commit", round + 1);
+          break;
+        }
+        ++round;
+      }
+      final_state = summarize(outcomes) == RoundVerdict::approved ? RunState::done : RunState::needs_human;
+      if (final_state == RunState::needs_human && error.empty())
+        error = summarize(outcomes) == RoundVerdict::changes_needed
+                    ? fmt::format("changes still requested after {} fix round(s)", round)
+                    : "a reviewer could not run";
+      report(final_state, outcomes, round + 1, error);
+    }
+  } catch (const Stop& stop) {
+    final_state = stop.state;
+    error = stop.message;
+  }
+  settle_usage();
+  // Ctrl-C wins over whatever the interrupted step reported, so the run stays resumable.
+  if (m_owner.m_scope.cancelled() && final_state != RunState::done && final_state != RunState::needs_human) {
+    final_state = RunState::cancelled;
+    error = "cancelled (resume with: fanout resume " + m_key + ")";
+  }
+  m_store.set_state(m_key, final_state, error);
+  if (m_owner.m_observer)
+    m_owner.m_observer->update({m_key, m_stage, final_state, m_meter->tokens(), m_meter->cost_usd(),
+                                error.empty() ? std::string(to_string(final_state)) : error, true});
+  return final_state;
+}
+
+void Pipeline::Run::enter(std::string_view stage, int round) {
+  check_cancel();
+  m_stage = round > 0 ? fmt::format("{} {}", stage, round) : std::string(stage);
+  m_store.enter_stage(m_key, stage, round);
+  progress("", true);
+}
+
+void Pipeline::Run::progress(const std::string& last_event, bool stage_changed) {
+  if (!m_owner.m_observer) return;
+  m_owner.m_observer->update(
+      {m_key, m_stage, RunState::running, m_meter->tokens(), m_meter->cost_usd(), last_event, stage_changed});
+}
+
+void Pipeline::Run::check_cancel() {
+  if (m_owner.m_scope.cancelled()) throw Stop{RunState::cancelled, "cancelled"};
+  if (m_meter && m_meter->over()) throw Stop{RunState::over_budget, m_meter->reason()};
+}
+
+void Pipeline::Run::settle_usage() {
+  const auto tokens = m_meter->new_tokens() - m_stored_tokens;
+  const auto cost = m_meter->new_cost_usd() - m_stored_cost;
+  if (tokens != 0 || cost != 0) m_store.add_usage(m_key, tokens, cost);
+  m_stored_tokens += tokens;
+  m_stored_cost += cost;
+}
+
+void Pipeline::Run::fetch() {
+  if (m_store.done(m_key, stage::fetch) && m_record.fetched) {
+    m_issue = *m_record.fetched;
+    return;
+  }
+  enter(stage::fetch);
+  sdk::Result<sdk::Issue> issue = sdk::fail(sdk::FailureKind::error, "no tracker");
+  {
+    std::lock_guard lock(*m_services.tracker_mutex);
+    issue = m_services.tracker->get(m_key, m_owner.m_scope.child());
+  }
+  check_cancel();
+  if (!issue.ok()) throw Stop{RunState::failed, "fetch: " + issue.failure().message};
+  m_issue = std::move(*issue);
+  m_store.set_issue(m_key, m_issue);
+  m_store.complete_stage(m_key, stage::fetch);
+}
+
+void Pipeline::Run::up() {
+  enter(stage::up);
+  auto workspace = m_services.workspaces->up(m_issue, m_owner.m_scope.child());
+  check_cancel();
+  if (!workspace.ok()) throw Stop{RunState::failed, "up: " + workspace.failure().message};
+  m_workspace = std::move(*workspace);
+  m_store.set_workspace(m_key, m_workspace.branch, m_workspace.path.string());
+  m_store.complete_stage(m_key, stage::up);
+}
+
+std::string Pipeline::Run::prompt(const std::string& name, const std::string& findings, const std::string& diff) {
+  auto text = render_prompt(m_settings.repo_root, name,
+                            prompt_values(m_issue, m_workspace, m_plan, findings, diff, m_settings.database_env));
+  if (!text.ok()) throw Stop{RunState::failed, text.failure().message};
+  return std::move(*text);
+}
+
+sdk::SessionRequest Pipeline::Run::agent_request(std::string prompt, std::string model, sdk::Permission permission) {
+  sdk::SessionRequest request;
+  request.prompt = std::move(prompt);
+  request.workdir = m_workspace.path;
+  request.env = m_settings.agent_env;
+  for (const auto& [name, value] : m_workspace.env) request.env[name] = value;
+  request.model = std::move(model);
+  request.permission = permission;
+  return request;
+}
+
+SessionRun Pipeline::Run::session(const std::string& label, sdk::SessionRequest request) {
+  SessionContext context;
+  context.label = label;
+  context.transcript = m_dir / (label + ".jsonl");
+  context.meter = &*m_meter;
+  context.scope = &m_owner.m_scope;
+  context.on_event = [this](const std::string& summary) { progress(summary); };
+  auto run = run_session(*m_services.agent, std::move(request), context);
+  settle_usage();
+  return run;
+}
+
+/// Turns a session that did not succeed into the run's end.
+void Pipeline::Run::check_session(const std::string& stage, const SessionRun& run) {
+  if (run.over_budget) throw Stop{RunState::over_budget, m_meter->reason()};
+  check_cancel();
+  if (!run.result.ok()) throw Stop{RunState::failed, stage + ": " + run.result.failure().message};
+  const auto& result = *run.result;
+  if (result.outcome == sdk::SessionOutcome::success) return;
+  if (result.outcome == sdk::SessionOutcome::budget) throw Stop{RunState::over_budget, stage + ": " + result.text};
+  std::string text = result.text;
+  if (text.size() > 300) text = text.substr(0, 300) + "...";
+  throw Stop{RunState::failed, fmt::format("{}: the agent session ended with \"{}\"{}", stage,
+                                           sdk::to_string(result.outcome), text.empty() ? "" : ": " + text)};
+}
+
+void Pipeline::Run::plan() {
+  const auto file = m_dir / "plan.md";
+  if (m_store.done(m_key, stage::plan) && std::filesystem::exists(file)) {
+    m_plan = read_file(file);
+    return;
+  }
+  enter(stage::plan);
+  auto request = agent_request(prompt("plan"), m_settings.plan_model, sdk::Permission::read_only);
+  request.timeout = m_settings.plan_timeout;
+  auto run = session("plan", std::move(request));
+  check_session("plan", run);
+  m_plan = run.result->text;
+  write_file(file, m_plan);
+  m_store.complete_stage(m_key, stage::plan);
+}
+
+std::string Pipeline::Run::head() {
+  auto sha = git::head(*m_services.processes, m_workspace.path, m_owner.m_scope.child());
+  check_cancel();
+  if (!sha.ok()) throw Stop{RunState::failed, sha.failure().message};
+  return *sha;
+}
+
+void Pipeline::Run::build() {
+  if (m_store.done(m_key, stage::build)) return;
+  enter(stage::build);
+  // The first attempt fixes the base: a build resumed after a crash that had committed
+  // already counts those commits.
+  std::string base = m_store.get(m_key)->build_base;
+  if (base.empty()) {
+    base = head();
+    m_store.set_build_base(m_key, base);
+  }
+  auto request = agent_request(prompt("build"), m_settings.build_model, sdk::Permission::edit);
+  request.timeout = m_settings.build_timeout;
+  const auto previous = m_store.get(m_key)->build_session;
+  if (!previous.empty() && m_services.agent->can_resume()) request.resume_session_id = previous;
+  auto run = session("build", std::move(request));
+  if (run.result.ok() && !run.result->session_id.empty()) m_store.set_build_session(m_key, run.result->session_id);
+  check_session("build", run);
+  if (head() == base) throw Stop{RunState::failed, "build: the agent made no commit on \"" + m_workspace.branch + "\""};
+  m_store.complete_stage(m_key, stage::build);
+}
+
+std::optional<sdk::PullRequest> Pipeline::Run::current_pr() {
+  std::lock_guard lock(*m_services.code_host_mutex);
+  auto found = m_services.code_host->find(m_workspace.branch, m_owner.m_scope.child());
+  if (!found.ok()) throw Stop{RunState::failed, "publish: " + found.failure().message};
+  return *found;
+}
+
+void Pipeline::Run::publish() {
+  if (m_store.done(m_key, stage::publish)) return;
+  enter(stage::publish);
+  sdk::CancelToken cancel = m_owner.m_scope.child();
+  sdk::PullRequest pr;
+  {
+    std::lock_guard lock(*m_services.code_host_mutex);
+    auto pushed = m_services.code_host->push(m_workspace.path, m_workspace.branch, cancel);
+    check_cancel();
+    if (!pushed.ok()) throw Stop{RunState::failed, "publish: " + pushed.failure().message};
+  }
+  // Find before opening: a run that died after opening its PR must not open a second one.
+  auto existing = current_pr();
+  check_cancel();
+  if (existing) {
+    pr = *existing;
+  } else {
+    sdk::PullRequestDraft draft{m_issue.title, pr_body(m_issue, m_plan, m_settings.closes_by_number),
+                                m_workspace.branch, m_workspace.base, false};
+    std::lock_guard lock(*m_services.code_host_mutex);
+    auto opened = m_services.code_host->open(draft, cancel);
+    if (!opened.ok()) throw Stop{RunState::failed, "publish: " + opened.failure().message};
+    pr = *opened;
+  }
+  m_store.set_pr(m_key, pr.id, pr.url);
+  // The comment is recorded with the stage: a resumed run does not comment twice.
+  {
+    std::lock_guard lock(*m_services.tracker_mutex);
+    auto commented = m_services.tracker->comment(m_key, "fanout opened a pull request for this issue: " +
+                                                            (pr.url.empty() ? "#" + pr.id : pr.url), cancel);
+    if (!commented.ok()) progress("could not comment on the issue: " + commented.failure().message);
+  }
+  m_store.complete_stage(m_key, stage::publish);
+  progress("pull request " + (pr.url.empty() ? pr.id : pr.url));
+}
+
+std::vector<ReviewOutcome> Pipeline::Run::validate(int round) {
+  enter(stage::validate, round);
+  auto diff = git::diff(*m_services.processes, m_workspace.path, m_workspace.base, m_owner.m_scope.child());
+  check_cancel();
+  if (!diff.ok()) throw Stop{RunState::failed, "validate: " + diff.failure().message};
+  sdk::ReviewRequest request;
+  request.issue = m_issue;
+  request.diff = std::move(*diff);
+  request.pr = current_pr();
+  request.workspace = m_workspace;
+  request.model = m_settings.review_model;
+  SessionContext context;
+  context.meter = &*m_meter;
+  context.scope = &m_owner.m_scope;
+  context.on_event = [this](const std::string& summary) { progress(summary); };
+  auto result = run_reviewers(m_services.make_reviewers, request, context, m_dir, m_settings.review_timeout);
+  settle_usage();
+  if (m_meter->over()) throw Stop{RunState::over_budget, m_meter->reason()};
+  check_cancel();
+  if (!result.failure.empty()) throw Stop{RunState::failed, "validate: " + result.failure};
+  m_store.save_reviews(m_key, round, result.outcomes);
+  m_store.complete_stage(m_key, stage::validate, round);
+  int changes = 0;
+  for (const auto& outcome : result.outcomes) changes += requests_changes(outcome) ? 1 : 0;
+  progress(fmt::format("{} reviewer(s), {} requesting changes", result.outcomes.size(), changes));
+  return result.outcomes;
+}
+
+bool Pipeline::Run::fix(int round, const std::vector<ReviewOutcome>& outcomes) {
+  enter(stage::fix, round);
+  const std::string before = head();
+  auto request = agent_request(prompt("fix", findings_markdown(outcomes)), m_settings.build_model, sdk::Permission::edit);
+  request.timeout = tighter(m_settings.fix_timeout, m_settings.build_timeout);
+  const auto previous = m_store.get(m_key)->build_session;
+  if (!previous.empty() && m_services.agent->can_resume()) request.resume_session_id = previous;
+  auto run = session("fix-" + std::to_string(round), std::move(request));
+  if (run.result.ok() && !run.result->session_id.empty()) m_store.set_build_session(m_key, run.result->session_id);
+  check_session("fix " + std::to_string(round), run);
+  if (head() == before) return false;
+  {
+    std::lock_guard lock(*m_services.code_host_mutex);
+    auto pushed = m_services.code_host->push(m_workspace.path, m_workspace.branch, m_owner.m_scope.child());
+    check_cancel();
+    if (!pushed.ok()) throw Stop{RunState::failed, "fix: " + pushed.failure().message};
+  }
+  m_store.complete_stage(m_key, stage::fix, round);
+  return true;
+}
+
+void Pipeline::Run::report(RunState state, const std::vector<ReviewOutcome>& outcomes, int rounds,
+                           const std::string& note) {
+  if (m_store.done(m_key, stage::report)) return;
+  enter(stage::report);
+  sdk::CancelToken cancel = m_owner.m_scope.child();
+  if (auto pr = current_pr()) {
+    auto review = pr_review(outcomes, rounds, state);
+    std::lock_guard lock(*m_services.code_host_mutex);
+    auto posted = m_services.code_host->review(*pr, review, cancel);
+    // GitHub refuses APPROVE and REQUEST_CHANGES on a PR opened by the same account: say it
+    // as a comment instead of losing the review.
+    if (!posted.ok() && review.event != sdk::ReviewEvent::comment && !cancel.cancelled()) {
+      review.event = sdk::ReviewEvent::comment;
+      posted = m_services.code_host->review(*pr, review, cancel);
+    }
+    if (!posted.ok()) throw Stop{RunState::failed, "report: " + posted.failure().message};
+  }
+  {
+    std::lock_guard lock(*m_services.tracker_mutex);
+    auto record = m_store.get(m_key);
+    auto commented = m_services.tracker->comment(m_key, status_comment(state, record->pr_url, outcomes, note), cancel);
+    if (!commented.ok()) progress("could not comment on the issue: " + commented.failure().message);
+  }
+  m_store.complete_stage(m_key, stage::report);
+}
+
+} // namespace fanout::pipeline

@@ -1,0 +1,103 @@
+#pragma once
+// What a pipeline needs from the outside world, as SDK interfaces plus one small interface
+// of its own (Workspaces). `fanout run` fills it from the config and the plugin registry
+// (host/pipeline/environment.hpp); tests fill it with in-process doubles.
+
+#include "host/pipeline/run_types.hpp"
+
+#include <fanout/sdk/agent_provider.hpp>
+#include <fanout/sdk/code_host.hpp>
+#include <fanout/sdk/issue_tracker.hpp>
+#include <fanout/sdk/process.hpp>
+#include <fanout/sdk/reviewer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fanout::pipeline {
+
+/// Makes or reuses the isolated workspace of an issue (worktree + branch, ports, deps,
+/// database branch, env). Idempotent: a second call for the same issue returns the same
+/// workspace. Thread-safe: called for many issues at once.
+class Workspaces {
+public:
+  virtual ~Workspaces() = default;
+  virtual sdk::Result<sdk::WorkspaceInfo> up(const sdk::Issue& issue, const sdk::CancelToken& cancel) = 0;
+};
+
+/// One configured reviewer, freshly made for one validation round.
+struct ReviewerSlot {
+  std::string name; ///< the [[review]] name ("agent-review", "agent-review-2", ...)
+  std::shared_ptr<sdk::Reviewer> reviewer;
+};
+
+/// Given to the reviewer factory: wraps the agent provider that reviewer `reviewer` asks
+/// for, so the pipeline can meter and transcribe reviewer sessions. The returned provider
+/// lives as long as the round's reviewers; calls are thread-safe.
+using AgentWrapper =
+    std::function<sdk::AgentProvider*(std::string_view reviewer, std::string_view provider, sdk::AgentProvider& inner)>;
+
+/// Makes fresh reviewer instances (never reused across rounds: reviewers start clean).
+/// A failure (plugin missing, bad config) fails the run with its message.
+using ReviewerFactory = std::function<sdk::Result<std::vector<ReviewerSlot>>(const AgentWrapper& wrap)>;
+
+/// The outside world. Tracker and code host calls are serialised by the pipeline (their
+/// instances are used from one thread at a time), through the mutexes here.
+struct Services {
+  sdk::IssueTracker* tracker = nullptr;
+  sdk::CodeHost* code_host = nullptr;
+  sdk::AgentProvider* agent = nullptr; ///< the planner and builder
+  Workspaces* workspaces = nullptr;
+  sdk::ProcessRunner* processes = nullptr; ///< for git in the worktree
+  ReviewerFactory make_reviewers;
+  std::shared_ptr<std::mutex> tracker_mutex = std::make_shared<std::mutex>();
+  std::shared_ptr<std::mutex> code_host_mutex = std::make_shared<std::mutex>();
+};
+
+/// Loop settings, from [run], [agent] models and the repo layout.
+struct Settings {
+  std::filesystem::path repo_root;
+  std::filesystem::path db_path;  ///< the state store
+  std::filesystem::path runs_dir; ///< <repo>/.fanout/runs: plan.md and transcripts per issue
+  std::string database_env = "DATABASE_URL"; ///< [database] url_env, for prompts
+  std::string plan_model;
+  std::string build_model;
+  std::string review_model;
+  int fix_rounds = 2;
+  bool approve_plan = false;
+  /// "Closes #N" in PR bodies (GitHub tracker on the same forge); else the issue's URL.
+  bool closes_by_number = false;
+  std::chrono::milliseconds plan_timeout{0};
+  std::chrono::milliseconds build_timeout{0};
+  std::chrono::milliseconds fix_timeout{0};
+  std::chrono::milliseconds review_timeout{0};
+  std::map<std::string, std::string> agent_env; ///< added to the workspace env for agents
+};
+
+/// What the live view shows for one run. Sent on every change worth showing.
+struct Progress {
+  std::string issue;
+  std::string stage;
+  RunState state = RunState::running;
+  std::int64_t tokens = 0;
+  double cost_usd = 0;
+  std::string last_event; ///< one line: the latest agent text, tool use or stage result
+  bool stage_changed = false; ///< this update entered a new stage or ended the run
+};
+
+/// Receives progress from every run's threads at once: implementations lock.
+class Observer {
+public:
+  virtual ~Observer() = default;
+  virtual void update(const Progress& progress) = 0;
+};
+
+} // namespace fanout::pipeline
