@@ -55,6 +55,8 @@ int run(int argc, char** argv) {
 
   add_version_command(app, context);
   add_plugin_commands(app, context);
+  add_config_commands(app, context);
+  add_issues_commands(app, context);
   add_workspace_commands(app, context);
   add_run_commands(app, context);
   add_status_commands(app, context);

@@ -45,11 +45,11 @@ std::string plugin_keys_markdown(std::vector<PluginKeys> plugins) {
   return out;
 }
 
-std::string generated_part(const std::string& doc) {
-  const auto begin = doc.find(k_docs_begin);
-  const auto end = doc.find(k_docs_end);
+std::string generated_part(const std::string& doc, const char* begin_marker, const char* end_marker) {
+  const auto begin = doc.find(begin_marker);
+  const auto end = doc.find(end_marker);
   if (begin == std::string::npos || end == std::string::npos || end < begin) return "";
-  const auto start = begin + std::string(k_docs_begin).size();
+  const auto start = begin + std::string(begin_marker).size();
   return doc.substr(start, end - start);
 }
 
