@@ -2,6 +2,8 @@
 #include "tests/host/plugins/fixtures_helpers.hpp"
 #include "tests/support/paths.hpp"
 
+#include <fanout/sdk/version.hpp>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 

@@ -159,21 +159,21 @@ TEST_CASE("diff-rules: only added lines count, with line numbers across hunks an
 TEST_CASE("diff-rules: each rule can be turned off", "[diff-rules]") {
   const auto diff = diff_adding("a.cpp", 1, {"<<<<<<< HEAD", "token = \"9fQ2xLr7Tz1Kp8Wm4Yc6\"", "// TODO"});
   SECTION("conflict markers") {
-    DiffRules plugin({{"conflict_markers", false}});
+    DiffRules plugin(nlohmann::json{{"conflict_markers", false}});
     CHECK(plugin.review(diff).findings.size() == 2);
   }
   SECTION("secrets") {
-    DiffRules plugin({{"secrets", false}});
+    DiffRules plugin(nlohmann::json{{"secrets", false}});
     CHECK(plugin.review(diff).findings.size() == 2);
   }
   SECTION("todos") {
-    DiffRules plugin({{"todos", false}});
+    DiffRules plugin(nlohmann::json{{"todos", false}});
     auto review = plugin.review(diff);
     CHECK(review.findings.size() == 2);
     CHECK(review.verdict == sdk::Verdict::request_changes);
   }
   SECTION("all") {
-    DiffRules plugin({{"conflict_markers", false}, {"secrets", false}, {"todos", false}});
+    DiffRules plugin(nlohmann::json{{"conflict_markers", false}, {"secrets", false}, {"todos", false}});
     CHECK(plugin.review(diff).verdict == sdk::Verdict::approve);
   }
 }
