@@ -57,6 +57,7 @@ int run(int argc, char** argv) {
   add_plugin_commands(app, context);
   add_config_commands(app, context);
   add_issues_commands(app, context);
+  add_agent_commands(app, context);
   add_workspace_commands(app, context);
   add_run_commands(app, context);
   add_status_commands(app, context);

@@ -12,6 +12,7 @@ void add_version_command(CLI::App& app, Context& context);
 void add_plugin_commands(CLI::App& app, Context& context);
 void add_config_commands(CLI::App& app, Context& context);
 void add_issues_commands(CLI::App& app, Context& context);
+void add_agent_commands(CLI::App& app, Context& context);
 void add_workspace_commands(CLI::App& app, Context& context);
 void add_run_commands(CLI::App& app, Context& context);    // run, resume, approve, review
 void add_status_commands(CLI::App& app, Context& context); // status, logs

@@ -1,0 +1,234 @@
+#include "claude_stream.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <regex>
+
+namespace claude_code {
+
+using fanout::sdk::AgentEvent;
+using fanout::sdk::SessionOutcome;
+using nlohmann::json;
+
+namespace {
+
+std::string str(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::int64_t int_of(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_number() ? it->get<std::int64_t>() : 0;
+}
+
+fanout::sdk::Usage usage_of(const json& usage) {
+  fanout::sdk::Usage out;
+  if (!usage.is_object()) return out;
+  out.input = int_of(usage, "input_tokens");
+  out.output = int_of(usage, "output_tokens");
+  out.cache_read = int_of(usage, "cache_read_input_tokens");
+  out.cache_write = int_of(usage, "cache_creation_input_tokens");
+  return out;
+}
+
+bool matches(const std::string& text, const char* pattern) {
+  return std::regex_search(text, std::regex(pattern, std::regex::icase));
+}
+
+} // namespace
+
+std::string content_text(const json& content) {
+  if (content.is_string()) return content.get<std::string>();
+  std::string out;
+  if (content.is_array())
+    for (const auto& block : content)
+      if (block.is_object() && str(block, "type") == "text") out += (out.empty() ? "" : "\n") + str(block, "text");
+  return out;
+}
+
+void ClaudeStream::on_line(const std::string& line, const fanout::sdk::EventSink& sink) {
+  if (line.find_first_not_of(" \t\r") == std::string::npos) return;
+  json event = json::parse(line, nullptr, false);
+  bool garbage = event.is_discarded() || !event.is_object() || !event.contains("type") || !event["type"].is_string();
+  m_garbage.line(garbage);
+  std::vector<AgentEvent> out;
+  if (garbage) {
+    AgentEvent noise;
+    noise.detail = "not a stream-json event";
+    out.push_back(std::move(noise));
+  } else {
+    const std::string type = event["type"];
+    if (auto sid = str(event, "session_id"); !sid.empty()) m_session_id = sid;
+    if (type == "system" && str(event, "subtype") == "init") {
+      m_initialized = true;
+      if (auto it = event.find("slash_commands"); it != event.end() && it->is_array())
+        for (const auto& name : *it)
+          if (name.is_string()) m_slash_commands.insert(name.get<std::string>());
+      AgentEvent init;
+      init.text = "session " + m_session_id + " started (model " + str(event, "model") + ")";
+      out.push_back(std::move(init));
+    } else if (type == "assistant") {
+      on_assistant(event, out);
+    } else if (type == "user") {
+      on_user(event, out);
+    } else if (type == "rate_limit_event") {
+      const json info = event.value("rate_limit_info", json::object());
+      std::string status = info.is_object() ? str(info, "status") : "";
+      if (status == "rejected") m_rate_rejected = true;
+      AgentEvent limit;
+      limit.type = status == "rejected" ? AgentEvent::Type::error : AgentEvent::Type::other;
+      limit.text = "rate limit " + (status.empty() ? std::string("update") : status);
+      out.push_back(std::move(limit));
+    } else if (type == "result") {
+      m_result = event;
+      AgentEvent usage;
+      usage.type = AgentEvent::Type::usage;
+      usage.usage = usage_of(event.value("usage", json::object()));
+      out.push_back(std::move(usage));
+    }
+  }
+  if (out.empty()) out.emplace_back(); // unknown types are still kept in the transcript
+  out.front().raw = line;
+  for (const auto& e : out) sink(e);
+}
+
+void ClaudeStream::on_assistant(const json& event, std::vector<AgentEvent>& out) {
+  if (auto error = str(event, "error"); !error.empty()) m_api_error = error;
+  const json message = event.value("message", json::object());
+  if (!message.is_object()) return;
+  for (const auto& block : message.value("content", json::array())) {
+    if (!block.is_object()) continue;
+    std::string type = str(block, "type");
+    AgentEvent e;
+    if (type == "text") {
+      e.type = m_api_error.empty() ? AgentEvent::Type::text : AgentEvent::Type::error;
+      e.text = str(block, "text");
+      m_last_text = e.text;
+    } else if (type == "tool_use") {
+      e.type = AgentEvent::Type::tool_use;
+      e.tool = str(block, "name");
+      e.detail = block.value("input", json::object()).dump();
+    } else {
+      continue;
+    }
+    out.push_back(std::move(e));
+  }
+  // One API message may arrive as several assistant events with the same id and usage.
+  std::string id = str(message, "id");
+  if (message.contains("usage") && (id.empty() || m_message_ids.insert(id).second)) {
+    ++m_turns;
+    auto add = usage_of(message["usage"]);
+    m_usage.input += add.input;
+    m_usage.output += add.output;
+    m_usage.cache_read += add.cache_read;
+    m_usage.cache_write += add.cache_write;
+    AgentEvent usage;
+    usage.type = AgentEvent::Type::usage;
+    usage.usage = m_usage;
+    out.push_back(std::move(usage));
+  }
+}
+
+void ClaudeStream::on_user(const json& event, std::vector<AgentEvent>& out) {
+  const json message = event.value("message", json::object());
+  if (!message.is_object() || !message.contains("content") || !message["content"].is_array()) return;
+  for (const auto& block : message["content"]) {
+    if (!block.is_object() || str(block, "type") != "tool_result") continue;
+    AgentEvent e;
+    e.type = AgentEvent::Type::tool_result;
+    e.text = content_text(block.value("content", json()));
+    if (block.value("is_error", false)) e.detail = "error";
+    out.push_back(std::move(e));
+  }
+}
+
+void ClaudeStream::on_stderr(const std::string& line) {
+  m_stderr += line + "\n";
+  if (m_stderr.size() > 4096) m_stderr.erase(0, m_stderr.size() - 4096);
+}
+
+SessionOutcome ClaudeStream::classify_error(const std::string& text) const {
+  if (m_api_error == "authentication_failed" || m_api_error == "billing_error" ||
+      matches(text, "not logged in|invalid api key|authentication_error|please run /login|oauth token"))
+    return SessionOutcome::auth;
+  if (m_api_error == "rate_limit" || m_rate_rejected ||
+      matches(text, "rate.?limit|\\b429\\b|usage limit|hit your limit|overloaded"))
+    return SessionOutcome::rate_limited;
+  return SessionOutcome::error;
+}
+
+fanout::sdk::SessionResult ClaudeStream::finish(const fanout::sdk::ProcessResult& process) const {
+  fanout::sdk::SessionResult result;
+  result.session_id = m_session_id;
+  result.usage = m_usage;
+  result.turns = m_turns;
+  result.duration = process.duration;
+  result.garbage_lines = static_cast<int>(m_garbage.garbage());
+  if (m_result) {
+    const json& r = *m_result;
+    if (r.contains("usage")) result.usage = usage_of(r["usage"]);
+    for (const char* key : {"total_cost_usd", "cost_usd", "total_cost"})
+      if (r.contains(key) && r[key].is_number()) {
+        result.cost_usd = r[key].get<double>();
+        break;
+      }
+    if (r.contains("num_turns") && r["num_turns"].is_number_integer()) result.turns = r["num_turns"].get<int>();
+  }
+  std::string stderr_tail = m_stderr;
+  while (!stderr_tail.empty() && stderr_tail.back() == '\n') stderr_tail.pop_back();
+
+  if (process.cancelled) {
+    result.outcome = SessionOutcome::cancelled;
+    result.text = "cancelled";
+  } else if (process.timed_out) {
+    result.outcome = SessionOutcome::timeout;
+    result.text = "timed out after " + std::to_string(process.duration.count() / 1000) + " s";
+  } else if (m_garbage.flooded()) {
+    result.outcome = SessionOutcome::error;
+    result.text = "claude output is not stream-json: " + std::to_string(m_garbage.garbage()) + " of " +
+                  std::to_string(m_garbage.lines()) + " lines were not JSON events";
+  } else if (m_result) {
+    const json& r = *m_result;
+    std::string subtype = str(r, "subtype");
+    bool is_error = r.value("is_error", false) || (subtype != "success" && !subtype.empty());
+    std::string text = str(r, "result");
+    if (!is_error) {
+      result.outcome = SessionOutcome::success;
+      result.text = r.contains("structured_output") && !r["structured_output"].is_null()
+                        ? r["structured_output"].dump()
+                        : text;
+      return result;
+    }
+    if (text.empty() && r.contains("errors") && r["errors"].is_array())
+      for (const auto& e : r["errors"])
+        if (e.is_string()) text += (text.empty() ? "" : "; ") + e.get<std::string>();
+    if (subtype == "error_max_turns") result.outcome = SessionOutcome::max_turns;
+    else if (subtype == "error_max_budget_usd") result.outcome = SessionOutcome::budget;
+    else result.outcome = classify_error(text + "\n" + m_last_text);
+    if (result.outcome != SessionOutcome::auth && result.outcome != SessionOutcome::rate_limited &&
+        r.contains("api_error_status") && r["api_error_status"] == 429)
+      result.outcome = SessionOutcome::rate_limited;
+    result.text = text.empty() ? "claude reported " + (subtype.empty() ? std::string("an error") : subtype) : text;
+  } else {
+    auto kind = classify_error(stderr_tail + "\n" + m_last_text);
+    if (kind != SessionOutcome::error) {
+      result.outcome = kind;
+      result.text = !stderr_tail.empty() ? stderr_tail : m_last_text;
+    } else if (process.signaled) {
+      result.outcome = SessionOutcome::crashed;
+      result.text = "claude was killed by signal " + std::to_string(process.signal) + " (" +
+                    strsignal(process.signal) + ")";
+    } else if (process.exit_code != 0) {
+      result.outcome = SessionOutcome::crashed;
+      result.text = "claude exited with code " + std::to_string(process.exit_code) + " without a result" +
+                    (stderr_tail.empty() ? "" : ": " + stderr_tail);
+    } else {
+      result.outcome = SessionOutcome::no_result;
+      result.text = "claude's output ended without a result event";
+    }
+  }
+  return result;
+}
+
+} // namespace claude_code

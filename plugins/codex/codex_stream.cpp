@@ -1,0 +1,168 @@
+#include "codex_stream.hpp"
+
+#include <cstring>
+#include <regex>
+
+namespace codex {
+
+using fanout::sdk::AgentEvent;
+using fanout::sdk::SessionOutcome;
+using nlohmann::json;
+
+namespace {
+
+std::string str(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::int64_t int_of(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_number() ? it->get<std::int64_t>() : 0;
+}
+
+AgentEvent make(AgentEvent::Type type, std::string text, std::string tool = {}, std::string detail = {}) {
+  AgentEvent e;
+  e.type = type;
+  e.text = std::move(text);
+  e.tool = std::move(tool);
+  e.detail = std::move(detail);
+  return e;
+}
+
+} // namespace
+
+SessionOutcome classify_failure(const std::string& message) {
+  auto has = [&](const char* pattern) { return std::regex_search(message, std::regex(pattern, std::regex::icase)); };
+  if (has("\\b401\\b|unauthorized|not logged in|invalid api key|authentication|codex login")) return SessionOutcome::auth;
+  if (has("\\b429\\b|rate.?limit|too many requests|usage limit|quota")) return SessionOutcome::rate_limited;
+  return SessionOutcome::error;
+}
+
+void CodexStream::on_line(const std::string& line, const fanout::sdk::EventSink& sink) {
+  if (line.find_first_not_of(" \t\r") == std::string::npos) return;
+  json event = json::parse(line, nullptr, false);
+  bool garbage = event.is_discarded() || !event.is_object() || !event.contains("type") || !event["type"].is_string();
+  m_garbage.line(garbage);
+  std::vector<AgentEvent> out;
+  if (garbage) {
+    out.push_back(make(AgentEvent::Type::other, "", "", "not a codex JSON event"));
+  } else {
+    const std::string type = event["type"];
+    if (type == "thread.started") {
+      m_thread_id = str(event, "thread_id");
+      out.push_back(make(AgentEvent::Type::other, "thread " + m_thread_id + " started"));
+    } else if (type.rfind("item.", 0) == 0 && event.contains("item") && event["item"].is_object()) {
+      on_item(type.substr(5), event["item"], out);
+    } else if (type == "turn.completed") {
+      m_completed = true;
+      ++m_turns;
+      // Some builds report thread totals, others the turn's: one exec runs one turn, so
+      // the last report is the session's total either way.
+      const json usage = event.value("usage", json::object());
+      if (usage.is_object()) {
+        std::int64_t cached = int_of(usage, "cached_input_tokens");
+        m_usage.input = std::max<std::int64_t>(0, int_of(usage, "input_tokens") - cached);
+        m_usage.cache_read = cached;
+        m_usage.output = int_of(usage, "output_tokens");
+      }
+      AgentEvent e = make(AgentEvent::Type::usage, "");
+      e.usage = m_usage;
+      out.push_back(std::move(e));
+    } else if (type == "turn.failed") {
+      m_failed = true;
+      const json error = event.value("error", json::object());
+      m_failure = error.is_object() ? str(error, "message") : "";
+      if (m_failure.empty()) m_failure = "codex reported a failed turn";
+      out.push_back(make(AgentEvent::Type::error, m_failure));
+    } else if (type == "error") {
+      m_last_error = str(event, "message");
+      out.push_back(make(AgentEvent::Type::error, m_last_error));
+    }
+  }
+  if (out.empty()) out.emplace_back();
+  out.front().raw = line;
+  for (const auto& e : out) sink(e);
+}
+
+void CodexStream::on_item(const std::string& phase, const json& item, std::vector<AgentEvent>& out) {
+  const std::string type = str(item, "type");
+  bool done = phase == "completed";
+  if (type == "agent_message" && done) {
+    m_last_message = str(item, "text");
+    out.push_back(make(AgentEvent::Type::text, m_last_message));
+  } else if (type == "reasoning" && done) {
+    out.push_back(make(AgentEvent::Type::other, str(item, "text"), "", "reasoning"));
+  } else if (type == "command_execution") {
+    if (phase == "started") {
+      out.push_back(make(AgentEvent::Type::tool_use, "", "command", str(item, "command")));
+    } else if (done) {
+      std::string status = str(item, "status");
+      auto code = item.find("exit_code");
+      std::string detail = "status " + status;
+      if (code != item.end() && code->is_number_integer()) detail += ", exit code " + std::to_string(code->get<int>());
+      out.push_back(make(AgentEvent::Type::tool_result, str(item, "aggregated_output"), "command", detail));
+    }
+  } else if (type == "file_change" && done) {
+    out.push_back(make(AgentEvent::Type::tool_use, "", "file_change", item.value("changes", json::array()).dump()));
+  } else if (type == "mcp_tool_call") {
+    std::string tool = str(item, "server") + "." + str(item, "tool");
+    if (phase == "started") out.push_back(make(AgentEvent::Type::tool_use, "", tool, item.value("arguments", json()).dump()));
+    else if (done) out.push_back(make(AgentEvent::Type::tool_result, item.value("result", json()).dump(), tool));
+  } else if (type == "web_search" && phase == "started") {
+    out.push_back(make(AgentEvent::Type::tool_use, "", "web_search", str(item, "query")));
+  } else if (type == "error") {
+    out.push_back(make(AgentEvent::Type::error, str(item, "message")));
+  }
+}
+
+void CodexStream::on_stderr(const std::string& line) {
+  m_stderr += line + "\n";
+  if (m_stderr.size() > 4096) m_stderr.erase(0, m_stderr.size() - 4096);
+}
+
+fanout::sdk::SessionResult CodexStream::finish(const fanout::sdk::ProcessResult& process) const {
+  fanout::sdk::SessionResult result;
+  result.session_id = m_thread_id;
+  result.usage = m_usage;
+  result.turns = m_turns;
+  result.duration = process.duration;
+  result.garbage_lines = static_cast<int>(m_garbage.garbage());
+  std::string stderr_tail = m_stderr;
+  while (!stderr_tail.empty() && stderr_tail.back() == '\n') stderr_tail.pop_back();
+
+  if (process.cancelled) {
+    result.outcome = SessionOutcome::cancelled;
+    result.text = "cancelled";
+  } else if (process.timed_out) {
+    result.outcome = SessionOutcome::timeout;
+    result.text = "timed out after " + std::to_string(process.duration.count() / 1000) + " s";
+  } else if (m_garbage.flooded()) {
+    result.outcome = SessionOutcome::error;
+    result.text = "codex output is not JSON events: " + std::to_string(m_garbage.garbage()) + " of " +
+                  std::to_string(m_garbage.lines()) + " lines were not JSON";
+  } else if (m_failed) {
+    result.outcome = classify_failure(m_failure + "\n" + m_last_error);
+    result.text = m_failure;
+  } else if (m_completed) {
+    result.outcome = SessionOutcome::success;
+    result.text = m_last_message;
+  } else if (!m_last_error.empty() && classify_failure(m_last_error) != SessionOutcome::error) {
+    result.outcome = classify_failure(m_last_error);
+    result.text = m_last_error;
+  } else if (process.signaled) {
+    result.outcome = SessionOutcome::crashed;
+    result.text = "codex was killed by signal " + std::to_string(process.signal) + " (" + strsignal(process.signal) + ")";
+  } else if (process.exit_code != 0) {
+    auto kind = classify_failure(stderr_tail);
+    result.outcome = kind == SessionOutcome::error ? SessionOutcome::crashed : kind;
+    result.text = "codex exited with code " + std::to_string(process.exit_code) + " without completing a turn" +
+                  (stderr_tail.empty() ? "" : ": " + stderr_tail);
+  } else {
+    result.outcome = SessionOutcome::no_result;
+    result.text = m_last_error.empty() ? "codex's output ended without turn.completed" : m_last_error;
+  }
+  return result;
+}
+
+} // namespace codex

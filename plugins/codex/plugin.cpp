@@ -1,0 +1,148 @@
+// codex: runs `codex exec --json` (docs/agents.md). Codex never exits on its own when it
+// cannot reach the network, so every session has a timeout (`default_timeout`).
+
+#include "codex_stream.hpp"
+
+#include <fanout/sdk/plugin.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+
+namespace codex {
+
+using namespace fanout::sdk;
+
+namespace {
+
+struct StopFlood {};
+
+const char* sandbox(Permission permission) {
+  switch (permission) {
+  case Permission::read_only: return "read-only";
+  case Permission::edit: return "workspace-write";
+  case Permission::full: return "danger-full-access";
+  }
+  return "read-only";
+}
+
+/// Codex refuses to run outside a git repository unless told to.
+bool inside_git_repo(const std::filesystem::path& dir) {
+  std::error_code ec;
+  for (auto at = std::filesystem::absolute(dir, ec); !at.empty(); at = at.parent_path()) {
+    if (std::filesystem::exists(at / ".git", ec)) return true;
+    if (at == at.root_path()) break;
+  }
+  return false;
+}
+
+std::vector<std::string> strings(const nlohmann::json& config, const char* key) {
+  std::vector<std::string> out;
+  if (auto it = config.find(key); it != config.end() && it->is_array())
+    for (const auto& v : *it)
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+/// Removes the schema file when the session ends.
+struct TempFile {
+  std::filesystem::path path;
+  ~TempFile() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove(path, ec);
+  }
+};
+
+class CodexProvider final : public AgentProvider {
+public:
+  explicit CodexProvider(Host& host) : m_host(host) {}
+
+  bool can_resume() const override { return true; }
+
+  Result<SessionResult> run(const SessionRequest& request, const EventSink& on_event,
+                            const CancelToken& cancel) override {
+    if (request.prompt.empty()) return fail(FailureKind::invalid_input, "the prompt is empty");
+    const auto& config = m_host.config();
+    EventSink sink = on_event ? on_event : [](const AgentEvent&) {};
+    ProcessSpec spec;
+    auto& argv = spec.argv;
+    argv = {config.value("command", std::string("codex")), "exec", "--json"};
+    std::string model = request.model.empty() ? config.value("model", std::string()) : request.model;
+    if (!model.empty()) argv.insert(argv.end(), {"-m", model});
+    argv.insert(argv.end(), {"--sandbox", sandbox(request.permission)});
+    if (!request.workdir.empty()) argv.insert(argv.end(), {"-C", request.workdir.string()});
+    if (!inside_git_repo(request.workdir.empty() ? std::filesystem::current_path() : request.workdir))
+      argv.push_back("--skip-git-repo-check");
+    TempFile schema;
+    if (!request.output_schema.empty()) {
+      static std::atomic<unsigned> counter{0};
+      schema.path = m_host.data_dir() /
+                    ("schema-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "-" +
+                     std::to_string(counter++) + ".json");
+      std::ofstream(schema.path) << request.output_schema;
+      argv.insert(argv.end(), {"--output-schema", schema.path.string()});
+    }
+    for (auto& arg : strings(config, "args")) argv.push_back(arg);
+    // Flags go before `resume` (wire-formats.md 2.3).
+    if (!request.resume_session_id.empty()) argv.insert(argv.end(), {"resume", request.resume_session_id});
+    // `codex exec` has no system-prompt flag: the addition leads the prompt.
+    std::string prompt = request.append_system_prompt.empty()
+                             ? request.prompt
+                             : request.append_system_prompt + "\n\n---\n\n" + request.prompt;
+    if (prompt.front() == '-') argv.push_back("--");
+    argv.push_back(prompt);
+
+    spec.workdir = request.workdir;
+    spec.env = request.env;
+    if (auto it = config.find("env"); it != config.end() && it->is_object())
+      for (const auto& [key, value] : it->items())
+        if (value.is_string()) spec.env[key] = value.get<std::string>();
+    spec.replace_env = true;
+    spec.timeout = request.timeout.count() > 0 ? request.timeout
+                                               : std::chrono::milliseconds(config.value("default_timeout", 1800000));
+
+    CodexStream stream;
+    auto on_line = [&](Stream which, const std::string& line) {
+      if (which == Stream::err) return stream.on_stderr(line);
+      stream.on_line(line, sink);
+      if (stream.flooded()) throw StopFlood{};
+    };
+    try {
+      auto process = m_host.processes().run(spec, on_line, cancel);
+      if (!process) return std::move(process).failure();
+      return stream.finish(*process);
+    } catch (const StopFlood&) {
+      ProcessResult killed;
+      killed.signaled = true;
+      killed.signal = SIGKILL;
+      return stream.finish(killed);
+    }
+  }
+
+private:
+  Host& m_host;
+};
+
+} // namespace
+
+struct Plugin {
+  static constexpr const char* name = "codex";
+  static constexpr const char* version = "1.0.0";
+  static constexpr const char* description = "OpenAI Codex (codex exec --json)";
+  static constexpr ConfigKey config_keys[] = {
+      {"command", ConfigType::string, "\"codex\"", "the codex executable: a name on PATH or a path", true},
+      {"args", ConfigType::string_array, "[]", "extra arguments for codex exec (before the prompt)", true},
+      {"env", ConfigType::string_map, "{}", "extra environment variables for codex", true},
+      {"model", ConfigType::string, nullptr, "model when the stage names none", false},
+      {"default_timeout", ConfigType::duration, "\"30m\"",
+       "timeout when the session has none (codex may wait forever for the network)", false},
+  };
+  static std::unique_ptr<AgentProvider> make_agent_provider(Host& host) {
+    return std::make_unique<CodexProvider>(host);
+  }
+};
+
+} // namespace codex
+
+FANOUT_PLUGIN(codex::Plugin)

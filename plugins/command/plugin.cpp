@@ -1,0 +1,134 @@
+// command: any agent CLI (aider, opencode, gemini, a script) from an argv template
+// (docs/agents.md). Success is exit code 0; every output line is a text event.
+
+#include <fanout/sdk/plugin.hpp>
+
+#include <cstring>
+
+namespace command_agent {
+
+using namespace fanout::sdk;
+
+namespace {
+
+/// Replaces {prompt}, {model}, {workdir} and {system_prompt} in one argument.
+std::string expand(const std::string& arg, const std::map<std::string, std::string>& values) {
+  std::string out;
+  for (size_t i = 0; i < arg.size();) {
+    bool replaced = false;
+    if (arg[i] == '{')
+      for (const auto& [name, value] : values)
+        if (arg.compare(i, name.size() + 2, "{" + name + "}") == 0) {
+          out += value;
+          i += name.size() + 2;
+          replaced = true;
+          break;
+        }
+    if (!replaced) out += arg[i++];
+  }
+  return out;
+}
+
+class CommandProvider final : public AgentProvider {
+public:
+  explicit CommandProvider(Host& host) : m_host(host) {}
+
+  Result<SessionResult> run(const SessionRequest& request, const EventSink& on_event,
+                            const CancelToken& cancel) override {
+    const auto& config = m_host.config();
+    auto templ = config.find("command");
+    if (templ == config.end() || !templ->is_array() || templ->empty())
+      return fail(FailureKind::invalid_input, "[agent.command] command: expected an argv template such as "
+                                              "[\"aider\", \"--message\", \"{prompt}\"]");
+    std::string model = request.model.empty() ? config.value("model", std::string()) : request.model;
+    std::map<std::string, std::string> values = {{"prompt", request.prompt},
+                                                 {"model", model},
+                                                 {"workdir", request.workdir.string()},
+                                                 {"system_prompt", request.append_system_prompt}};
+    ProcessSpec spec;
+    for (const auto& item : *templ) {
+      std::string arg = item.is_string() ? item.get<std::string>() : item.dump();
+      // "--model", "{model}" with no model: drop both rather than pass an empty model.
+      if (arg == "{model}" && model.empty()) {
+        if (!spec.argv.empty() && spec.argv.back().rfind("-", 0) == 0) spec.argv.pop_back();
+        continue;
+      }
+      spec.argv.push_back(expand(arg, values));
+    }
+    spec.workdir = request.workdir;
+    spec.env = request.env;
+    if (auto it = config.find("env"); it != config.end() && it->is_object())
+      for (const auto& [key, value] : it->items())
+        if (value.is_string()) spec.env[key] = value.get<std::string>();
+    spec.replace_env = true;
+    spec.timeout = request.timeout;
+    if (config.value("prompt_on_stdin", false)) spec.stdin_data = request.prompt;
+
+    auto process = m_host.processes().run(
+        spec,
+        [&](Stream stream, const std::string& line) {
+          if (!on_event) return;
+          AgentEvent event;
+          event.type = stream == Stream::out ? AgentEvent::Type::text : AgentEvent::Type::other;
+          event.text = line;
+          event.detail = stream == Stream::out ? "" : "stderr";
+          event.raw = line;
+          on_event(event);
+        },
+        cancel);
+    if (!process) return std::move(process).failure();
+
+    SessionResult result;
+    result.duration = process->duration;
+    result.turns = 1;
+    std::string out = process->out;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    std::string err = process->err;
+    while (!err.empty() && err.back() == '\n') err.pop_back();
+    if (process->cancelled) {
+      result.outcome = SessionOutcome::cancelled;
+      result.text = "cancelled";
+    } else if (process->timed_out) {
+      result.outcome = SessionOutcome::timeout;
+      result.text = "timed out after " + std::to_string(process->duration.count() / 1000) + " s";
+    } else if (process->signaled) {
+      result.outcome = SessionOutcome::crashed;
+      result.text = "\"" + spec.argv[0] + "\" was killed by signal " + std::to_string(process->signal) + " (" +
+                    strsignal(process->signal) + ")";
+    } else if (process->exit_code != 0) {
+      result.outcome = SessionOutcome::error;
+      result.text = "\"" + spec.argv[0] + "\" exited with code " + std::to_string(process->exit_code) +
+                    (err.empty() ? "" : ": " + err.substr(err.size() > 2000 ? err.size() - 2000 : 0));
+    } else {
+      result.outcome = SessionOutcome::success;
+      result.text = out;
+    }
+    return result;
+  }
+
+private:
+  Host& m_host;
+};
+
+} // namespace
+
+struct Plugin {
+  static constexpr const char* name = "command";
+  static constexpr const char* version = "1.0.0";
+  static constexpr const char* description = "any agent CLI from an argv template ({prompt}, {model}, {workdir})";
+  static constexpr ConfigKey config_keys[] = {
+      {"command", ConfigType::string_array, nullptr,
+       "argv template: [\"aider\", \"--yes\", \"--message\", \"{prompt}\"]; also {model}, {workdir}, {system_prompt}",
+       true},
+      {"env", ConfigType::string_map, "{}", "extra environment variables", true},
+      {"model", ConfigType::string, nullptr, "model when the stage names none", false},
+      {"prompt_on_stdin", ConfigType::boolean, "false", "also write the prompt to the command's stdin", false},
+  };
+  static std::unique_ptr<AgentProvider> make_agent_provider(Host& host) {
+    return std::make_unique<CommandProvider>(host);
+  }
+};
+
+} // namespace command_agent
+
+FANOUT_PLUGIN(command_agent::Plugin)

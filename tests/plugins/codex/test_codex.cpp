@@ -1,0 +1,219 @@
+// codex against the fake codex (tests/fakes/codex): flags, events, edits, failures.
+
+#include "tests/support/agent_harness.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <thread>
+
+using namespace fanout;
+using namespace fanout::test::agents;
+using Type = sdk::AgentEvent::Type;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Fixture {
+  TempRepo repo;
+  TempRepo home{false};
+  std::filesystem::path log = home.path() / "invocations.jsonl";
+  std::filesystem::path script = home.path() / "script.json";
+
+  sdk::SessionRequest request(const std::string& prompt, std::map<std::string, std::string> env = {}) {
+    sdk::SessionRequest r;
+    r.prompt = prompt;
+    r.workdir = repo.path();
+    env["FAKE_AGENT_LOG"] = log.string();
+    r.env = fake_env(home.path(), env);
+    return r;
+  }
+};
+
+} // namespace
+
+TEST_CASE("codex: a session edits, commits and reports usage", "[codex]") {
+  Fixture f;
+  std::ofstream(f.script) << R"({"files": {"lib/a.txt": "a\n"}, "commit": "add a", "text": "finished"})";
+  LoadedAgent agent("codex", nlohmann::json::object(), f.repo.path());
+  CHECK(agent.provider().can_resume());
+  auto request = f.request("add a", {{"FAKE_AGENT_SCRIPT", f.script.string()}});
+  request.permission = sdk::Permission::edit;
+  request.model = "gpt-5";
+  auto run = agent.run(request);
+  REQUIRE(run.result.ok());
+  const auto& r = *run.result;
+  CHECK(r.outcome == sdk::SessionOutcome::success);
+  CHECK(r.text == "finished");
+  CHECK(r.session_id.size() == 36);
+  CHECK(r.usage.input == 400);
+  CHECK(r.usage.cache_read == 800);
+  CHECK(r.usage.output == 90);
+  CHECK_FALSE(r.cost_usd);
+  CHECK(r.turns == 1);
+  CHECK(run.texts(Type::tool_use) == std::vector<std::string>{"command", "file_change"});
+  CHECK(run.texts(Type::text) == std::vector<std::string>{"finished"});
+  CHECK(f.repo.git("log -1 --format=%s") == "add a");
+
+  auto argv = invocations(f.log).at(0)["argv"];
+  CHECK(argv[0] == "exec");
+  CHECK(argv[1] == "--json");
+  CHECK(has_flag(argv, "-m", "gpt-5"));
+  CHECK(has_flag(argv, "--sandbox", "workspace-write"));
+  CHECK(has_flag(argv, "-C", f.repo.path().string()));
+  CHECK(std::find(argv.begin(), argv.end(), "--skip-git-repo-check") == argv.end());
+  CHECK(argv.back() == "add a");
+}
+
+TEST_CASE("codex: permissions map to sandboxes", "[codex]") {
+  Fixture f;
+  std::ofstream(f.script) << R"({"files": {"b.txt": "b\n"}})";
+  LoadedAgent agent("codex", nlohmann::json::object(), f.repo.path());
+  auto request = f.request("try", {{"FAKE_AGENT_SCRIPT", f.script.string()}});
+  SECTION("read_only") {
+    REQUIRE(agent.run(request).result.ok());
+    CHECK(has_flag(invocations(f.log).at(0)["argv"], "--sandbox", "read-only"));
+    CHECK_FALSE(std::filesystem::exists(f.repo.path() / "b.txt"));
+  }
+  SECTION("full") {
+    request.permission = sdk::Permission::full;
+    REQUIRE(agent.run(request).result.ok());
+    CHECK(has_flag(invocations(f.log).at(0)["argv"], "--sandbox", "danger-full-access"));
+  }
+}
+
+TEST_CASE("codex: resume, output schema and a workdir outside git", "[codex]") {
+  Fixture f;
+  LoadedAgent agent("codex", nlohmann::json::object(), f.repo.path());
+  SECTION("resume passes flags before `resume <id>`") {
+    auto request = f.request("continue");
+    request.resume_session_id = "0199a213-81c0-7800-8aa1-bbab2a035a53";
+    auto run = agent.run(request);
+    REQUIRE(run.result.ok());
+    CHECK(run.result->session_id == request.resume_session_id);
+    auto argv = invocations(f.log).at(0)["argv"];
+    auto n = argv.size();
+    CHECK(argv[n - 3] == "resume");
+    CHECK(argv[n - 2] == request.resume_session_id);
+    CHECK(argv[n - 1] == "continue");
+  }
+  SECTION("output schema through a file, removed afterwards") {
+    auto request = f.request("answer");
+    request.output_schema = R"({"type":"object"})";
+    auto run = agent.run(request);
+    REQUIRE(run.result.ok());
+    CHECK(run.result->text == R"({"answer": "ok"})");
+    auto argv = invocations(f.log).at(0)["argv"];
+    auto it = std::find(argv.begin(), argv.end(), "--output-schema");
+    REQUIRE(it != argv.end());
+    CHECK_FALSE(std::filesystem::exists(std::string(*(it + 1))));
+  }
+  SECTION("outside a git repository") {
+    TempRepo plain(false);
+    auto request = f.request("look");
+    request.workdir = plain.path();
+    auto run = agent.run(request);
+    REQUIRE(run.result.ok());
+    CHECK(run.result->outcome == sdk::SessionOutcome::success);
+    auto argv = invocations(f.log).at(0)["argv"];
+    CHECK(std::find(argv.begin(), argv.end(), "--skip-git-repo-check") != argv.end());
+  }
+}
+
+TEST_CASE("codex: each failure of the agent has its outcome", "[codex]") {
+  Fixture f;
+  LoadedAgent agent("codex", nlohmann::json::object(), f.repo.path());
+  auto run_mode = [&](const std::string& mode) {
+    auto run = agent.run(f.request("do it", {{"FAKE_AGENT_MODE", mode}}));
+    REQUIRE(run.result.ok());
+    return *run.result;
+  };
+  SECTION("turn.failed with exit code 0") {
+    auto r = run_mode("turn_failed");
+    CHECK(r.outcome == sdk::SessionOutcome::error);
+    CHECK(r.text == "stream disconnected before completion");
+  }
+  SECTION("a transient error event is not fatal") {
+    CHECK(run_mode("transient_error").outcome == sdk::SessionOutcome::success);
+  }
+  SECTION("a stream without turn.completed") {
+    auto r = run_mode("truncated");
+    CHECK(r.outcome == sdk::SessionOutcome::no_result);
+    CHECK(r.text == "codex's output ended without turn.completed");
+  }
+  SECTION("garbage lines are counted") {
+    auto r = run_mode("garbage");
+    CHECK(r.outcome == sdk::SessionOutcome::success);
+    CHECK(r.garbage_lines == 1);
+  }
+  SECTION("a flood of garbage is fatal") {
+    auto r = run_mode("flood");
+    CHECK(r.outcome == sdk::SessionOutcome::error);
+    CHECK(r.text == "codex output is not JSON events: 201 of 203 lines were not JSON");
+  }
+  SECTION("a crash") {
+    auto r = run_mode("crash");
+    CHECK(r.outcome == sdk::SessionOutcome::crashed);
+    CHECK(r.text == "codex was killed by signal 11 (Segmentation fault)");
+  }
+  SECTION("unauthorized") {
+    auto r = run_mode("auth");
+    CHECK(r.outcome == sdk::SessionOutcome::auth);
+    CHECK(r.text == "unexpected status 401 Unauthorized: Missing bearer or basic authentication in header");
+  }
+  SECTION("rate limited") { CHECK(run_mode("rate_limit").outcome == sdk::SessionOutcome::rate_limited); }
+}
+
+TEST_CASE("codex: a hung codex is killed at the timeout, with its whole group", "[codex]") {
+  Fixture f;
+  auto pidfile = f.home.path() / "grandchild.pid";
+  auto request = f.request("hang", {{"FAKE_AGENT_MODE", "hang_spawn"}, {"FAKE_AGENT_PIDFILE", pidfile.string()}});
+  SECTION("the request's timeout") {
+    LoadedAgent agent("codex", nlohmann::json::object(), f.repo.path());
+    request.timeout = 1s;
+    auto run = agent.run(request);
+    REQUIRE(run.result.ok());
+    CHECK(run.result->outcome == sdk::SessionOutcome::timeout);
+  }
+  SECTION("default_timeout when the request has none") {
+    LoadedAgent agent("codex", {{"default_timeout", 1000}}, f.repo.path());
+    auto run = agent.run(request);
+    REQUIRE(run.result.ok());
+    CHECK(run.result->outcome == sdk::SessionOutcome::timeout);
+  }
+  SECTION("cancel") {
+    LoadedAgent agent("codex", nlohmann::json::object(), f.repo.path());
+    sdk::CancelToken cancel;
+    std::thread canceller([&] {
+      for (int i = 0; i < 1000 && !std::filesystem::exists(pidfile); ++i) std::this_thread::sleep_for(10ms);
+      cancel.cancel();
+    });
+    auto run = agent.run(request, cancel);
+    canceller.join();
+    REQUIRE(run.result.ok());
+    CHECK(run.result->outcome == sdk::SessionOutcome::cancelled);
+  }
+  int grandchild = 0;
+  std::ifstream(pidfile) >> grandchild;
+  REQUIRE(grandchild > 0);
+  CHECK(await_process_gone(grandchild));
+}
+
+TEST_CASE("codex: a missing codex is not_found; argument errors are crashes with the message", "[codex]") {
+  Fixture f;
+  SECTION("missing") {
+    LoadedAgent agent("codex", {{"command", "codex-not-installed"}}, f.repo.path());
+    auto run = agent.run(f.request("hi"));
+    REQUIRE_FALSE(run.result.ok());
+    CHECK(run.result.failure().message == "executable \"codex-not-installed\" not found on PATH");
+  }
+  SECTION("a deprecated flag in args") {
+    LoadedAgent agent("codex", {{"args", {"--full-auto"}}}, f.repo.path());
+    auto run = agent.run(f.request("hi"));
+    REQUIRE(run.result.ok());
+    CHECK(run.result->outcome == sdk::SessionOutcome::crashed);
+    CHECK(run.result->text == "codex exited with code 2 without completing a turn: error: unexpected argument "
+                              "'--full-auto' found\n\nUsage: codex exec [OPTIONS] [PROMPT]\n\nFor more "
+                              "information, try '--help'.");
+  }
+}
