@@ -31,13 +31,13 @@ public:
     if (!severity)
       return sdk::fail(sdk::FailureKind::invalid_input, "\"severity\" must be \"critical\", \"important\" or "
                                                         "\"suggestion\", got " + config["severity"].dump());
-    if (commands.empty() && start.empty())
-      return sdk::fail(sdk::FailureKind::invalid_input,
-                       "nothing to run: set \"run\" (commands), or \"start\" and \"probe\"");
     if (!start.empty() && probe.empty())
       return sdk::fail(sdk::FailureKind::invalid_input, "\"start\" needs \"probe\" (the HTTP path that answers once the app is up)");
     if (start.empty() && !probe.empty())
       return sdk::fail(sdk::FailureKind::invalid_input, "\"probe\" needs \"start\" (the command that starts the app on $PORT)");
+    if (commands.empty() && start.empty())
+      return sdk::fail(sdk::FailureKind::invalid_input,
+                       "nothing to run: set \"run\" (commands), or \"start\" and \"probe\"");
 
     sdk::Review review;
     std::vector<std::string> passed;

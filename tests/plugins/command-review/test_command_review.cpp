@@ -128,13 +128,13 @@ TEST_CASE("command-review: an app that never gets ready is a finding", "[command
   }
   SECTION("it answers but never 2xx") {
     auto reviewer = load_reviewer("command-review",
-                                  {{"start", "exec python3 app.py"}, {"probe", "/health"}, {"ready_timeout", "1s"}},
+                                  {{"start", "exec python3 app.py"}, {"probe", "/health"}, {"ready_timeout", "5s"}},
                                   dir.path());
     auto review = reviewer->review(request_in(dir, port, {{"STATUS", "500"}}), {});
     REQUIRE(review.ok());
     REQUIRE(review->findings.size() == 1);
     CHECK(review->findings[0].message ==
-          "the app (\"exec python3 app.py\") did not answer " + where + ": no 2xx answer within 1s (last: HTTP 500)");
+          "the app (\"exec python3 app.py\") did not answer " + where + ": no 2xx answer within 5s (last: HTTP 500)");
     CHECK(services::live_process_groups() == 0);
   }
 }

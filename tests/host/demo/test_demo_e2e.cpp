@@ -1,0 +1,66 @@
+#include "host/pipeline/run_store.hpp"
+#include "host/services/process_runner.hpp"
+#include "host/state/state_db.hpp"
+#include "tests/support/brancher_harness.hpp"
+#include "tests/support/paths.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace fanout;
+using fanout::test::branchers::ScratchDir;
+namespace fs = std::filesystem;
+
+TEST_CASE("demo: fanout demo runs three issues to reviewed pull requests offline, one through a fix round",
+          "[demo][e2e]") {
+  ScratchDir scratch;
+  const fs::path repo = scratch.path() / "demo";
+  services::LocalProcessRunner runner;
+  sdk::ProcessSpec spec;
+  spec.argv = {test::fanout_executable().string(), "demo", repo.string(), "--agent", "replay"};
+  spec.workdir = scratch.path();
+  spec.env = {{"ANTHROPIC_API_KEY", ""}}; // never a real agent
+  spec.timeout = std::chrono::minutes(4);
+  auto result = runner.run(spec, {}, {});
+  REQUIRE(result.ok());
+  INFO(result->out << result->err);
+  REQUIRE(result->exit_code == 0);
+  CHECK(result->out.find("agents:            replay recordings (asked for with --agent replay)") != std::string::npos);
+  CHECK(result->out.find("Where to look:") != std::string::npos);
+
+  // Three pull request records, each with a posted review.
+  int prs = 0, reviews = 0;
+  for (const auto& entry : fs::directory_iterator(repo / ".fanout/prs")) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 13 && name.compare(name.size() - 13, 13, "-reviews.json") == 0) ++reviews;
+    else if (entry.path().extension() == ".json") ++prs;
+  }
+  CHECK(prs == 3);
+  CHECK(reviews == 3);
+
+  pipeline::RunStore store(state::StateDb::path_for(repo));
+  for (const char* issue : {"1", "2", "3"}) {
+    auto run = store.get(issue);
+    REQUIRE(run);
+    CHECK(pipeline::to_string(run->state) == "done");
+    CHECK_FALSE(run->pr_id.empty());
+  }
+  // Issue 2: its build failed its own test, command-review asked for changes, the fix round passed.
+  auto first = store.reviews("2", 0);
+  auto second = store.reviews("2", 1);
+  REQUIRE(first.size() == 3);
+  REQUIRE(second.size() == 3);
+  bool asked = false;
+  for (const auto& outcome : first)
+    if (outcome.reviewer == "command-review" && outcome.review)
+      asked = outcome.review->verdict == sdk::Verdict::request_changes;
+  CHECK(asked);
+  for (const auto& outcome : second) {
+    INFO(outcome.reviewer << " " << outcome.failure);
+    REQUIRE(outcome.review);
+    CHECK(outcome.review->verdict != sdk::Verdict::request_changes);
+  }
+  CHECK(store.reviews("1", 1).empty());
+  CHECK(store.reviews("3", 1).empty());
+}
