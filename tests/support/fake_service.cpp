@@ -18,7 +18,17 @@ std::string RecordedRequest::header(const std::string& lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+namespace {
+// The request being handled on this server thread: the body is read after pre-routing,
+// so the post-routing handler fills it in.
+thread_local size_t t_current = 0;
+} // namespace
+
 FakeService::FakeService() {
+  server().set_post_routing_handler([this](const httplib::Request& req, httplib::Response&) {
+    std::lock_guard lock(m_mutex);
+    if (t_current < m_requests.size() && m_requests[t_current].body.empty()) m_requests[t_current].body = req.body;
+  });
   server().set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     RecordedRequest record{req.method, req.path, req.target, {}, {}, req.body};
     for (const auto& [key, value] : req.params) record.params[key] = value;
@@ -26,6 +36,7 @@ FakeService::FakeService() {
     FakeFailure failure = FakeFailure::none;
     {
       std::lock_guard lock(m_mutex);
+      t_current = m_requests.size();
       m_requests.push_back(std::move(record));
       if (!m_queued.empty()) {
         failure = m_queued.front();

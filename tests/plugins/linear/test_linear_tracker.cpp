@@ -1,0 +1,159 @@
+#include "tests/support/fake_linear_server.hpp"
+#include "tests/support/tracker_harness.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace fanout;
+using namespace fanout::test;
+using namespace std::chrono;
+
+namespace {
+
+struct Fixture {
+  explicit Fixture(bool oauth = false) : linear("lin_api_fake0123456789", "ENG", oauth) {}
+  FakeLinearServer linear;
+  std::unique_ptr<trackers::Services> services = trackers::make_services({{"LINEAR_API_KEY", linear.key()}});
+  plugins::Instance<sdk::IssueTracker> tracker =
+      trackers::load<sdk::IssueTracker>(*services, "linear", {{"team", "ENG"}, {"api_url", linear.api_url()}});
+  sdk::CancelToken cancel;
+};
+
+nlohmann::json body_of(const RecordedRequest& r) { return nlohmann::json::parse(r.body); }
+
+} // namespace
+
+TEST_CASE("linear tracker: lists a team's open issues across cursor pages", "[linear]") {
+  Fixture f;
+  f.linear.set_max_page_size(4);
+  for (int i = 1; i <= 10; ++i) f.linear.add_issue({"", "task " + std::to_string(i), "desc", "Todo", {"backend"}});
+  f.linear.add_issue({"", "finished", "", "Done"});
+  auto issues = f.tracker->list({}, f.cancel);
+  REQUIRE(issues.ok());
+  REQUIRE(issues->size() == 10);
+  CHECK(issues->front().key == "ENG-1");
+  CHECK(issues->front().state == "todo");
+  CHECK(issues->front().labels == std::vector<std::string>{"backend"});
+  CHECK(issues->front().url == "https://linear.app/acme/issue/ENG-1");
+  auto pages = f.linear.requests("POST", "/graphql");
+  REQUIRE(pages.size() == 3);
+  CHECK(body_of(pages[0])["variables"]["after"].is_null());
+  CHECK(body_of(pages[1])["variables"]["after"] == "cursor-4");
+  CHECK(body_of(pages[2])["variables"]["after"] == "cursor-8");
+  // A personal API key goes without "Bearer".
+  CHECK(pages[0].header("authorization") == f.linear.key());
+  CHECK(body_of(pages[0])["variables"]["filter"]["and"][0] == nlohmann::json::parse(R"({"team":{"key":{"eq":"ENG"}}})"));
+}
+
+TEST_CASE("linear tracker: filters by state and label", "[linear]") {
+  Fixture f;
+  f.linear.add_issue({"", "a", "", "In Progress", {"bug"}});
+  f.linear.add_issue({"", "b", "", "In Progress", {"feature"}});
+  f.linear.add_issue({"", "c", "", "Todo", {"bug"}});
+  sdk::IssueQuery query;
+  query.state = "in progress";
+  query.labels = {"Bug"};
+  auto issues = f.tracker->list(query, f.cancel);
+  REQUIRE(issues.ok());
+  REQUIRE(issues->size() == 1);
+  CHECK(issues->front().title == "a");
+}
+
+TEST_CASE("linear tracker: get by identifier, comment, move state", "[linear]") {
+  Fixture f;
+  const std::string key = f.linear.add_issue({"", "Add health endpoint", "## Goal\nGET /health", "Todo"});
+  auto issue = f.tracker->get(key, f.cancel);
+  REQUIRE(issue.ok());
+  CHECK(issue->title == "Add health endpoint");
+  CHECK(issue->body == "## Goal\nGET /health");
+
+  REQUIRE(f.tracker->comment(key, "PR: https://github.com/acme/widgets/pull/3", f.cancel).ok());
+  CHECK(f.linear.issue(key).comments == std::vector<std::string>{"PR: https://github.com/acme/widgets/pull/3"});
+
+  REQUIRE(f.tracker->set_state(key, "In Progress", f.cancel).ok());
+  CHECK(f.linear.issue(key).state == "In Progress");
+  REQUIRE(f.tracker->set_state(key, "done", f.cancel).ok());
+  CHECK(f.linear.issue(key).state == "Done");
+
+  auto bad = f.tracker->set_state(key, "Shipping", f.cancel);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.failure().message == "linear team \"ENG\" has no workflow state \"Shipping\" (it has \"Backlog\", \"Todo\", "
+                                 "\"In Progress\", \"Done\", \"Canceled\")");
+}
+
+TEST_CASE("linear tracker: errors users hit", "[linear]") {
+  Fixture f;
+  const std::string key = f.linear.add_issue({"", "one", "", "Todo"});
+  SECTION("unknown identifier") {
+    auto r = f.tracker->get("ENG-999", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::not_found);
+    CHECK(r.failure().message == "linear issue \"ENG-999\" not found");
+  }
+  SECTION("a rejected key, answered as HTTP 400 or 401") {
+    for (int status : {400, 401}) {
+      f.linear.set_auth_failure_status(status);
+      f.linear.fail_next(FakeFailure::unauthorized);
+      auto r = f.tracker->get(key, f.cancel);
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.failure().kind == sdk::FailureKind::auth);
+      CHECK(r.failure().message ==
+            "linear rejected the API key from LINEAR_API_KEY (sent without \"Bearer\"; set auth = \"oauth\" for OAuth tokens)");
+    }
+  }
+  SECTION("RATELIMITED as HTTP 400 is retried, then succeeds") {
+    f.linear.set_retry_after(3);
+    f.linear.fail_next(FakeFailure::rate_limited, 2);
+    auto r = f.tracker->get(key, f.cancel);
+    REQUIRE(r.ok());
+    CHECK(f.services->recorded_waits() == std::vector<milliseconds>{seconds(3), seconds(3)});
+  }
+  SECTION("RATELIMITED on every attempt fails as rate limited") {
+    f.linear.fail_always(FakeFailure::rate_limited);
+    auto r = f.tracker->get(key, f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::rate_limited);
+    CHECK_THAT(r.failure().message, Catch::StartsWith("linear: rate limited by 127.0.0.1:"));
+    CHECK_THAT(r.failure().message, Catch::Contains(" after 4 attempts (the limit resets at "));
+  }
+  SECTION("500 is retried, then explained") {
+    f.linear.fail_always(FakeFailure::server_error);
+    auto r = f.tracker->get(key, f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().message == "linear failed with HTTP 500 after 4 attempts; try again later");
+  }
+  SECTION("garbage") {
+    f.linear.fail_next(FakeFailure::garbage);
+    auto r = f.tracker->get(key, f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().message == "linear returned a response that is not JSON (HTTP 200)");
+  }
+  SECTION("a huge description is capped") {
+    const std::string big = f.linear.add_issue({"", "big", std::string(200'000, 'y'), "Todo"});
+    auto r = f.tracker->get(big, f.cancel);
+    REQUIRE(r.ok());
+    CHECK_THAT(r->body, Catch::EndsWith("[body truncated by fanout: 200.0 KB, showing the first 64 KiB]"));
+  }
+  CHECK_THAT(f.services->captured_log(), !Catch::Contains(f.linear.key()));
+}
+
+TEST_CASE("linear tracker: OAuth tokens go as Bearer, and a missing key is explained", "[linear]") {
+  SECTION("oauth") {
+    FakeLinearServer linear("lin_oauth_fake0123456789", "ENG", true);
+    linear.add_issue({"", "one", "", "Todo"});
+    auto services = trackers::make_services({{"LINEAR_TOKEN", linear.key()}});
+    auto tracker = trackers::load<sdk::IssueTracker>(
+        *services, "linear", {{"api_url", linear.api_url()}, {"auth", "oauth"}, {"token_env", "LINEAR_TOKEN"}});
+    REQUIRE(tracker->get("ENG-1", sdk::CancelToken{}).ok());
+    CHECK(linear.requests().front().header("authorization") == "Bearer " + linear.key());
+  }
+  SECTION("missing") {
+    FakeLinearServer linear;
+    auto services = trackers::make_services({});
+    auto tracker = trackers::load<sdk::IssueTracker>(*services, "linear", {{"api_url", linear.api_url()}});
+    auto r = tracker->get("ENG-1", sdk::CancelToken{});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::auth);
+    CHECK(r.failure().message == "linear needs a personal API key: environment variable \"LINEAR_API_KEY\" is not set "
+                                 "(create a key under Settings > Security & access > Personal API keys)");
+  }
+}
