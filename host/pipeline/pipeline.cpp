@@ -378,6 +378,7 @@ std::vector<ReviewOutcome> Pipeline::Run::validate(int round) {
   SessionContext context;
   context.meter = &*m_meter;
   context.scope = &m_owner.m_scope;
+  context.base_env = m_settings.agent_env;
   context.on_event = [this](const std::string& summary) { progress(summary); };
   auto result = run_reviewers(m_services.make_reviewers, request, context, m_dir, m_settings.review_timeout);
   settle_usage();

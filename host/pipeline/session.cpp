@@ -85,6 +85,7 @@ SessionRun run_session(sdk::AgentProvider& provider, sdk::SessionRequest request
     run.result = sdk::fail(sdk::FailureKind::cancelled, meter.reason());
     return run;
   }
+  for (const auto& [name, value] : context.base_env) request.env.emplace(name, value);
   const double remaining = meter.remaining_cost();
   if (remaining > 0 && (request.max_cost_usd <= 0 || remaining < request.max_cost_usd)) request.max_cost_usd = remaining;
 

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,9 @@ struct SessionContext {
   std::filesystem::path transcript;   ///< appended to, one JSON object per line
   RunMeter* meter = nullptr;          ///< required
   CancelScope* scope = nullptr;       ///< required: the run's scope (fires on Ctrl-C)
+  /// The agent environment allowlist ([agent] pass_env and the always-passed names). A
+  /// request's own env (the workspace's) is laid over it: reviewers only know the workspace.
+  std::map<std::string, std::string> base_env;
   /// One-line summaries of events for the live view ("tool: Edit src/app.py"). May be empty.
   std::function<void(const std::string& summary)> on_event;
 };

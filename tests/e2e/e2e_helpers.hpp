@@ -1,0 +1,60 @@
+#pragma once
+// End-to-end fixture: a sample repository with an origin remote, the fake GitHub server
+// serving its issues, and the fake `claude` (behind tests/e2e/stage_agent.py, which picks a
+// script per stage and issue) as the agent of every stage and of the agent reviewer. The
+// real `fanout` executable runs as a child process.
+
+#include "tests/support/fake_github_server.hpp"
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fanout::test {
+
+struct Ran {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+class E2e {
+public:
+  /// Issues 1, 2, 3 on the fake server; a repo with fanout.toml, prompt overrides and an
+  /// SQLite database; default scripts: plans and builds succeed, reviewers approve.
+  E2e();
+  ~E2e();
+
+  /// Writes $E2E_SCRIPTS/<name>.json (e.g. "BUILD-3").
+  void script(const std::string& name, const std::string& json);
+  /// Appends TOML to fanout.toml.
+  void append_config(const std::string& toml);
+
+  /// Runs `fanout -C <repo> <args>` to completion.
+  Ran fanout(const std::vector<std::string>& args);
+  /// Starts it in the background; returns its pid (output goes to files read by wait()).
+  pid_t start(const std::vector<std::string>& args);
+  Ran wait(pid_t pid);
+
+  /// Stage calls logged by the agent wrapper: "BUILD 2" -> count.
+  std::map<std::string, int> calls() const;
+  /// Blocks (polling the log, up to 60 s) until `call` ("BUILD 1") was logged `times` times.
+  bool wait_for_call(const std::string& call, int times = 1) const;
+
+  FakeGithubServer server;
+  std::filesystem::path root;
+  std::filesystem::path repo;
+  std::filesystem::path origin;
+  std::filesystem::path scripts;
+
+private:
+  std::vector<std::string> environment() const;
+  void kill_leftovers() const;
+  std::filesystem::path m_bin;
+  int m_runs = 0;
+};
+
+} // namespace fanout::test

@@ -1,0 +1,150 @@
+#include "e2e_helpers.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <signal.h>
+
+#include <set>
+
+using namespace fanout::test;
+using nlohmann::json;
+
+namespace {
+
+json status(E2e& e2e) {
+  auto ran = e2e.fanout({"status", "--json"});
+  INFO(ran.err);
+  REQUIRE(ran.exit_code == 0);
+  return json::parse(ran.out);
+}
+
+json by_issue(const json& runs, const std::string& issue) {
+  for (const auto& run : runs)
+    if (run["issue"] == issue) return run;
+  FAIL("no run for issue " << issue);
+  return {};
+}
+
+} // namespace
+
+TEST_CASE("e2e: run 1 2 3 opens reviewed PRs, isolates a failure, goes through a fix round", "[e2e]") {
+  E2e e2e;
+  e2e.script("BUILD-3", R"({"mode": "is_error"})");
+  auto ran = e2e.fanout({"run", "1", "2", "3"});
+  INFO(ran.out << ran.err);
+  CHECK(ran.exit_code == 1); // one run failed
+  CHECK(ran.out.find("3 run(s): 2 done, 1 not done") != std::string::npos);
+
+  auto runs = status(e2e);
+  CHECK(by_issue(runs, "1")["state"] == "done");
+  CHECK(by_issue(runs, "2")["state"] == "done");
+  CHECK(by_issue(runs, "3")["state"] == "failed");
+  CHECK(by_issue(runs, "3")["stage"] == "build");
+
+  // Two PRs, one per successful issue, each with its review; the body closes the issue.
+  auto pulls = e2e.server.pulls();
+  REQUIRE(pulls.size() == 2);
+  std::set<std::string> heads;
+  for (const auto& pull : pulls) {
+    heads.insert(pull.head);
+    CHECK(e2e.server.reviews(pull.number).size() == 1);
+    CHECK((pull.body.find("Closes #1") != std::string::npos || pull.body.find("Closes #2") != std::string::npos));
+  }
+  CHECK(heads.size() == 2);
+  // Issue 2: command-review requested changes until the fix round committed fixed.txt.
+  auto calls = e2e.calls();
+  CHECK(calls["FIX 2"] == 1);
+  CHECK(calls["FIX 1"] == 0);
+  CHECK(calls["REVIEW 2"] == 2);
+  auto reviews = by_issue(runs, "2")["reviews"];
+  INFO(reviews.dump());
+  REQUIRE(reviews.size() == 2);
+  CHECK(reviews[0]["verdict"] == "approve");
+  CHECK(reviews[1]["verdict"] == "approve");
+  // The tracker issues got the PR link and the status.
+  CHECK(e2e.server.issue(1)->comments.size() == 2);
+
+  // Distinct ports and database branches.
+  auto ls = e2e.fanout({"ls", "--json"});
+  REQUIRE(ls.exit_code == 0);
+  auto workspaces = json::parse(ls.out);
+  REQUIRE(workspaces.size() == 3);
+  std::set<int> ports;
+  std::set<std::string> databases;
+  for (const auto& ws : workspaces) {
+    ports.insert(ws["ports"][0].get<int>());
+    databases.insert(ws["database"]["url"].get<std::string>());
+  }
+  CHECK(ports.size() == 3);
+  CHECK(databases.size() == 3);
+
+  // Everything can be torn down, and nothing is left behind.
+  auto clean = e2e.fanout({"clean", "--all", "--force"});
+  INFO(clean.out << clean.err);
+  CHECK(clean.exit_code == 0);
+  auto doctor = e2e.fanout({"doctor"});
+  INFO(doctor.out << doctor.err);
+  CHECK(doctor.exit_code == 0);
+  CHECK(doctor.out == "nothing to fix\n");
+}
+
+TEST_CASE("e2e: a token budget stops every run as over_budget", "[e2e]") {
+  E2e e2e;
+  e2e.append_config("max_tokens = 1\n");
+  auto ran = e2e.fanout({"run", "1", "2"});
+  INFO(ran.out << ran.err);
+  CHECK(ran.exit_code == 1);
+  auto runs = status(e2e);
+  for (const auto& run : runs) {
+    CHECK(run["state"] == "over_budget");
+    CHECK(run["stage"] == "plan");
+  }
+  CHECK(e2e.server.pulls().empty());
+}
+
+TEST_CASE("e2e: kill -9 during a build, then resume finishes and publishes each PR once", "[e2e]") {
+  E2e e2e;
+  e2e.script("BUILD-1", R"({"mode": "hang", "once": true})");
+  const pid_t pid = e2e.start({"run", "1", "2", "3"});
+  REQUIRE(e2e.wait_for_call("BUILD 1"));
+  ::kill(pid, SIGKILL);
+  auto killed = e2e.wait(pid);
+  CHECK(killed.exit_code == 128 + SIGKILL);
+
+  auto resumed = e2e.fanout({"resume"});
+  INFO(resumed.out << resumed.err);
+  CHECK(resumed.exit_code == 0);
+  auto runs = status(e2e);
+  REQUIRE(runs.size() == 3);
+  for (const auto& run : runs) CHECK(run["state"] == "done");
+  auto pulls = e2e.server.pulls();
+  CHECK(pulls.size() == 3);
+  std::set<std::string> heads;
+  for (const auto& pull : pulls) heads.insert(pull.head);
+  CHECK(heads.size() == 3);
+  CHECK(e2e.calls()["PLAN 1"] == 1); // the plan was not redone
+}
+
+TEST_CASE("e2e: Ctrl-C cancels every run, exits 130, and resume finishes them", "[e2e]") {
+  E2e e2e;
+  e2e.script("BUILD", R"({"mode": "hang", "once": true})");
+  e2e.script("BUILD-2", R"({"mode": "hang", "once": true})");
+  e2e.script("BUILD-3", R"({"mode": "hang", "once": true})");
+  const pid_t pid = e2e.start({"run", "1", "2", "3"});
+  REQUIRE(e2e.wait_for_call("BUILD 1"));
+  REQUIRE(e2e.wait_for_call("BUILD 2"));
+  REQUIRE(e2e.wait_for_call("BUILD 3"));
+  ::kill(pid, SIGINT);
+  auto ran = e2e.wait(pid);
+  INFO(ran.out << ran.err);
+  CHECK(ran.exit_code == 130);
+  for (const auto& run : status(e2e)) CHECK(run["state"] == "cancelled");
+
+  e2e.script("BUILD", R"({"files": {"feature-{issue}.txt": "issue {issue}\n"}, "commit": "implement {issue}"})");
+  auto resumed = e2e.fanout({"resume"});
+  INFO(resumed.out << resumed.err);
+  CHECK(resumed.exit_code == 0);
+  for (const auto& run : status(e2e)) CHECK(run["state"] == "done");
+  CHECK(e2e.server.pulls().size() == 3);
+}
