@@ -88,6 +88,7 @@ void run_demo(Context& context, const DemoOptions& options) {
     return;
   }
   if (!quiet) std::cout << fmt::format("$ fanout -C {} run 1 2 3\n", repo);
+  std::cout.flush(); // the child writes to the same terminal
   std::vector<std::string> run_args{"-C", repo};
   if (context.options.verbose) run_args.push_back("--verbose");
   if (quiet) run_args.push_back("--quiet");
@@ -104,7 +105,7 @@ void run_demo(Context& context, const DemoOptions& options) {
         "  every run, its verdicts and cost: fanout -C {0} status\n"
         "  one run's log:                    fanout -C {0} logs 2\n"
         "  the workspaces (worktrees):       fanout -C {0} ls\n"
-        "  propose agent rules from findings: fanout -C {0} heal\n"
+        "  agent rules from the findings:    fanout -C {0} heal\n"
         "  remove worktrees and databases:   fanout -C {0} clean --all\n",
         repo);
   }

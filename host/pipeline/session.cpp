@@ -86,6 +86,9 @@ SessionRun run_session(sdk::AgentProvider& provider, sdk::SessionRequest request
     return run;
   }
   for (const auto& [name, value] : context.base_env) request.env.emplace(name, value);
+  // Names the session's stage for the agent (docs/agents.md: the replay provider picks the
+  // recording <FANOUT_ISSUE>/<FANOUT_STAGE>); a reviewer may have named its own ("review").
+  request.env.emplace("FANOUT_STAGE", context.label);
   const double remaining = meter.remaining_cost();
   if (remaining > 0 && (request.max_cost_usd <= 0 || remaining < request.max_cost_usd)) request.max_cost_usd = remaining;
 
