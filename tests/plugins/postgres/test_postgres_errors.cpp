@@ -1,5 +1,6 @@
 #include "tests/support/brancher_harness.hpp"
 #include "tests/support/postgres_server.hpp"
+#include "tests/support/tracker_harness.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -113,4 +114,17 @@ TEST_CASE("postgres brancher: malformed configuration is refused with what to fi
     CHECK(made.failure().message ==
           "invalid branch name \"Bad Name\": expected 1-48 characters of a-z, 0-9, '_' and '-'");
   }
+}
+
+TEST_CASE("postgres brancher: the declared config keys validate and their defaults work", "[postgres]") {
+  auto& server = PostgresServer::shared();
+  server.exec("postgres", "CREATE DATABASE defaults_app");
+  std::string error;
+  auto validated = trackers::validated_config("postgres", {{"url", server.url("defaults_app")}}, error);
+  REQUIRE(error.empty());
+  CHECK(validated == nlohmann::json{{"url", server.url("defaults_app")}, {"url_env", "DATABASE_URL"},
+                                    {"maintenance_database", "postgres"}, {"connect_timeout", 10000}});
+  auto made = load_brancher("postgres", validated, "/nonexistent-repo")->create("defaults", k_no_cancel);
+  REQUIRE(made.ok());
+  CHECK(made->url == server.url("defaults_app_fanout_defaults"));
 }

@@ -1,5 +1,6 @@
 #include "tests/plugins/sqlite/sqlite_test_helpers.hpp"
 #include "tests/support/brancher_harness.hpp"
+#include "tests/support/tracker_harness.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -185,4 +186,17 @@ TEST_CASE("sqlite brancher: url styles", "[sqlite]") {
   CHECK(url_for("sqlalchemy") == "sqlite:///" + encoded);
   CHECK(url_for("file") == "file:" + encoded);
   CHECK(url_for("path") == file.string());
+}
+
+TEST_CASE("sqlite brancher: the declared config keys validate and their defaults work", "[sqlite]") {
+  ScratchDir repo;
+  make_sample_db(repo.path() / "data/app.db", 3, 10, "wal");
+  std::string error;
+  auto validated = test::trackers::validated_config("sqlite", {{"path", "data/app.db"}}, error);
+  REQUIRE(error.empty());
+  CHECK(validated == nlohmann::json{{"path", "data/app.db"}, {"dir", ".fanout/databases"}, {"url_style", "sqlite"},
+                                    {"busy_timeout", 30000}});
+  auto made = load_brancher("sqlite", validated, repo.path())->create("defaults", k_no_cancel);
+  REQUIRE(made.ok());
+  CHECK(made->url == "sqlite://" + branch_file(repo, "defaults").string());
 }
