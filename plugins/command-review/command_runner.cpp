@@ -41,7 +41,8 @@ std::string describe(std::chrono::milliseconds duration) {
   if (ms % 3600000 == 0 && ms > 0) return std::to_string(ms / 3600000) + "h";
   if (ms % 60000 == 0 && ms > 0) return std::to_string(ms / 60000) + "m";
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
-  return std::to_string(ms) + "ms";
+  if (ms < 1000) return std::to_string(ms) + "ms";
+  return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + "s";
 }
 
 sdk::Result<CommandOutcome> run_command(sdk::Host& host, const std::string& command, const sdk::WorkspaceInfo& workspace,

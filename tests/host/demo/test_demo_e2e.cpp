@@ -63,4 +63,12 @@ TEST_CASE("demo: fanout demo runs three issues to reviewed pull requests offline
   }
   CHECK(store.reviews("1", 1).empty());
   CHECK(store.reviews("3", 1).empty());
+
+  // Then heal turns those findings into a proposed CLAUDE.md rule (the bundled "heal" recording).
+  spec.argv = {test::fanout_executable().string(), "-C", repo.string(), "heal"};
+  auto healed = runner.run(spec, {}, {});
+  REQUIRE(healed.ok());
+  INFO(healed->out << healed->err);
+  CHECK(healed->exit_code == 0);
+  CHECK(healed->out.find("heal: proposed changes to \"CLAUDE.md\"") != std::string::npos);
 }
