@@ -33,7 +33,9 @@ std::string clip(const std::string& text, size_t limit = 4000) {
 void append_findings(std::string& out, const std::vector<sdk::Finding>& findings, bool with_detail) {
   for (const auto& finding : findings) {
     out += fmt::format("- **{}**{}: {}\n", sdk::to_string(finding.severity), location(finding), finding.message);
-    if (with_detail && !finding.detail.empty()) out += indent("```\n" + clip(finding.detail) + "\n```", "  ") + "\n";
+    std::string detail = clip(finding.detail);
+    while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+    if (with_detail && !detail.empty()) out += indent("```\n" + detail + "\n```", "  ") + "\n";
   }
 }
 
@@ -57,7 +59,6 @@ std::string findings_markdown(const std::vector<ReviewOutcome>& outcomes) {
   std::string out;
   for (const auto& outcome : outcomes) {
     if (!outcome.review || outcome.review->findings.empty()) continue;
-    if (outcome.review->verdict == sdk::Verdict::approve && outcome.review->findings.empty()) continue;
     out += fmt::format("### {} ({})\n\n", outcome.reviewer, verdict_name(outcome));
     append_findings(out, outcome.review->findings, true);
     out += "\n";

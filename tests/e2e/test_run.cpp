@@ -148,3 +148,46 @@ TEST_CASE("e2e: Ctrl-C cancels every run, exits 130, and resume finishes them", 
   for (const auto& run : status(e2e)) CHECK(run["state"] == "done");
   CHECK(e2e.server.pulls().size() == 3);
 }
+
+TEST_CASE("e2e: --label runs every open issue with it; status, logs, resume and approve explain themselves", "[e2e]") {
+  E2e e2e;
+  SECTION("nothing run yet") {
+    auto status_text = e2e.fanout({"status"});
+    CHECK(status_text.out == "no runs yet (start one with: fanout run ISSUE)\n");
+    CHECK(e2e.fanout({"status", "--json"}).out == "[]\n");
+    auto resume = e2e.fanout({"resume", "9"});
+    CHECK(resume.exit_code == 1);
+    CHECK(resume.err == "fanout: error: no run for issue \"9\" (start one with: fanout run 9)\n");
+    auto logs = e2e.fanout({"logs", "9"});
+    CHECK(logs.err == "fanout: error: no transcripts for issue \"9\" (has it run?)\n");
+    auto run = e2e.fanout({"run"});
+    CHECK(run.exit_code == 2);
+    CHECK(run.err == "fanout: error: name at least one issue, or pass --label\n");
+    auto review = e2e.fanout({"review", "1"});
+    CHECK(review.err == "fanout: error: no workspace for issue \"1\" (start a run with: fanout run 1)\n");
+  }
+  SECTION("after a run") {
+    e2e.append_config("approve_plan = true\n");
+    auto ran = e2e.fanout({"run", "--label", "fanout"});
+    INFO(ran.out << ran.err);
+    CHECK(ran.exit_code == 1);
+    auto runs = status(e2e);
+    REQUIRE(runs.size() == 3);
+    for (const auto& run : runs) {
+      CHECK(run["state"] == "needs_human");
+      CHECK(run["stage"] == "approve_plan");
+    }
+    CHECK(e2e.fanout({"resume", "2"}).err == "fanout: error: run \"2\" waits for plan approval (fanout approve 2)\n");
+    auto logs = e2e.fanout({"logs", "2", "--stage", "plna"});
+    CHECK(logs.err == "fanout: error: no transcript \"plna\" for issue \"2\" (did you mean \"plan\"?)\n");
+    auto plan_log = e2e.fanout({"logs", "2", "--stage", "plan"});
+    CHECK(plan_log.out.find("[plan] 1. change app.py for issue 2") != std::string::npos);
+
+    auto approved = e2e.fanout({"approve", "2"});
+    INFO(approved.out << approved.err);
+    CHECK(approved.exit_code == 0);
+    CHECK(by_issue(status(e2e), "2")["state"] == "done");
+    CHECK(e2e.fanout({"approve", "2"}).err ==
+          "fanout: error: run \"2\" is not waiting for plan approval (it is done at stage \"report\")\n");
+  }
+}
