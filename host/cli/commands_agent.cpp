@@ -5,7 +5,6 @@
 #include "host/agent/result_json.hpp"
 #include "host/agent/session.hpp"
 #include "host/cli/commands.hpp"
-#include "host/config/loader.hpp"
 #include "host/plugins/registry.hpp"
 #include "host/services/interrupt.hpp"
 #include "host/services/process_runner.hpp"
@@ -65,8 +64,7 @@ void print_result(const sdk::SessionResult& result) {
 
 void run_agent(Context& context, const AgentRunOptions& options) {
   const auto& repo = context.repo_root();
-  // Seam: switch to Context::config() once the config helper adds it.
-  auto config = config::load_or_throw({repo, std::nullopt});
+  const auto& config = context.config();
   const auto* record = context.plugins().find(options.provider);
   if (record && !(record->kinds & std::uint32_t(sdk::Kind::agent_provider)))
     throw UserError("plugin \"" + options.provider + "\" is not an agent provider", ExitCode::usage);
