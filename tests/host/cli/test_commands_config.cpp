@@ -1,0 +1,211 @@
+// `fanout init`, `fanout config check|keys|trust`, `fanout issues`, `fanout issue show`,
+// run as the built executable against a temp repo and a private user config.
+#include "host/config/key_docs.hpp"
+#include "tests/support/paths.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Ran {
+  int rc = -1;
+  std::string out;
+};
+
+Ran shell(const std::string& command) {
+  Ran result;
+  FILE* pipe = ::popen(("(" + command + ") 2>&1").c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.out.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  result.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+struct Repo {
+  fs::path base;
+  fs::path root;
+  fs::path xdg;
+
+  Repo() {
+    std::random_device random;
+    base = fs::temp_directory_path() / ("fanout-cfgcli-" + std::to_string(random()));
+    fs::create_directories(base / "repo");
+    fs::create_directories(base / "xdg" / "fanout");
+    base = fs::canonical(base);
+    root = base / "repo";
+    xdg = base / "xdg";
+    REQUIRE(shell("git -C '" + root.string() + "' init -q -b main").rc == 0);
+  }
+  ~Repo() {
+    std::error_code ec;
+    fs::remove_all(base, ec);
+  }
+
+  void write(const fs::path& relative, const std::string& text) const {
+    fs::create_directories((root / relative).parent_path());
+    std::ofstream(root / relative, std::ios::binary) << text;
+  }
+  std::string read(const fs::path& path) const {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+  }
+  Ran fanout(const std::string& args) const {
+    return shell("cd '" + root.string() + "' && XDG_CONFIG_HOME='" + xdg.string() + "' '" +
+                 fanout::test::fanout_executable().string() + "' " + args);
+  }
+};
+
+} // namespace
+
+TEST_CASE("fanout init: writes a detected fanout.toml and refuses to overwrite it", "[cli][config]") {
+  Repo repo;
+  REQUIRE(shell("git -C '" + repo.root.string() + "' remote add origin https://github.com/acme/shop.git").rc == 0);
+  repo.write("package-lock.json", "{}");
+  auto ran = repo.fanout("init");
+  REQUIRE(ran.rc == 0);
+  CHECK(ran.out == "wrote " + (repo.root / "fanout.toml").string() +
+                       "\n  tracker: github acme/shop (from remote \"origin\")\n  dependencies: package-lock.json\n"
+                       "[workspace] setup runs commands: allow it with \"fanout config trust\"\n");
+  const std::string text = repo.read(repo.root / "fanout.toml");
+  CHECK(text.find("repo = \"acme/shop\"") != std::string::npos);
+  CHECK(text.find("setup = [\"npm ci --prefer-offline\"]") != std::string::npos);
+
+  auto again = repo.fanout("init");
+  CHECK(again.rc == 1);
+  CHECK(again.out == "fanout: error: \"" + (repo.root / "fanout.toml").string() +
+                         "\" already exists (pass --force to overwrite it)\n");
+  CHECK(repo.fanout("init --force").rc == 0);
+
+  SECTION("config check reports the untrusted setup, config trust allows it") {
+    auto check = repo.fanout("config check");
+    CHECK(check.rc == 2);
+    CHECK(check.out.find("fanout.toml:") == 0);
+    CHECK(check.out.find(": [workspace] setup: runs commands") != std::string::npos);
+    auto trust = repo.fanout("config trust");
+    REQUIRE(trust.rc == 0);
+    CHECK(trust.out == "trusted " + repo.root.string() + " in " + (repo.xdg / "fanout" / "config.toml").string() + "\n");
+    CHECK(repo.read(repo.xdg / "fanout" / "config.toml") == "[trust]\nrepos = [\"" + repo.root.string() + "\"]\n");
+    auto trusted = repo.fanout("config check");
+    CHECK(trusted.rc == 0);
+    CHECK(trusted.out.find("fanout.toml: ok\n") != std::string::npos);
+  }
+}
+
+TEST_CASE("fanout config check: prints every error and exits 2", "[cli][config]") {
+  Repo repo;
+  repo.write("fanout.toml", "[run]\nparallel = \"five\"\nparalel = 3\n");
+  auto ran = repo.fanout("config check");
+  CHECK(ran.rc == 2);
+  CHECK(ran.out == "fanout.toml:2:12: [run] parallel: expected a positive integer, got \"five\"\n"
+                   "fanout.toml:3:1: [run] paralel: unknown key (did you mean \"parallel\"?)\n"
+                   "2 errors\n");
+}
+
+TEST_CASE("fanout config check: checks plugin tables against the plugins", "[cli][config]") {
+  Repo repo;
+  SECTION("an unknown plugin") {
+    repo.write("fanout.toml", "[tracker]\nkind = \"locl\"\n");
+    auto ran = repo.fanout("config check");
+    CHECK(ran.rc == 2);
+    CHECK(ran.out == "fanout.toml:2:1: [tracker]: unknown plugin \"locl\" (did you mean \"local\"?)\n1 error\n");
+  }
+  SECTION("a plugin of the wrong kind") {
+    repo.write("fanout.toml", "[database]\nbrancher = \"local\"\n");
+    auto ran = repo.fanout("config check");
+    CHECK(ran.rc == 2);
+    CHECK(ran.out == "fanout.toml:2:1: [database]: plugin \"local\" is not a database brancher\n1 error\n");
+  }
+  SECTION("an unknown plugin key") {
+    repo.write("fanout.toml", "[tracker]\nkind = \"local\"\nissue_dir = \"x\"\n");
+    auto ran = repo.fanout("config check");
+    CHECK(ran.rc == 2);
+    CHECK(ran.out == "fanout.toml:3:1: [tracker] issue_dir: unknown key (did you mean \"issues_dir\"?)\n1 error\n");
+  }
+  SECTION("a valid file") {
+    repo.write("fanout.toml", "[tracker]\nkind = \"local\"\nissues_dir = \"issues\"\n");
+    auto ran = repo.fanout("config check");
+    CHECK(ran.rc == 0);
+    CHECK(ran.out == "fanout.toml: ok\n");
+  }
+}
+
+TEST_CASE("fanout config keys --markdown: prints the reference kept in docs/config.md", "[cli][config]") {
+  Repo repo;
+  auto ran = repo.fanout("config keys --markdown");
+  REQUIRE(ran.rc == 0);
+  CHECK(ran.out == fanout::config::host_keys_markdown());
+}
+
+TEST_CASE("fanout issues and issue show: the local tracker", "[cli][issues]") {
+  Repo repo;
+  repo.write(".fanout/issues/add-health.md",
+             "---\ntitle: Add a health endpoint\nstate: open\nlabels: [api, small]\n---\nGET /health returns 200.\n");
+  repo.write(".fanout/issues/docs.md", "---\ntitle: Document config\nlabels: [docs]\n---\nEvery key.\n");
+  repo.write(".fanout/issues/old.md", "---\ntitle: Old\nstate: closed\n---\n");
+
+  auto text = repo.fanout("issues");
+  REQUIRE(text.rc == 0);
+  CHECK(text.out == "add-health  open   Add a health endpoint  [api, small]\n"
+                    "docs        open   Document config  [docs]\n");
+
+  auto json = repo.fanout("issues --json --label api");
+  REQUIRE(json.rc == 0);
+  const auto parsed = nlohmann::json::parse(json.out);
+  REQUIRE(parsed.size() == 1);
+  CHECK(parsed[0] == nlohmann::json{{"key", "add-health"},
+                                    {"title", "Add a health endpoint"},
+                                    {"state", "open"},
+                                    {"labels", {"api", "small"}},
+                                    {"url", "file://" + (repo.root / ".fanout/issues/add-health.md").string()}});
+
+  auto closed = repo.fanout("issues --json --state closed");
+  REQUIRE(closed.rc == 0);
+  CHECK(nlohmann::json::parse(closed.out)[0]["key"] == "old");
+
+  auto show = repo.fanout("issue show add-health");
+  REQUIRE(show.rc == 0);
+  CHECK(show.out == "# Add a health endpoint\n\nIssue: add-health (open)\nURL: file://" +
+                        (repo.root / ".fanout/issues/add-health.md").string() +
+                        "\nLabels: api, small\n\nGET /health returns 200.\n");
+
+  auto missing = repo.fanout("issue show nope");
+  CHECK(missing.rc == 1);
+  CHECK(missing.out == "fanout: error: issue \"nope\" not found in .fanout/issues\n");
+
+  SECTION("a malformed issue file names the file and line") {
+    repo.write(".fanout/issues/bad.md", "---\ntitle Bad\n---\n");
+    auto bad = repo.fanout("issues");
+    CHECK(bad.rc == 1);
+    CHECK(bad.out == "fanout: error: .fanout/issues/bad.md:2: front matter: expected \"key: value\", got \"title Bad\"\n");
+  }
+}
+
+TEST_CASE("config doc: docs/config.md holds the shipped plugins' keys exactly", "[cli][config][docs]") {
+  Repo repo;
+  // Only the build tree's plugins: no user or repo plugin dirs.
+  auto ran = shell("cd '" + repo.root.string() + "' && XDG_DATA_HOME='" + repo.base.string() + "/data' XDG_CONFIG_HOME='" +
+                   repo.xdg.string() + "' '" + fanout::test::fanout_executable().string() +
+                   "' config keys --markdown --plugins");
+  REQUIRE(ran.rc == 0);
+  const std::string doc = repo.read(fanout::test::source_dir() / "docs" / "config.md");
+  INFO("regenerate the part between the plugin markers with `fanout config keys --markdown --plugins`");
+  CHECK(fanout::config::generated_part(doc, fanout::config::k_plugin_docs_begin, fanout::config::k_plugin_docs_end) ==
+        "\n" + ran.out);
+}
