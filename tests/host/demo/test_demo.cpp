@@ -115,6 +115,18 @@ TEST_CASE("demo: the sample repository is a working app with a valid fanout.toml
   }
 }
 
+TEST_CASE("demo: with Claude Code the sample config caps spending and bundles no recordings", "[demo]") {
+  ScratchDir scratch;
+  const fs::path repo = scratch.path() / "sample";
+  services::LocalProcessRunner runner;
+  demo::create_sample_repo(repo, demo::AgentKind::claude_code, runner);
+  auto config = config::load_or_throw({repo, scratch.path() / "no-user-config.toml"});
+  CHECK(config.agent.provider == "claude-code");
+  CHECK(config.run.max_cost_usd == 2.0);
+  CHECK(config.run.fleet_max_cost_usd == 5.0);
+  CHECK_FALSE(fs::exists(repo / ".fanout/recordings"));
+}
+
 TEST_CASE("demo: the recordings tell the intended story when applied by hand", "[demo]") {
   // Issue 2's build breaks its own new test (command-review catches it), its fix round
   // repairs it; issues 1 and 3 pass at once. Checked here without the pipeline.
