@@ -30,11 +30,6 @@ sdk::ProcessResult sh(const fs::path& dir, const std::string& command) {
   return *result;
 }
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 } // namespace
 
 TEST_CASE("demo: the agent is chosen by a cheap offline check", "[demo]") {
