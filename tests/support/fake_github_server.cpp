@@ -69,6 +69,10 @@ void FakeGithubServer::answer(FakeFailure failure, httplib::Response& res) const
   }
 }
 
+void FakeGithubServer::answer_forbidden(httplib::Response& res) const {
+  send_error(res, 403, "Resource not accessible by personal access token");
+}
+
 int FakeGithubServer::add_issue(FakeGithubIssue issue) {
   std::lock_guard lock(m_mutex);
   if (issue.number == 0) issue.number = m_next_number;

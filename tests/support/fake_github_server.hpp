@@ -76,6 +76,7 @@ public:
 private:
   bool authorized(const httplib::Request& request) const override;
   void answer(FakeFailure failure, httplib::Response& response) const override;
+  void answer_forbidden(httplib::Response& response) const override;
   void add_routes();
 
   /// Sends `items` paginated by ?page/&per_page with a Link header.

@@ -152,6 +152,10 @@ void FakeJiraServer::answer(FakeFailure failure, httplib::Response& res) const {
   }
 }
 
+void FakeJiraServer::answer_forbidden(httplib::Response& res) const {
+  send(res, 403, errors("You do not have permission to add comments to this issue."));
+}
+
 std::string FakeJiraServer::add_issue(FakeJiraIssue issue) {
   std::lock_guard lock(m_mutex);
   if (issue.key.empty()) issue.key = m_project + "-" + std::to_string(m_issues.size() + 1);

@@ -93,6 +93,11 @@ void FakeLinearServer::answer(FakeFailure failure, httplib::Response& res) const
   res.set_content(body.dump(), "application/json");
 }
 
+void FakeLinearServer::answer_forbidden(httplib::Response& res) const {
+  res.status = 400;
+  res.set_content(graphql_error("You don't have access to this team", "FORBIDDEN", 403).dump(), "application/json");
+}
+
 std::string FakeLinearServer::add_issue(FakeLinearIssue issue) {
   std::lock_guard lock(m_mutex);
   const int number = static_cast<int>(m_issues.size()) + 1;

@@ -34,16 +34,24 @@ FakeService::FakeService() {
     for (const auto& [key, value] : req.params) record.params[key] = value;
     for (const auto& [key, value] : req.headers) record.headers[lower(key)] = value;
     FakeFailure failure = FakeFailure::none;
+    bool forbid = false;
     {
       std::lock_guard lock(m_mutex);
       t_current = m_requests.size();
       m_requests.push_back(std::move(record));
-      if (!m_queued.empty()) {
+      if (m_forbid > 0) {
+        --m_forbid;
+        forbid = true;
+      } else if (!m_queued.empty()) {
         failure = m_queued.front();
         m_queued.pop_front();
       } else {
         failure = m_always;
       }
+    }
+    if (forbid) {
+      answer_forbidden(res);
+      return httplib::Server::HandlerResponse::Handled;
     }
     if (failure == FakeFailure::none && !authorized(req)) failure = FakeFailure::unauthorized;
     if (failure == FakeFailure::none) return httplib::Server::HandlerResponse::Unhandled;
@@ -61,6 +69,16 @@ void FakeService::stop() { m_server.stop(); }
 void FakeService::fail_next(FakeFailure failure, int count) {
   std::lock_guard lock(m_mutex);
   for (int i = 0; i < count; ++i) m_queued.push_back(failure);
+}
+
+void FakeService::forbid_next(int count) {
+  std::lock_guard lock(m_mutex);
+  m_forbid += count;
+}
+
+void FakeService::answer_forbidden(httplib::Response& response) const {
+  response.status = 403;
+  response.set_content(R"({"message":"Forbidden"})", "application/json");
 }
 
 void FakeService::fail_always(FakeFailure failure) {

@@ -45,6 +45,9 @@ public:
 
   /// Answers the next `count` requests with `failure` (queued after earlier ones).
   void fail_next(FakeFailure failure, int count = 1);
+  /// Answers the next `count` requests with the service's 403 (a token without the needed
+  /// scope or permission, not a rate limit); see answer_forbidden().
+  void forbid_next(int count = 1);
   /// Answers every request with `failure` until called again with FakeFailure::none.
   void fail_always(FakeFailure failure);
   /// Seconds put in Retry-After when answering FakeFailure::rate_limited.
@@ -67,6 +70,8 @@ protected:
   virtual bool authorized(const httplib::Request& request) const = 0;
   /// Writes the service's answer for a failure (its 401 body, its 404 body...).
   virtual void answer(FakeFailure failure, httplib::Response& response) const = 0;
+  /// Writes the service's 403. Default: {"message": "Forbidden"}.
+  virtual void answer_forbidden(httplib::Response& response) const;
 
   /// Guards the derived class's state; handlers run on the server's threads.
   mutable std::mutex m_mutex;
@@ -76,6 +81,7 @@ private:
   LocalServer m_server;
   std::deque<FakeFailure> m_queued;
   FakeFailure m_always = FakeFailure::none;
+  int m_forbid = 0;
   std::vector<RecordedRequest> m_requests;
 };
 

@@ -113,6 +113,15 @@ TEST_CASE("github tracker: errors users hit", "[github]") {
                                  "valid and not expired; " + k_scope_hint);
     CHECK_THAT(f.services->captured_log(), Catch::Contains("http: GET " + f.github.api_url() + "/repos/acme/widgets/issues/1 -> 401"));
   }
+  SECTION("403 without rate-limit signals names the variable and the scope") {
+    f.github.forbid_next();
+    auto r = f.tracker->comment(key, "hello", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::auth);
+    CHECK(r.failure().message == "github denied POST /repos/acme/widgets/issues/1/comments (HTTP 403 \"Resource not accessible by "
+                                 "personal access token\"): the token from GITHUB_TOKEN likely lacks a scope; " + k_scope_hint);
+    CHECK(f.services->recorded_waits().empty());
+  }
   SECTION("500 is retried, then explained") {
     f.github.fail_always(FakeFailure::server_error);
     auto r = f.tracker->get(key, f.cancel);

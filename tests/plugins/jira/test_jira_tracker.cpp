@@ -120,6 +120,15 @@ TEST_CASE("jira tracker: errors users hit", "[jira]") {
           "jira rejected the credentials from JIRA_EMAIL and JIRA_API_TOKEN (HTTP 401 \"You are not authenticated. "
           "Authentication required to perform this operation.\"): use your Atlassian account email and an API token");
   }
+  SECTION("403 names the permission") {
+    f.jira.forbid_next();
+    auto r = f.tracker->comment(key, "hi", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::auth);
+    CHECK(r.failure().message == "jira denied POST /rest/api/3/issue/PROJ-1/comment (HTTP 403 \"You do not have permission to add "
+                                 "comments to this issue.\"): the account in JIRA_EMAIL likely lacks the Browse projects, Add "
+                                 "comments or Transition issues permission");
+  }
   SECTION("429 with Retry-After is waited out") {
     f.jira.set_retry_after(5);
     f.jira.fail_next(FakeFailure::rate_limited);

@@ -100,6 +100,14 @@ TEST_CASE("linear tracker: errors users hit", "[linear]") {
             "linear rejected the API key from LINEAR_API_KEY (sent without \"Bearer\"; set auth = \"oauth\" for OAuth tokens)");
     }
   }
+  SECTION("FORBIDDEN names the variable") {
+    f.linear.forbid_next();
+    auto r = f.tracker->comment(key, "hi", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::auth);
+    CHECK(r.failure().message == "linear denied access with the API key from LINEAR_API_KEY: You don't have access to this team "
+                                 "(the key needs read and write access to the team)");
+  }
   SECTION("RATELIMITED as HTTP 400 is retried, then succeeds") {
     f.linear.set_retry_after(3);
     f.linear.fail_next(FakeFailure::rate_limited, 2);
