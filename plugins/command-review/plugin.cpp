@@ -27,10 +27,11 @@ public:
     const auto timeout = std::chrono::milliseconds(config.value("timeout", std::int64_t(600000)));
     const auto ready_timeout = std::chrono::milliseconds(config.value("ready_timeout", std::int64_t(30000)));
     const size_t tail_lines = config.value("tail_lines", size_t(40));
-    auto severity = sdk::severity_from_string(config.value("severity", std::string("critical")));
+    const std::string severity_name = config.value("severity", std::string("critical"));
+    auto severity = sdk::severity_from_string(severity_name);
     if (!severity)
       return sdk::fail(sdk::FailureKind::invalid_input, "\"severity\" must be \"critical\", \"important\" or "
-                                                        "\"suggestion\", got " + config["severity"].dump());
+                                                        "\"suggestion\", got \"" + severity_name + "\"");
     if (!start.empty() && probe.empty())
       return sdk::fail(sdk::FailureKind::invalid_input, "\"start\" needs \"probe\" (the HTTP path that answers once the app is up)");
     if (start.empty() && !probe.empty())

@@ -32,12 +32,13 @@ public:
     for (auto [key, target] : {std::pair{"missing_path_severity", &rules.missing_path},
                                std::pair{"missing_identifier_severity", &rules.missing_identifier},
                                std::pair{"unrelated_severity", &rules.unrelated}}) {
-      if (!config.contains(key)) continue;
-      auto parsed = sdk::severity_from_string(config[key].get<std::string>());
+      auto it = config.find(key);
+      if (it == config.end() || !it->is_string()) continue;
+      auto parsed = sdk::severity_from_string(it->get<std::string>());
       if (!parsed)
         return sdk::fail(sdk::FailureKind::invalid_input,
                          std::string("\"") + key + "\" must be \"critical\", \"important\" or \"suggestion\", got " +
-                             config[key].dump());
+                             it->dump());
       *target = *parsed;
     }
     rules.large_lines = config.value("large_lines", 200);
