@@ -14,8 +14,8 @@ void OutputTail::add(const std::string& line) {
 std::string OutputTail::text() const {
   std::lock_guard lock(m_mutex);
   std::string out;
-  if (m_dropped > 0) out = "[... " + std::to_string(m_dropped) + " earlier lines]\n";
-  for (const auto& line : m_lines) out += line + "\n";
+  if (m_dropped > 0) out = "[... " + std::to_string(m_dropped) + " earlier lines]";
+  for (const auto& line : m_lines) out += (out.empty() ? "" : "\n") + line;
   return out;
 }
 

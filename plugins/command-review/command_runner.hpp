@@ -19,7 +19,8 @@ class OutputTail {
 public:
   explicit OutputTail(size_t max_lines) : m_max_lines(max_lines) {}
   void add(const std::string& line);
-  /// The lines, newline-separated, with "[... N earlier lines]" first when some were dropped.
+  /// The lines joined by newlines (no trailing one), after "[... N earlier lines]" when
+  /// some were dropped.
   std::string text() const;
 
 private:
