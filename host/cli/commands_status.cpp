@@ -98,7 +98,7 @@ std::string render(const std::string& stage, const std::string& line) {
   if (json.is_discarded() || !json.is_object()) return fmt::format("[{}] {}", stage, line);
   const std::string type = json.value("type", "");
   auto text = [&](const char* key) { return json.contains(key) && json[key].is_string() ? json[key].get<std::string>() : ""; };
-  if (type == "session")
+  if (type == "start" || type == "session")
     return fmt::format("[{}] --- session{}{}", stage, text("model").empty() ? "" : " model=" + text("model"),
                        text("resume").empty() ? "" : " resume=" + text("resume"));
   if (type == "text") return fmt::format("[{}] {}", stage, text("text"));
@@ -106,10 +106,12 @@ std::string render(const std::string& stage, const std::string& line) {
   if (type == "tool_result") return fmt::format("[{}] result: {}", stage, text("text"));
   if (type == "error") return fmt::format("[{}] error: {}", stage, text("text"));
   if (type == "usage") return "";
-  if (type == "result")
-    return fmt::format("[{}] --- {} ({} tokens out){}", stage, text("outcome"),
-                       json.contains("usage") ? json["usage"].value("output", 0) : 0,
-                       text("text").empty() ? "" : ": " + text("text"));
+  if (type == "result") {
+    const bool ok = json.value("ok", false);
+    const auto& tokens = json.contains("tokens") ? json["tokens"] : json.value("usage", nlohmann::json::object());
+    return fmt::format("[{}] --- {} ({} tokens out){}", stage, ok ? "success" : text("kind"),
+                       tokens.is_object() ? tokens.value("output", 0) : 0, text("text").empty() ? "" : ": " + text("text"));
+  }
   if (type == "failure") return fmt::format("[{}] --- could not start: {}", stage, text("message"));
   return fmt::format("[{}] {}", stage, line);
 }

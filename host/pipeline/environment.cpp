@@ -139,6 +139,7 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
   m_settings.repo_root = config.repo_root;
   m_settings.db_path = state::StateDb::path_for(config.repo_root);
   m_settings.runs_dir = config.repo_root / ".fanout" / "runs";
+  m_settings.agent_provider = config.agent.provider;
   m_settings.plan_model = config.agent.models.plan;
   m_settings.build_model = config.agent.models.build;
   m_settings.review_model = config.agent.models.review;

@@ -255,6 +255,7 @@ SessionRun Pipeline::Run::session(const std::string& label, sdk::SessionRequest 
   SessionContext context;
   context.label = label;
   context.transcript = m_dir / (label + ".jsonl");
+  context.provider = m_settings.agent_provider;
   context.meter = &*m_meter;
   context.scope = &m_owner.m_scope;
   context.on_event = [this](const std::string& summary) { progress(summary); };

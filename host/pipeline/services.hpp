@@ -68,6 +68,7 @@ struct Settings {
   std::filesystem::path db_path;  ///< the state store
   std::filesystem::path runs_dir; ///< <repo>/.fanout/runs: plan.md and transcripts per issue
   std::string database_env = "DATABASE_URL"; ///< [database] url_env, for prompts
+  std::string agent_provider; ///< [agent] provider, named in transcripts
   std::string plan_model;
   std::string build_model;
   std::string review_model;

@@ -18,7 +18,8 @@ namespace fanout::pipeline {
 
 struct SessionContext {
   std::string label;                  ///< "plan", "build", "fix-1", "review-scope-review"
-  std::filesystem::path transcript;   ///< appended to, one JSON object per line
+  std::filesystem::path transcript;   ///< appended to (agent::TranscriptWriter's format)
+  std::string provider;               ///< the provider's plugin name, for the transcript
   RunMeter* meter = nullptr;          ///< required
   CancelScope* scope = nullptr;       ///< required: the run's scope (fires on Ctrl-C)
   /// The agent environment allowlist ([agent] pass_env and the always-passed names). A

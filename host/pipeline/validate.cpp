@@ -15,10 +15,11 @@ ValidationRound run_reviewers(const ReviewerFactory& make, const sdk::ReviewRequ
   // The wrapped providers must outlive the reviewers that hold pointers to them.
   std::mutex wrapped_mutex;
   std::list<std::unique_ptr<MeteredAgent>> wrapped;
-  AgentWrapper wrap = [&](std::string_view reviewer, std::string_view, sdk::AgentProvider& inner) {
+  AgentWrapper wrap = [&](std::string_view reviewer, std::string_view provider, sdk::AgentProvider& inner) {
     SessionContext context = base_context;
     context.label = "review-" + std::string(reviewer);
     context.transcript = run_dir / (context.label + ".jsonl");
+    context.provider = std::string(provider);
     std::lock_guard lock(wrapped_mutex);
     wrapped.push_back(std::make_unique<MeteredAgent>(inner, context));
     return static_cast<sdk::AgentProvider*>(wrapped.back().get());
