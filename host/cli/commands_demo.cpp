@@ -72,8 +72,13 @@ fs::path make_demo_dir(const std::string& requested) {
 
 void run_demo(Context& context, const DemoOptions& options) {
   const auto choice = demo::choose_agent(options.agent);
-  const fs::path dir = make_demo_dir(options.dir);
   services::LocalProcessRunner processes;
+  sdk::ProcessSpec python;
+  python.argv = {"python3", "--version"};
+  python.timeout = std::chrono::seconds(10);
+  if (auto found = processes.run(python, {}, {}); !found.ok() || found->exit_code != 0)
+    throw UserError("the demo's sample app needs python3 (not found on PATH)");
+  const fs::path dir = make_demo_dir(options.dir);
   demo::create_sample_repo(dir, choice.kind, processes);
   const bool quiet = context.options.quiet;
   const std::string repo = dir.string();

@@ -153,3 +153,16 @@ TEST_CASE("demo: the recordings tell the intended story when applied by hand", "
     CHECK(nlohmann::json::parse(result["text"].get<std::string>())["verdict"] == "approve");
   }
 }
+
+TEST_CASE("demo: without python3 it says so before making anything", "[demo]") {
+  ScratchDir scratch;
+  services::LocalProcessRunner runner;
+  sdk::ProcessSpec spec;
+  spec.argv = {test::fanout_executable().string(), "demo", (scratch.path() / "d").string()};
+  spec.env = {{"PATH", "/nonexistent"}};
+  auto result = runner.run(spec, {}, {});
+  REQUIRE(result.ok());
+  CHECK(result->exit_code == 1);
+  CHECK(result->err == "fanout: error: the demo's sample app needs python3 (not found on PATH)\n");
+  CHECK_FALSE(fs::exists(scratch.path() / "d"));
+}
