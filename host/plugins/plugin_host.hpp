@@ -32,6 +32,7 @@ public:
   const nlohmann::json& config() const override { return m_config; }
   void log(sdk::LogLevel level, std::string_view message) override;
   sdk::Result<std::string> secret(std::string_view env_var) override;
+  void add_secret(std::string value) override { m_services.secrets->add(std::move(value)); }
   sdk::HttpClient& http() override;
   sdk::ProcessRunner& processes() override;
   sdk::Result<sdk::AgentProvider*> agent(std::string_view provider) override;

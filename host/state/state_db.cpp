@@ -3,6 +3,8 @@
 #include "host/util/error.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <mutex>
 
 namespace fanout::state {
@@ -93,7 +95,7 @@ StateDb::StateDb(const std::filesystem::path& path) : m_path(path) {
   }
   sqlite3_busy_timeout(m_db, 30000);
   try {
-    query("PRAGMA journal_mode=WAL");
+    enable_wal();
     execute("PRAGMA synchronous=NORMAL");
     execute("PRAGMA foreign_keys=ON");
     migrate();
@@ -131,6 +133,22 @@ void StateDb::transaction(const std::function<void()>& body) {
 }
 
 std::int64_t StateDb::last_insert_rowid() const { return sqlite3_last_insert_rowid(m_db); }
+
+void StateDb::enable_wal() {
+  // Switching a new file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at
+  // once (without its busy handler) when another process or thread is opening the same new
+  // file. Wait for that other opener like the busy handler would, up to the same 30 s.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (true) {
+    const int rc = sqlite3_exec(m_db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return;
+    if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+      throw UserError("state store \"" + m_path.string() + "\": " + sqlite3_errmsg(m_db));
+    if (std::chrono::steady_clock::now() > deadline)
+      throw UserError("state store \"" + m_path.string() + "\" stayed locked for 30 s by another fanout process");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
 
 void StateDb::migrate() {
   std::vector<Migration> pending;

@@ -61,6 +61,7 @@ public:
   sqlite3* handle() { return m_db; }
 
 private:
+  void enable_wal();
   void migrate();
   sqlite3* m_db = nullptr;
   std::filesystem::path m_path;

@@ -94,6 +94,7 @@ sdk::Result<std::string> Api::token(const sdk::CancelToken& cancel) {
     std::string value = ran->out;
     while (!value.empty() && (value.back() == '\n' || value.back() == '\r' || value.back() == ' ')) value.pop_back();
     if (!value.empty()) {
+      m_host.add_secret(value);
       m_token_source = "gh auth token";
       return m_token = value;
     }

@@ -71,3 +71,22 @@ TEST_CASE("state db: an unopenable path names the file", "[state]") {
     CHECK_THAT(e.what(), Catch::Matchers::StartsWith("cannot open the state store \"/proc/definitely/not/here/state.db\""));
   }
 }
+
+TEST_CASE("state db: many connections opening a new file at once all succeed", "[state]") {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const auto path = temp_db("open-race-" + std::to_string(attempt));
+    std::atomic<int> opened{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&] {
+        StateDb db(path);
+        db.execute("UPDATE test_counter SET value = value + 1");
+        ++opened;
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    CHECK(opened == 8);
+    StateDb db(path);
+    CHECK(fanout::state::as_int(db.query("SELECT value FROM test_counter")[0][0]) == 8);
+  }
+}

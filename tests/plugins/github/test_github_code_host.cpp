@@ -169,6 +169,8 @@ TEST_CASE("github code host: falls back to gh auth token", "[github]") {
     REQUIRE(found.ok());
     REQUIRE(gh->argvs.size() == 1);
     CHECK(gh->argvs[0] == std::vector<std::string>{"gh", "auth", "token", "--hostname", "127.0.0.1"});
+    // A token from gh's output is redacted like one from the environment.
+    CHECK(services->secrets.redact("token " + github.token()) == "token ***");
   }
   SECTION("without gh the error says how to provide a token") {
     auto host = trackers::load<sdk::CodeHost>(*services, "github", config);

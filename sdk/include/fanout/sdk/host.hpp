@@ -34,6 +34,11 @@ public:
   /// message naming the variable. Plugins read secrets only through this.
   virtual Result<std::string> secret(std::string_view env_var) = 0;
 
+  /// Registers a secret that did not come from `secret()` (e.g. the output of `gh auth
+  /// token`), so that it is redacted everywhere `secret()` values are. Values shorter than
+  /// four characters are ignored.
+  virtual void add_secret(std::string value) = 0;
+
   /// The HTTP client (retries, timeouts, redaction). Lives as long as the Host.
   virtual HttpClient& http() = 0;
 
