@@ -70,7 +70,11 @@ void run_agent(Context& context, const AgentRunOptions& options) {
     throw UserError("plugin \"" + options.provider + "\" is not an agent provider", ExitCode::usage);
 
   sdk::CancelToken cancel;
-  services::InterruptWatcher interrupts(cancel);
+  // Agents run in their own process groups, so the terminal's Ctrl-C never reaches them.
+  services::InterruptGuard interrupts([&] {
+    cancel.cancel();
+    services::terminate_all();
+  });
   services::LocalProcessRunner runner;
   plugins::HostServices services;
   services.processes = &runner;

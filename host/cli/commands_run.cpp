@@ -5,7 +5,7 @@
 #include "host/config/loader.hpp"
 #include "host/pipeline/environment.hpp"
 #include "host/pipeline/fleet.hpp"
-#include "host/pipeline/interrupt.hpp"
+#include "host/services/interrupt.hpp"
 #include "host/pipeline/live_view.hpp"
 #include "host/pipeline/run_store.hpp"
 #include "host/plugins/registry.hpp"
@@ -54,7 +54,7 @@ void drive(Context& context, std::vector<std::string> keys, int parallel, pipeli
   pipeline::Fleet fleet(environment.services(), environment.settings(), options, context.options.quiet ? nullptr : &view);
   std::map<std::string, RunState> results;
   {
-    pipeline::InterruptGuard guard([&] {
+    services::InterruptGuard guard([&] {
       fleet.cancel();
       services::terminate_all();
     });

@@ -2,31 +2,53 @@
 
 #include "host/services/process_runner.hpp"
 
+#include <pthread.h>
+#include <unistd.h>
+
+#include <cstring>
 #include <ctime>
 
 namespace fanout::services {
 
-InterruptWatcher::InterruptWatcher(sdk::CancelToken cancel) : m_cancel(std::move(cancel)) {
+InterruptGuard::InterruptGuard(std::function<void()> on_first) : m_on_first(std::move(on_first)) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, &m_previous);
-  m_thread = std::thread([this, set] {
-    timespec tick{0, 100 * 1000 * 1000};
+  m_watcher = std::thread([this, set] {
+    const timespec tick{0, 100 * 1000 * 1000};
     while (!m_stop.load()) {
-      if (sigtimedwait(&set, nullptr, &tick) > 0) {
-        m_interrupted = true;
-        m_cancel.cancel();
-        terminate_all();
+      if (sigtimedwait(&set, nullptr, &tick) < 0) continue;
+      if (m_count.fetch_add(1) == 0) {
+        constexpr const char k_message[] = "\nfanout: stopping: cancelling agent sessions (Ctrl-C again to exit at once)\n";
+        (void)!::write(STDERR_FILENO, k_message, sizeof(k_message) - 1);
+        if (m_on_first) m_on_first();
+        continue;
       }
+      terminate_all();
+      constexpr const char k_message[] = "fanout: interrupted\n";
+      (void)!::write(STDERR_FILENO, k_message, sizeof(k_message) - 1);
+      ::_exit(130);
     }
   });
 }
 
-InterruptWatcher::~InterruptWatcher() {
+InterruptGuard::~InterruptGuard() {
   m_stop = true;
-  m_thread.join();
+  if (m_watcher.joinable()) m_watcher.join();
+  // A signal that arrived after the last wait stays pending; drop it rather than die on it.
+  sigset_t pending;
+  sigpending(&pending);
+  if (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM)) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    const timespec zero{0, 0};
+    while (sigtimedwait(&set, nullptr, &zero) > 0) {
+    }
+  }
   pthread_sigmask(SIG_SETMASK, &m_previous, nullptr);
 }
 

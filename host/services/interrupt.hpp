@@ -1,37 +1,39 @@
 #pragma once
-// InterruptWatcher: Ctrl-C (SIGINT) and SIGTERM for a command that runs agents. Agents run
-// in their own process groups, so the terminal's SIGINT never reaches them: fanout must
-// stop them itself, through the cancel token and terminate_all().
-
-#include <fanout/sdk/cancel.hpp>
+// InterruptGuard: Ctrl-C (and SIGTERM) for every command that runs agents (`run`, `agent
+// run`). The first signal calls `on_first` once (the caller stops scheduling and cancels
+// sessions, which kill their process groups), so runs record themselves as `cancelled` and
+// can be resumed. A second one asks every
+// child process group to terminate and exits at once with status 130.
+//
+// Signals are taken with sigwait on a watcher thread, not in a handler, so `on_first` may do
+// anything. Construct the guard before starting other threads: they inherit the blocked
+// mask, which keeps the signal for the watcher. Children started by the process runner get
+// an empty mask.
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
 #include <signal.h>
 
 namespace fanout::services {
 
-/// Construct it on the main thread before starting other threads: it blocks SIGINT and
-/// SIGTERM in the calling thread (threads created later inherit the mask) and waits for
-/// them on its own thread. On a signal it fires `cancel` and calls terminate_all().
-/// The destructor stops the watcher and restores the signal mask.
-class InterruptWatcher {
+class InterruptGuard {
 public:
-  explicit InterruptWatcher(sdk::CancelToken cancel);
-  ~InterruptWatcher();
-  InterruptWatcher(const InterruptWatcher&) = delete;
-  InterruptWatcher& operator=(const InterruptWatcher&) = delete;
+  explicit InterruptGuard(std::function<void()> on_first);
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
 
-  /// True once a signal arrived (the command should exit with ExitCode::interrupted).
-  bool interrupted() const noexcept { return m_interrupted.load(); }
+  /// True once a first signal arrived.
+  bool interrupted() const { return m_count.load() > 0; }
 
 private:
-  sdk::CancelToken m_cancel;
-  sigset_t m_previous{};
+  std::function<void()> m_on_first;
+  std::atomic<int> m_count{0};
   std::atomic<bool> m_stop{false};
-  std::atomic<bool> m_interrupted{false};
-  std::thread m_thread;
+  sigset_t m_previous{};
+  std::thread m_watcher;
 };
 
 } // namespace fanout::services
