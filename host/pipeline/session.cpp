@@ -1,5 +1,6 @@
 #include "host/pipeline/session.hpp"
 
+#include "host/agent/session.hpp"
 #include "host/agent/transcript.hpp"
 #include "host/services/secrets.hpp"
 
@@ -58,11 +59,12 @@ SessionRun run_session(sdk::AgentProvider& provider, sdk::SessionRequest request
   // The transcript is agent::TranscriptWriter's format, which the replay provider reads back.
   auto opened = agent::TranscriptWriter::open(context.transcript, services::SecretRegistry::global());
   std::unique_ptr<agent::TranscriptWriter> transcript = opened.ok() ? std::move(*opened) : nullptr;
-  if (transcript) transcript->start(context.provider, request);
   sdk::CancelToken token = cancel ? context.scope->adopt(*cancel) : context.scope->child();
   std::atomic<bool> over{false};
-  auto on_event = [&](const sdk::AgentEvent& event) {
-    if (transcript) transcript->event(event);
+  agent::SessionContext recorded;
+  recorded.provider_name = context.provider;
+  recorded.transcript = transcript.get();
+  recorded.on_event = [&](const sdk::AgentEvent& event) {
     if (event.type == sdk::AgentEvent::Type::usage && !meter.live(key, counted(event.usage))) {
       over = true;
       token.cancel();
@@ -73,20 +75,15 @@ SessionRun run_session(sdk::AgentProvider& provider, sdk::SessionRequest request
       if (!summary.empty()) context.on_event(summary);
     }
   };
-  run.result = provider.run(request, on_event, token);
+  // agent::run_session writes the transcript (start, events, result or failure) and turns
+  // an exception escaping the provider into a failure, as for `fanout agent run`.
+  run.result = agent::run_session(provider, request, recorded, token);
   if (run.result.ok()) {
     const auto& result = *run.result;
     if (!meter.settle(key, counted(result.usage), result.cost_usd.value_or(0))) over = true;
     if (result.outcome == sdk::SessionOutcome::budget) over = true;
-    if (transcript) transcript->result(result);
   } else {
     meter.settle(key, 0, 0);
-    if (transcript) {
-      sdk::SessionResult failed;
-      failed.outcome = sdk::SessionOutcome::error;
-      failed.text = run.result.failure().message;
-      transcript->result(failed);
-    }
   }
   run.over_budget = over;
   return run;
