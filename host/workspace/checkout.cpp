@@ -123,7 +123,7 @@ unsigned checkout_threads() {
   return std::clamp(std::thread::hardware_concurrency(), 2u, 8u);
 }
 
-void parallel_checkout(const fs::path& worktree, unsigned threads) {
+void parallel_checkout(const fs::path& worktree, unsigned threads, const sdk::CancelToken* cancel) {
   Repo repo(worktree);
   git_object* raw_tree = nullptr;
   check(git_revparse_single(&raw_tree, repo.get(), "HEAD^{tree}"), "cannot read HEAD of \"" + worktree.string() + "\"");
@@ -160,9 +160,11 @@ void parallel_checkout(const fs::path& worktree, unsigned threads) {
     try {
       Repo own(worktree); // one git_repository per thread
       constexpr size_t k_chunk = 32;
-      for (size_t start = next.fetch_add(k_chunk); start < entries.size(); start = next.fetch_add(k_chunk))
+      for (size_t start = next.fetch_add(k_chunk); start < entries.size(); start = next.fetch_add(k_chunk)) {
+        if (cancel && cancel->cancelled()) throw UserError("cancelled during the checkout of \"" + worktree.string() + "\"");
         for (size_t i = start; i < std::min(start + k_chunk, entries.size()); ++i)
           write_entry(own.get(), worktree, entries[i], filters);
+      }
     } catch (const std::exception& e) {
       std::lock_guard lock(error_mutex);
       if (first_error.empty()) first_error = e.what();

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 namespace fanout::workspace {
@@ -25,79 +26,171 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Node {
-  std::string rel; ///< "" for the root itself
+  std::string name; ///< file name within its folder; for folders, the path relative to the root ("" = root)
   struct stat st {};
 };
+
+/// A folder of the tree and the range of `files` that sit directly in it.
+struct Folder {
+  Node node;
+  size_t first_file = 0, file_count = 0;
+};
+
+/// Files are copied in batches of at most this many from one folder: one pair of folder
+/// handles per batch, small enough that a big flat folder still spreads over the threads.
+constexpr size_t k_batch = 128;
+
+/// Files up to this size are copied with one read and one write, which costs less on small
+/// files than copy_file_range's splice; larger ones go through the kernel copy.
+constexpr off_t k_small_file = 256 * 1024;
 
 [[noreturn]] void fail_errno(const std::string& what, const std::string& path) {
   throw UserError(what + " \"" + path + "\": " + std::strerror(errno));
 }
 
-/// Walks `root` depth-first, parents before children.
-void walk(const fs::path& root, const std::string& rel, std::vector<Node>& dirs, std::vector<Node>& files,
+/// The process umask, read without changing it (umask(2) would race with other threads).
+mode_t process_umask() {
+  static const mode_t mask = [] {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+      if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
+    return static_cast<mode_t>(07777); // unknown: always fchmod
+  }();
+  return mask;
+}
+
+/// Walks the folder `folders[index]` and, after its own files, its subfolders, so the files
+/// of one folder are contiguous and parents come before children.
+void walk(const fs::path& root, size_t index, std::vector<Folder>& folders, std::vector<Node>& files,
           std::vector<Node>& links) {
+  const std::string rel = folders[index].node.name;
   const std::string dir_path = rel.empty() ? root.string() : (root / rel).string();
   DIR* dir = ::opendir(dir_path.c_str());
   if (!dir) fail_errno("cannot read", dir_path);
-  std::vector<std::string> names;
+  const int dir_fd = ::dirfd(dir);
+  folders[index].first_file = files.size();
+  std::vector<Node> subfolders;
   while (const dirent* entry = ::readdir(dir)) {
     const std::string_view name = entry->d_name;
-    if (name != "." && name != "..") names.emplace_back(name);
-  }
-  ::closedir(dir);
-  for (const auto& name : names) {
-    Node node{rel.empty() ? name : rel + "/" + name};
-    const std::string full = (root / node.rel).string();
-    if (::lstat(full.c_str(), &node.st) != 0) fail_errno("cannot read", full);
+    if (name == "." || name == "..") continue;
+    Node node{std::string(name)};
+    if (::fstatat(dir_fd, entry->d_name, &node.st, AT_SYMLINK_NOFOLLOW) != 0) {
+      ::closedir(dir);
+      fail_errno("cannot read", dir_path + "/" + node.name);
+    }
     if (S_ISDIR(node.st.st_mode)) {
-      dirs.push_back(node);
-      walk(root, node.rel, dirs, files, links);
+      node.name = rel.empty() ? node.name : rel + "/" + node.name;
+      subfolders.push_back(std::move(node));
     } else if (S_ISLNK(node.st.st_mode)) {
+      node.name = rel.empty() ? node.name : rel + "/" + node.name;
       links.push_back(std::move(node));
     } else if (S_ISREG(node.st.st_mode)) {
       files.push_back(std::move(node));
     } // sockets, fifos, devices: not dependencies
   }
+  ::closedir(dir);
+  folders[index].file_count = files.size() - folders[index].first_file;
+  for (auto& sub : subfolders) {
+    folders.push_back(Folder{std::move(sub)});
+    walk(root, folders.size() - 1, folders, files, links);
+  }
 }
 
-/// Copies one regular file: FICLONE, else copy_file_range, else read/write.
-bool copy_file(const std::string& from, const std::string& to, const struct stat& st) {
-  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) fail_errno("cannot read", from);
-  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (out < 0) {
-    ::close(in);
-    fail_errno("cannot create", to);
-  }
-  bool cloned = ::ioctl(out, FICLONE, in) == 0;
-  off_t left = cloned ? 0 : st.st_size;
-  bool kernel_copy = true;
-  while (left > 0) {
-    ssize_t n = kernel_copy ? ::copy_file_range(in, nullptr, out, nullptr, static_cast<size_t>(left), 0) : -1;
-    if (n < 0 && kernel_copy && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
-      kernel_copy = false;
-      continue;
-    }
-    if (!kernel_copy) {
-      char buf[1 << 16];
-      n = ::read(in, buf, std::min<size_t>(sizeof buf, static_cast<size_t>(left)));
-      if (n > 0 && ::write(out, buf, static_cast<size_t>(n)) != n) n = -1;
-    }
+/// Whether FICLONE may work on this copy: cleared by the first file it fails on, so a
+/// filesystem without reflinks costs one failed ioctl per tree, not one per file.
+struct CloneState {
+  std::atomic<bool> may_clone{true};
+  std::atomic<size_t> cloned{0};
+};
+
+void write_all(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(in);
-      ::close(out);
-      fail_errno("cannot copy to", to);
+    if (n <= 0) throw std::system_error(n < 0 ? errno : EIO, std::generic_category());
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
+/// Copies the contents of `in` to `out` (both open): FICLONE, else read/write for small
+/// files, else copy_file_range (falling back to read/write across filesystems).
+void copy_contents(int in, int out, const struct stat& st, CloneState& clone) {
+  if (clone.may_clone.load(std::memory_order_relaxed)) {
+    if (::ioctl(out, FICLONE, in) == 0) {
+      ++clone.cloned;
+      return;
     }
+    if (errno == EOPNOTSUPP || errno == ENOTTY || errno == EXDEV || errno == EINVAL || errno == ENOSYS)
+      clone.may_clone = false;
+  }
+  thread_local std::vector<char> buffer(1 << 16);
+  off_t left = st.st_size;
+  bool kernel_copy = st.st_size > k_small_file;
+  while (left > 0) {
+    if (kernel_copy) {
+      const ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, static_cast<size_t>(left), 0);
+      if (n > 0) {
+        left -= n;
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+        kernel_copy = false;
+        continue;
+      }
+      throw std::system_error(n == 0 ? EIO : errno, std::generic_category()); // 0: the file shrank under us
+    }
+    const ssize_t n = ::read(in, buffer.data(), std::min(buffer.size(), static_cast<size_t>(left)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::system_error(n == 0 ? EIO : errno, std::generic_category());
+    write_all(out, buffer.data(), static_cast<size_t>(n));
     left -= n;
   }
-  ::fchmod(out, st.st_mode & 07777);
+}
+
+/// Copies the regular file `from_name` in folder `from_dir` to `to_name` in `to_dir` (open
+/// folders, or AT_FDCWD with full paths), keeping its mode and times; `shown_*` name the
+/// files in errors.
+void copy_file_at(int from_dir, const char* from_name, int to_dir, const char* to_name, const struct stat& st,
+                  CloneState& clone, const std::string& shown_from, const std::string& shown_to) {
+  const int in = ::openat(from_dir, from_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (in < 0) fail_errno("cannot read", shown_from);
+  const mode_t mode = st.st_mode & 07777;
+  const int out = ::openat(to_dir, to_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (out < 0) {
+    ::close(in);
+    fail_errno("cannot create", shown_to);
+  }
+  try {
+    copy_contents(in, out, st, clone);
+  } catch (const std::system_error& e) {
+    ::close(in);
+    ::close(out);
+    throw UserError("cannot copy to \"" + shown_to + "\": " + std::strerror(e.code().value()));
+  }
+  if ((mode & process_umask()) != 0) ::fchmod(out, mode); // the umask took bits the source has
   const timespec times[2] = {st.st_atim, st.st_mtim};
   ::futimens(out, times);
   ::close(in);
   ::close(out);
-  return cloned;
 }
+
+/// An open folder handle (O_PATH: enough for the *at calls), closed on scope exit.
+class FolderHandle {
+public:
+  explicit FolderHandle(const std::string& path) : m_fd(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {
+    if (m_fd < 0) fail_errno("cannot open", path);
+  }
+  ~FolderHandle() { ::close(m_fd); }
+  FolderHandle(const FolderHandle&) = delete;
+  FolderHandle& operator=(const FolderHandle&) = delete;
+  int fd() const { return m_fd; }
+
+private:
+  int m_fd;
+};
 
 void check_relative(const std::string& entry, const char* key) {
   const fs::path p(entry);
@@ -109,7 +202,7 @@ void check_relative(const std::string& entry, const char* key) {
 
 } // namespace
 
-CopyStats copy_tree(const fs::path& from, const fs::path& to, unsigned threads) {
+CopyStats copy_tree(const fs::path& from, const fs::path& to, unsigned threads, const sdk::CancelToken* cancel) {
   CopyStats stats;
   Node root;
   if (::lstat(from.c_str(), &root.st) != 0) fail_errno("cannot read", from.string());
@@ -120,40 +213,60 @@ CopyStats copy_tree(const fs::path& from, const fs::path& to, unsigned threads) 
     stats.symlinks = 1;
     return stats;
   }
+  CloneState clone;
   if (!S_ISDIR(root.st.st_mode)) {
-    stats.cloned = copy_file(from, to, root.st) ? 1 : 0;
+    copy_file_at(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), root.st, clone, from.string(), to.string());
+    stats.cloned = clone.cloned;
     stats.files = 1;
     stats.bytes = static_cast<size_t>(root.st.st_size);
     return stats;
   }
-  std::vector<Node> dirs{root}, files, links;
-  walk(from, "", dirs, files, links);
-  for (const auto& dir : dirs) {
-    const std::string target = dir.rel.empty() ? to.string() : (to / dir.rel).string();
+  std::vector<Folder> folders{Folder{root}};
+  std::vector<Node> files, links;
+  walk(from, 0, folders, files, links);
+  for (const auto& folder : folders) {
+    const std::string target = folder.node.name.empty() ? to.string() : (to / folder.node.name).string();
     if (::mkdir(target.c_str(), 0700) != 0) fail_errno("cannot create", target);
   }
-  std::atomic<size_t> next{0}, cloned{0};
+
+  struct Batch {
+    size_t folder, begin, end;
+  };
+  std::vector<Batch> batches;
+  for (size_t f = 0; f < folders.size(); ++f)
+    for (size_t begin = folders[f].first_file, end = begin + folders[f].file_count; begin < end; begin += k_batch)
+      batches.push_back({f, begin, std::min(begin + k_batch, end)});
+
+  std::atomic<size_t> next{0};
   std::mutex error_mutex;
   std::string first_error;
   const auto work = [&] {
     try {
-      for (size_t i = next++; i < files.size(); i = next++) {
-        if (copy_file((from / files[i].rel).string(), (to / files[i].rel).string(), files[i].st)) ++cloned;
+      for (size_t b = next++; b < batches.size(); b = next++) {
+        if (cancel && cancel->cancelled()) throw UserError("cancelled while copying \"" + from.string() + "\"");
+        const Batch& batch = batches[b];
+        const std::string& rel = folders[batch.folder].node.name;
+        const fs::path in_path = rel.empty() ? from : from / rel, out_path = rel.empty() ? to : to / rel;
+        FolderHandle in_dir(in_path.string()), out_dir(out_path.string());
+        for (size_t i = batch.begin; i < batch.end; ++i)
+          copy_file_at(in_dir.fd(), files[i].name.c_str(), out_dir.fd(), files[i].name.c_str(), files[i].st, clone,
+                       (in_path / files[i].name).string(), (out_path / files[i].name).string());
       }
     } catch (const std::exception& e) {
       std::lock_guard lock(error_mutex);
       if (first_error.empty()) first_error = e.what();
-      next = files.size();
+      next = batches.size();
     }
   };
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < std::max(threads, 1u); ++t) pool.emplace_back(work);
+  for (unsigned t = 1; t < std::min<size_t>(std::max(threads, 1u), std::max<size_t>(batches.size(), 1)); ++t)
+    pool.emplace_back(work);
   work();
   for (auto& thread : pool) thread.join();
   if (!first_error.empty()) throw UserError(first_error);
   for (const auto& link : links) {
     std::string target(static_cast<size_t>(link.st.st_size) + 1, '\0');
-    const std::string source = (from / link.rel).string(), dest = (to / link.rel).string();
+    const std::string source = (from / link.name).string(), dest = (to / link.name).string();
     const ssize_t n = ::readlink(source.c_str(), target.data(), target.size());
     if (n < 0) fail_errno("cannot read", source);
     target.resize(static_cast<size_t>(n));
@@ -162,16 +275,16 @@ CopyStats copy_tree(const fs::path& from, const fs::path& to, unsigned threads) 
     ::utimensat(AT_FDCWD, dest.c_str(), times, AT_SYMLINK_NOFOLLOW);
   }
   // Children first, so setting a folder's mtime is not undone by writing into it.
-  for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
-    const std::string target = it->rel.empty() ? to.string() : (to / it->rel).string();
-    ::chmod(target.c_str(), it->st.st_mode & 07777);
-    const timespec times[2] = {it->st.st_atim, it->st.st_mtim};
+  for (auto it = folders.rbegin(); it != folders.rend(); ++it) {
+    const std::string target = it->node.name.empty() ? to.string() : (to / it->node.name).string();
+    ::chmod(target.c_str(), it->node.st.st_mode & 07777);
+    const timespec times[2] = {it->node.st.st_atim, it->node.st.st_mtim};
     ::utimensat(AT_FDCWD, target.c_str(), times, 0);
   }
   stats.files = files.size();
-  stats.dirs = dirs.size();
+  stats.dirs = folders.size();
   stats.symlinks = links.size();
-  stats.cloned = cloned;
+  stats.cloned = clone.cloned;
   for (const auto& f : files) stats.bytes += static_cast<size_t>(f.st.st_size);
   return stats;
 }
@@ -197,7 +310,8 @@ std::string key_files_hash(const fs::path& root, const std::vector<std::string>&
 }
 
 DepsReport prepare_dependencies(const fs::path& main_root, const fs::path& worktree,
-                                const config::WorkspaceConfig& config, unsigned threads) {
+                                const config::WorkspaceConfig& config, unsigned threads,
+                                const sdk::CancelToken* cancel) {
   DepsReport report;
   for (const auto& entry : config.copy) {
     check_relative(entry, "copy");
@@ -205,7 +319,7 @@ DepsReport prepare_dependencies(const fs::path& main_root, const fs::path& workt
     if (!fs::exists(fs::symlink_status(main_root / entry, ec)) || fs::exists(fs::symlink_status(worktree / entry, ec)))
       continue;
     fs::create_directories((worktree / entry).parent_path());
-    copy_tree(main_root / entry, worktree / entry, threads);
+    copy_tree(main_root / entry, worktree / entry, threads, cancel);
     report.copied.push_back(entry);
   }
   if (config.reuse.empty()) return report;
@@ -226,7 +340,7 @@ DepsReport prepare_dependencies(const fs::path& main_root, const fs::path& workt
       // Copy under a temporary name and rename, so an interrupted copy never looks reused.
       const fs::path partial = worktree / (dir + ".fanout-partial");
       fs::remove_all(partial, ec);
-      copy_tree(main_root / dir, partial, threads);
+      copy_tree(main_root / dir, partial, threads, cancel);
       fs::rename(partial, worktree / dir);
       report.reused.push_back(dir);
     }

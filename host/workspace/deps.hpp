@@ -5,6 +5,7 @@
 // symlink: a symlinked node_modules resolves workspace packages to the main checkout.
 
 #include "host/config/config.hpp"
+#include "fanout/sdk/cancel.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -24,9 +25,12 @@ struct CopyStats {
 
 /// Copies `from` (a file, a symlink or a folder) to `to`, which must not exist: folders
 /// recursively, symlinks as symlinks, modes and mtimes kept. Each file is cloned with
-/// FICLONE when the filesystem supports it, else copied in the kernel (copy_file_range),
-/// with `threads` threads. Throws UserError naming the file that failed.
-CopyStats copy_tree(const std::filesystem::path& from, const std::filesystem::path& to, unsigned threads);
+/// FICLONE when the filesystem supports it, else copied (one read and one write for small
+/// files, copy_file_range for large ones), with `threads` threads. Throws UserError naming
+/// the file that failed, or saying it was cancelled when `cancel` fires (checked between
+/// batches of files; the partial copy is left for the caller to remove).
+CopyStats copy_tree(const std::filesystem::path& from, const std::filesystem::path& to, unsigned threads,
+                    const sdk::CancelToken* cancel = nullptr);
 
 /// FNV-1a over the names and contents of `key_files` under `root` (missing files hash as
 /// absent, so adding a lockfile changes the key). "" when `key_files` is empty.
@@ -44,6 +48,7 @@ struct DepsReport {
 /// Entries already present in the worktree are left alone (a re-run is harmless). Paths
 /// must be relative and stay inside the checkout, else UserError.
 DepsReport prepare_dependencies(const std::filesystem::path& main_root, const std::filesystem::path& worktree,
-                                const config::WorkspaceConfig& config, unsigned threads);
+                                const config::WorkspaceConfig& config, unsigned threads,
+                                const sdk::CancelToken* cancel = nullptr);
 
 } // namespace fanout::workspace
