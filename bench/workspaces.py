@@ -1,25 +1,43 @@
 #!/usr/bin/env python3
 """Workspaces benchmark: fanout up vs the naive way, and fanout's checkout vs git's.
 
-Builds a sample repository (source files, a node_modules-like tree, a lockfile, a SQLite
-database), then times side by side:
+Builds a sample repository (source files, npm dependencies vendored as tarballs with their
+installed node_modules, a lockfile, a SQLite database), then times side by side:
 
-  naive  per issue: git worktree add + cp -r node_modules + cp of the database file
-  fanout fanout up (worktree, ports, node_modules reuse, sqlite database branch)
-  checkout alone: git worktree add, fanout's parallel checkout, libgit2's own checkout
+  naive, fresh install  per issue: git worktree add + npm ci (offline, from the vendored
+                        tarballs) + copy of the database file
+  naive, plain copy     per issue: git worktree add + cp -r node_modules + copy of the database
+  fanout up             worktree, port lease, node_modules reuse, sqlite database branch
+  checkout alone        git worktree add, fanout's parallel checkout, libgit2's own checkout
+
+Without npm on PATH the dependencies are a generated node_modules tree and the fresh-install
+row is skipped.
+
+Every timed step makes new worktrees under new names and nothing is deleted until the end:
+on a journal-less ext4 (this machine's) creating files right after deleting many is several
+times slower (the inode allocator skips recently deleted inodes one by one), which would
+make whichever row follows a clean-up look slow. The page cache is flushed (sync) before
+each timed step, and rows are interleaved run by run.
 
 Usage: bench/workspaces.py [--fanout build/bin/fanout] [--runs 3] [--src 3000] [--deps 20000]
-Prints a table with medians and ratios. Needs git and the fanout binary (plugins found
-next to it in the build tree). Uses a temp dir under /tmp, removed at the end.
+                           [--db-mb 20] [--no-npm] [--keep]
+Prints a table with medians and ratios. Needs git and the fanout binary (plugins found next
+to it in the build tree). Works in a temp dir under /tmp, removed at the end. No network.
 """
 import argparse
+import io
+import json
 import os
 import shutil
 import sqlite3
 import statistics
 import subprocess
+import tarfile
 import tempfile
 import time
+
+FILES_PER_PACKAGE = 100
+NPM_FLAGS = ["--offline", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
 
 
 def sh(cmd, cwd, env=None):
@@ -30,13 +48,52 @@ def sh(cmd, cwd, env=None):
     return result.stdout
 
 
-def timed(fn):
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+def npm_env():
+    return dict(os.environ, npm_config_update_notifier="false", npm_config_fund="false")
 
 
-def build_repo(root, n_src, n_deps, db_mb):
+def module_text(i):
+    return ("module.exports = %d;\n" % i) * (1 + i % 40)
+
+
+def write_npm_packages(root, n_deps):
+    """Vendored tarballs (committed) + package.json; npm install makes node_modules and the lock."""
+    vendor = os.path.join(root, "vendor", "npm")
+    os.makedirs(vendor)
+    deps = {}
+    for p in range(max(1, n_deps // FILES_PER_PACKAGE)):
+        name = f"pkg{p}"
+        with tarfile.open(os.path.join(vendor, f"{name}-1.0.0.tgz"), "w:gz") as tar:
+            def add(path, data):
+                info = tarfile.TarInfo("package/" + path)
+                info.size = len(data)
+                info.mode = 0o644
+                tar.addfile(info, io.BytesIO(data))
+            manifest = {"name": name, "version": "1.0.0", "main": "index0.js"}
+            if p == 0:
+                manifest["bin"] = {"tool": "index0.js"}
+            add("package.json", json.dumps(manifest).encode())
+            for i in range(FILES_PER_PACKAGE - 1):
+                add(f"{'lib/' if i % 3 else ''}index{i}.js", module_text(i).encode())
+        deps[name] = f"file:vendor/npm/{name}-1.0.0.tgz"
+    with open(os.path.join(root, "package.json"), "w") as f:
+        json.dump({"name": "bench-app", "version": "1.0.0", "private": True, "dependencies": deps}, f, indent=1)
+    sh(["npm", "install"] + NPM_FLAGS, root, npm_env())
+
+
+def write_generated_node_modules(root, n_deps):
+    with open(os.path.join(root, "package-lock.json"), "w") as f:
+        f.write('{"lockfileVersion": 3, "packages": {}}\n')
+    for i in range(n_deps):
+        d = os.path.join(root, "node_modules", f"pkg{i // 10}", "lib" if i % 3 else "")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, f"index{i}.js"), "w") as f:
+            f.write(module_text(i))
+    os.makedirs(os.path.join(root, "node_modules", ".bin"), exist_ok=True)
+    os.symlink("../pkg0/lib/index1.js", os.path.join(root, "node_modules", ".bin", "tool"))
+
+
+def build_repo(root, n_src, n_deps, db_mb, use_npm, n_issues):
     os.makedirs(root)
     sh("git init -q -b main && git config user.email b@b && git config user.name bench", root)
     for i in range(n_src):
@@ -44,17 +101,12 @@ def build_repo(root, n_src, n_deps, db_mb):
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, f"file{i}.ts"), "w") as f:
             f.write(f"// file {i}\n" + ("export const value = %d;\n" % i) * (20 + i % 80))
-    with open(os.path.join(root, "package-lock.json"), "w") as f:
-        f.write('{"lockfileVersion": 3, "packages": {}}\n')
     with open(os.path.join(root, ".gitignore"), "w") as f:
-        f.write("node_modules/\ndata/\n.fanout/\n")
-    for i in range(n_deps):
-        d = os.path.join(root, "node_modules", f"pkg{i // 10}", "lib" if i % 3 else "")
-        os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, f"index{i}.js"), "w") as f:
-            f.write("module.exports = %d;\n" % i * (1 + i % 40))
-    os.makedirs(os.path.join(root, "node_modules", ".bin"), exist_ok=True)
-    os.symlink("../pkg0/lib/index1.js", os.path.join(root, "node_modules", ".bin", "tool"))
+        f.write("node_modules/\ndata/\n.fanout/\n.naive/\n")
+    if use_npm:
+        write_npm_packages(root, n_deps)
+    else:
+        write_generated_node_modules(root, n_deps)
     os.makedirs(os.path.join(root, "data"))
     db = sqlite3.connect(os.path.join(root, "data", "app.db"))
     db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)")
@@ -63,40 +115,58 @@ def build_repo(root, n_src, n_deps, db_mb):
     db.commit()
     db.close()
     os.makedirs(os.path.join(root, ".fanout", "issues"))
-    for i in range(1, 11):
+    for i in range(1, n_issues + 1):
         with open(os.path.join(root, ".fanout", "issues", f"{i}.md"), "w") as f:
             f.write(f"---\ntitle: Benchmark issue number {i}\n---\nBody.\n")
     sh("git add -A && git commit -q -m sample && git gc -q", root)
 
 
-def write_config(root, with_db):
+def write_config(root, with_deps, with_db):
     with open(os.path.join(root, "fanout.toml"), "w") as f:
-        f.write("[run]\nparallel = 10\n\n[workspace]\nreuse = [\"node_modules\"]\n"
-                "key_files = [\"package-lock.json\"]\n")
+        f.write("[run]\nparallel = 10\n")
+        if with_deps:
+            f.write("\n[workspace]\nreuse = [\"node_modules\"]\nkey_files = [\"package-lock.json\"]\n")
         if with_db:
             f.write("\n[database]\nbrancher = \"sqlite\"\npath = \"data/app.db\"\n")
 
 
-def naive(root, n):
-    for i in range(n):
-        wt = os.path.join(root, ".naive", str(i))
-        sh(["git", "worktree", "add", "-q", "-b", f"naive-{i}", wt], root)
-        sh(["cp", "-r", os.path.join(root, "node_modules"), os.path.join(wt, "node_modules")], root)
+class Names:
+    """Fresh worktree names and issue numbers for every timed step (nothing is reused)."""
+
+    def __init__(self):
+        self.worktrees = 0
+        self.issues = 0
+
+    def worktree(self):
+        self.worktrees += 1
+        return f"w{self.worktrees}"
+
+    def issue_keys(self, n):
+        keys = [str(self.issues + i) for i in range(1, n + 1)]
+        self.issues += n
+        return keys
+
+
+def naive(root, names, n, install):
+    for _ in range(n):
+        name = names.worktree()
+        wt = os.path.join(root, ".naive", name)
+        sh(["git", "worktree", "add", "-q", "-b", f"naive-{name}", wt], root)
+        if install == "npm":
+            sh(["npm", "ci"] + NPM_FLAGS, wt, npm_env())
+        else:
+            sh(["cp", "-r", os.path.join(root, "node_modules"), os.path.join(wt, "node_modules")], root)
         os.makedirs(os.path.join(wt, "data"))
         shutil.copyfile(os.path.join(root, "data", "app.db"), os.path.join(wt, "data", "app.db"))
 
 
-def naive_clean(root):
-    shutil.rmtree(os.path.join(root, ".naive"), ignore_errors=True)
-    sh("git worktree prune && (git branch --list 'naive-*' | xargs -r git branch -q -D)", root)
+def git_worktree_add(root, names):
+    name = names.worktree()
+    sh(["git", "worktree", "add", "-q", "-b", f"naive-{name}", os.path.join(root, ".naive", name)], root)
 
 
-def fanout_up(fanout, root, n, env=None):
-    sh([fanout, "-q", "up"] + [str(i) for i in range(1, n + 1)], root, env)
-
-
-def fanout_clean(fanout, root):
-    sh([fanout, "-q", "clean", "--all", "--force"], root)
+def fanout_up(fanout, root, keys, env=None):
+    sh([fanout, "-q", "up"] + keys, root, env)
 
 
 def main():
@@ -104,68 +174,83 @@ def main():
     parser.add_argument("--fanout", default=os.path.join(os.path.dirname(__file__), "..", "build", "bin", "fanout"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--src", type=int, default=3000)
-    parser.add_argument("--deps", type=int, default=20000)
+    parser.add_argument("--deps", type=int, default=20000, help="dependency files (npm: 100 per package)")
     parser.add_argument("--db-mb", type=int, default=20)
+    parser.add_argument("--no-npm", action="store_true", help="generate node_modules instead of installing it")
     parser.add_argument("--keep", action="store_true", help="keep the sample repo")
     args = parser.parse_args()
     fanout = os.path.abspath(args.fanout)
     plugin_dir = os.path.join(os.path.dirname(fanout), "..", "lib", "fanout", "plugins")
     with_db = os.path.isdir(plugin_dir) and any(
         name.startswith(("fanout-sqlite.", "sqlite.", "libsqlite.")) for name in os.listdir(plugin_dir))
+    use_npm = not args.no_npm and shutil.which("npm") is not None
 
     tmp = tempfile.mkdtemp(prefix="fanout-bench-")
     root = os.path.join(tmp, "repo")
-    print(f"sample repo: {args.src} source files, {args.deps} dependency files, {args.db_mb} MB sqlite db in {root}")
-    build_repo(root, args.src, args.deps, args.db_mb)
-    write_config(root, with_db)
+    names = Names()
+    deps_kind = "npm packages installed from vendored tarballs" if use_npm else "a generated node_modules"
+    print(f"sample repo: {args.src} source files, ~{args.deps} dependency files ({deps_kind}), "
+          f"{args.db_mb} MB sqlite db in {root}")
+    build_repo(root, args.src, args.deps, args.db_mb, use_npm, n_issues=args.runs * 13)
+    n_dep_files = sum(len(files) for _, _, files in os.walk(os.path.join(root, "node_modules")))
+    n_tracked = len(sh(["git", "ls-files"], root).splitlines())
+    print(f"  {n_tracked} tracked files, {n_dep_files} files in node_modules")
     if not with_db:
         print("note: no sqlite brancher plugin found next to fanout: fanout runs without a database branch")
+    if not use_npm:
+        print("note: npm not found (or --no-npm): the fresh-install rows are skipped")
 
+    # (label, function, config: (with_deps, with_db) or None for rows that do not run fanout)
     rows = []
+    if use_npm:
+        rows += [("naive x1, fresh install (worktree add + npm ci + db copy)", lambda: naive(root, names, 1, "npm"), None),
+                 ("naive x10, fresh install", lambda: naive(root, names, 10, "npm"), None)]
+    rows += [
+        ("naive x1, plain copy (worktree add + cp -r + db copy)", lambda: naive(root, names, 1, "cp"), None),
+        ("naive x10, plain copy", lambda: naive(root, names, 10, "cp"), None),
+        ("fanout up x1 (node_modules reuse + sqlite branch)", lambda: fanout_up(fanout, root, names.issue_keys(1)),
+         (True, with_db)),
+        ("fanout up x10", lambda: fanout_up(fanout, root, names.issue_keys(10)), (True, with_db)),
+        ("git worktree add (checkout alone)", lambda: git_worktree_add(root, names), None),
+        ("fanout up, parallel checkout (no deps, no db)", lambda: fanout_up(fanout, root, names.issue_keys(1)),
+         (False, False)),
+        ("fanout up, libgit2 stock checkout", lambda: fanout_up(fanout, root, names.issue_keys(1),
+                                                                dict(os.environ, FANOUT_CHECKOUT="libgit2")),
+         (False, False)),
+    ]
+    times = {label: [] for label, _, _ in rows}
+    try:
+        for run in range(args.runs):
+            for label, fn, config in rows:
+                if config is not None:
+                    write_config(root, *config)
+                os.sync()
+                start = time.perf_counter()
+                fn()
+                times[label].append(time.perf_counter() - start)
+                print(f"  run {run + 1}: {label:58s} {times[label][-1]:8.3f}s", flush=True)
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
-    def measure(label, run, clean):
-        times = []
-        for _ in range(args.runs):
-            times.append(timed(run))
-            clean()
-        rows.append((label, statistics.median(times), times))
-        print(f"  {label:48s} median {statistics.median(times):7.3f}s  runs {' '.join('%.3f' % t for t in times)}")
-
-    measure("naive x1 (worktree add + cp -r + db copy)", lambda: naive(root, 1), lambda: naive_clean(root))
-    measure("naive x10", lambda: naive(root, 10), lambda: naive_clean(root))
-    measure("fanout up x1", lambda: fanout_up(fanout, root, 1), lambda: fanout_clean(fanout, root))
-    measure("fanout up x10", lambda: fanout_up(fanout, root, 10), lambda: fanout_clean(fanout, root))
-
-    # Checkout alone: no reuse, no database.
-    with open(os.path.join(root, "fanout.toml"), "w") as f:
-        f.write("[run]\nparallel = 1\n")
-    measure("git worktree add (checkout alone)",
-            lambda: sh(["git", "worktree", "add", "-q", "-b", "naive-0", os.path.join(root, ".naive", "0")], root),
-            lambda: naive_clean(root))
-    measure("fanout up, parallel checkout (no deps, no db)", lambda: fanout_up(fanout, root, 1),
-            lambda: fanout_clean(fanout, root))
-    stock = dict(os.environ, FANOUT_CHECKOUT="libgit2")
-    measure("fanout up, libgit2 stock checkout", lambda: fanout_up(fanout, root, 1, stock),
-            lambda: fanout_clean(fanout, root))
-
-    t = {label: median for label, median, _ in rows}
+    t = {label: statistics.median(v) for label, v in times.items()}
     print()
-    print(f"| measurement | median (s) |")
-    print(f"| --- | ---: |")
-    for label, median, _ in rows:
-        print(f"| {label} | {median:.3f} |")
+    print("| measurement | median (s) | runs (s) |")
+    print("| --- | ---: | --- |")
+    for label, _, _ in rows:
+        print(f"| {label} | {t[label]:.2f} | {' '.join('%.2f' % x for x in times[label])} |")
     print()
-    print(f"| ratio | value | target |")
-    print(f"| --- | ---: | --- |")
-    print(f"| naive x10 / fanout up x10 | {t['naive x10'] / t['fanout up x10']:.2f}x | >= 5x |")
-    print(f"| naive x1 / fanout up x1 | {t['naive x1 (worktree add + cp -r + db copy)'] / t['fanout up x1']:.2f}x | |")
-    gw = t['git worktree add (checkout alone)']
+    print("| ratio | value | target |")
+    print("| --- | ---: | --- |")
+    up10 = t["fanout up x10"]
+    if use_npm:
+        print(f"| naive x10 (fresh install) / fanout up x10 | {t['naive x10, fresh install'] / up10:.1f}x | >= 5x |")
+    print(f"| naive x10 (plain copy) / fanout up x10 | {t['naive x10, plain copy'] / up10:.1f}x | |")
+    gw = t["git worktree add (checkout alone)"]
     print(f"| fanout checkout / git worktree add | {t['fanout up, parallel checkout (no deps, no db)'] / gw:.2f} | <= 1.0 |")
     print(f"| libgit2 stock checkout / git worktree add | {t['fanout up, libgit2 stock checkout'] / gw:.2f} | |")
-    if args.keep:
-        print(f"kept {tmp}")
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
