@@ -2,6 +2,8 @@
 #include "host/cli/commands.hpp"
 #include "host/cli/workspace_plugins.hpp"
 #include "host/config/loader.hpp"
+#include "host/services/interrupt.hpp"
+#include "host/services/process_runner.hpp"
 #include "host/services/secrets.hpp"
 #include "host/util/error.hpp"
 #include "host/workspace/doctor.hpp"
@@ -59,22 +61,37 @@ struct Session {
         manager(workspace::Settings::from(config), with_brancher ? plugins.brancher() : nullptr, &plugins.processes()) {}
 };
 
+/// How one issue of `fanout up` ended.
+struct UpOutcome {
+  std::optional<workspace::Workspace> workspace;
+  std::string error;      ///< for the user; empty when ready or never started
+  bool cancelled = false; ///< Ctrl-C stopped it, or came before it started
+};
+
 void run_up(Context& context, const std::vector<std::string>& keys) {
+  sdk::CancelToken cancel;
+  // Before the plugins and the workers start, so their threads inherit the blocked signals.
+  // In-flight workspaces stop at their next cancellation point and are left `failed`, to be
+  // finished by a later `up` or removed by `clean`; issues not started are not touched.
+  services::InterruptGuard interrupts([&] {
+    cancel.cancel();
+    services::terminate_all();
+  });
   Session session(context);
   std::vector<sdk::Issue> issues;
-  sdk::CancelToken cancel;
+  std::vector<UpOutcome> outcomes(keys.size());
   std::string why;
   sdk::IssueTracker* tracker = session.plugins.tracker(why);
   if (!tracker && !context.options.quiet)
     std::cerr << "fanout: issue titles unavailable (" << why << "); branches use the key only\n";
-  for (const auto& key : keys) {
+  for (size_t i = 0; i < keys.size(); ++i) {
     sdk::Issue issue;
-    issue.key = key;
-    if (tracker) {
-      auto found = tracker->get(key, cancel);
+    issue.key = keys[i];
+    if (tracker && !cancel.cancelled()) {
+      auto found = tracker->get(keys[i], cancel);
       if (found.ok()) issue = std::move(found).value();
-      else if (found.failure().kind == sdk::FailureKind::not_found) throw UserError(found.failure().message);
-      else if (!context.options.quiet) std::cerr << "fanout: no title for \"" << key << "\": " << found.failure().message << "\n";
+      else if (found.failure().kind == sdk::FailureKind::not_found) outcomes[i].error = found.failure().message;
+      else if (!context.options.quiet) std::cerr << "fanout: no title for \"" << keys[i] << "\": " << found.failure().message << "\n";
     }
     issues.push_back(std::move(issue));
   }
@@ -85,10 +102,23 @@ void run_up(Context& context, const std::vector<std::string>& keys) {
     std::lock_guard lock(out_mutex);
     std::cerr << key << ": " << step << "\n";
   };
-  std::vector<std::optional<sdk::Result<workspace::Workspace>>> results(issues.size());
   std::atomic<size_t> next{0};
   const auto work = [&] {
-    for (size_t i = next++; i < issues.size(); i = next++) results[i].emplace(session.manager.up(issues[i], cancel, progress));
+    for (size_t i = next++; i < issues.size(); i = next++) {
+      auto& outcome = outcomes[i];
+      if (!outcome.error.empty()) continue; // the tracker has no such issue
+      if (cancel.cancelled()) {
+        outcome.cancelled = true;
+        continue;
+      }
+      auto result = session.manager.up(issues[i], cancel, progress);
+      if (result.ok()) {
+        outcome.workspace = std::move(result).value();
+      } else {
+        outcome.error = result.failure().message;
+        outcome.cancelled = cancel.cancelled();
+      }
+    }
   };
   const size_t parallel = std::clamp<size_t>(static_cast<size_t>(std::max(session.config.run.parallel, 1)), 1, issues.size());
   std::vector<std::thread> pool;
@@ -97,19 +127,30 @@ void run_up(Context& context, const std::vector<std::string>& keys) {
   for (auto& thread : pool) thread.join();
 
   std::vector<std::vector<std::string>> rows{{"ISSUE", "STATE", "BRANCH", "PATH", "PORTS", "DATABASE"}};
-  std::vector<std::string> failures;
+  std::vector<std::string> errors;
+  std::string stopped, started; // keys Ctrl-C stopped; those of them that had begun
   for (size_t i = 0; i < issues.size(); ++i) {
-    auto& result = *results[i];
-    if (result.ok()) {
-      rows.push_back(row_of(*result, session.config.repo_root));
-    } else {
-      rows.push_back({issues[i].key, "failed", "-", "-", "-", "-"});
-      failures.push_back(result.failure().message);
+    const auto& outcome = outcomes[i];
+    if (outcome.workspace) {
+      rows.push_back(row_of(*outcome.workspace, session.config.repo_root));
+      continue;
     }
+    rows.push_back({keys[i], outcome.cancelled ? "cancelled" : "failed", "-", "-", "-", "-"});
+    if (!outcome.error.empty()) errors.push_back(outcome.error);
+    if (outcome.cancelled) stopped += " " + keys[i];
+    if (outcome.cancelled && !outcome.error.empty()) started += " " + keys[i];
   }
   print_table(std::cout, rows);
-  for (const auto& failure : failures) std::cerr << "fanout: error: " << services::SecretRegistry::global().redact(failure) << "\n";
-  if (!failures.empty()) throw ExitRequest{ExitCode::failure};
+  std::cout.flush();
+  for (const auto& error : errors) std::cerr << "fanout: error: " << services::SecretRegistry::global().redact(error) << "\n";
+  if (interrupts.interrupted()) {
+    std::cerr << "fanout: interrupted";
+    if (!stopped.empty()) std::cerr << "; finish with \"fanout up" << stopped << "\"";
+    if (!started.empty()) std::cerr << " or remove with \"fanout clean" << started << "\"";
+    std::cerr << "\n";
+    throw ExitRequest{ExitCode::interrupted};
+  }
+  if (!errors.empty()) throw ExitRequest{ExitCode::failure};
 }
 
 void run_ls(Context& context, bool json) {

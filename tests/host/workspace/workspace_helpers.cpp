@@ -1,5 +1,7 @@
 #include "tests/host/workspace/workspace_helpers.hpp"
 
+#include "tests/support/paths.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -10,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
+#include <thread>
 
 namespace fanout::test {
 namespace fs = std::filesystem;
@@ -95,6 +98,50 @@ std::string read_file(const fs::path& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+bool wait_for_content(const fs::path& path, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (read_file(path).empty()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+void write_cli_config(const TempRepo& repo, const std::string& extra, bool trusted) {
+  repo.write("fanout.toml", "[ports]\nbase = " + std::to_string(40000 + (::getpid() % 100) * 100) + "\nspan = 100\n" + extra);
+  repo.write(".xdg/fanout/config.toml", trusted ? "[trust]\nrepos = [\"" + repo.root().string() + "\"]\n" : "");
+  repo.write(".fanout/issues/7.md", "---\ntitle: Add the login page\n---\nBody.\n");
+  repo.write(".fanout/issues/8.md", "---\ntitle: Fix the logout\n---\nBody.\n");
+}
+
+Shell fanout_cli(const TempRepo& repo, const std::string& args) {
+  const fs::path bin = repo.root() / ".fake-bin";
+  if (!fs::exists(bin)) {
+    fs::create_directories(bin);
+    for (const char* tool : {"claude", "codex"}) {
+      std::ofstream(bin / tool) << "#!/bin/sh\nexit 0\n";
+      fs::permissions(bin / tool, fs::perms::owner_all);
+    }
+    std::ofstream(repo.root() / ".git/info/exclude", std::ios::app) << "/.fake-bin/\n";
+  }
+  return sh("PATH='" + bin.string() + "':\"$PATH\" XDG_CONFIG_HOME='" + (repo.root() / ".xdg").string() + "' '" +
+                fanout_executable().string() + "' " + args,
+            repo.root());
+}
+
+std::string table_row(const std::string& output, const std::string& key) {
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string word, row;
+    if (!(words >> word) || word != key) continue;
+    row = word;
+    while (words >> word) row += " " + word;
+    return row;
+  }
+  return "";
 }
 
 } // namespace fanout::test

@@ -4,6 +4,7 @@
 
 #include "host/workspace/workspace_manager.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -55,5 +56,21 @@ sdk::Issue issue(const std::string& key, const std::string& title = "Add a thing
 
 /// Reads a whole file.
 std::string read_file(const std::filesystem::path& path);
+
+/// Polls until `path` exists and is not empty, or `timeout` passes. True when it is there.
+bool wait_for_content(const std::filesystem::path& path, std::chrono::milliseconds timeout);
+
+/// For tests of the built `fanout`: a fanout.toml with a port range of this process's own
+/// followed by `extra`, a user config (under `<repo>/.xdg`) that trusts the repo unless
+/// `trusted` is false, and local issues 7 ("Add the login page") and 8 ("Fix the logout").
+void write_cli_config(const TempRepo& repo, const std::string& extra = "", bool trusted = true);
+
+/// Runs the built fanout with `args` (shell words) in `repo`, with the user config of
+/// write_cli_config and fake `claude` and `codex` on PATH (so `doctor` finds its tools).
+Shell fanout_cli(const TempRepo& repo, const std::string& args);
+
+/// The line of a `fanout up` or `fanout ls` table whose first column is `key`, with each
+/// run of spaces made one ("7 ready fanout/7-add-the-login-page ..."); "" when none.
+std::string table_row(const std::string& output, const std::string& key);
 
 } // namespace fanout::test

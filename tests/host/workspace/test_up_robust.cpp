@@ -1,0 +1,142 @@
+// fanout up when things go wrong: an issue the tracker lacks, Ctrl-C.
+#include "host/workspace/store.hpp"
+#include "tests/host/workspace/workspace_helpers.hpp"
+#include "tests/support/paths.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <thread>
+
+using namespace fanout;
+using namespace std::chrono_literals;
+using fanout::test::fanout_cli;
+using fanout::test::read_file;
+using fanout::test::table_row;
+using fanout::test::TempRepo;
+using fanout::test::write_cli_config;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr auto npos = std::string::npos;
+
+/// A started `fanout` process; killed and reaped if the test ends before it exits.
+class Fanout {
+public:
+  /// Starts the built fanout with `args` in `repo`, its stdout and stderr to `log`.
+  Fanout(const TempRepo& repo, const std::vector<std::string>& args, const fs::path& log) {
+    const std::string xdg = (repo.root() / ".xdg").string(), exe = test::fanout_executable().string();
+    std::vector<char*> argv{const_cast<char*>("fanout")};
+    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    m_pid = ::fork();
+    if (m_pid == 0) {
+      ::setenv("XDG_CONFIG_HOME", xdg.c_str(), 1);
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd < 0 || ::chdir(repo.root().c_str()) != 0) ::_exit(126);
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+      ::signal(SIGINT, SIG_DFL);
+      ::execv(exe.c_str(), argv.data());
+      ::_exit(127);
+    }
+  }
+  ~Fanout() {
+    if (m_pid <= 0) return;
+    ::kill(m_pid, SIGKILL);
+    ::waitpid(m_pid, nullptr, 0);
+  }
+  Fanout(const Fanout&) = delete;
+  Fanout& operator=(const Fanout&) = delete;
+
+  pid_t pid() const { return m_pid; }
+
+  /// Its exit status once it exits; -1 when it has not within `timeout` (or died of a signal).
+  int wait(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (::waitpid(m_pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) return -1;
+      std::this_thread::sleep_for(20ms);
+    }
+    m_pid = 0;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+private:
+  pid_t m_pid = 0;
+};
+
+} // namespace
+
+TEST_CASE("fanout up: an issue the tracker does not have fails alone, the others get workspaces", "[workspace][cli]") {
+  TempRepo repo;
+  write_cli_config(repo);
+  const auto up = fanout_cli(repo, "up 7 999 8");
+  INFO(up.out);
+  CHECK(up.rc == 1);
+  CHECK(table_row(up.out, "999") == "999 failed - - - -");
+  CHECK(table_row(up.out, "7").rfind("7 ready fanout/7-add-the-login-page .fanout/worktrees/7 ", 0) == 0);
+  CHECK(table_row(up.out, "8").rfind("8 ready fanout/8-fix-the-logout .fanout/worktrees/8 ", 0) == 0);
+  CHECK(up.out.find("fanout: error: issue \"999\" not found in .fanout/issues\n") != npos);
+  const auto worktrees = repo.git("worktree list");
+  CHECK(worktrees.find(".fanout/worktrees/7 ") != npos);
+  CHECK(worktrees.find(".fanout/worktrees/8 ") != npos);
+  CHECK(worktrees.find("999") == npos);
+  CHECK_FALSE(workspace::WorkspaceStore(repo.root()).find("999"));
+}
+
+TEST_CASE("fanout up: Ctrl-C cancels the workspaces being made and exits 130, leaving them to up or clean",
+          "[workspace][cli]") {
+  TempRepo repo;
+  // One at a time: 7 blocks in setup, 8 has not started when Ctrl-C comes.
+  write_cli_config(repo, "\n[run]\nparallel = 1\n\n[workspace]\nsetup = [\"echo $$ > started; exec sleep 30\"]\n");
+  const fs::path log = repo.root() / "up.log";
+  Fanout up(repo, {"up", "7", "8"}, log);
+  const fs::path started = repo.root() / ".fanout/worktrees/7/started";
+  REQUIRE(test::wait_for_content(started, 60s));
+  ::kill(up.pid(), SIGINT);
+  const int rc = up.wait(60s);
+  const std::string out = read_file(log);
+  INFO(out);
+  CHECK(rc == 130);
+  CHECK(table_row(out, "7") == "7 cancelled - - - -");
+  CHECK(table_row(out, "8") == "8 cancelled - - - -");
+  CHECK(out.find("fanout: error: issue \"7\": setup command \"echo $$ > started; exec sleep 30\" was cancelled "
+                 "(log: .fanout/workspaces/7/setup.log)\n") != npos);
+  CHECK(out.find("fanout: interrupted; finish with \"fanout up 7 8\" or remove with \"fanout clean 7\"\n") != npos);
+  // The setup command went with fanout; 8 was never touched.
+  const pid_t setup_pid = std::stoi(read_file(started));
+  CHECK((::kill(setup_pid, 0) != 0 && errno == ESRCH));
+  CHECK(repo.git("worktree list").find(".fanout/worktrees/8") == npos);
+  CHECK_FALSE(workspace::WorkspaceStore(repo.root()).find("8"));
+  const auto doctor = fanout_cli(repo, "doctor");
+  CHECK(doctor.rc == 1);
+  CHECK(doctor.out.find("workspace \"7\" failed: setup command \"echo $$ > started; exec sleep 30\" was cancelled "
+                        "(log: .fanout/workspaces/7/setup.log)\n  fix: fanout up 7  (or: fanout clean 7)\n") != npos);
+
+  SECTION("a later up finishes it") {
+    write_cli_config(repo); // without the blocking setup
+    const auto again = fanout_cli(repo, "up 7 8");
+    INFO(again.out);
+    CHECK(again.rc == 0);
+    CHECK(table_row(again.out, "7").rfind("7 ready fanout/7-add-the-login-page ", 0) == 0);
+    CHECK(table_row(again.out, "8").rfind("8 ready fanout/8-fix-the-logout ", 0) == 0);
+    CHECK(fanout_cli(repo, "doctor").out == "nothing to fix\n");
+  }
+  SECTION("clean removes it") {
+    const auto clean = fanout_cli(repo, "clean --all --force");
+    INFO(clean.out);
+    CHECK(clean.rc == 0);
+    CHECK(repo.git("worktree list --porcelain").find(".fanout") == npos);
+    CHECK(repo.git("branch --list 'fanout/*'") == "");
+    CHECK(fanout_cli(repo, "doctor").out == "nothing to fix\n");
+  }
+}
