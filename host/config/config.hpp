@@ -58,6 +58,7 @@ struct WorkspaceConfig {
   std::vector<std::string> copy;      ///< gitignored files copied from the main checkout
   std::vector<std::string> reuse;     ///< dependency dirs reused when key_files match
   std::vector<std::string> key_files; ///< lockfiles whose hash keys `reuse`
+  std::vector<std::string> install;   ///< run before setup only when a reuse dir was not reused
   std::vector<std::string> setup;     ///< commands run in the workspace (through `sh -c`)
   std::string env_file = ".env.fanout"; ///< written in the worktree, relative to it
 };

@@ -165,6 +165,7 @@ LoadResult load(const LoadOptions& options) {
   config.workspace.copy = strings(workspace["copy"]);
   config.workspace.reuse = strings(workspace["reuse"]);
   config.workspace.key_files = strings(workspace["key_files"]);
+  config.workspace.install = strings(workspace["install"]);
   config.workspace.setup = strings(workspace["setup"]);
   config.workspace.env_file = workspace["env_file"].get<std::string>();
 

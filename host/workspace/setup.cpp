@@ -1,4 +1,4 @@
-// [workspace] setup: commands run in a new workspace, with its env, output to its log.
+// [workspace] install and setup: commands run in a new workspace, with its env, output to its log.
 #include "host/util/error.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/workspace_manager.hpp"
@@ -57,16 +57,33 @@ void run_commands(sdk::ProcessRunner& processes, const std::string& kind, const 
 
 void WorkspaceManager::run_setup(const Record& record, const PortBlock& ports, const DepsReport& deps,
                                  const sdk::CancelToken& cancel) {
-  const fs::path log_path = m_settings.repo_root / ".fanout" / "workspaces" / directory_name(record.key) / "setup.log";
-  fs::create_directories(log_path.parent_path());
+  const fs::path dir = m_settings.repo_root / ".fanout" / "workspaces" / directory_name(record.key);
+  const fs::path log_path = dir / "setup.log";
+  // Present from the moment dependencies are found not reused until they are installed. A
+  // reuse dir that an interrupted or failed install left half-filled exists on the next `up`
+  // and would look reused; this marker says it is not.
+  const fs::path pending = dir / "install.pending";
+  fs::create_directories(dir);
+  const bool reused = deps.all_reused() && !fs::exists(pending);
+  const auto& install = m_settings.workspace.install;
+  const auto& setup = m_settings.workspace.setup;
+  if ((reused || install.empty()) && setup.empty()) return;
+  if (!m_processes) throw UserError("[workspace] install and setup need a process runner, and none is available");
+  if (!reused) std::ofstream(pending) << "[workspace] install has not finished; the next \"fanout up\" runs it again\n";
+
   std::ofstream log(log_path, std::ios::app);
-  if (!m_processes) throw UserError("[workspace] setup needs a process runner, and none is available");
   const std::string log_shown = relative_to(log_path, m_settings.repo_root);
   sdk::ProcessSpec spec{{}, record.path, env_for(record, ports)};
-  // Lets a command skip a fresh install when every [workspace] reuse dir was reused:
+  // Kept for setups written before [workspace] install, which test it themselves:
   //   setup = ["test \"$FANOUT_DEPS_REUSED\" = 1 || npm ci --prefer-offline"]
-  spec.env["FANOUT_DEPS_REUSED"] = deps.all_reused() ? "1" : "0";
-  run_commands(*m_processes, "setup", m_settings.workspace.setup, spec, log, log_shown, cancel);
+  spec.env["FANOUT_DEPS_REUSED"] = reused ? "1" : "0";
+  if (!reused && !install.empty()) {
+    run_commands(*m_processes, "install", install, spec, log, log_shown, cancel);
+    fs::remove(pending);
+  }
+  run_commands(*m_processes, "setup", setup, spec, log, log_shown, cancel);
+  std::error_code ec;
+  fs::remove(pending, ec); // without install, setup is what installs
 }
 
 } // namespace fanout::workspace

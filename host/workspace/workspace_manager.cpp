@@ -224,7 +224,7 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
         store.save(r);
       }
       write_env_file(r, ws.ports);
-      if (!m_settings.workspace.setup.empty()) {
+      if (!m_settings.workspace.install.empty() || !m_settings.workspace.setup.empty()) {
         step("setup");
         run_setup(r, ws.ports, ws.deps, cancel);
       }

@@ -1,5 +1,7 @@
-// fanout up when things go wrong: an issue the tracker lacks, Ctrl-C.
+// fanout up when things go wrong: an issue the tracker lacks, Ctrl-C, [workspace] install.
+#include "host/services/process_runner.hpp"
 #include "host/workspace/store.hpp"
+#include "host/workspace/workspace_manager.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
 #include "tests/support/paths.hpp"
 
@@ -12,11 +14,13 @@
 
 #include <cerrno>
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 using namespace fanout;
 using namespace std::chrono_literals;
 using fanout::test::fanout_cli;
+using fanout::test::issue;
 using fanout::test::read_file;
 using fanout::test::table_row;
 using fanout::test::TempRepo;
@@ -26,6 +30,12 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr auto npos = std::string::npos;
+
+size_t count_of(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
 
 /// A started `fanout` process; killed and reaped if the test ends before it exits.
 class Fanout {
@@ -138,5 +148,90 @@ TEST_CASE("fanout up: Ctrl-C cancels the workspaces being made and exits 130, le
     CHECK(repo.git("worktree list --porcelain").find(".fanout") == npos);
     CHECK(repo.git("branch --list 'fanout/*'") == "");
     CHECK(fanout_cli(repo, "doctor").out == "nothing to fix\n");
+  }
+}
+
+TEST_CASE("workspace install: runs before setup only when a reuse dir could not be reused", "[workspace][deps]") {
+  TempRepo repo({{"package-lock.json", "{\"v\":1}\n"}, {".gitignore", "node_modules/\n"}});
+  repo.write("node_modules/left-pad/index.js", "module.exports = 1;\n");
+  auto settings = repo.settings();
+  settings.workspace.reuse = {"node_modules"};
+  settings.workspace.key_files = {"package-lock.json"};
+  settings.workspace.install = {"echo install >> order.txt", "mkdir -p node_modules && echo fresh > node_modules/installed"};
+  settings.workspace.setup = {"echo setup reused=$FANOUT_DEPS_REUSED >> order.txt"};
+  services::LocalProcessRunner runner;
+  workspace::WorkspaceManager manager(settings, nullptr, &runner);
+  sdk::CancelToken cancel;
+
+  SECTION("the lockfile matches the main checkout's: node_modules is reused, install skipped") {
+    auto ws = manager.up(issue("1"), cancel);
+    REQUIRE(ws.ok());
+    CHECK(read_file(ws->record.path / "order.txt") == "setup reused=1\n");
+    CHECK(read_file(ws->record.path / "node_modules/left-pad/index.js") == "module.exports = 1;\n");
+    CHECK_FALSE(fs::exists(ws->record.path / "node_modules/installed"));
+    CHECK(read_file(ws->log).find("$ echo install") == npos);
+  }
+  SECTION("the lockfile differs: install runs, then setup, both in the setup log") {
+    repo.write("package-lock.json", "{\"v\":2}\n"); // the main checkout moves on; the branch keeps v1
+    auto ws = manager.up(issue("2"), cancel);
+    REQUIRE(ws.ok());
+    CHECK(read_file(ws->record.path / "order.txt") == "install\nsetup reused=0\n");
+    CHECK(read_file(ws->record.path / "node_modules/installed") == "fresh\n");
+    CHECK_FALSE(fs::exists(ws->record.path / "node_modules/left-pad"));
+    CHECK(read_file(ws->log).find("$ echo install >> order.txt\n") == 0);
+    CHECK_FALSE(fs::exists(repo.root() / ".fanout/workspaces/2/install.pending"));
+  }
+}
+
+TEST_CASE("workspace install: a failing install fails that workspace, naming the log, and runs again on the next up",
+          "[workspace][deps]") {
+  TempRepo repo({{"package-lock.json", "{\"v\":1}\n"}, {".gitignore", "node_modules/\n"}});
+  const fs::path go = repo.root() / "install-may-pass";
+  auto settings = repo.settings();
+  settings.workspace.reuse = {"node_modules"}; // not in the main checkout: never reused
+  settings.workspace.key_files = {"package-lock.json"};
+  settings.workspace.install = {"mkdir -p node_modules && touch node_modules/half && test -f '" + go.string() +
+                                "' || { echo fetching >&2; echo boom >&2; exit 4; }"};
+  settings.workspace.setup = {"echo reused=$FANOUT_DEPS_REUSED > setup.out"};
+  services::LocalProcessRunner runner;
+  workspace::WorkspaceManager manager(settings, nullptr, &runner);
+  sdk::CancelToken cancel;
+
+  auto bad = manager.up(issue("1"), cancel);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.failure().message == "issue \"1\": install command \"" + settings.workspace.install[0] +
+                                     "\" exited with code 4 (log: .fanout/workspaces/1/setup.log)\n  fetching\n  boom");
+  CHECK(manager.find("1")->record.state == workspace::State::failed);
+  const fs::path path = repo.root() / ".fanout/worktrees/1";
+  CHECK_FALSE(fs::exists(path / "setup.out")); // setup does not run after a failed install
+  CHECK(read_file(repo.root() / ".fanout/workspaces/1/setup.log").find("boom\n# failed\n") != npos);
+
+  // The half-filled node_modules now exists in the worktree; it must not count as reused.
+  REQUIRE(fs::exists(path / "node_modules/half"));
+  std::ofstream(go) << "ok\n";
+  auto good = manager.up(issue("1"), cancel);
+  REQUIRE(good.ok());
+  CHECK(good->record.state == workspace::State::ready);
+  CHECK(read_file(path / "setup.out") == "reused=0\n");
+  CHECK(count_of(read_file(repo.root() / ".fanout/workspaces/1/setup.log"), "$ mkdir -p node_modules") == 2);
+  CHECK_FALSE(fs::exists(repo.root() / ".fanout/workspaces/1/install.pending"));
+}
+
+TEST_CASE("fanout up: [workspace] install from fanout.toml, only in a trusted repo", "[workspace][cli][config]") {
+  TempRepo repo;
+  const std::string config = "\n[workspace]\nreuse = [\"node_modules\"]\ninstall = [\"touch installed\"]\n";
+  SECTION("trusted: it runs, as node_modules is not in the main checkout") {
+    write_cli_config(repo, config);
+    const auto up = fanout_cli(repo, "up 7");
+    INFO(up.out);
+    CHECK(up.rc == 0);
+    CHECK(fs::exists(repo.root() / ".fanout/worktrees/7/installed"));
+  }
+  SECTION("untrusted: a positioned error, and nothing is made") {
+    write_cli_config(repo, config, false);
+    const auto up = fanout_cli(repo, "up 7");
+    CHECK(up.rc == 2);
+    CHECK(up.out.rfind("fanout: error: fanout.toml:7:1: [workspace] install: runs commands or chooses binaries", 0) == 0);
+    CHECK_FALSE(fs::exists(repo.root() / ".fanout/worktrees/7"));
   }
 }
