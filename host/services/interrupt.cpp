@@ -9,6 +9,11 @@
 #include <ctime>
 
 namespace fanout::services {
+namespace {
+/// After a second Ctrl-C, how long children get to exit on SIGTERM before SIGKILL: short,
+/// since the user asked to exit at once, but enough for an agent to flush its files.
+constexpr std::chrono::milliseconds k_second_signal_grace{2000};
+} // namespace
 
 InterruptGuard::InterruptGuard(std::function<void()> on_first) : m_on_first(std::move(on_first)) {
   sigset_t set;
@@ -26,9 +31,9 @@ InterruptGuard::InterruptGuard(std::function<void()> on_first) : m_on_first(std:
         if (m_on_first) m_on_first();
         continue;
       }
-      terminate_all();
-      constexpr const char k_message[] = "fanout: interrupted\n";
+      constexpr const char k_message[] = "fanout: interrupted: stopping child processes\n";
       (void)!::write(STDERR_FILENO, k_message, sizeof(k_message) - 1);
+      kill_all_now(k_second_signal_grace);
       ::_exit(130);
     }
   });

@@ -2,8 +2,9 @@
 // InterruptGuard: Ctrl-C (and SIGTERM) for every command that runs agents (`run`, `agent
 // run`). The first signal calls `on_first` once (the caller stops scheduling and cancels
 // sessions, which kill their process groups), so runs record themselves as `cancelled` and
-// can be resumed. A second one asks every
-// child process group to terminate and exits at once with status 130.
+// can be resumed. A second one sends SIGTERM to every child process group, SIGKILL to those
+// still running 2 s later (an agent that ignores SIGTERM must not outlive fanout), and exits
+// with status 130.
 //
 // Signals are taken with sigwait on a watcher thread, not in a handler, so `on_first` may do
 // anything. Construct the guard before starting other threads: they inherit the blocked

@@ -2,13 +2,16 @@
 
 #include "host/services/process_support.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -273,6 +276,32 @@ std::size_t terminate_all() {
   std::lock_guard lock(g_live_mutex);
   for (auto& [pgid, stop] : g_live) stop->store(true);
   return g_live.size();
+}
+
+std::size_t kill_all_now(std::chrono::milliseconds grace) {
+  std::vector<pid_t> groups;
+  {
+    std::lock_guard lock(g_live_mutex);
+    for (auto& [pgid, stop] : g_live) {
+      stop->store(true);
+      groups.push_back(pgid);
+    }
+  }
+  // A group counts as running while its run has not reaped it (so its pgid cannot have
+  // been reused by an unrelated process) and something in it still takes signals.
+  const auto running = [](pid_t pgid) {
+    std::lock_guard lock(g_live_mutex);
+    return g_live.count(pgid) > 0 && ::kill(-pgid, 0) == 0;
+  };
+  for (const pid_t pgid : groups) ::kill(-pgid, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < deadline &&
+         std::any_of(groups.begin(), groups.end(), [&](pid_t pgid) { return running(pgid) && !leader_exited(pgid); }))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::size_t killed = 0;
+  for (const pid_t pgid : groups)
+    if (running(pgid) && ::kill(-pgid, SIGKILL) == 0) ++killed;
+  return killed;
 }
 
 std::size_t live_process_groups() {

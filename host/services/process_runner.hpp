@@ -47,6 +47,13 @@ private:
 /// `cancelled`. For Ctrl-C handling: call it from a normal thread, not a signal handler.
 std::size_t terminate_all();
 
+/// Stops every running child of every LocalProcessRunner in this process right now, for an
+/// exit that cannot wait for the runs (a second Ctrl-C): SIGTERM to each process group, then
+/// SIGKILL to each group still running after `grace`. Returns when all are gone or killed,
+/// with the number of groups that needed SIGKILL. Children are not reaped here (their runs
+/// do that, or init once the process exits), so call it only right before exiting.
+std::size_t kill_all_now(std::chrono::milliseconds grace);
+
 /// Number of children currently running under any LocalProcessRunner (for tests and status).
 std::size_t live_process_groups();
 

@@ -1,0 +1,152 @@
+// kill_all_now (the second Ctrl-C): children that ignore SIGTERM are killed, children that
+// obey it are not; and through the built fanout: two Ctrl-C leave no agent behind.
+#include "host/services/process_runner.hpp"
+#include "tests/support/paths.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+using namespace fanout;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Runs `script` on its own thread; started() returns once it printed "started".
+class Background {
+public:
+  explicit Background(const std::string& script) {
+    sdk::ProcessSpec spec;
+    spec.argv = {"/bin/sh", "-c", script};
+    m_result = std::async(std::launch::async, [this, spec] {
+      return m_runner.run(
+          spec,
+          [this](sdk::Stream, const std::string& line) {
+            if (line != "started") return;
+            std::lock_guard lock(m_mutex);
+            m_started = true;
+            m_cv.notify_all();
+          },
+          {});
+    });
+  }
+  bool started() {
+    std::unique_lock lock(m_mutex);
+    return m_cv.wait_for(lock, 30s, [this] { return m_started; });
+  }
+  sdk::Result<sdk::ProcessResult> result() { return m_result.get(); }
+
+private:
+  services::LocalProcessRunner m_runner{nullptr};
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  bool m_started = false;
+  std::future<sdk::Result<sdk::ProcessResult>> m_result;
+};
+
+bool process_gone(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return true;
+  std::string content((std::istreambuf_iterator<char>(stat)), {});
+  const auto paren = content.rfind(')');
+  return paren != std::string::npos && paren + 2 < content.size() && content[paren + 2] == 'Z';
+}
+
+/// Polls (bounded) for something another process does; no fixed sleeps.
+template <typename Predicate>
+bool eventually(Predicate predicate, std::chrono::milliseconds limit = 20s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (predicate()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return predicate();
+}
+
+} // namespace
+
+TEST_CASE("kill_all_now: a child that ignores SIGTERM is killed after the grace", "[process]") {
+  Background child("trap '' TERM; echo started; while :; do sleep 1; done");
+  REQUIRE(child.started());
+  CHECK(services::live_process_groups() == 1);
+  CHECK(services::kill_all_now(200ms) == 1);
+  auto result = child.result();
+  REQUIRE(result.ok());
+  CHECK((result->signaled || result->cancelled));
+  CHECK(services::live_process_groups() == 0);
+}
+
+TEST_CASE("kill_all_now: a child that exits on SIGTERM needs no SIGKILL", "[process]") {
+  Background child("echo started; while :; do sleep 1; done");
+  REQUIRE(child.started());
+  CHECK(services::kill_all_now(20s) == 0);
+  auto result = child.result();
+  REQUIRE(result.ok());
+  CHECK(services::live_process_groups() == 0);
+  CHECK(services::kill_all_now(10ms) == 0); // nothing left: returns at once
+}
+
+TEST_CASE("fanout agent run: a second Ctrl-C exits 130 and leaves no agent running", "[process][cli]") {
+  const fs::path dir = fs::temp_directory_path() / ("fanout-second-sigint-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "config" / "fanout");
+  REQUIRE(std::system(("git init -q " + dir.string()).c_str()) == 0); // agent run needs a repository
+  // An agent that ignores SIGTERM and says who it and its parent (fanout) are.
+  std::ofstream(dir / "config" / "fanout" / "config.toml")
+      << "[agent]\nprovider = \"command\"\n\n[agent.command]\ncommand = [\"/bin/sh\", \"-c\", "
+         "\"trap '' TERM; echo $PPID > fanout.pid; echo $$ > agent.pid; while :; do sleep 1; done\"]\n";
+
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool stopping = false;
+  sdk::ProcessSpec spec;
+  spec.argv = {test::fanout_executable().string(), "agent", "run", "--provider", "command", "--workdir", dir.string(), "do it"};
+  spec.workdir = dir;
+  spec.env = {{"XDG_CONFIG_HOME", (dir / "config").string()}, {"XDG_DATA_HOME", (dir / "data").string()},
+              {"HOME", dir.string()}, {"PATH", ::getenv("PATH") ? ::getenv("PATH") : "/usr/bin:/bin"}};
+  spec.replace_env = true;
+  spec.timeout = 60s;
+  services::LocalProcessRunner runner(nullptr);
+  auto running = std::async(std::launch::async, [&] {
+    return runner.run(
+        spec,
+        [&](sdk::Stream stream, const std::string& line) {
+          if (stream != sdk::Stream::err || line.find("fanout: stopping") == std::string::npos) return;
+          std::lock_guard lock(mutex);
+          stopping = true;
+          cv.notify_all();
+        },
+        {});
+  });
+  const auto read_pid = [&](const char* name) {
+    std::ifstream in(dir / name);
+    pid_t pid = 0;
+    in >> pid;
+    return pid;
+  };
+  REQUIRE(eventually([&] { return read_pid("agent.pid") > 0 && read_pid("fanout.pid") > 0; }));
+  const pid_t fanout_pid = read_pid("fanout.pid"), agent_pid = read_pid("agent.pid");
+  REQUIRE(::kill(fanout_pid, SIGINT) == 0);
+  {
+    std::unique_lock lock(mutex);
+    REQUIRE(cv.wait_for(lock, 30s, [&] { return stopping; })); // the first one was taken
+  }
+  REQUIRE(::kill(fanout_pid, SIGINT) == 0);
+  auto result = running.get();
+  REQUIRE(result.ok());
+  INFO(result->err);
+  CHECK(result->exit_code == 130);
+  CHECK(result->err.find("fanout: interrupted: stopping child processes") != std::string::npos);
+  CHECK(eventually([&] { return process_gone(agent_pid); }, 10s));
+  fs::remove_all(dir);
+}
