@@ -16,28 +16,13 @@
 #include <thread>
 
 using namespace fanout;
+using fanout::test::fanout_cli;
 using fanout::test::read_file;
 using fanout::test::sh;
 using fanout::test::TempRepo;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// Runs the built fanout in `repo` with a PATH holding fake agent CLIs (for doctor).
-test::Shell fanout_cmd(const TempRepo& repo, const std::string& args) {
-  const fs::path bin = repo.root() / ".fake-bin";
-  if (!fs::exists(bin)) {
-    fs::create_directories(bin);
-    for (const char* tool : {"claude", "codex"}) {
-      std::ofstream(bin / tool) << "#!/bin/sh\nexit 0\n";
-      fs::permissions(bin / tool, fs::perms::owner_all);
-    }
-    std::ofstream(repo.root() / ".git/info/exclude", std::ios::app) << "/.fake-bin/\n";
-  }
-  return sh("PATH='" + bin.string() + "':\"$PATH\" XDG_CONFIG_HOME='" + (repo.root() / ".xdg").string() + "' '" +
-                test::fanout_executable().string() + "' " + args,
-            repo.root());
-}
 
 void write_config(const TempRepo& repo, const std::string& extra = "") {
   repo.write("fanout.toml", "[ports]\nbase = " + std::to_string(40000 + (::getpid() % 100) * 100) +
@@ -54,7 +39,7 @@ void write_config(const TempRepo& repo, const std::string& extra = "") {
 TEST_CASE("fanout up/ls/exec/clean: a workspace from the command line", "[workspace][cli]") {
   TempRepo repo;
   write_config(repo);
-  const auto up = fanout_cmd(repo, "up 7 8");
+  const auto up = fanout_cli(repo, "up 7 8");
   INFO(up.out);
   REQUIRE(up.rc == 0);
   CHECK(up.out.find("7: worktree") != std::string::npos);
@@ -62,7 +47,7 @@ TEST_CASE("fanout up/ls/exec/clean: a workspace from the command line", "[worksp
   CHECK(up.out.find("fanout/8-fix-creme-brulee") != std::string::npos);
   CHECK(repo.git("worktree list").find(".fanout/worktrees/8") != std::string::npos);
 
-  const auto ls = fanout_cmd(repo, "ls --json");
+  const auto ls = fanout_cli(repo, "ls --json");
   REQUIRE(ls.rc == 0);
   const auto json = nlohmann::json::parse(ls.out);
   REQUIRE(json.size() == 2);
@@ -74,32 +59,32 @@ TEST_CASE("fanout up/ls/exec/clean: a workspace from the command line", "[worksp
   CHECK(json[0]["database"] == nlohmann::json{{"brancher", nullptr}, {"url", nullptr}});
   CHECK(json[0]["state"] == "ready");
 
-  const auto exec = fanout_cmd(repo, "exec 7 -- sh -c 'echo $PORT $FANOUT_ISSUE $(pwd); exit 7'");
+  const auto exec = fanout_cli(repo, "exec 7 -- sh -c 'echo $PORT $FANOUT_ISSUE $(pwd); exit 7'");
   CHECK(exec.rc == 7);
   CHECK(exec.out == std::to_string(json[0]["ports"][0].get<int>()) + " 7 " + (repo.root() / ".fanout/worktrees/7").string() + "\n");
-  const auto missing = fanout_cmd(repo, "exec 9 -- true");
+  const auto missing = fanout_cli(repo, "exec 9 -- true");
   CHECK(missing.rc == 1);
   CHECK(missing.out == "fanout: error: no workspace for issue \"9\" (run \"fanout up 9\")\n");
 
   sh("echo wip > wip.txt", repo.root() / ".fanout/worktrees/7");
-  const auto kept = fanout_cmd(repo, "clean 7 8");
+  const auto kept = fanout_cli(repo, "clean 7 8");
   CHECK(kept.rc == 1);
   CHECK(kept.out.find("7: kept .fanout/worktrees/7: 1 uncommitted change (use --force to delete)\n") != std::string::npos);
   CHECK(kept.out.find("8: removed worktree .fanout/worktrees/8\n") != std::string::npos);
   CHECK(fs::exists(repo.root() / ".fanout/worktrees/7/wip.txt"));
 
-  const auto forced = fanout_cmd(repo, "clean --all --force");
+  const auto forced = fanout_cli(repo, "clean --all --force");
   CHECK(forced.rc == 0);
   CHECK(repo.git("worktree list --porcelain").find(".fanout") == std::string::npos);
   CHECK(repo.git("branch --list fanout/*") == "");
-  CHECK(fanout_cmd(repo, "ls").out == "no workspaces (make one with \"fanout up ISSUE\")\n");
-  CHECK(fanout_cmd(repo, "doctor").out == "nothing to fix\n");
+  CHECK(fanout_cli(repo, "ls").out == "no workspaces (make one with \"fanout up ISSUE\")\n");
+  CHECK(fanout_cli(repo, "doctor").out == "nothing to fix\n");
 }
 
 TEST_CASE("fanout ls: database URLs are printed with the password masked", "[workspace][cli]") {
   TempRepo repo;
   write_config(repo);
-  REQUIRE(fanout_cmd(repo, "up 7").rc == 0);
+  REQUIRE(fanout_cli(repo, "up 7").rc == 0);
   {
     workspace::WorkspaceStore store(repo.root());
     auto record = *store.find("7");
@@ -107,11 +92,11 @@ TEST_CASE("fanout ls: database URLs are printed with the password masked", "[wor
     record.db_url = "postgres://app:hunter2@127.0.0.1:5432/fanout_7";
     store.save(record);
   }
-  const auto ls = fanout_cmd(repo, "ls --json");
+  const auto ls = fanout_cli(repo, "ls --json");
   CHECK(ls.out.find("hunter2") == std::string::npos);
   CHECK(nlohmann::json::parse(ls.out)[0]["database"] ==
         nlohmann::json{{"brancher", "postgres"}, {"url", "postgres://app:***@127.0.0.1:5432/fanout_7"}});
-  CHECK(fanout_cmd(repo, "ls").out.find("postgres://app:***@127.0.0.1:5432/fanout_7") != std::string::npos);
+  CHECK(fanout_cli(repo, "ls").out.find("postgres://app:***@127.0.0.1:5432/fanout_7") != std::string::npos);
 }
 
 TEST_CASE("fanout up: two processes at once get disjoint ports", "[workspace][cli]") {
@@ -149,11 +134,11 @@ TEST_CASE("fanout clean: after fanout is killed mid-up, nothing is left behind",
   ::waitpid(child, nullptr, 0);
   ::kill(std::stoi(read_file(pid_file)), SIGKILL); // the setup command fanout can no longer stop
 
-  const auto doctor = fanout_cmd(repo, "doctor");
+  const auto doctor = fanout_cli(repo, "doctor");
   CHECK(doctor.rc == 1);
   CHECK(doctor.out.find("workspace \"7\" was left half-made by process " + std::to_string(child) + ", which is gone\n"
                         "  fix: fanout up 7  (or: fanout clean 7)\n") != std::string::npos);
-  const auto clean = fanout_cmd(repo, "clean 7");
+  const auto clean = fanout_cli(repo, "clean 7");
   INFO(clean.out);
   CHECK(clean.rc == 0);
   CHECK(repo.git("worktree list --porcelain").find(".fanout") == std::string::npos);
@@ -161,13 +146,13 @@ TEST_CASE("fanout clean: after fanout is killed mid-up, nothing is left behind",
   workspace::WorkspaceStore store(repo.root());
   CHECK(store.all().empty());
   CHECK(workspace::all_leases(store.db()).empty());
-  CHECK(fanout_cmd(repo, "doctor").out == "nothing to fix\n");
+  CHECK(fanout_cli(repo, "doctor").out == "nothing to fix\n");
 }
 
 TEST_CASE("fanout clean: needs keys, --merged or --all", "[workspace][cli]") {
   TempRepo repo;
   write_config(repo);
-  const auto result = fanout_cmd(repo, "clean");
+  const auto result = fanout_cli(repo, "clean");
   CHECK(result.rc == 2);
   CHECK(result.out == "fanout: error: clean: give issue keys, --merged or --all (one of them)\n");
 }
