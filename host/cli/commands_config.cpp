@@ -65,6 +65,7 @@ void check_plugins(const config::Config& config, const plugins::Registry& regist
   if (config.codehost.section == "[codehost]")
     check_plugin_table(config, config.codehost, sdk::Kind::code_host, registry, errors);
   auto provider = config::empty_table("[agent] provider", config.agent.provider);
+  provider.position = config.agent.provider_position;
   if (!config.agent.providers.count(config.agent.provider))
     check_plugin_table(config, provider, sdk::Kind::agent_provider, registry, errors);
   for (const auto& [name, table] : config.agent.providers)
@@ -123,8 +124,8 @@ void run_init(Context& context, bool force, bool trust) {
   if (trust) {
     config::trust_repo(config::default_user_config_path(), root);
     std::cout << "trusted " << root.string() << " in " << config::default_user_config_path().string() << "\n";
-  } else if (!detection.setup.empty()) {
-    std::cout << "[workspace] setup runs commands: allow it with \"fanout config trust\"\n";
+  } else if (!detection.install.empty() || !detection.setup.empty()) {
+    std::cout << "[workspace] install and setup run commands: allow them with \"fanout config trust\"\n";
   }
 }
 

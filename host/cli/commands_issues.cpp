@@ -20,10 +20,10 @@ std::string join(const std::vector<std::string>& items, const char* separator) {
   return out;
 }
 
-sdk::IssueTracker& tracker_of(WorkspacePlugins& plugins, const config::Config& config) {
+sdk::IssueTracker& tracker_of(WorkspacePlugins& plugins) {
   std::string why;
   sdk::IssueTracker* tracker = plugins.tracker(why);
-  if (!tracker) throw UserError("[tracker] " + config.tracker.plugin + ": " + why);
+  if (!tracker) throw UserError(why); // names [tracker] (and its position for config mistakes)
   return *tracker;
 }
 
@@ -41,7 +41,7 @@ void list_issues(Context& context, const IssuesOptions& options) {
   query.labels = options.labels;
   query.state = options.state;
   query.limit = options.limit;
-  auto issues = tracker_of(plugins, config).list(query, sdk::CancelToken());
+  auto issues = tracker_of(plugins).list(query, sdk::CancelToken());
   if (!issues) throw UserError(issues.failure().message);
   if (options.json) {
     nlohmann::json out = nlohmann::json::array();
@@ -68,7 +68,7 @@ void list_issues(Context& context, const IssuesOptions& options) {
 void show_issue(Context& context, const std::string& key) {
   const auto& config = context.config();
   WorkspacePlugins plugins(config);
-  auto issue = tracker_of(plugins, config).get(key, sdk::CancelToken());
+  auto issue = tracker_of(plugins).get(key, sdk::CancelToken());
   if (!issue) throw UserError(issue.failure().message);
   std::cout << "# " << issue->title << "\n\n"
             << "Issue: " << issue->key << " (" << issue->state << ")\n"

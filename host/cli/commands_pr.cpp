@@ -2,7 +2,7 @@
 #include "host/cli/commands.hpp"
 
 #include "host/config/config.hpp"
-#include "host/config/plugin_table.hpp"
+#include "host/plugins/table_config.hpp"
 #include "host/plugins/plugin_host.hpp"
 #include "host/plugins/registry.hpp"
 #include "host/services/http_client.hpp"
@@ -45,17 +45,12 @@ std::unique_ptr<CodeHostSession> open_code_host(Context& context) {
   const auto& table = config.codehost;
   if (table.plugin.empty()) throw UserError("no [codehost] configured (set [codehost] kind, e.g. \"github\")", ExitCode::usage);
   auto& registry = context.plugins();
-  const auto* record = registry.find(table.plugin);
-  std::span<const sdk::ConfigKey> keys;
-  if (record && record->library && record->library->descriptor()) {
-    const auto* d = record->library->descriptor();
-    keys = std::span<const sdk::ConfigKey>(d->config_keys, d->config_key_count);
-  }
+  auto json = plugins::table_config(config, table, registry);
   auto session = std::make_unique<CodeHostSession>();
   plugins::HostServices services;
   services.http = &session->http;
   services.processes = &session->processes;
-  session->host = std::make_unique<plugins::PluginHost>(services, table.plugin, config::plugin_config(config, table, keys),
+  session->host = std::make_unique<plugins::PluginHost>(services, table.plugin, std::move(json),
                                                         config.repo_root,
                                                         config.repo_root / ".fanout" / "plugins-data" / table.plugin);
   auto made = registry.create<sdk::CodeHost>(table.plugin, *session->host);

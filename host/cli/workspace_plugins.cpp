@@ -1,6 +1,6 @@
 #include "host/cli/workspace_plugins.hpp"
 
-#include "host/config/plugin_table.hpp"
+#include "host/plugins/table_config.hpp"
 #include "host/plugins/discovery.hpp"
 #include "host/util/error.hpp"
 
@@ -30,16 +30,10 @@ plugins::Registry& WorkspacePlugins::registry() {
 }
 
 plugins::PluginHost& WorkspacePlugins::host_for(const config::PluginTable& table) {
-  const auto* record = registry().find(table.plugin);
-  std::span<const sdk::ConfigKey> keys;
-  if (record && record->library && record->library->descriptor()) {
-    const auto* d = record->library->descriptor();
-    keys = std::span<const sdk::ConfigKey>(d->config_keys, d->config_key_count);
-  }
+  auto json = plugins::table_config(m_config, table, registry());
   plugins::HostServices services;
   services.http = &m_http;
   services.processes = &m_processes;
-  auto json = config::plugin_config(m_config, table, keys);
   m_hosts.push_back(std::make_unique<plugins::PluginHost>(services, table.plugin, std::move(json), m_config.repo_root,
                                                           m_config.repo_root / ".fanout" / "plugins-data" / table.plugin));
   return *m_hosts.back();
@@ -65,7 +59,7 @@ sdk::IssueTracker* WorkspacePlugins::tracker(std::string& why) {
       if (table.plugin.empty()) throw UserError("no [tracker] configured");
       auto& host = host_for(table);
       auto made = registry().create<sdk::IssueTracker>(table.plugin, host);
-      if (!made.ok()) throw UserError(made.failure().message);
+      if (!made.ok()) throw UserError("[tracker] " + table.plugin + ": " + made.failure().message);
       m_tracker = std::move(made).value();
     } catch (const std::exception& e) {
       m_tracker_error = e.what();

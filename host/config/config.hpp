@@ -81,6 +81,7 @@ struct AgentModels {
 /// [agent] and its [agent.<provider>] tables.
 struct AgentConfig {
   std::string provider = "claude-code";
+  Position provider_position; ///< where `provider` was set; line 0 for the default
   AgentModels models;
   std::vector<std::string> pass_env; ///< host env vars passed to agents (allowlist)
   /// [agent.<name>] tables by provider name; `plugin` is the name. A provider used without

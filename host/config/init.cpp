@@ -10,8 +10,8 @@ namespace {
 
 struct Lockfile {
   const char* file;
-  const char* setup;
-  const char* reuse; ///< nullptr: nothing worth copying
+  const char* command; ///< the install: [workspace] install when `reuse` is set, else setup
+  const char* reuse;   ///< nullptr: nothing worth copying
 };
 
 constexpr Lockfile k_lockfiles[] = {
@@ -109,7 +109,7 @@ Detection detect(const fs::path& repo_root) {
   for (const auto& lock : k_lockfiles) {
     if (!fs::is_regular_file(repo_root / lock.file, ec)) continue;
     out.lockfiles.emplace_back(lock.file);
-    out.setup.emplace_back(lock.setup);
+    (lock.reuse ? out.install : out.setup).emplace_back(lock.command);
     if (lock.reuse && std::find(out.reuse.begin(), out.reuse.end(), lock.reuse) == out.reuse.end())
       out.reuse.emplace_back(lock.reuse);
   }
@@ -145,8 +145,10 @@ std::string render_init_toml(const Detection& d) {
     if (!d.reuse.empty())
       out += "reuse = " + array(d.reuse) + "   # copied from the main checkout while key_files match\n";
     out += "key_files = " + array(d.lockfiles) + "\n";
-    out += "# setup runs commands, so fanout honours it only in a trusted repo: `fanout config trust`\n";
-    out += "setup = " + array(d.setup) + "\n";
+    out += "# install and setup run commands, so fanout honours them only in a trusted repo: `fanout config trust`\n";
+    if (!d.install.empty())
+      out += "install = " + array(d.install) + "   # only when a reuse dir could not be copied\n";
+    if (!d.setup.empty()) out += "setup = " + array(d.setup) + "   # in every new workspace\n";
   } else {
     out += "# setup = [\"make deps\"]   # runs in each new workspace (needs `fanout config trust`)\n";
   }

@@ -13,8 +13,9 @@ namespace fanout::config {
 struct Detection {
   std::optional<std::string> github_repo; ///< "owner/name" from remote "origin" on github.com
   std::vector<std::string> lockfiles;     ///< found at the repo root, in table order
-  std::vector<std::string> setup;         ///< install commands for those lockfiles
-  std::vector<std::string> reuse;         ///< dependency dirs those installs fill
+  std::vector<std::string> install;       ///< installs that fill a reuse dir: run only when it was not reused
+  std::vector<std::string> setup;         ///< installs with nothing to reuse (go mod download): always run
+  std::vector<std::string> reuse;         ///< dependency dirs the installs fill
   std::optional<std::string> sqlite_path; ///< first SQLite file, relative to the repo root
 };
 
@@ -27,7 +28,7 @@ std::optional<std::string> github_repo_from_url(std::string_view url);
 Detection detect(const std::filesystem::path& repo_root);
 
 /// The annotated fanout.toml for `detection`. It always passes `fanout config check`
-/// except for [workspace] setup in a repo that is not trusted yet.
+/// except for [workspace] install and setup in a repo that is not trusted yet.
 std::string render_init_toml(const Detection& detection);
 
 } // namespace fanout::config

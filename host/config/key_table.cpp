@@ -45,7 +45,7 @@ constexpr HostKey k_keys[] = {
     {"workspace", {"reuse", ConfigType::string_array, "[]", "dependency dirs copied from the main checkout when key_files match, e.g. \"node_modules\"", false}},
     {"workspace", {"key_files", ConfigType::string_array, "[]", "lockfiles whose contents decide whether reuse dirs can be copied", false}},
     {"workspace", {"install", ConfigType::string_array, "[]", "shell commands run before setup, only when a reuse dir could not be reused, e.g. \"npm ci\"", true}},
-    {"workspace", {"setup", ConfigType::string_array, "[]", "shell commands run in each new workspace with its env, e.g. \"npm ci\"", true}},
+    {"workspace", {"setup", ConfigType::string_array, "[]", "shell commands run in each new workspace with its env, after install, e.g. \"go mod download\"", true}},
     {"workspace", {"env_file", ConfigType::string, "\".env.fanout\"", "file written in each worktree with PORT, DATABASE_URL and the other workspace variables", false}},
 
     {"ports", {"base", ConfigType::positive_integer, "4000", "first port fanout may lease", false}},

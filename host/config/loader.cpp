@@ -147,6 +147,7 @@ LoadResult load(const LoadOptions& options) {
 
   const auto agent = plain("agent");
   config.agent.provider = agent["provider"].get<std::string>();
+  if (const RawEntry* provider = section("agent").find("provider")) config.agent.provider_position = provider->value_position;
   const auto& models = agent["models"];
   config.agent.models = {models.value("plan", ""), models.value("build", ""), models.value("review", ""),
                          models.value("heal", "")};

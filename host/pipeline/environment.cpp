@@ -3,6 +3,7 @@
 #include "host/agent/agent_env.hpp"
 #include "host/config/plugin_table.hpp"
 #include "host/plugins/registry.hpp"
+#include "host/plugins/table_config.hpp"
 #include "host/services/http_client.hpp"
 #include "host/services/process_runner.hpp"
 #include "host/state/state_db.hpp"
@@ -40,21 +41,9 @@ private:
   workspace::WorkspaceManager& m_manager;
 };
 
-namespace {
-
-std::span<const sdk::ConfigKey> declared_keys(const plugins::Registry& registry, const std::string& name) {
-  const auto* record = registry.find(name);
-  if (!record || !record->library || !record->library->descriptor()) return {};
-  const auto* descriptor = record->library->descriptor();
-  if (!descriptor->config_keys) return {};
-  return {descriptor->config_keys, descriptor->config_key_count};
-}
-
-} // namespace
-
 template <typename T>
 plugins::Instance<T> Environment::make(const config::PluginTable& table, plugins::HostServices services) {
-  nlohmann::json json = config::plugin_config(m_config, table, declared_keys(m_registry, table.plugin));
+  nlohmann::json json = plugins::table_config(m_config, table, m_registry);
   auto host = std::make_unique<plugins::PluginHost>(std::move(services), table.plugin, std::move(json),
                                                     m_config.repo_root,
                                                     m_config.repo_root / ".fanout" / "plugins-data" / table.plugin);
@@ -107,7 +96,7 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
   // Reviewer tables are checked now, so a typo fails the command before any agent runs.
   std::vector<std::pair<config::ReviewConfig, nlohmann::json>> reviewers;
   for (const auto& review : config.reviews)
-    reviewers.emplace_back(review, config::plugin_config(config, review.table, declared_keys(registry, review.table.plugin)));
+    reviewers.emplace_back(review, plugins::table_config(config, review.table, registry));
 
   m_services.tracker = m_tracker.get();
   m_services.code_host = m_code_host.get();

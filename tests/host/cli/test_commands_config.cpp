@@ -82,10 +82,11 @@ TEST_CASE("fanout init: writes a detected fanout.toml and refuses to overwrite i
   REQUIRE(ran.rc == 0);
   CHECK(ran.out == "wrote " + (repo.root / "fanout.toml").string() +
                        "\n  tracker: github acme/shop (from remote \"origin\")\n  dependencies: package-lock.json\n"
-                       "[workspace] setup runs commands: allow it with \"fanout config trust\"\n");
+                       "[workspace] install and setup run commands: allow them with \"fanout config trust\"\n");
   const std::string text = repo.read(repo.root / "fanout.toml");
   CHECK(text.find("repo = \"acme/shop\"") != std::string::npos);
-  CHECK(text.find("setup = [\"npm ci --prefer-offline\"]") != std::string::npos);
+  CHECK(text.find("install = [\"npm ci --prefer-offline\"]") != std::string::npos); // only when node_modules is not reused
+  CHECK(text.find("\nsetup = ") == std::string::npos);
 
   auto again = repo.fanout("init");
   CHECK(again.rc == 1);
@@ -93,11 +94,11 @@ TEST_CASE("fanout init: writes a detected fanout.toml and refuses to overwrite i
                          "\" already exists (pass --force to overwrite it)\n");
   CHECK(repo.fanout("init --force").rc == 0);
 
-  SECTION("config check reports the untrusted setup, config trust allows it") {
+  SECTION("config check reports the untrusted install, config trust allows it") {
     auto check = repo.fanout("config check");
     CHECK(check.rc == 2);
     CHECK(check.out.find("fanout.toml:") == 0);
-    CHECK(check.out.find(": [workspace] setup: runs commands") != std::string::npos);
+    CHECK(check.out.find(": [workspace] install: runs commands") != std::string::npos);
     auto trust = repo.fanout("config trust");
     REQUIRE(trust.rc == 0);
     CHECK(trust.out == "trusted " + repo.root.string() + " in " + (repo.xdg / "fanout" / "config.toml").string() + "\n");
@@ -125,6 +126,13 @@ TEST_CASE("fanout config check: checks plugin tables against the plugins", "[cli
     auto ran = repo.fanout("config check");
     CHECK(ran.rc == 2);
     CHECK(ran.out == "fanout.toml:2:1: [tracker]: unknown plugin \"locl\" (did you mean \"local\"?)\n1 error\n");
+  }
+  SECTION("an unknown agent provider, at the value's position") {
+    repo.write("fanout.toml", "[agent]\nprovider = \"cluade-code\"\n");
+    auto ran = repo.fanout("config check");
+    CHECK(ran.rc == 2);
+    CHECK(ran.out ==
+          "fanout.toml:2:12: [agent] provider: unknown plugin \"cluade-code\" (did you mean \"claude-code\"?)\n1 error\n");
   }
   SECTION("a plugin of the wrong kind") {
     repo.write("fanout.toml", "[database]\nbrancher = \"local\"\n");
@@ -189,6 +197,12 @@ TEST_CASE("fanout issues and issue show: the local tracker", "[cli][issues]") {
   CHECK(missing.rc == 1);
   CHECK(missing.out == "fanout: error: issue \"nope\" not found in .fanout/issues\n");
 
+  SECTION("an unknown tracker plugin is named before its keys, which cannot be checked") {
+    repo.write("fanout.toml", "[tracker]\nkind = \"githubb\"\nrepo = \"acme/shop\"\n");
+    auto bad = repo.fanout("issues");
+    CHECK(bad.rc == 1);
+    CHECK(bad.out == "fanout: error: fanout.toml:2:1: [tracker]: unknown plugin \"githubb\" (did you mean \"github\"?)\n");
+  }
   SECTION("a malformed issue file names the file and line") {
     repo.write(".fanout/issues/bad.md", "---\ntitle Bad\n---\n");
     auto bad = repo.fanout("issues");

@@ -40,21 +40,24 @@ TEST_CASE("init: detects the remote, lockfiles and an SQLite file", "[config][in
   git(repo, "remote add origin git@github.com:acme/shop.git");
   repo.write("package-lock.json", "{}");
   repo.write("poetry.lock", "");
+  repo.write("go.sum", "");
   repo.write("data/app.db", "");
   repo.write("node_modules/x/cache.sqlite", "");
   repo.write(".fanout/worktrees/1/data/app.db", "");
   const auto d = detect(repo.root());
   CHECK(d.github_repo == std::optional<std::string>("acme/shop"));
-  CHECK(d.lockfiles == std::vector<std::string>{"package-lock.json", "poetry.lock"});
-  CHECK(d.setup == std::vector<std::string>{"npm ci --prefer-offline", "poetry install --no-interaction"});
+  CHECK(d.lockfiles == std::vector<std::string>{"package-lock.json", "poetry.lock", "go.sum"});
+  CHECK(d.install == std::vector<std::string>{"npm ci --prefer-offline", "poetry install --no-interaction"});
+  CHECK(d.setup == std::vector<std::string>{"go mod download"}); // nothing to reuse: always runs
   CHECK(d.reuse == std::vector<std::string>{"node_modules", ".venv"});
   CHECK(d.sqlite_path == std::optional<std::string>("data/app.db"));
 
-  SECTION("the written file loads, and only setup needs trust") {
+  SECTION("the written file loads, and only install and setup need trust") {
     repo.repo_toml(fanout::config::render_init_toml(d));
     const auto result = repo.load();
-    REQUIRE(result.errors.size() == 1);
-    CHECK(result.errors[0].where == "[workspace] setup");
+    REQUIRE(result.errors.size() == 2);
+    CHECK(result.errors[0].where == "[workspace] install");
+    CHECK(result.errors[1].where == "[workspace] setup");
     CHECK(result.config.tracker.plugin == "github");
     CHECK(result.config.tracker.entries.at(0).value == "acme/shop");
     CHECK(result.config.workspace.reuse == d.reuse);
