@@ -73,10 +73,12 @@ void run_up(Context& context, const std::vector<std::string>& keys) {
   // Before the plugins and the workers start, so their threads inherit the blocked signals.
   // In-flight workspaces stop at their next cancellation point and are left `failed`, to be
   // finished by a later `up` or removed by `clean`; issues not started are not touched.
-  services::InterruptGuard interrupts([&] {
-    cancel.cancel();
-    services::terminate_all();
-  });
+  services::InterruptGuard interrupts(
+      [&] {
+        cancel.cancel();
+        services::terminate_all();
+      },
+      "cancelling the workspaces being made");
   Session session(context);
   std::vector<sdk::Issue> issues;
   std::vector<UpOutcome> outcomes(keys.size());

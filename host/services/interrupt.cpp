@@ -15,7 +15,9 @@ namespace {
 constexpr std::chrono::milliseconds k_second_signal_grace{2000};
 } // namespace
 
-InterruptGuard::InterruptGuard(std::function<void()> on_first) : m_on_first(std::move(on_first)) {
+InterruptGuard::InterruptGuard(std::function<void()> on_first, std::string stopping)
+    : m_on_first(std::move(on_first)),
+      m_stopping_line("\nfanout: stopping: " + stopping + " (Ctrl-C again to exit at once)\n") {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
@@ -26,8 +28,7 @@ InterruptGuard::InterruptGuard(std::function<void()> on_first) : m_on_first(std:
     while (!m_stop.load()) {
       if (sigtimedwait(&set, nullptr, &tick) < 0) continue;
       if (m_count.fetch_add(1) == 0) {
-        constexpr const char k_message[] = "\nfanout: stopping: cancelling agent sessions (Ctrl-C again to exit at once)\n";
-        (void)!::write(STDERR_FILENO, k_message, sizeof(k_message) - 1);
+        (void)!::write(STDERR_FILENO, m_stopping_line.data(), m_stopping_line.size());
         if (m_on_first) m_on_first();
         continue;
       }

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <functional>
+#include <string>
 #include <thread>
 
 #include <signal.h>
@@ -21,7 +22,9 @@ namespace fanout::services {
 
 class InterruptGuard {
 public:
-  explicit InterruptGuard(std::function<void()> on_first);
+  /// `stopping` is what the first signal prints ("cancelling agent sessions"); the line
+  /// reads "fanout: stopping: <stopping> (Ctrl-C again to exit at once)".
+  explicit InterruptGuard(std::function<void()> on_first, std::string stopping = "cancelling agent sessions");
   ~InterruptGuard();
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;
@@ -31,6 +34,7 @@ public:
 
 private:
   std::function<void()> m_on_first;
+  std::string m_stopping_line;
   std::atomic<int> m_count{0};
   std::atomic<bool> m_stop{false};
   sigset_t m_previous{};

@@ -209,11 +209,12 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
         repo.remove_worktree(dir, r.path); // leftovers of a crash mid-checkout
         bool needs_checkout = false;
         store.db().transaction([&] { needs_checkout = repo.add_worktree(dir, r.path, r.branch); });
-        if (needs_checkout) parallel_checkout(r.path, m_settings.threads);
+        if (needs_checkout) parallel_checkout(r.path, m_settings.threads, &cancel);
       }
       if (cancel.cancelled()) throw UserError("cancelled");
       step("dependencies");
-      ws.deps = prepare_dependencies(m_settings.repo_root, r.path, m_settings.workspace, m_settings.threads);
+      ws.deps = prepare_dependencies(m_settings.repo_root, r.path, m_settings.workspace, m_settings.threads, &cancel);
+      if (cancel.cancelled()) throw UserError("cancelled");
       if (!r.brancher.empty()) {
         step("database");
         if (!m_brancher) throw UserError("database brancher \"" + r.brancher + "\" is not available");

@@ -121,6 +121,7 @@ TEST_CASE("fanout up: Ctrl-C cancels the workspaces being made and exits 130, le
   CHECK(table_row(out, "8") == "8 cancelled - - - -");
   CHECK(out.find("fanout: error: issue \"7\": setup command \"echo $$ > started; exec sleep 30\" was cancelled "
                  "(log: .fanout/workspaces/7/setup.log)\n") != npos);
+  CHECK(out.find("fanout: stopping: cancelling the workspaces being made (Ctrl-C again to exit at once)\n") != npos);
   CHECK(out.find("fanout: interrupted; finish with \"fanout up 7 8\" or remove with \"fanout clean 7\"\n") != npos);
   // The setup command went with fanout; 8 was never touched.
   const pid_t setup_pid = std::stoi(read_file(started));
