@@ -6,8 +6,9 @@
 // still running 2 s later (an agent that ignores SIGTERM must not outlive fanout), and exits
 // with status 130.
 //
-// Signals are taken with sigwait on a watcher thread, not in a handler, so `on_first` may do
-// anything. Construct the guard before starting other threads: they inherit the blocked
+// Signals are read from a signalfd on a watcher thread, not taken in a handler, so
+// `on_first` may do anything; ending the guard wakes the watcher through an eventfd, so it
+// costs nothing at exit. Construct the guard before starting other threads: they inherit the blocked
 // mask, which keeps the signal for the watcher. Children started by the process runner get
 // an empty mask.
 
@@ -36,7 +37,8 @@ private:
   std::function<void()> m_on_first;
   std::string m_stopping_line;
   std::atomic<int> m_count{0};
-  std::atomic<bool> m_stop{false};
+  int m_signals = -1; ///< signalfd for SIGINT and SIGTERM
+  int m_wake = -1;    ///< eventfd the destructor writes to stop the watcher at once
   sigset_t m_previous{};
   std::thread m_watcher;
 };
