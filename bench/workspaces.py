@@ -229,12 +229,16 @@ def main():
                 fn()
                 times[label].append(time.perf_counter() - start)
                 print(f"  run {run + 1}: {label:58s} {times[label][-1]:8.3f}s", flush=True)
+        print_tables(rows, times, use_npm)
     finally:
         if args.keep:
             print(f"kept {tmp}")
         else:
+            print(f"removing {tmp} (a few minutes for this many files)", flush=True)
             shutil.rmtree(tmp, ignore_errors=True)
 
+
+def print_tables(rows, times, use_npm):
     t = {label: statistics.median(v) for label, v in times.items()}
     print()
     print("| measurement | median (s) | runs (s) |")
@@ -250,8 +254,7 @@ def main():
     print(f"| naive x10 (plain copy) / fanout up x10 | {t['naive x10, plain copy'] / up10:.1f}x | |")
     gw = t["git worktree add (checkout alone)"]
     print(f"| fanout checkout / git worktree add | {t['fanout up, parallel checkout (no deps, no db)'] / gw:.2f} | <= 1.0 |")
-    print(f"| libgit2 stock checkout / git worktree add | {t['fanout up, libgit2 stock checkout'] / gw:.2f} | |")
-
+    print(f"| libgit2 stock checkout / git worktree add | {t['fanout up, libgit2 stock checkout'] / gw:.2f} | |", flush=True)
 
 if __name__ == "__main__":
     main()
