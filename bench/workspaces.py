@@ -123,7 +123,7 @@ def build_repo(root, n_src, n_deps, db_mb, use_npm, n_issues):
 
 def write_config(root, with_deps, with_db):
     with open(os.path.join(root, "fanout.toml"), "w") as f:
-        f.write("[run]\nparallel = 10\n")
+        f.write("[run]\nparallel = 10\n\n[ports]\nspan = 20000\n")  # room for every run's leases
         if with_deps:
             f.write("\n[workspace]\nreuse = [\"node_modules\"]\nkey_files = [\"package-lock.json\"]\n")
         if with_db:
