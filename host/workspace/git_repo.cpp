@@ -14,7 +14,13 @@ namespace {
 
 void init_libgit2() {
   static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
+  std::call_once(once, [] {
+    git_libgit2_init();
+    // libgit2 re-hashes every object it reads (SHA-1 with collision detection): over half
+    // of a checkout's CPU. git itself does not on checkout; the pack's own checksums and
+    // zlib's still catch corruption, and `git fsck` is the tool for verifying hashes.
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+  });
 }
 
 template <typename T, void (*F)(T*)> struct Deleter {
