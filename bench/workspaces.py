@@ -20,7 +20,7 @@ make whichever row follows a clean-up look slow. The page cache is flushed (sync
 each timed step, and rows are interleaved run by run.
 
 Usage: bench/workspaces.py [--fanout build/bin/fanout] [--runs 3] [--src 3000] [--deps 20000]
-                           [--db-mb 20] [--no-npm] [--keep]
+                           [--db-mb 20] [--no-npm] [--keep] [--checkout-only]
 Prints a table with medians and ratios. Needs git and the fanout binary (plugins found next
 to it in the build tree). Works in a temp dir under /tmp, removed at the end. No network.
 """
@@ -178,12 +178,16 @@ def main():
     parser.add_argument("--db-mb", type=int, default=20)
     parser.add_argument("--no-npm", action="store_true", help="generate node_modules instead of installing it")
     parser.add_argument("--keep", action="store_true", help="keep the sample repo")
+    parser.add_argument("--checkout-only", action="store_true",
+                        help="only the checkout rows (no dependencies, no database): a quick, quiet comparison")
     args = parser.parse_args()
     fanout = os.path.abspath(args.fanout)
     plugin_dir = os.path.join(os.path.dirname(fanout), "..", "lib", "fanout", "plugins")
     with_db = os.path.isdir(plugin_dir) and any(
         name.startswith(("fanout-sqlite.", "sqlite.", "libsqlite.")) for name in os.listdir(plugin_dir))
-    use_npm = not args.no_npm and shutil.which("npm") is not None
+    use_npm = not args.no_npm and not args.checkout_only and shutil.which("npm") is not None
+    if args.checkout_only:
+        args.deps, args.db_mb = 0, 1
 
     tmp = tempfile.mkdtemp(prefix="fanout-bench-")
     root = os.path.join(tmp, "repo")
@@ -205,12 +209,15 @@ def main():
     if use_npm:
         rows += [("naive x1, fresh install (worktree add + npm ci + db copy)", lambda: naive(root, names, 1, "npm"), None),
                  ("naive x10, fresh install", lambda: naive(root, names, 10, "npm"), None)]
+    if not args.checkout_only:
+        rows += [
+            ("naive x1, plain copy (worktree add + cp -r + db copy)", lambda: naive(root, names, 1, "cp"), None),
+            ("naive x10, plain copy", lambda: naive(root, names, 10, "cp"), None),
+            ("fanout up x1 (node_modules reuse + sqlite branch)", lambda: fanout_up(fanout, root, names.issue_keys(1)),
+             (True, with_db)),
+            ("fanout up x10", lambda: fanout_up(fanout, root, names.issue_keys(10)), (True, with_db)),
+        ]
     rows += [
-        ("naive x1, plain copy (worktree add + cp -r + db copy)", lambda: naive(root, names, 1, "cp"), None),
-        ("naive x10, plain copy", lambda: naive(root, names, 10, "cp"), None),
-        ("fanout up x1 (node_modules reuse + sqlite branch)", lambda: fanout_up(fanout, root, names.issue_keys(1)),
-         (True, with_db)),
-        ("fanout up x10", lambda: fanout_up(fanout, root, names.issue_keys(10)), (True, with_db)),
         ("git worktree add (checkout alone)", lambda: git_worktree_add(root, names), None),
         ("fanout up, parallel checkout (no deps, no db)", lambda: fanout_up(fanout, root, names.issue_keys(1)),
          (False, False)),
@@ -229,7 +236,7 @@ def main():
                 fn()
                 times[label].append(time.perf_counter() - start)
                 print(f"  run {run + 1}: {label:58s} {times[label][-1]:8.3f}s", flush=True)
-        print_tables(rows, times, use_npm)
+        print_tables(rows, times, use_npm, args.checkout_only)
     finally:
         if args.keep:
             print(f"kept {tmp}")
@@ -238,7 +245,7 @@ def main():
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def print_tables(rows, times, use_npm):
+def print_tables(rows, times, use_npm, checkout_only):
     t = {label: statistics.median(v) for label, v in times.items()}
     print()
     print("| measurement | median (s) | runs (s) |")
@@ -248,10 +255,11 @@ def print_tables(rows, times, use_npm):
     print()
     print("| ratio | value | target |")
     print("| --- | ---: | --- |")
-    up10 = t["fanout up x10"]
-    if use_npm:
-        print(f"| naive x10 (fresh install) / fanout up x10 | {t['naive x10, fresh install'] / up10:.1f}x | >= 5x |")
-    print(f"| naive x10 (plain copy) / fanout up x10 | {t['naive x10, plain copy'] / up10:.1f}x | |")
+    if not checkout_only:
+        up10 = t["fanout up x10"]
+        if use_npm:
+            print(f"| naive x10 (fresh install) / fanout up x10 | {t['naive x10, fresh install'] / up10:.1f}x | >= 5x |")
+        print(f"| naive x10 (plain copy) / fanout up x10 | {t['naive x10, plain copy'] / up10:.1f}x | |")
     gw = t["git worktree add (checkout alone)"]
     print(f"| fanout checkout / git worktree add | {t['fanout up, parallel checkout (no deps, no db)'] / gw:.2f} | <= 1.0 |")
     print(f"| libgit2 stock checkout / git worktree add | {t['fanout up, libgit2 stock checkout'] / gw:.2f} | |", flush=True)
