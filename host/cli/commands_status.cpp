@@ -157,16 +157,26 @@ void add_status_commands(CLI::App& app, Context& context) {
       std::cout << "no runs yet (start one with: fanout run ISSUE)\n";
       return;
     }
-    std::cout << fmt::format("{:<10} {:<12} {:<12} {:>8} {:>8}  {:<30} {}\n", "ISSUE", "STAGE", "STATE", "TOKENS",
-                             "COST", "PR", "REVIEWS");
+    // Issue keys and PR URLs vary in length (a Jira key, a file:// URL): size those columns.
+    size_t issue_width = 10, pr_width = 30;
+    for (const auto& run : runs) {
+      issue_width = std::max(issue_width, run.issue.size());
+      pr_width = std::max(pr_width, run.pr_url.size());
+    }
+    const auto row = [&](const std::string& issue, const std::string& stage, const std::string& state,
+                         const std::string& tokens, const std::string& cost, const std::string& pr,
+                         const std::string& reviews) {
+      return fmt::format("{:<{}} {:<12} {:<12} {:>8} {:>8}  {:<{}} {}\n", issue, issue_width, stage, state, tokens, cost,
+                         pr, pr_width, reviews);
+    };
+    std::cout << row("ISSUE", "STAGE", "STATE", "TOKENS", "COST", "PR", "REVIEWS");
     for (size_t i = 0; i < runs.size(); ++i) {
       const auto& run = runs[i];
       std::string state(to_string(run.state));
       if (stale(run)) state += "?";
-      std::cout << fmt::format("{:<10} {:<12} {:<12} {:>8} {:>8}  {:<30} {}\n", run.issue, run.stage, state, run.tokens,
-                               fmt::format("${:.2f}", run.cost_usd), run.pr_url.empty() ? "-" : run.pr_url,
-                               verdicts(reviews[i]));
-      if (!run.error.empty() && run.state != RunState::done) std::cout << "           " << run.error << "\n";
+      std::cout << row(run.issue, run.stage, state, std::to_string(run.tokens), fmt::format("${:.2f}", run.cost_usd),
+                       run.pr_url.empty() ? "-" : run.pr_url, verdicts(reviews[i]));
+      if (!run.error.empty() && run.state != RunState::done) std::cout << std::string(issue_width + 1, ' ') << run.error << "\n";
     }
     for (const auto& run : runs)
       if (stale(run)) {

@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <set>
+#include <sstream>
 
 using namespace fanout::test;
 using nlohmann::json;
@@ -52,6 +53,25 @@ TEST_CASE("e2e: run 1 2 3 opens reviewed PRs, isolates a failure, goes through a
     CHECK((pull.body.find("Closes #1") != std::string::npos || pull.body.find("Closes #2") != std::string::npos));
   }
   CHECK(heads.size() == 2);
+
+  // The text table: the REVIEWS column starts at the same place on every row, whatever the
+  // length of the PR URLs.
+  auto text = e2e.fanout({"status"});
+  REQUIRE(text.exit_code == 0);
+  std::istringstream lines(text.out);
+  std::string header, line;
+  std::getline(lines, header);
+  const auto reviews_at = header.find("REVIEWS");
+  REQUIRE(reviews_at != std::string::npos);
+  int rows_with_reviews = 0;
+  while (std::getline(lines, line)) {
+    const auto verdict = line.find("-review:");
+    if (line.rfind("   ", 0) == 0 || verdict == std::string::npos) continue; // an error line, or no reviews
+    INFO(text.out);
+    CHECK(line.rfind(' ', verdict) + 1 == reviews_at);
+    ++rows_with_reviews;
+  }
+  CHECK(rows_with_reviews == 2);
   // Issue 2: command-review requested changes until the fix round committed fixed.txt.
   auto calls = e2e.calls();
   CHECK(calls["FIX 2"] == 1);
