@@ -36,7 +36,7 @@ struct PostgresBrancher::Target {
 PostgresSettings read_settings(const nlohmann::json& config) {
   PostgresSettings settings;
   settings.url = config.value("url", std::string());
-  settings.url_env = config.value("url_env", settings.url_env);
+  settings.server_url_env = config.value("server_url_env", settings.server_url_env);
   settings.database = config.value("database", std::string());
   settings.maintenance_database = config.value("maintenance_database", settings.maintenance_database);
   if (config.contains("connect_timeout"))
@@ -47,7 +47,7 @@ PostgresSettings read_settings(const nlohmann::json& config) {
 sdk::Result<PostgresBrancher::Target> PostgresBrancher::target() const {
   std::string url = m_settings.url;
   if (url.empty()) {
-    auto secret = m_host.secret(m_settings.url_env);
+    auto secret = m_host.secret(m_settings.server_url_env);
     if (!secret.ok())
       return sdk::fail(FailureKind::auth, "the postgres brancher needs the server's connection URL: " +
                                               secret.failure().message + " (set it, or [database] url)");

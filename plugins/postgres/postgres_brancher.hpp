@@ -12,8 +12,8 @@ namespace fanout::postgres {
 
 /// Settings from the plugin's config table.
 struct PostgresSettings {
-  std::string url;           ///< `url`, when set; otherwise read from `url_env` on each call
-  std::string url_env = "DATABASE_URL";
+  std::string url;           ///< `url`, when set; otherwise read from `server_url_env` on each call
+  std::string server_url_env = "DATABASE_URL";
   std::string database;      ///< the template; "" means the URL's database
   std::string maintenance_database = "postgres";
   std::chrono::milliseconds connect_timeout{10000};

@@ -1,3 +1,5 @@
+#include "host/config/loader.hpp"
+#include "host/plugins/table_config.hpp"
 #include "tests/support/brancher_harness.hpp"
 #include "tests/support/postgres_server.hpp"
 
@@ -5,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -43,7 +46,7 @@ std::string query(const std::string& url, const std::string& sql) {
 }
 
 nlohmann::json config_for(const std::string& main) {
-  return {{"url", PostgresServer::shared().url(main)}, {"url_env", "DATABASE_URL"},
+  return {{"url", PostgresServer::shared().url(main)}, {"server_url_env", "DATABASE_URL"},
           {"maintenance_database", "postgres"}, {"connect_timeout", 10000}};
 }
 
@@ -78,7 +81,7 @@ TEST_CASE("postgres brancher: create of an existing branch returns it unchanged"
   CHECK(query(again->url, "SELECT count(*) FROM items") == "26");
 }
 
-TEST_CASE("postgres brancher: the server url comes from the variable named by url_env", "[postgres]") {
+TEST_CASE("postgres brancher: the server url comes from the variable named by server_url_env", "[postgres]") {
   const std::string main = make_main_db();
   const std::string admin = PostgresServer::shared().url(main);
   plugins::HostServices services;
@@ -89,13 +92,13 @@ TEST_CASE("postgres brancher: the server url comes from the variable named by ur
   };
 
   SECTION("set") {
-    auto brancher = load_brancher("postgres", {{"url_env", "APP_ADMIN_URL"}}, "/nonexistent-repo", services);
+    auto brancher = load_brancher("postgres", {{"server_url_env", "APP_ADMIN_URL"}}, "/nonexistent-repo", services);
     auto made = brancher->create("from-env", k_no_cancel);
     REQUIRE(made.ok());
     CHECK(made->url == PostgresServer::shared().url(main + "_fanout_from-env"));
   }
   SECTION("unset") {
-    auto brancher = load_brancher("postgres", {{"url_env", "DATABASE_URL"}}, "/nonexistent-repo", services);
+    auto brancher = load_brancher("postgres", {{"server_url_env", "DATABASE_URL"}}, "/nonexistent-repo", services);
     auto made = brancher->create("from-env", k_no_cancel);
     REQUIRE_FALSE(made.ok());
     CHECK(made.failure().kind == sdk::FailureKind::auth);
@@ -105,6 +108,30 @@ TEST_CASE("postgres brancher: the server url comes from the variable named by ur
     REQUIRE_FALSE(listed.ok());
     CHECK(listed.failure().message == made.failure().message);
   }
+}
+
+TEST_CASE("postgres brancher: [database] server_url_env reaches the plugin, url_env stays the host's", "[postgres]") {
+  const std::string main = make_main_db();
+  const std::string admin = PostgresServer::shared().url(main);
+  ScratchDir repo("fanout-pg-config");
+  std::ofstream(repo.path() / "fanout.toml") << "[database]\nbrancher = \"postgres\"\nurl_env = \"APP_DB\"\n"
+                                                "server_url_env = \"APP_ADMIN_URL\"\n";
+  const auto loaded = config::load_or_throw({repo.path(), repo.path() / "no-user-config.toml"});
+  CHECK(loaded.database.url_env == "APP_DB");
+  const auto table = plugins::table_config(loaded, loaded.database.brancher, shared_registry());
+  CHECK(table == nlohmann::json{{"server_url_env", "APP_ADMIN_URL"}, {"maintenance_database", "postgres"},
+                                {"connect_timeout", 10000}});
+
+  plugins::HostServices services;
+  services.getenv = [admin](const char* name) -> const char* {
+    static std::string value;
+    value = admin;
+    return std::string(name) == "APP_ADMIN_URL" ? value.c_str() : nullptr;
+  };
+  auto brancher = load_brancher("postgres", table, repo.path(), services);
+  auto made = brancher->create("via-config", k_no_cancel);
+  REQUIRE(made.ok());
+  CHECK(made->url == PostgresServer::shared().url(main + "_fanout_via-config"));
 }
 
 TEST_CASE("postgres brancher: a template in use is a clear error saying what to do", "[postgres]") {

@@ -122,7 +122,7 @@ TEST_CASE("postgres brancher: the declared config keys validate and their defaul
   std::string error;
   auto validated = trackers::validated_config("postgres", {{"url", server.url("defaults_app")}}, error);
   REQUIRE(error.empty());
-  CHECK(validated == nlohmann::json{{"url", server.url("defaults_app")}, {"url_env", "DATABASE_URL"},
+  CHECK(validated == nlohmann::json{{"url", server.url("defaults_app")}, {"server_url_env", "DATABASE_URL"},
                                     {"maintenance_database", "postgres"}, {"connect_timeout", 10000}});
   auto made = load_brancher("postgres", validated, "/nonexistent-repo")->create("defaults", k_no_cancel);
   REQUIRE(made.ok());
