@@ -1,0 +1,26 @@
+#include "host/workspace/uncommitted.hpp"
+
+#include "host/workspace/git_repo.hpp"
+
+namespace fanout::workspace {
+namespace fs = std::filesystem;
+
+namespace {
+constexpr size_t k_shown_paths = 3;
+} // namespace
+
+std::vector<std::string> uncommitted_work(const config::WorkspaceConfig& config, const fs::path& worktree) {
+  if (!fs::exists(worktree / ".git")) return {};
+  std::vector<std::string> ours{config.env_file};
+  ours.insert(ours.end(), config.copy.begin(), config.copy.end());
+  ours.insert(ours.end(), config.reuse.begin(), config.reuse.end());
+  return uncommitted_changes(worktree, ours);
+}
+
+std::string describe_uncommitted(const std::vector<std::string>& paths) {
+  std::string out = std::to_string(paths.size()) + " uncommitted change" + (paths.size() == 1 ? "" : "s");
+  for (size_t i = 0; i < paths.size() && i < k_shown_paths; ++i) out += (i == 0 ? ", e.g. " : ", ") + paths[i];
+  return out;
+}
+
+} // namespace fanout::workspace

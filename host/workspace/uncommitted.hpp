@@ -1,0 +1,22 @@
+#pragma once
+// Uncommitted work in a workspace: what `clean` refuses to delete without --force, and what
+// `doctor` and the Ctrl-C line of `up` look at to print a clean command that works.
+
+#include "host/config/config.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace fanout::workspace {
+
+/// Paths with uncommitted changes in the worktree at `worktree` (modified, staged, deleted or
+/// untracked; git status order), leaving out what fanout itself puts there: the env file and
+/// the `copy` and `reuse` entries of `config`. Empty when `worktree` holds no checkout.
+/// Throws UserError when the status cannot be read. Opens its own repository: any thread.
+std::vector<std::string> uncommitted_work(const config::WorkspaceConfig& config, const std::filesystem::path& worktree);
+
+/// "2 uncommitted changes, e.g. build.out, src/a.ts": the count and the first three paths.
+std::string describe_uncommitted(const std::vector<std::string>& paths);
+
+} // namespace fanout::workspace
