@@ -7,6 +7,7 @@
 #include "host/services/secrets.hpp"
 #include "host/util/error.hpp"
 #include "host/workspace/doctor.hpp"
+#include "host/workspace/uncommitted.hpp"
 #include "host/workspace/workspace_manager.hpp"
 
 #include <nlohmann/json.hpp>
@@ -67,6 +68,18 @@ struct UpOutcome {
   std::string error;      ///< for the user; empty when ready or never started
   bool cancelled = false; ///< Ctrl-C stopped it, or came before it started
 };
+
+/// Whether `fanout clean KEY` would keep the workspace of `key` for its uncommitted work (a
+/// setup command that wrote a file, say), so that only --force removes it.
+bool has_uncommitted_work(WorkspaceManager& manager, const std::string& key) {
+  try {
+    const auto ws = manager.find(key);
+    return ws && ws->record.state != workspace::State::creating &&
+           !workspace::uncommitted_work(manager.settings().workspace, ws->record.path).empty();
+  } catch (const std::exception&) {
+    return false; // clean will say what is wrong
+  }
+}
 
 void run_up(Context& context, const std::vector<std::string>& keys) {
   sdk::CancelToken cancel;
@@ -130,7 +143,7 @@ void run_up(Context& context, const std::vector<std::string>& keys) {
 
   std::vector<std::vector<std::string>> rows{{"ISSUE", "STATE", "BRANCH", "PATH", "PORTS", "DATABASE"}};
   std::vector<std::string> errors;
-  std::string stopped, started; // keys Ctrl-C stopped; those of them that had begun
+  std::string stopped, started, started_with_work; // keys Ctrl-C stopped; those that had begun (with uncommitted work)
   for (size_t i = 0; i < issues.size(); ++i) {
     const auto& outcome = outcomes[i];
     if (outcome.workspace) {
@@ -140,7 +153,8 @@ void run_up(Context& context, const std::vector<std::string>& keys) {
     rows.push_back({keys[i], outcome.cancelled ? "cancelled" : "failed", "-", "-", "-", "-"});
     if (!outcome.error.empty()) errors.push_back(outcome.error);
     if (outcome.cancelled) stopped += " " + keys[i];
-    if (outcome.cancelled && !outcome.error.empty()) started += " " + keys[i];
+    if (outcome.cancelled && !outcome.error.empty())
+      (has_uncommitted_work(session.manager, keys[i]) ? started_with_work : started) += " " + keys[i];
   }
   print_table(std::cout, rows);
   std::cout.flush();
@@ -148,7 +162,10 @@ void run_up(Context& context, const std::vector<std::string>& keys) {
   if (interrupts.interrupted()) {
     std::cerr << "fanout: interrupted";
     if (!stopped.empty()) std::cerr << "; finish with \"fanout up" << stopped << "\"";
-    if (!started.empty()) std::cerr << " or remove with \"fanout clean" << started << "\"";
+    if (!started.empty() || !started_with_work.empty()) std::cerr << " or remove with ";
+    if (!started.empty()) std::cerr << "\"fanout clean" << started << "\"";
+    if (!started.empty() && !started_with_work.empty()) std::cerr << " and ";
+    if (!started_with_work.empty()) std::cerr << "\"fanout clean" << started_with_work << " --force\"";
     std::cerr << "\n";
     throw ExitRequest{ExitCode::interrupted};
   }

@@ -2,6 +2,7 @@
 #include "host/util/error.hpp"
 #include "host/workspace/git_repo.hpp"
 #include "host/workspace/naming.hpp"
+#include "host/workspace/uncommitted.hpp"
 #include "host/workspace/workspace_manager.hpp"
 
 #include <unistd.h>
@@ -10,12 +11,6 @@
 
 namespace fanout::workspace {
 namespace fs = std::filesystem;
-
-namespace {
-std::string plural(size_t n, const std::string& word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
-} // namespace
 
 CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& options,
                                     const sdk::CancelToken& cancel) {
@@ -42,12 +37,9 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   const bool has_tree = fs::exists(record.path / ".git");
   const bool half_made = found && record.state == State::creating;
   if (has_tree && !options.force && !half_made) {
-    std::vector<std::string> ours{m_settings.workspace.env_file};
-    for (const auto& e : m_settings.workspace.copy) ours.push_back(e);
-    for (const auto& e : m_settings.workspace.reuse) ours.push_back(e);
-    const auto changes = uncommitted_changes(record.path, ours);
+    const auto changes = uncommitted_work(m_settings.workspace, record.path);
     if (!changes.empty()) {
-      report.kept.push_back("kept " + shown(record.path) + ": " + plural(changes.size(), "uncommitted change") +
+      report.kept.push_back("kept " + shown(record.path) + ": " + describe_uncommitted(changes) +
                             " (use --force to delete)");
       return report;
     }

@@ -3,6 +3,7 @@
 #include "host/workspace/git_repo.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/store.hpp"
+#include "host/workspace/uncommitted.hpp"
 
 #include <unistd.h>
 
@@ -51,18 +52,33 @@ std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* br
                           "git worktree remove --force " + shown(wt.path)});
     }
   }
+  // `fanout clean KEY` keeps a worktree with uncommitted work (except one left half-made,
+  // which holds only what fanout made): then the fix that works is --force, and the finding
+  // says what that deletes.
+  const auto clean_fix = [&](const Record& r, std::string& problem) {
+    std::vector<std::string> changes;
+    try {
+      if (r.state != State::creating) changes = uncommitted_work(s.workspace, r.path);
+    } catch (const std::exception& e) { // clean will say the same; doctor goes on
+      problem += "; " + std::string(e.what());
+    }
+    if (changes.empty()) return "fanout clean " + r.key;
+    problem += "; its worktree has " + describe_uncommitted(changes);
+    return "fanout clean " + r.key + " --force";
+  };
   for (const auto& ws : records) {
     const Record& r = ws.record;
     const bool dead = !process_alive(r.pid) || r.pid == ::getpid();
     if ((r.state == State::creating || r.state == State::removing) && dead) {
-      findings.push_back({"workspace \"" + r.key + "\" was left half-" +
-                              (r.state == State::creating ? "made" : "removed") + " by process " +
-                              std::to_string(r.pid) + ", which is gone",
-                          r.state == State::creating ? "fanout up " + r.key + "  (or: fanout clean " + r.key + ")"
-                                                     : "fanout clean " + r.key});
+      std::string problem = "workspace \"" + r.key + "\" was left half-" +
+                            (r.state == State::creating ? "made" : "removed") + " by process " +
+                            std::to_string(r.pid) + ", which is gone";
+      const std::string clean = clean_fix(r, problem);
+      findings.push_back({problem, r.state == State::creating ? "fanout up " + r.key + "  (or: " + clean + ")" : clean});
     } else if (r.state == State::failed) {
-      findings.push_back({"workspace \"" + r.key + "\" failed: " + r.error.substr(0, r.error.find('\n')),
-                          "fanout up " + r.key + "  (or: fanout clean " + r.key + ")"});
+      std::string problem = "workspace \"" + r.key + "\" failed: " + r.error.substr(0, r.error.find('\n'));
+      const std::string clean = clean_fix(r, problem);
+      findings.push_back({problem, "fanout up " + r.key + "  (or: " + clean + ")"});
     } else if (r.state == State::ready && !fs::exists(r.path / ".git")) {
       findings.push_back({"workspace \"" + r.key + "\" has no worktree at " + shown(r.path), "fanout clean " + r.key});
     }

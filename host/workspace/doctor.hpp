@@ -19,7 +19,9 @@ struct Finding {
 /// folder is gone, records with no worktree, half-made workspaces (creating/removing by a
 /// dead process) and failed ones, port leases with no workspace, database branches with no
 /// workspace (brancher list(), when a brancher is given), and `tools` missing from PATH
-/// (each tool with the command that installs it).
+/// (each tool with the command that installs it). The fix of a failed or half-removed
+/// workspace with uncommitted work is `fanout clean KEY --force` (plain clean would keep it),
+/// and its problem says how many changes that deletes.
 struct ToolCheck {
   std::string name;    ///< "git"
   std::string install; ///< "sudo apt-get install git"

@@ -76,7 +76,7 @@ TEST_CASE("workspace clean: uncommitted work is kept without --force", "[workspa
   const auto kept = manager.clean("7", {}, cancel);
   CHECK_FALSE(kept.complete);
   CHECK(kept.removed.empty());
-  CHECK(kept.kept == std::vector<std::string>{"kept .fanout/worktrees/7: 2 uncommitted changes (use --force to delete)"});
+  CHECK(kept.kept == std::vector<std::string>{"kept .fanout/worktrees/7: 2 uncommitted changes, e.g. README.md, new.txt (use --force to delete)"});
   CHECK(fs::exists(ws->record.path / "new.txt"));
   CHECK(manager.find("7"));
 

@@ -69,7 +69,7 @@ TEST_CASE("fanout up/ls/exec/clean: a workspace from the command line", "[worksp
   sh("echo wip > wip.txt", repo.root() / ".fanout/worktrees/7");
   const auto kept = fanout_cli(repo, "clean 7 8");
   CHECK(kept.rc == 1);
-  CHECK(kept.out.find("7: kept .fanout/worktrees/7: 1 uncommitted change (use --force to delete)\n") != std::string::npos);
+  CHECK(kept.out.find("7: kept .fanout/worktrees/7: 1 uncommitted change, e.g. wip.txt (use --force to delete)\n") != std::string::npos);
   CHECK(kept.out.find("8: removed worktree .fanout/worktrees/8\n") != std::string::npos);
   CHECK(fs::exists(repo.root() / ".fanout/worktrees/7/wip.txt"));
 

@@ -122,7 +122,9 @@ TEST_CASE("fanout up: Ctrl-C cancels the workspaces being made and exits 130, le
   CHECK(out.find("fanout: error: issue \"7\": setup command \"echo $$ > started; exec sleep 30\" was cancelled "
                  "(log: .fanout/workspaces/7/setup.log)\n") != npos);
   CHECK(out.find("fanout: stopping: cancelling the workspaces being made (Ctrl-C again to exit at once)\n") != npos);
-  CHECK(out.find("fanout: interrupted; finish with \"fanout up 7 8\" or remove with \"fanout clean 7\"\n") != npos);
+  // The setup wrote "started" in the worktree: plain clean would keep it.
+  CHECK(out.find("fanout: interrupted; finish with \"fanout up 7 8\" or remove with \"fanout clean 7 --force\"\n") !=
+        npos);
   // The setup command went with fanout; 8 was never touched.
   const pid_t setup_pid = std::stoi(read_file(started));
   CHECK((::kill(setup_pid, 0) != 0 && errno == ESRCH));
@@ -131,7 +133,8 @@ TEST_CASE("fanout up: Ctrl-C cancels the workspaces being made and exits 130, le
   const auto doctor = fanout_cli(repo, "doctor");
   CHECK(doctor.rc == 1);
   CHECK(doctor.out.find("workspace \"7\" failed: setup command \"echo $$ > started; exec sleep 30\" was cancelled "
-                        "(log: .fanout/workspaces/7/setup.log)\n  fix: fanout up 7  (or: fanout clean 7)\n") != npos);
+                        "(log: .fanout/workspaces/7/setup.log); its worktree has 1 uncommitted change, e.g. started\n"
+                        "  fix: fanout up 7  (or: fanout clean 7 --force)\n") != npos);
 
   SECTION("a later up finishes it") {
     write_cli_config(repo); // without the blocking setup
