@@ -70,17 +70,27 @@ workspace::Settings TempRepo::settings() const {
   return s;
 }
 
+bool FakeBrancher::fails(const std::string& message, const std::string& name) const {
+  return !message.empty() && (fail_only.empty() || fail_only.count(name));
+}
+
 sdk::Result<sdk::DatabaseBranch> FakeBrancher::create(const std::string& name, const sdk::CancelToken&) {
+  std::lock_guard lock(m_mutex);
+  if (fails(fail_create, name)) return sdk::fail(sdk::FailureKind::error, fail_create);
   branches[name] = "postgres://app:s3cret@127.0.0.1:5432/" + name;
   return sdk::DatabaseBranch{name, branches[name]};
 }
 
 sdk::Result<void> FakeBrancher::remove(const std::string& name, const sdk::CancelToken&) {
+  std::lock_guard lock(m_mutex);
+  if (fails(fail_remove, name)) return sdk::fail(sdk::FailureKind::error, fail_remove);
   branches.erase(name);
   return {};
 }
 
 sdk::Result<std::vector<sdk::DatabaseBranch>> FakeBrancher::list(const sdk::CancelToken&) {
+  std::lock_guard lock(m_mutex);
+  if (!fail_list.empty()) return sdk::fail(sdk::FailureKind::error, fail_list);
   std::vector<sdk::DatabaseBranch> out;
   for (const auto& [name, url] : branches) out.push_back({name, url});
   return out;

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,13 +44,22 @@ private:
   std::filesystem::path m_root;
 };
 
-/// A fake database brancher that records branches in memory.
+/// A fake database brancher that records branches in memory. The failure switches make a
+/// call fail (FailureKind::error) with the given message while they are non-empty; for
+/// create and remove, only on the branch names in `fail_only` when that is not empty.
+/// Thread-safe (calls are serialised), but set the switches while no call runs.
 class FakeBrancher final : public sdk::DatabaseBrancher {
 public:
   std::map<std::string, std::string> branches; ///< name -> url
+  std::string fail_create, fail_remove, fail_list;
+  std::set<std::string> fail_only;
   sdk::Result<sdk::DatabaseBranch> create(const std::string& name, const sdk::CancelToken&) override;
   sdk::Result<void> remove(const std::string& name, const sdk::CancelToken&) override;
   sdk::Result<std::vector<sdk::DatabaseBranch>> list(const sdk::CancelToken&) override;
+
+private:
+  bool fails(const std::string& message, const std::string& name) const;
+  std::mutex m_mutex;
 };
 
 /// An issue with `key` and `title`.
