@@ -1,5 +1,5 @@
-// copy_tree: batches over threads, small and large files, modes the umask would strip,
-// cancellation, and errors that name the file.
+// copy_tree: batches over threads, small and large files, copy-on-write clones, modes the
+// umask would strip, cancellation, and errors that name the file.
 #include "host/util/error.hpp"
 #include "host/workspace/checkout.hpp"
 #include "host/workspace/deps.hpp"
@@ -7,8 +7,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <map>
 #include <random>
 
@@ -33,7 +38,41 @@ std::string random_bytes(size_t size, unsigned seed) {
   return out;
 }
 
+/// Whether the filesystem of folder `dir` clones files (FICLONE), tried on a small file.
+bool clones_files(const fs::path& dir) {
+  const fs::path from = dir / "ficlone-probe.src", to = dir / "ficlone-probe.dst";
+  std::ofstream(from) << "probe";
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const bool cloned = in >= 0 && out >= 0 && ::ioctl(out, FICLONE, in) == 0;
+  if (in >= 0) ::close(in);
+  if (out >= 0) ::close(out);
+  fs::remove(from);
+  fs::remove(to);
+  return cloned;
+}
+
 } // namespace
+
+TEST_CASE("copy_tree: every file is cloned where the filesystem supports FICLONE, none where it does not",
+          "[workspace][deps]") {
+  TempRepo repo;
+  std::map<std::string, std::string> files;
+  for (int i = 0; i < 40; ++i) files["tree/d" + std::to_string(i % 4) + "/f" + std::to_string(i) + ".js"] = "x" + std::to_string(i);
+  files["tree/large.bin"] = random_bytes(1024 * 1024 + 3, 9); // the copy_file_range size class
+  for (const auto& [path, content] : files) repo.write(path, content);
+  const bool clones = clones_files(repo.root());
+
+  const auto stats = copy_tree(repo.root() / "tree", repo.root() / "copy", 2);
+  CHECK(stats.files == files.size());
+  for (const auto& [path, content] : files) CHECK(read_file(repo.root() / "copy" / path.substr(5)) == content);
+  if (clones) {
+    CHECK(stats.cloned == stats.files);
+  } else {
+    WARN("the filesystem of " << repo.root() << " does not support FICLONE: only the copy path is checked");
+    CHECK(stats.cloned == 0);
+  }
+}
 
 TEST_CASE("copy_tree: a flat folder of many files is copied whole by several threads", "[workspace][deps]") {
   TempRepo repo;
