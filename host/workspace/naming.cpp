@@ -112,6 +112,12 @@ std::string with_key_hash(const std::string& branch, std::string_view key) {
   return branch + "-" + short_hash(key);
 }
 
+bool may_be_branch_of(std::string_view branch, std::string_view key) {
+  const std::string stem = "fanout/" + safe_key(key);
+  if (branch.substr(0, stem.size()) != stem) return false;
+  return branch.size() == stem.size() || branch[stem.size()] == '-';
+}
+
 std::string directory_name(std::string_view key) { return safe_key(key); }
 
 std::uint64_t fnv1a(std::string_view data, std::uint64_t seed) {

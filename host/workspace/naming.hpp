@@ -34,6 +34,11 @@ std::string branch_name(std::string_view key, std::string_view title);
 /// `branch` with "-<8 hex of the key's hash>" appended: the tie-breaker of branch_name.
 std::string with_key_hash(const std::string& branch, std::string_view key);
 
+/// True when `branch` has the shape branch_name() or with_key_hash() give for `key`:
+/// "fanout/<safe_key>" or "fanout/<safe_key>-..." ("fanout/12-x" is not key "1"'s). Keys
+/// with '-' stay ambiguous ("fanout/a-b-c" fits "a" and "a-b"): check the branch's owner too.
+bool may_be_branch_of(std::string_view branch, std::string_view key);
+
 /// Folder name of the worktree under [workspace] root: the safe key.
 std::string directory_name(std::string_view key);
 

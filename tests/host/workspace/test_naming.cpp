@@ -79,3 +79,15 @@ TEST_CASE("workspace names: hashes are stable", "[workspace]") {
   CHECK(fnv1a("a") == 0xaf63dc4c8601ec8cULL);
   CHECK(short_hash("a") == "8601ec8c");
 }
+
+TEST_CASE("workspace names: a key's branches are told apart from longer keys'", "[workspace]") {
+  CHECK(may_be_branch_of(branch_name("1", "Work"), "1"));
+  CHECK(may_be_branch_of(with_key_hash(branch_name("1", "Work"), "1"), "1"));
+  CHECK(may_be_branch_of("fanout/1", "1"));
+  CHECK_FALSE(may_be_branch_of(branch_name("12", "Work"), "1"));
+  CHECK_FALSE(may_be_branch_of("fanout/1", "12"));
+  CHECK_FALSE(may_be_branch_of("feature/1-work", "1"));
+  CHECK(may_be_branch_of(branch_name("../x", "Work"), "../x"));
+  CHECK_FALSE(may_be_branch_of(branch_name("../x", "Work"), ".."));
+  CHECK(may_be_branch_of(branch_name("1-2", "Work"), "1")); // the name alone is ambiguous: owners decide
+}
