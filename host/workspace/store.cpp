@@ -20,12 +20,16 @@ FANOUT_STATE_MIGRATION(workspaces_v1, "workspaces", 1,
                        "  error TEXT NOT NULL,"
                        "  created_at INTEGER NOT NULL,"
                        "  pid INTEGER NOT NULL)")
+// The commit the branch was created at (Record::start_commit); rows written before it
+// existed get "", which clean --merged reads from the branch's reflog instead.
+FANOUT_STATE_MIGRATION(workspaces_v2, "workspaces", 2,
+                       "ALTER TABLE workspaces ADD COLUMN start_commit TEXT NOT NULL DEFAULT ''")
 
 namespace fanout::workspace {
 namespace {
 
 constexpr const char* k_columns =
-    "key, title, branch, path, base, brancher, db_branch, db_url, state, error, created_at, pid";
+    "key, title, branch, path, base, brancher, db_branch, db_url, state, error, created_at, pid, start_commit";
 
 Record from_row(const state::Row& row) {
   Record r;
@@ -41,6 +45,7 @@ Record from_row(const state::Row& row) {
   r.error = state::as_string(row[9]);
   r.created_at = state::as_int(row[10]);
   r.pid = state::as_int(row[11]);
+  r.start_commit = state::as_string(row[12]);
   return r;
 }
 
@@ -92,9 +97,9 @@ std::optional<std::string> WorkspaceStore::branch_owner(const std::string& branc
 
 void WorkspaceStore::save(const Record& r) {
   m_db.execute(std::string("INSERT OR REPLACE INTO workspaces (") + k_columns +
-                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                {r.key, r.title, r.branch, r.path.string(), r.base, r.brancher, r.db_branch, r.db_url,
-                std::string(to_string(r.state)), r.error, r.created_at, r.pid});
+                std::string(to_string(r.state)), r.error, r.created_at, r.pid, r.start_commit});
 }
 
 void WorkspaceStore::set_state(const std::string& key, State state, const std::string& error) {

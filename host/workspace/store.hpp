@@ -32,6 +32,10 @@ struct Record {
   std::string error;    ///< why it failed (state failed)
   std::int64_t created_at = 0;
   std::int64_t pid = 0; ///< the process that last created or removed it
+  /// The commit the branch was created at (40 hex), written before the branch is made; ""
+  /// when unknown (rows from before this column). `clean --merged` takes a branch only
+  /// once its tip has moved from here.
+  std::string start_commit;
 };
 
 /// True when process `pid` exists (a zombie or another user's process counts).
