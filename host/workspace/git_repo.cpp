@@ -31,6 +31,9 @@ using Object = Owned<git_object, git_object_free>;
 using Reference = Owned<git_reference, git_reference_free>;
 using Commit = Owned<git_commit, git_commit_free>;
 using WorktreeHandle = Owned<git_worktree, git_worktree_free>;
+using Config = Owned<git_config, git_config_free>;
+
+std::string owner_key(const std::string& branch) { return "branch." + branch + ".fanoutIssue"; }
 
 git_oid resolve(git_repository* repo, const std::string& spec) {
   git_object* raw = nullptr;
@@ -64,6 +67,85 @@ std::string Repo::head_branch() const {
   check(rc, "cannot read HEAD");
   Reference head(raw);
   return git_reference_is_branch(head.get()) ? git_reference_shorthand(head.get()) : "";
+}
+
+std::string Repo::default_branch() const {
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, get(), "refs/remotes/origin/HEAD") == 0) {
+    Reference origin_head(raw);
+    constexpr std::string_view prefix = "refs/remotes/origin/";
+    if (git_reference_type(origin_head.get()) == GIT_REFERENCE_SYMBOLIC) {
+      const std::string_view target = git_reference_symbolic_target(origin_head.get());
+      if (target.size() > prefix.size() && target.substr(0, prefix.size()) == prefix)
+        return std::string(target.substr(prefix.size()));
+    }
+  }
+  git_config* raw_config = nullptr;
+  check(git_repository_config_snapshot(&raw_config, get()), "cannot read the git config");
+  Config config(raw_config);
+  const char* configured = nullptr;
+  if (git_config_get_string(&configured, config.get(), "init.defaultBranch") == 0 && *configured &&
+      branch_exists(configured))
+    return configured;
+  for (const char* name : {"main", "master"})
+    if (branch_exists(name)) return name;
+  return head_branch();
+}
+
+std::string Repo::commit_of(const std::string& spec) const {
+  const git_oid oid = resolve(get(), spec);
+  char hex[GIT_OID_HEXSZ + 1];
+  return git_oid_tostr(hex, sizeof hex, &oid);
+}
+
+std::vector<std::string> Repo::branches() const {
+  git_branch_iterator* raw = nullptr;
+  check(git_branch_iterator_new(&raw, get(), GIT_BRANCH_LOCAL), "cannot list branches");
+  Owned<git_branch_iterator, git_branch_iterator_free> iterator(raw);
+  std::vector<std::string> out;
+  git_reference* ref = nullptr;
+  git_branch_t type;
+  while (git_branch_next(&ref, &type, iterator.get()) == 0) {
+    Reference owned(ref);
+    const char* name = nullptr;
+    if (git_branch_name(&name, owned.get()) == 0) out.emplace_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string Repo::branch_owner(const std::string& name) const {
+  git_config* raw = nullptr;
+  check(git_repository_config_snapshot(&raw, get()), "cannot read the git config");
+  Config config(raw);
+  const char* key = nullptr;
+  if (git_config_get_string(&key, config.get(), owner_key(name).c_str()) != 0) return "";
+  return key;
+}
+
+void Repo::set_branch_owner(const std::string& name, const std::string& key) {
+  git_config* raw = nullptr;
+  check(git_repository_config(&raw, get()), "cannot open the git config");
+  Config config(raw);
+  // The repository's own .git/config, also when extensions.worktreeConfig would make a
+  // plain write go to the main checkout's config.worktree (which linked worktrees do not read).
+  git_config* raw_local = nullptr;
+  check(git_config_open_level(&raw_local, config.get(), GIT_CONFIG_LEVEL_LOCAL), "cannot open .git/config");
+  Config local(raw_local);
+  check(git_config_set_string(local.get(), owner_key(name).c_str(), key.c_str()),
+        "cannot record the owner of branch \"" + name + "\"");
+}
+
+std::string Repo::branch_start(const std::string& name) const {
+  git_reflog* raw = nullptr;
+  if (git_reflog_read(&raw, get(), ("refs/heads/" + name).c_str()) != 0) return "";
+  Owned<git_reflog, git_reflog_free> reflog(raw);
+  const size_t count = git_reflog_entrycount(reflog.get());
+  if (count == 0) return "";
+  const git_reflog_entry* oldest = git_reflog_entry_byindex(reflog.get(), count - 1); // 0 is the newest
+  if (!git_oid_is_zero(git_reflog_entry_id_old(oldest))) return ""; // the creation entry has expired
+  char hex[GIT_OID_HEXSZ + 1];
+  return git_oid_tostr(hex, sizeof hex, git_reflog_entry_id_new(oldest));
 }
 
 bool Repo::branch_exists(const std::string& name) const {

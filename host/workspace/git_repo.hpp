@@ -22,15 +22,42 @@ public:
   /// Short name of the branch HEAD points to ("main"); "" when HEAD is detached.
   std::string head_branch() const;
 
+  /// The repository's default branch, the base when [workspace] base is unset: the target
+  /// of refs/remotes/origin/HEAD ("main" for origin/main) when it exists; else the
+  /// init.defaultBranch config when that branch exists locally; else "main", else
+  /// "master" when they exist; else head_branch() (a repository with only a feature branch).
+  std::string default_branch() const;
+
+  /// The commit `spec` names, as 40 hex digits. Throws UserError when there is none.
+  std::string commit_of(const std::string& spec) const;
+
   bool branch_exists(const std::string& name) const;
+
+  /// Local branch names, sorted.
+  std::vector<std::string> branches() const;
 
   /// Creates local branch `name` at `start` (a revspec: "main", "origin/main", an oid).
   void create_branch(const std::string& name, const std::string& start);
 
-  /// Deletes local branch `name`; a missing branch is not an error.
+  /// Deletes local branch `name` with its config section (so its owner, below, goes too);
+  /// a missing branch is not an error.
   void delete_branch(const std::string& name);
 
-  /// True when the tip of `branch` is `base`'s tip or one of its ancestors.
+  /// The issue key recorded as the owner of branch `name` (config
+  /// branch.<name>.fanoutIssue); "" when none is (a branch made by hand, or before owners
+  /// were recorded).
+  std::string branch_owner(const std::string& name) const;
+
+  /// Records `key` as the owner of branch `name`, in the repository's local config. Callers
+  /// serialise it (a state store transaction): concurrent config writers fail on git's lock.
+  void set_branch_owner(const std::string& name, const std::string& key);
+
+  /// The commit branch `name` was created at, from the oldest entry of its reflog when that
+  /// entry is the creation; "" when unknown (no reflog, or its start has expired).
+  std::string branch_start(const std::string& name) const;
+
+  /// True when the tip of `branch` is `base`'s tip or one of its ancestors: deleting the
+  /// branch loses no commit. (A branch with no commits of its own is merged in this sense.)
   bool is_merged(const std::string& branch, const std::string& base) const;
 
   /// Registers a linked worktree called `name` at `path` with HEAD on `branch`, without
