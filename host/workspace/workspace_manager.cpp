@@ -55,6 +55,23 @@ std::string env_value(const std::string& value) {
   return out + "\"";
 }
 
+/// Whether a new record of `key` may hold `branch`: no row holds it, and it does not exist
+/// or is recorded as `key`'s (kept by an earlier clean: the same issue's unmerged work). A
+/// branch of another issue, or one made by hand (no owner), is never taken over.
+bool may_hold(WorkspaceStore& store, const Repo& repo, const std::string& branch, const std::string& key) {
+  if (store.branch_owner(branch)) return false;
+  return !repo.branch_exists(branch) || repo.branch_owner(branch) == key;
+}
+
+/// The branch of a new record: branch_name(), else its with_key_hash() variant.
+std::string branch_for(WorkspaceStore& store, const Repo& repo, const sdk::Issue& issue) {
+  const std::string name = branch_name(issue.key, issue.title);
+  if (may_hold(store, repo, name, issue.key)) return name;
+  const std::string hashed = with_key_hash(name, issue.key);
+  if (may_hold(store, repo, hashed, issue.key)) return hashed;
+  throw UserError("branches \"" + name + "\" and \"" + hashed + "\" belong to other work (rename or delete one)");
+}
+
 sdk::Failure as_failure(const std::string& key, const std::string& message) {
   return sdk::fail(sdk::FailureKind::error, "issue \"" + key + "\": " + message);
 }
@@ -157,7 +174,7 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
     ws.log = m_settings.repo_root / ".fanout" / "workspaces" / dir / "setup.log";
     ensure_excluded(m_settings.repo_root, {"/.fanout/", "/" + m_settings.workspace.env_file});
     std::string base = m_settings.workspace.base;
-    if (base.empty()) base = Repo(m_settings.repo_root).head_branch();
+    if (base.empty()) base = Repo(m_settings.repo_root).default_branch();
     if (base.empty()) base = "HEAD";
     const std::string base_spec = m_settings.workspace.base_remote ? "origin/" + base : base;
 
@@ -176,8 +193,9 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
         Record& r = ws.record;
         r.key = issue.key;
         r.title = issue.title;
-        r.branch = branch_name(issue.key, issue.title);
-        if (store.branch_owner(r.branch)) r.branch = with_key_hash(r.branch, issue.key);
+        const Repo repo(m_settings.repo_root);
+        r.branch = branch_for(store, repo, issue);
+        if (repo.branch_exists(r.branch)) r.start_commit = repo.branch_start(r.branch);
         r.path = m_settings.workspace.root / dir;
         r.base = base_spec;
         r.brancher = m_settings.brancher;
@@ -204,7 +222,23 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
         if (ran->exit_code != 0)
           throw UserError("\"git fetch origin " + base + "\" failed: " + ran->err.substr(0, 500));
       }
-      if (!repo.branch_exists(r.branch)) repo.create_branch(r.branch, r.base);
+      if (!repo.branch_exists(r.branch)) {
+        // The start commit (for clean --merged) is saved before the branch is made, so a
+        // crash leaves at worst a row with a start and no branch (the next up makes both
+        // anew), never a branch whose row lacks its start. The branch's reflog is weaker:
+        // libgit2 writes it apart from the ref, core.logAllRefUpdates=false skips it and
+        // `git gc` expires it; it only stands in where no row saw the branch made (a
+        // branch kept by an earlier clean, rows older than the column).
+        r.start_commit = repo.commit_of(r.base);
+        store.save(r);
+        // Git config writes fail on a concurrent writer's lock: serialised with the store's.
+        store.db().transaction([&] {
+          repo.create_branch(r.branch, r.start_commit);
+          repo.set_branch_owner(r.branch, r.key);
+        });
+      } else if (repo.branch_owner(r.branch) != r.key) { // killed before the owner was written, or an older row
+        store.db().transaction([&] { repo.set_branch_owner(r.branch, r.key); });
+      }
       if (!checkout_complete(r.path)) {
         repo.remove_worktree(dir, r.path); // leftovers of a crash mid-checkout
         bool needs_checkout = false;

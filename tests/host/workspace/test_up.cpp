@@ -1,6 +1,7 @@
 #include "host/services/process_runner.hpp"
 #include "host/workspace/checkout.hpp"
 #include "host/workspace/git_repo.hpp"
+#include "host/workspace/naming.hpp"
 #include "host/workspace/workspace_manager.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
 
@@ -8,6 +9,7 @@
 
 #include <sys/stat.h>
 
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -36,6 +38,8 @@ TEST_CASE("workspace up: makes a worktree and branch that the git CLI sees, clea
   CHECK(ws->record.state == State::ready);
   CHECK(repo.git("worktree list --porcelain").find("worktree " + path.string() + "\n") != std::string::npos);
   CHECK(repo.git("branch --list --format='%(refname:short)' 'fanout/*'") == "fanout/7-add-login-page\n");
+  CHECK(repo.git("config --get branch.fanout/7-add-login-page.fanoutIssue") == "7\n");
+  CHECK(ws->record.start_commit + "\n" == repo.git("rev-parse main"));
   CHECK(sh("git status --porcelain", path).out == "");
   CHECK(sh("git rev-parse --abbrev-ref HEAD", path).out == "fanout/7-add-login-page\n");
   CHECK(sh("git diff --quiet HEAD && git diff --cached --quiet", path).rc == 0);
@@ -150,4 +154,127 @@ TEST_CASE("workspace up: a repository with no commits is refused with a clear me
   REQUIRE(!ws.ok());
   CHECK(ws.failure().message == "issue \"1\": the repository has no commits yet (commit something first)");
   fs::remove_all(dir);
+}
+
+namespace {
+/// Commits a new file `name` on the branch checked out at `path`; returns the commit.
+std::string commit_file(const fs::path& path, const std::string& name) {
+  const auto done = sh("echo " + name + " > " + name + " && git add " + name + " && git commit -q -m " + name +
+                           " && git rev-parse HEAD",
+                       path);
+  INFO(done.out);
+  REQUIRE(done.rc == 0);
+  return done.out;
+}
+} // namespace
+
+TEST_CASE("workspace up: without [workspace] base, branches from the repo's default branch", "[workspace]") {
+  TempRepo repo;
+  repo.git("checkout -q -b feature");
+  commit_file(repo.root(), "feature.txt");
+  sdk::CancelToken cancel;
+  const auto base_of_up = [&](Settings settings) {
+    services::LocalProcessRunner runner;
+    WorkspaceManager manager(std::move(settings), nullptr, &runner);
+    auto ws = manager.up(issue("9"), cancel);
+    INFO((ws.ok() ? "" : ws.failure().message));
+    REQUIRE(ws.ok());
+    CHECK(repo.git("rev-parse fanout/9-add-a-thing") == repo.git("rev-parse " + ws->record.base));
+    return ws->record.base;
+  };
+
+  SECTION("the main checkout on a feature branch: main, not the feature branch") {
+    CHECK(base_of_up(repo.settings()) == "main");
+    CHECK_FALSE(fs::exists(repo.root() / ".fanout/worktrees/9/feature.txt"));
+  }
+  std::unique_ptr<TempRepo> origin; // its HEAD on "trunk", which main does not have
+  const auto add_origin = [&] {
+    origin = std::make_unique<TempRepo>();
+    origin->git("checkout -q -b trunk");
+    commit_file(origin->root(), "trunk.txt");
+    repo.git("remote add origin '" + origin->root().string() + "'");
+    repo.git("fetch -q origin");
+    repo.git("remote set-head origin --auto");
+    CHECK(repo.git("symbolic-ref refs/remotes/origin/HEAD") == "refs/remotes/origin/trunk\n");
+  };
+  SECTION("origin/HEAD names it") {
+    add_origin();
+    repo.git("branch trunk origin/trunk");
+    CHECK(base_of_up(repo.settings()) == "trunk");
+    CHECK(fs::exists(repo.root() / ".fanout/worktrees/9/trunk.txt"));
+  }
+  SECTION("origin/HEAD names it, with base_remote: origin/<it>, fetched") {
+    add_origin();
+    commit_file(origin->root(), "later.txt");
+    auto settings = repo.settings();
+    settings.workspace.base_remote = true;
+    CHECK(base_of_up(settings) == "origin/trunk");
+    CHECK(fs::exists(repo.root() / ".fanout/worktrees/9/later.txt"));
+  }
+  SECTION("init.defaultBranch names it when that branch exists") {
+    repo.git("branch dev main");
+    repo.git("config init.defaultBranch dev");
+    CHECK(base_of_up(repo.settings()) == "dev");
+  }
+  SECTION("init.defaultBranch naming no branch: main") {
+    repo.git("config init.defaultBranch nosuch");
+    CHECK(base_of_up(repo.settings()) == "main");
+  }
+  SECTION("master when there is no main") {
+    repo.git("branch -m main master");
+    CHECK(base_of_up(repo.settings()) == "master");
+  }
+  SECTION("a repository with only a feature branch: that branch") {
+    repo.git("branch -D main");
+    CHECK(base_of_up(repo.settings()) == "feature");
+    CHECK(fs::exists(repo.root() / ".fanout/worktrees/9/feature.txt"));
+  }
+}
+
+TEST_CASE("workspace up: an existing branch with no workspace is reused only when it is the issue's own",
+          "[workspace]") {
+  TempRepo repo;
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  sdk::CancelToken cancel;
+
+  SECTION("another issue's branch, kept by clean: the hashed name") {
+    auto first = manager.up(issue("a", "b c"), cancel);
+    REQUIRE(first.ok());
+    commit_file(first->record.path, "a.txt");
+    REQUIRE(manager.clean("a", {}, cancel).kept ==
+            std::vector<std::string>{"kept branch \"fanout/a-b-c\": not merged into \"main\" (use --force to delete)"});
+    auto second = manager.up(issue("a-b", "c"), cancel);
+    REQUIRE(second.ok());
+    CHECK(second->record.branch == with_key_hash("fanout/a-b-c", "a-b"));
+    CHECK_FALSE(fs::exists(second->record.path / "a.txt"));
+    CHECK(repo.git("config --get branch.fanout/a-b-c.fanoutIssue") == "a\n");
+    CHECK(repo.git("config --get branch." + second->record.branch + ".fanoutIssue") == "a-b\n");
+  }
+  SECTION("the same issue's branch, kept by clean: reused with its commits") {
+    auto first = manager.up(issue("7"), cancel);
+    REQUIRE(first.ok());
+    const std::string start = first->record.start_commit;
+    commit_file(first->record.path, "work.txt");
+    REQUIRE(manager.clean("7", {}, cancel).kept.size() == 1);
+    auto again = manager.up(issue("7"), cancel);
+    REQUIRE(again.ok());
+    CHECK(again->record.branch == "fanout/7-add-a-thing");
+    CHECK(read_file(again->record.path / "work.txt") == "work.txt\n");
+    CHECK(again->record.start_commit == start); // from the branch's reflog
+    CHECK(manager.merged_keys().empty());
+    repo.git("merge -q --ff-only fanout/7-add-a-thing");
+    CHECK(manager.merged_keys() == std::vector<std::string>{"7"});
+  }
+  SECTION("a branch made by hand: left alone, the hashed name") {
+    repo.git("branch fanout/7-add-a-thing");
+    auto ws = manager.up(issue("7"), cancel);
+    REQUIRE(ws.ok());
+    CHECK(ws->record.branch == with_key_hash("fanout/7-add-a-thing", "7"));
+    CHECK(sh("git config --get branch.fanout/7-add-a-thing.fanoutIssue", repo.root()).rc == 1);
+    CHECK(manager.clean("7", {}, cancel).removed ==
+          std::vector<std::string>{"removed worktree .fanout/worktrees/7",
+                                   "deleted branch \"" + ws->record.branch + "\"", "released ports"});
+    CHECK(repo.git("branch --list 'fanout/*'") == "  fanout/7-add-a-thing\n");
+    CHECK(sh("git config --get-regexp fanoutissue", repo.root()).out == ""); // went with the branch
+  }
 }
