@@ -12,6 +12,17 @@
 namespace fanout::workspace {
 namespace fs = std::filesystem;
 
+namespace {
+/// Branches of `key` that outlived its record (an earlier clean kept them unmerged): named
+/// as branch_name() names them and recorded as `key`'s (the name alone is ambiguous).
+std::vector<std::string> kept_branches(const Repo& repo, const std::string& key) {
+  std::vector<std::string> out;
+  for (const auto& branch : repo.branches())
+    if (may_be_branch_of(branch, key) && repo.branch_owner(branch) == key) out.push_back(branch);
+  return out;
+}
+} // namespace
+
 CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& options,
                                     const sdk::CancelToken& cancel) {
   CleanReport report{key};
@@ -46,17 +57,24 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   }
 
   Repo repo(m_settings.repo_root);
-  const bool delete_branch = !record.branch.empty() && repo.branch_exists(record.branch) &&
-                             (options.force || repo.is_merged(record.branch, record.base));
-  if (!record.branch.empty() && repo.branch_exists(record.branch) && !delete_branch)
-    report.kept.push_back("kept branch \"" + record.branch + "\": not merged into \"" + record.base +
-                          "\" (use --force to delete)");
+  std::vector<std::string> branches; // to delete
+  if (found && !record.branch.empty() && repo.branch_exists(record.branch)) {
+    if (options.force || repo.is_merged(record.branch, record.base)) branches.push_back(record.branch);
+    else
+      report.kept.push_back("kept branch \"" + record.branch + "\": not merged into \"" + record.base +
+                            "\" (use --force to delete)");
+  } else if (!found) {
+    for (const auto& branch : kept_branches(repo, key)) {
+      if (options.force) branches.push_back(branch);
+      else report.kept.push_back("kept branch \"" + branch + "\" (use --force to delete)");
+    }
+  }
   const bool has_lease = find_lease(store.db(), key).has_value();
   const bool has_db = !record.db_branch.empty();
 
   if (options.dry_run) {
     if (fs::exists(record.path)) report.removed.push_back("would remove worktree " + shown(record.path));
-    if (delete_branch) report.removed.push_back("would delete branch \"" + record.branch + "\"");
+    for (const auto& branch : branches) report.removed.push_back("would delete branch \"" + branch + "\"");
     if (has_db) report.removed.push_back("would remove database branch \"" + record.db_branch + "\"");
     if (has_lease) report.removed.push_back("would release ports");
     return report;
@@ -70,9 +88,9 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   const bool existed = fs::exists(record.path);
   repo.remove_worktree(dir, record.path);
   if (existed) report.removed.push_back("removed worktree " + shown(record.path));
-  if (delete_branch) {
-    repo.delete_branch(record.branch);
-    report.removed.push_back("deleted branch \"" + record.branch + "\"");
+  for (const auto& branch : branches) {
+    store.db().transaction([&] { repo.delete_branch(branch); }); // a git config write, as in up
+    report.removed.push_back("deleted branch \"" + branch + "\"");
   }
   if (has_db) {
     if (!m_brancher) {
@@ -143,8 +161,14 @@ std::vector<std::string> WorkspaceManager::merged_keys() {
   WorkspaceStore store(m_settings.repo_root);
   Repo repo(m_settings.repo_root);
   std::vector<std::string> out;
-  for (const auto& record : store.all())
-    if (repo.branch_exists(record.branch) && repo.is_merged(record.branch, record.base)) out.push_back(record.key);
+  for (const auto& record : store.all()) {
+    if (!repo.branch_exists(record.branch)) continue;
+    // Merged means: the branch has commits of its own, and they are in the base. A new
+    // workspace's branch sits on its start, inside the base, with nothing merged.
+    const std::string start = record.start_commit.empty() ? repo.branch_start(record.branch) : record.start_commit;
+    if (start.empty() || repo.commit_of("refs/heads/" + record.branch) == start) continue;
+    if (repo.is_merged(record.branch, record.base)) out.push_back(record.key);
+  }
   return out;
 }
 

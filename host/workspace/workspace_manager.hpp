@@ -97,14 +97,16 @@ public:
   /// Removes the workspace of `key`: worktree, branch (only if merged into its base, or
   /// with force), database branch, port lease, record. Never deletes uncommitted work
   /// without force: then nothing is removed and `kept` says why. Cleans leftovers of a
-  /// key that has no record (a lease, a worktree folder) too.
+  /// key that has no record (a lease, a worktree folder) too, and with force the branches
+  /// an earlier clean kept (those recorded as the key's, Repo::branch_owner).
   CleanReport clean(const std::string& key, const CleanOptions& options, const sdk::CancelToken& cancel);
 
   /// Removes what no workspace owns: database branches the brancher lists that no record
   /// holds, and port leases of keys with no record (`fanout clean --orphans`).
   CleanReport clean_orphans(const CleanOptions& options, const sdk::CancelToken& cancel);
 
-  /// Keys whose branch is merged into its base.
+  /// Keys whose branch has moved from its start (Record::start_commit) and whose tip is in
+  /// its base: merged work. A branch with no commits of its own is not merged.
   std::vector<std::string> merged_keys();
 
 private:

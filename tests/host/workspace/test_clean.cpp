@@ -23,6 +23,7 @@ namespace {
 void check_nothing_left(const TempRepo& repo) {
   CHECK(repo.git("worktree list --porcelain").find(".fanout/worktrees") == std::string::npos);
   CHECK(repo.git("branch --list fanout/*") == "");
+  CHECK(sh("git config --get-regexp fanoutissue", repo.root()).out == ""); // branch owners went with them
   WorkspaceStore store(repo.root());
   CHECK(store.all().empty());
   CHECK(all_leases(store.db()).empty());
@@ -35,6 +36,13 @@ pid_t dead_pid() {
   if (pid == 0) ::_exit(0);
   ::waitpid(pid, nullptr, 0);
   return pid;
+}
+
+/// Commits a new file `name` on the branch checked out at `path`.
+void commit_file(const fs::path& path, const std::string& name) {
+  const auto done = sh("echo " + name + " > " + name + " && git add " + name + " && git commit -q -m " + name, path);
+  INFO(done.out);
+  REQUIRE(done.rc == 0);
 }
 
 } // namespace
@@ -106,15 +114,74 @@ TEST_CASE("workspace clean: an unmerged branch is kept unless forced", "[workspa
   }
 }
 
-TEST_CASE("workspace clean: --merged picks workspaces whose branch is in the base", "[workspace][clean]") {
+TEST_CASE("workspace clean: --merged picks workspaces whose own commits are in the base", "[workspace][clean]") {
   TempRepo repo;
   WorkspaceManager manager(repo.settings(), nullptr, nullptr);
   sdk::CancelToken cancel;
-  REQUIRE(manager.up(issue("1"), cancel).ok());
-  auto open = manager.up(issue("2"), cancel);
+  auto fresh = manager.up(issue("1"), cancel); // no commits of its own: nothing merged
+  auto merged = manager.up(issue("2"), cancel);
+  auto open = manager.up(issue("3"), cancel);
+  REQUIRE(fresh.ok());
+  REQUIRE(merged.ok());
   REQUIRE(open.ok());
-  REQUIRE(sh("echo x > w.txt && git add w.txt && git -c user.name=t -c user.email=t@t commit -q -m w", open->record.path).rc == 0);
-  CHECK(manager.merged_keys() == std::vector<std::string>{"1"});
+  CHECK(fresh->record.start_commit + "\n" == repo.git("rev-parse main"));
+  CHECK(manager.merged_keys().empty());
+  commit_file(merged->record.path, "merged.txt");
+  commit_file(open->record.path, "open.txt");
+  CHECK(manager.merged_keys().empty());
+  repo.git("merge -q --ff-only fanout/2-add-a-thing");
+  CHECK(manager.merged_keys() == std::vector<std::string>{"2"});
+
+  SECTION("clean removes the merged one, with its branch") {
+    CHECK(manager.clean("2", {}, cancel).removed ==
+          std::vector<std::string>{"removed worktree .fanout/worktrees/2", "deleted branch \"fanout/2-add-a-thing\"",
+                                   "released ports"});
+    CHECK(repo.git("branch --list --format='%(refname:short)' 'fanout/*'") == "fanout/1-add-a-thing\nfanout/3-add-a-thing\n");
+    CHECK(manager.merged_keys().empty());
+  }
+  SECTION("a state file from before start commits: migrated, the reflog stands in") {
+    {
+      state::StateDb db(state::StateDb::path_for(repo.root()));
+      db.execute("ALTER TABLE workspaces DROP COLUMN start_commit");
+      db.execute("UPDATE schema_versions SET version = 1 WHERE component = 'workspaces'");
+    }
+    WorkspaceStore store(repo.root());
+    REQUIRE(store.find("1"));
+    CHECK(store.find("1")->start_commit == "");
+    CHECK(manager.merged_keys() == std::vector<std::string>{"2"});
+  }
+}
+
+TEST_CASE("workspace clean: --force with no record deletes the branch an earlier clean kept, only that key's",
+          "[workspace][clean]") {
+  TempRepo repo;
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  sdk::CancelToken cancel;
+  for (const char* key : {"1", "12", "1-2"}) {
+    auto ws = manager.up(issue(key, "Work"), cancel);
+    REQUIRE(ws.ok());
+    commit_file(ws->record.path, "work.txt");
+    REQUIRE(manager.clean(key, {}, cancel).kept ==
+            std::vector<std::string>{"kept branch \"" + ws->record.branch + "\": not merged into \"main\" (use --force to delete)"});
+  }
+  repo.git("branch fanout/1-mine"); // by hand: no issue recorded
+  const std::string all = "fanout/1-2-work\nfanout/1-mine\nfanout/1-work\nfanout/12-work\n";
+  REQUIRE(repo.git("branch --list --format='%(refname:short)' 'fanout/*'") == all);
+
+  const auto again = manager.clean("1", {}, cancel);
+  CHECK(again.removed.empty());
+  CHECK(again.kept == std::vector<std::string>{"kept branch \"fanout/1-work\" (use --force to delete)"});
+  const auto dry = manager.clean("1", {.force = true, .dry_run = true}, cancel);
+  CHECK(dry.removed == std::vector<std::string>{"would delete branch \"fanout/1-work\""});
+  CHECK(repo.git("branch --list --format='%(refname:short)' 'fanout/*'") == all);
+
+  const auto forced = manager.clean("1", {.force = true}, cancel);
+  CHECK(forced.complete);
+  CHECK(forced.kept.empty());
+  CHECK(forced.removed == std::vector<std::string>{"deleted branch \"fanout/1-work\""});
+  CHECK(repo.git("branch --list --format='%(refname:short)' 'fanout/*'") == "fanout/1-2-work\nfanout/1-mine\nfanout/12-work\n");
+  CHECK(sh("git config --get branch.fanout/1-work.fanoutIssue", repo.root()).rc == 1);
+  CHECK(manager.clean("1", {.force = true}, cancel).removed.empty());
 }
 
 TEST_CASE("workspace clean: after a crash mid-up, doctor reports it and clean leaves nothing", "[workspace][clean]") {

@@ -156,3 +156,65 @@ TEST_CASE("fanout clean: needs keys, --merged or --all", "[workspace][cli]") {
   CHECK(result.rc == 2);
   CHECK(result.out == "fanout: error: clean: give issue keys, --merged or --all (one of them)\n");
 }
+
+namespace {
+/// Commits a new file `name` on the branch checked out at `path`.
+void commit_file(const fs::path& path, const std::string& name) {
+  const auto done = sh("echo " + name + " > " + name + " && git add " + name + " && git commit -q -m " + name, path);
+  INFO(done.out);
+  REQUIRE(done.rc == 0);
+}
+} // namespace
+
+TEST_CASE("fanout clean --merged: removes a workspace whose commits were merged, keeps a new one", "[workspace][cli]") {
+  TempRepo repo;
+  write_config(repo);
+  REQUIRE(fanout_cli(repo, "-q up 7 8").rc == 0);
+  commit_file(repo.root() / ".fanout/worktrees/8", "fix.txt");
+  repo.git("merge -q --ff-only fanout/8-fix-creme-brulee");
+
+  const auto dry = fanout_cli(repo, "clean --merged --dry-run");
+  CHECK(dry.rc == 0);
+  CHECK(dry.out == "8: would remove worktree .fanout/worktrees/8\n"
+                   "8: would delete branch \"fanout/8-fix-creme-brulee\"\n"
+                   "8: would release ports\n");
+  const auto dry_new = fanout_cli(repo, "clean 7 --dry-run");
+  CHECK(dry_new.rc == 0);
+  CHECK(dry_new.out == "7: would remove worktree .fanout/worktrees/7\n"
+                       "7: would delete branch \"fanout/7-add-the-login-page\"\n"
+                       "7: would release ports\n");
+  CHECK(repo.git("branch --list --format='%(refname:short)' 'fanout/*'") ==
+        "fanout/7-add-the-login-page\nfanout/8-fix-creme-brulee\n");
+
+  const auto merged = fanout_cli(repo, "clean --merged");
+  CHECK(merged.rc == 0);
+  CHECK(merged.out == "8: removed worktree .fanout/worktrees/8\n"
+                      "8: deleted branch \"fanout/8-fix-creme-brulee\"\n"
+                      "8: released ports\n");
+  CHECK(repo.git("branch --list --format='%(refname:short)' 'fanout/*'") == "fanout/7-add-the-login-page\n");
+  CHECK(test::table_row(fanout_cli(repo, "ls").out, "7").rfind("7 ready fanout/7-add-the-login-page ", 0) == 0);
+  CHECK(fanout_cli(repo, "clean --merged").out == "nothing to clean\n");
+}
+
+TEST_CASE("fanout clean: a kept branch is deleted by the command its message suggests", "[workspace][cli]") {
+  TempRepo repo;
+  write_config(repo);
+  REQUIRE(fanout_cli(repo, "-q up 7").rc == 0);
+  commit_file(repo.root() / ".fanout/worktrees/7", "login.txt");
+
+  const auto kept = fanout_cli(repo, "clean 7");
+  CHECK(kept.rc == 0);
+  CHECK(kept.out == "7: removed worktree .fanout/worktrees/7\n"
+                    "7: released ports\n"
+                    "7: kept branch \"fanout/7-add-the-login-page\": not merged into \"main\" (use --force to delete)\n");
+  CHECK(repo.git("branch --list 'fanout/*'") == "  fanout/7-add-the-login-page\n");
+  const auto again = fanout_cli(repo, "clean 7");
+  CHECK(again.rc == 0);
+  CHECK(again.out == "7: kept branch \"fanout/7-add-the-login-page\" (use --force to delete)\n");
+
+  const auto forced = fanout_cli(repo, "clean 7 --force");
+  CHECK(forced.rc == 0);
+  CHECK(forced.out == "7: deleted branch \"fanout/7-add-the-login-page\"\n");
+  CHECK(repo.git("branch --list 'fanout/*'") == "");
+  CHECK(fanout_cli(repo, "clean 7 --force").out == "7: nothing to clean\n");
+}
