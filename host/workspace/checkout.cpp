@@ -2,6 +2,7 @@
 
 #include "host/util/error.hpp"
 #include "host/workspace/git_repo.hpp"
+#include "host/workspace/index_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -21,12 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Entry {
-  std::string path;
-  git_oid oid;
-  std::uint32_t mode;
-  struct stat st {};
-};
+using Entry = IndexEntry;
 
 /// True when blobs may need filters on their way out (attributes files, autocrlf).
 bool needs_filters(git_repository* repo, const std::vector<Entry>& entries) {
@@ -103,18 +99,6 @@ void write_entry(git_repository* repo, const fs::path& root, Entry& e, bool filt
   ::close(fd);
 }
 
-void set_stat(git_index_entry& out, const struct stat& st) {
-  out.ctime.seconds = static_cast<std::int32_t>(st.st_ctim.tv_sec);
-  out.ctime.nanoseconds = static_cast<std::uint32_t>(st.st_ctim.tv_nsec);
-  out.mtime.seconds = static_cast<std::int32_t>(st.st_mtim.tv_sec);
-  out.mtime.nanoseconds = static_cast<std::uint32_t>(st.st_mtim.tv_nsec);
-  out.dev = static_cast<std::uint32_t>(st.st_dev);
-  out.ino = static_cast<std::uint32_t>(st.st_ino);
-  out.uid = st.st_uid;
-  out.gid = st.st_gid;
-  out.file_size = static_cast<std::uint32_t>(st.st_size);
-}
-
 } // namespace
 
 unsigned checkout_threads() {
@@ -180,17 +164,11 @@ void parallel_checkout(const fs::path& worktree, unsigned threads, const sdk::Ca
     throw UserError(first_error);
   }
 
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (entries[i].mode == GIT_FILEMODE_COMMIT) continue;
-    git_index_entry updated = *git_index_get_byindex(index, i);
-    set_stat(updated, entries[i].st);
-    const int add_rc = git_index_add(index, &updated);
-    if (add_rc < 0) git_index_free(index);
-    check(add_rc, "cannot update the index entry of \"" + entries[i].path + "\"");
-  }
-  const int write_rc = git_index_write(index);
+  // The entries came sorted from HEAD's tree; written in one pass with the files' stat data
+  // (git_index_add per entry would validate and re-insert each one: ~20% of the CPU).
+  const std::filesystem::path index_path = git_index_path(index);
   git_index_free(index);
-  check(write_rc, "cannot write the index of \"" + worktree.string() + "\"");
+  write_index_file(index_path, entries);
 }
 
 } // namespace fanout::workspace
