@@ -10,7 +10,9 @@ constexpr size_t k_shown_paths = 3;
 } // namespace
 
 std::vector<std::string> uncommitted_work(const config::WorkspaceConfig& config, const fs::path& worktree) {
-  if (!fs::exists(worktree / ".git")) return {};
+  // No index yet: a checkout that was cut short, holding only HEAD's files as far as they
+  // were written; counting them as changes would make a plain `clean` keep it.
+  if (!checkout_complete(worktree)) return {};
   std::vector<std::string> ours{config.env_file};
   ours.insert(ours.end(), config.copy.begin(), config.copy.end());
   ours.insert(ours.end(), config.reuse.begin(), config.reuse.end());
