@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 namespace {
 
 void write_config(const TempRepo& repo, const std::string& extra = "") {
-  repo.write("fanout.toml", "[ports]\nbase = " + std::to_string(40000 + (::getpid() % 100) * 100) +
+  repo.write("fanout.toml", "[ports]\nbase = " + std::to_string(test::test_port_base()) +
                                 "\nspan = 100\n" + extra);
   repo.write(".xdg/fanout/config.toml", "[trust]\nrepos = [\"" + repo.root().string() + "\"]\n");
   for (const char* key : {"a", "b", "c", "d", "e", "f"})

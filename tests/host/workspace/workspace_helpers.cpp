@@ -17,6 +17,8 @@
 namespace fanout::test {
 namespace fs = std::filesystem;
 
+int test_port_base() { return 21000 + static_cast<int>(::getpid() % 100) * 100; }
+
 Shell sh(const std::string& command, const fs::path& dir) {
   const std::string full = (dir.empty() ? "" : "cd '" + dir.string() + "' && ") + "(" + command + ") 2>&1";
   Shell result;
@@ -65,7 +67,7 @@ std::string TempRepo::git(const std::string& args) const {
 
 workspace::Settings TempRepo::settings() const {
   auto s = workspace::Settings::defaults(m_root);
-  s.ports.base = 20000 + static_cast<int>(::getpid() % 200) * 100;
+  s.ports.base = test_port_base() - 10000;
   s.ports.span = 100;
   return s;
 }
@@ -120,7 +122,7 @@ bool wait_for_content(const fs::path& path, std::chrono::milliseconds timeout) {
 }
 
 void write_cli_config(const TempRepo& repo, const std::string& extra, bool trusted) {
-  repo.write("fanout.toml", "[ports]\nbase = " + std::to_string(40000 + (::getpid() % 100) * 100) + "\nspan = 100\n" + extra);
+  repo.write("fanout.toml", "[ports]\nbase = " + std::to_string(test_port_base()) + "\nspan = 100\n" + extra);
   repo.write(".xdg/fanout/config.toml", trusted ? "[trust]\nrepos = [\"" + repo.root().string() + "\"]\n" : "");
   repo.write(".fanout/issues/7.md", "---\ntitle: Add the login page\n---\nBody.\n");
   repo.write(".fanout/issues/8.md", "---\ntitle: Fix the logout\n---\nBody.\n");

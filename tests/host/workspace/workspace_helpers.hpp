@@ -23,6 +23,12 @@ struct Shell {
 /// Runs `command` with /bin/sh, in `dir` when given.
 Shell sh(const std::string& command, const std::filesystem::path& dir = {});
 
+/// First port of this test process's [ports] range for CLI tests (span 100; Settings from
+/// TempRepo::settings() use the range 10000 below). Below the kernel's ephemeral range
+/// (32768-60999 here), so no client socket of a test running beside it can hold one of
+/// its ports, which made blocks look busy; spread by pid so parallel test processes differ.
+int test_port_base();
+
 /// A git repository in a fresh temp folder with one commit on "main" holding `files`
 /// (path -> content). Removed on destruction.
 class TempRepo {
