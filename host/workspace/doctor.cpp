@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <set>
 
 namespace fanout::workspace {
@@ -25,6 +26,25 @@ bool on_path(const std::string& name) {
     if (colon == std::string_view::npos) return false;
     rest.remove_prefix(colon + 1);
   }
+}
+
+std::optional<std::pair<int, int>> ephemeral_port_range(const fs::path& file) {
+  std::ifstream in(file);
+  int low = 0, high = 0;
+  if (!(in >> low >> high) || low <= 0 || high < low) return std::nullopt;
+  return std::pair{low, high};
+}
+
+std::optional<Finding> ephemeral_overlap(const config::PortsConfig& ports, std::optional<std::pair<int, int>> ephemeral) {
+  if (!ephemeral) return std::nullopt;
+  const int first = ports.base, last = ports.base + ports.span - 1;
+  const auto [low, high] = *ephemeral;
+  if (last < low || first > high) return std::nullopt;
+  return Finding{"[ports] " + std::to_string(first) + "-" + std::to_string(last) +
+                     " overlaps the kernel's ephemeral port range " + std::to_string(low) + "-" +
+                     std::to_string(high) + ": outgoing connections take ports there, so blocks look busy at random",
+                 "set [ports] base and span in fanout.toml to stay below " + std::to_string(low) +
+                     " (the default is base = 4000, span = 1000)"};
 }
 
 std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* brancher,
@@ -101,6 +121,7 @@ std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* br
                               "fanout clean --orphans"});
     }
   }
+  if (auto overlap = ephemeral_overlap(s.ports, ephemeral_port_range())) findings.push_back(*overlap);
   for (const auto& tool : tools)
     if (!on_path(tool.name))
       findings.push_back({"\"" + tool.name + "\" is not on PATH", tool.install});

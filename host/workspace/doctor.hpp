@@ -5,6 +5,8 @@
 #include "host/workspace/workspace_manager.hpp"
 
 #include <functional>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -19,7 +21,8 @@ struct Finding {
 /// folder is gone, records with no worktree, half-made workspaces (creating/removing by a
 /// dead process) and failed ones, port leases with no workspace, database branches with no
 /// workspace (brancher list(), when a brancher is given), and `tools` missing from PATH
-/// (each tool with the command that installs it). The fix of a failed or half-removed
+/// (each tool with the command that installs it), and a [ports] range inside the kernel's
+/// ephemeral port range. The fix of a failed or half-removed
 /// workspace with uncommitted work is `fanout clean KEY --force` (plain clean would keep it),
 /// and its problem says how many changes that deletes.
 struct ToolCheck {
@@ -28,6 +31,16 @@ struct ToolCheck {
 };
 std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* brancher,
                             const std::vector<ToolCheck>& tools, const sdk::CancelToken& cancel);
+
+/// The kernel's ephemeral port range (`ip_local_port_range`, "32768\t60999"), read from
+/// `file`; nullopt when it cannot be read.
+std::optional<std::pair<int, int>> ephemeral_port_range(
+    const std::filesystem::path& file = "/proc/sys/net/ipv4/ip_local_port_range");
+
+/// A finding when [ports] base..base+span-1 overlaps `ephemeral`: outgoing connections (any
+/// process's) take ports from that range, so blocks there look busy at random and `up`
+/// reports no free block. doctor() includes it.
+std::optional<Finding> ephemeral_overlap(const config::PortsConfig& ports, std::optional<std::pair<int, int>> ephemeral);
 
 /// True when `name` is an executable on $PATH (or a path to one).
 bool on_path(const std::string& name);
