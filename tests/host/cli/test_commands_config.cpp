@@ -2,39 +2,24 @@
 // run as the built executable against a temp repo and a private user config.
 #include "host/config/key_docs.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/shell.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <sys/wait.h>
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Ran {
-  int rc = -1;
-  std::string out;
-};
+using Ran = fanout::test::Shell;
 
-Ran shell(const std::string& command) {
-  Ran result;
-  FILE* pipe = ::popen(("(" + command + ") 2>&1").c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  result.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+Ran shell(const std::string& command) { return fanout::test::sh(command); }
 
 struct Repo {
   fs::path base;

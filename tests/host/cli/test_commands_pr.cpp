@@ -1,13 +1,11 @@
 #include "tests/support/fake_github_server.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/shell.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace fanout::test;
@@ -15,22 +13,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Ran {
-  int rc = -1;
-  std::string out;
-};
+using Ran = fanout::test::Shell;
 
-Ran shell(const std::string& command) {
-  Ran result;
-  FILE* pipe = ::popen(("(" + command + ") 2>&1").c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  result.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+Ran shell(const std::string& command) { return fanout::test::sh(command); }
 
 /// A git repo whose fanout.toml points [tracker] (and so [codehost]) at the fake GitHub,
 /// trusted by a private user config so it may set api_url.

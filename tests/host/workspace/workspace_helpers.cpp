@@ -6,31 +6,15 @@
 
 #include <unistd.h>
 
-#include <array>
 #include <atomic>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <sys/wait.h>
 #include <thread>
 
 namespace fanout::test {
 namespace fs = std::filesystem;
 
 int test_port_base() { return 21000 + static_cast<int>(::getpid() % 100) * 100; }
-
-Shell sh(const std::string& command, const fs::path& dir) {
-  const std::string full = (dir.empty() ? "" : "cd '" + dir.string() + "' && ") + "(" + command + ") 2>&1";
-  Shell result;
-  FILE* pipe = ::popen(full.c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  result.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 TempRepo::TempRepo(const std::map<std::string, std::string>& files) {
   static std::atomic<int> counter{0};

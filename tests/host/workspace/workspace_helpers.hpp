@@ -3,6 +3,7 @@
 // the git CLI.
 
 #include "host/workspace/workspace_manager.hpp"
+#include "tests/support/shell.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -13,15 +14,6 @@
 #include <vector>
 
 namespace fanout::test {
-
-/// Output and exit status of a shell command.
-struct Shell {
-  int rc = -1;
-  std::string out; ///< stdout and stderr together
-};
-
-/// Runs `command` with /bin/sh, in `dir` when given.
-Shell sh(const std::string& command, const std::filesystem::path& dir = {});
 
 /// First port of this test process's [ports] range for CLI tests (span 100; Settings from
 /// TempRepo::settings() use the range 10000 below). Below the kernel's ephemeral range
