@@ -1,6 +1,7 @@
 // kill_all_now (the second Ctrl-C): children that ignore SIGTERM are killed, children that
 // obey it are not; and through the built fanout: two Ctrl-C leave no agent behind.
 #include "host/services/process_runner.hpp"
+#include "tests/host/services/process_helpers.hpp"
 #include "tests/support/paths.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,6 +21,8 @@
 using namespace fanout;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
+
+using fanout::test::process_gone;
 
 namespace {
 
@@ -55,13 +58,6 @@ private:
   std::future<sdk::Result<sdk::ProcessResult>> m_result;
 };
 
-bool process_gone(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  if (!stat) return true;
-  std::string content((std::istreambuf_iterator<char>(stat)), {});
-  const auto paren = content.rfind(')');
-  return paren != std::string::npos && paren + 2 < content.size() && content[paren + 2] == 'Z';
-}
 
 /// Polls (bounded) for something another process does; no fixed sleeps.
 template <typename Predicate>

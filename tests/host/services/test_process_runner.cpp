@@ -1,4 +1,5 @@
 #include "host/services/process_runner.hpp"
+#include "tests/host/services/process_helpers.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,6 +14,8 @@
 
 using namespace fanout;
 using namespace std::chrono_literals;
+
+using fanout::test::process_gone;
 
 namespace {
 
@@ -33,14 +36,6 @@ sdk::ProcessSpec shell(const std::string& script) {
   return spec;
 }
 
-/// True once `pid` no longer runs (absent, or a zombie waiting for a reaper that is not us).
-bool process_gone(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  if (!stat) return true;
-  std::string content((std::istreambuf_iterator<char>(stat)), {});
-  auto paren = content.rfind(')');
-  return paren != std::string::npos && paren + 2 < content.size() && content[paren + 2] == 'Z';
-}
 
 /// Waits (bounded) for the kernel to finish tearing down a killed process.
 bool await_gone(pid_t pid) {
