@@ -43,11 +43,31 @@ std::string number(double value) {
 
 const char* permission_mode(Permission permission) {
   switch (permission) {
-  case Permission::read_only: return "default";
+  case Permission::read_only: return "dontAsk";
   case Permission::edit: return "acceptEdits";
   case Permission::full: return "bypassPermissions";
   }
-  return "default";
+  return "dontAsk";
+}
+
+bool prompt_in_argv(const std::string& prompt) {
+  return prompt.size() <= k_max_argv_prompt && slash_command_name(prompt).has_value();
+}
+
+std::optional<std::string> refusal(const fanout::sdk::SessionRequest& request,
+                                   const std::map<std::string, std::string>& env, unsigned uid) {
+  if (request.permission != Permission::full || uid != 0) return std::nullopt;
+  if (auto it = env.find("IS_SANDBOX"); it != env.end() && it->second == "1") return std::nullopt;
+  return std::string("permission \"full\" cannot be used as root: claude refuses bypassPermissions under root or "
+                     "sudo. Run fanout as a non-root user, use permission \"edit\", or, when the machine is itself "
+                     "a sandbox (a throwaway container), set IS_SANDBOX = \"1\" in [agent.claude-code] env");
+}
+
+std::string schema_for_claude(const std::string& schema) {
+  json parsed = json::parse(schema, nullptr, false);
+  if (parsed.is_discarded()) return schema;
+  if (parsed.is_object()) parsed.erase("$schema");
+  return parsed.dump();
 }
 
 fanout::sdk::ProcessSpec build_spec(const fanout::sdk::SessionRequest& request, const json& config,
@@ -56,8 +76,10 @@ fanout::sdk::ProcessSpec build_spec(const fanout::sdk::SessionRequest& request, 
   auto& argv = spec.argv;
   argv.push_back(config.value("command", std::string("claude")));
   argv.push_back("-p");
-  bool prompt_last = !prompt.empty() && prompt.front() == '-';
-  if (!prompt_last) argv.push_back(prompt);
+  // Only a slash command needs argv (claude expands commands only there); every other
+  // prompt goes through stdin, where no argument-length limit applies.
+  if (prompt_in_argv(prompt)) argv.push_back(prompt);
+  else spec.stdin_data = prompt;
   argv.insert(argv.end(), {"--output-format", "stream-json", "--verbose"});
   if (config.value("bare", false)) argv.push_back("--bare");
   std::string model = request.model.empty() ? config.value("model", std::string()) : request.model;
@@ -77,17 +99,13 @@ fanout::sdk::ProcessSpec build_spec(const fanout::sdk::SessionRequest& request, 
   if (!allowed.empty()) argv.push_back("--allowedTools=" + join(allowed));
   if (!disallowed.empty()) argv.push_back("--disallowedTools=" + join(disallowed));
 
-  if (request.max_turns > 0) argv.insert(argv.end(), {"--max-turns", std::to_string(request.max_turns)});
   if (request.max_cost_usd > 0) argv.insert(argv.end(), {"--max-budget-usd", number(request.max_cost_usd)});
   if (!request.append_system_prompt.empty())
     argv.insert(argv.end(), {"--append-system-prompt", request.append_system_prompt});
   if (!request.resume_session_id.empty()) argv.insert(argv.end(), {"--resume", request.resume_session_id});
-  if (!request.output_schema.empty()) {
-    json schema = json::parse(request.output_schema, nullptr, false);
-    argv.insert(argv.end(), {"--json-schema", schema.is_discarded() ? request.output_schema : schema.dump()});
-  }
+  if (!request.output_schema.empty())
+    argv.insert(argv.end(), {"--json-schema", schema_for_claude(request.output_schema)});
   for (auto& arg : strings(config, "args")) argv.push_back(arg);
-  if (prompt_last) argv.insert(argv.end(), {"--", prompt});
 
   spec.workdir = request.workdir;
   spec.env = request.env;
@@ -128,15 +146,35 @@ std::optional<std::string> inline_slash_command(const std::string& prompt, const
   std::istringstream words(arguments);
   for (std::string word; words >> word;) positional.push_back(word);
 
+  // claude 2.1.332 numbers from zero: $0 (or $ARGUMENTS[0]) is the first word.
+  auto word = [&](size_t index) { return index < positional.size() ? positional[index] : std::string(); };
+  auto digits_at = [&](size_t at, size_t& value) {
+    size_t end = at;
+    value = 0;
+    while (end < body.size() && end - at < 4 && body[end] >= '0' && body[end] <= '9')
+      value = value * 10 + static_cast<size_t>(body[end++] - '0');
+    return end - at;
+  };
   std::string out;
   for (size_t i = 0; i < body.size(); ++i) {
-    if (body[i] == '$' && body.compare(i, 10, "$ARGUMENTS") == 0) {
+    size_t index = 0;
+    if (body[i] != '$') {
+      out += body[i];
+    } else if (body.compare(i, 11, "$ARGUMENTS[") == 0) {
+      size_t n = digits_at(i + 11, index);
+      if (n > 0 && i + 11 + n < body.size() && body[i + 11 + n] == ']') {
+        out += word(index);
+        i += 11 + n;
+      } else {
+        out += arguments;
+        i += 9;
+      }
+    } else if (body.compare(i, 10, "$ARGUMENTS") == 0) {
       out += arguments;
       i += 9;
-    } else if (body[i] == '$' && i + 1 < body.size() && body[i + 1] >= '1' && body[i + 1] <= '9') {
-      size_t index = static_cast<size_t>(body[i + 1] - '1');
-      if (index < positional.size()) out += positional[index];
-      ++i;
+    } else if (size_t n = digits_at(i + 1, index); n > 0) {
+      out += word(index);
+      i += n;
     } else {
       out += body[i];
     }

@@ -32,10 +32,6 @@ fanout::sdk::Usage usage_of(const json& usage) {
   return out;
 }
 
-bool matches(const std::string& text, const char* pattern) {
-  return std::regex_search(text, std::regex(pattern, std::regex::icase));
-}
-
 } // namespace
 
 std::string content_text(const json& content) {
@@ -149,13 +145,16 @@ void ClaudeStream::on_stderr(const std::string& line) {
 }
 
 SessionOutcome ClaudeStream::classify_error(const std::string& text) const {
-  if (m_api_error == "authentication_failed" || m_api_error == "billing_error" ||
-      matches(text, "not logged in|invalid api key|authentication_error|please run /login|oauth token"))
-    return SessionOutcome::auth;
-  if (m_api_error == "rate_limit" || m_rate_rejected ||
-      matches(text, "rate.?limit|\\b429\\b|usage limit|hit your limit|overloaded"))
-    return SessionOutcome::rate_limited;
-  return SessionOutcome::error;
+  if (m_api_error == "authentication_failed" || m_api_error == "billing_error") return SessionOutcome::auth;
+  if (m_api_error == "rate_limit" || m_rate_rejected) return SessionOutcome::rate_limited;
+  return fanout::sdk::classify_agent_error(text);
+}
+
+std::optional<double> ClaudeStream::total_cost() const {
+  if (!m_result) return std::nullopt;
+  for (const char* key : {"total_cost_usd", "cost_usd", "total_cost"})
+    if (m_result->contains(key) && (*m_result)[key].is_number()) return (*m_result)[key].get<double>();
+  return std::nullopt;
 }
 
 fanout::sdk::SessionResult ClaudeStream::finish(const fanout::sdk::ProcessResult& process) const {
@@ -168,22 +167,14 @@ fanout::sdk::SessionResult ClaudeStream::finish(const fanout::sdk::ProcessResult
   if (m_result) {
     const json& r = *m_result;
     if (r.contains("usage")) result.usage = usage_of(r["usage"]);
-    for (const char* key : {"total_cost_usd", "cost_usd", "total_cost"})
-      if (r.contains(key) && r[key].is_number()) {
-        result.cost_usd = r[key].get<double>();
-        break;
-      }
+    result.cost_usd = total_cost();
     if (r.contains("num_turns") && r["num_turns"].is_number_integer()) result.turns = r["num_turns"].get<int>();
   }
   std::string stderr_tail = m_stderr;
   while (!stderr_tail.empty() && stderr_tail.back() == '\n') stderr_tail.pop_back();
 
-  if (process.cancelled) {
-    result.outcome = SessionOutcome::cancelled;
-    result.text = "cancelled";
-  } else if (process.timed_out) {
-    result.outcome = SessionOutcome::timeout;
-    result.text = "timed out after " + std::to_string(process.duration.count() / 1000) + " s";
+  if (auto by_host = fanout::sdk::ended_by_host(process, result.text)) {
+    result.outcome = *by_host;
   } else if (m_garbage.flooded()) {
     result.outcome = SessionOutcome::error;
     result.text = "claude output is not stream-json: " + std::to_string(m_garbage.garbage()) + " of " +
@@ -206,26 +197,19 @@ fanout::sdk::SessionResult ClaudeStream::finish(const fanout::sdk::ProcessResult
     if (subtype == "error_max_turns") result.outcome = SessionOutcome::max_turns;
     else if (subtype == "error_max_budget_usd") result.outcome = SessionOutcome::budget;
     else result.outcome = classify_error(text + "\n" + m_last_text);
-    if (result.outcome != SessionOutcome::auth && result.outcome != SessionOutcome::rate_limited &&
-        r.contains("api_error_status") && r["api_error_status"] == 429)
-      result.outcome = SessionOutcome::rate_limited;
+    // The HTTP status, when claude reports it, is the plainest signal: 529 is "overloaded".
+    if (auto status = r.find("api_error_status"); status != r.end() && status->is_number_integer()) {
+      if (*status == 429 || *status == 529) result.outcome = SessionOutcome::rate_limited;
+      else if (*status == 401) result.outcome = SessionOutcome::auth;
+    }
     result.text = text.empty() ? "claude reported " + (subtype.empty() ? std::string("an error") : subtype) : text;
   } else {
     auto kind = classify_error(stderr_tail + "\n" + m_last_text);
     if (kind != SessionOutcome::error) {
       result.outcome = kind;
       result.text = !stderr_tail.empty() ? stderr_tail : m_last_text;
-    } else if (process.signaled) {
-      result.outcome = SessionOutcome::crashed;
-      result.text = "claude was killed by signal " + std::to_string(process.signal) + " (" +
-                    strsignal(process.signal) + ")";
-    } else if (process.exit_code != 0) {
-      result.outcome = SessionOutcome::crashed;
-      result.text = "claude exited with code " + std::to_string(process.exit_code) + " without a result" +
-                    (stderr_tail.empty() ? "" : ": " + stderr_tail);
     } else {
-      result.outcome = SessionOutcome::no_result;
-      result.text = "claude's output ended without a result event";
+      result.outcome = fanout::sdk::process_end(process, "claude", "a result event", stderr_tail, result.text);
     }
   }
   return result;

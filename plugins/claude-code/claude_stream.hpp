@@ -2,6 +2,7 @@
 // ClaudeStream: turns Claude Code's stream-json lines (wire-formats.md 1.3-1.5) into
 // normalized AgentEvents, and the finished process into a SessionResult.
 
+#include <fanout/sdk/agent_outcome.hpp>
 #include <fanout/sdk/agent_provider.hpp>
 #include <fanout/sdk/agent_stream.hpp>
 #include <fanout/sdk/process.hpp>
@@ -29,9 +30,15 @@ public:
   /// init's slash_commands (names without the leading slash).
   const std::set<std::string>& slash_commands() const { return m_slash_commands; }
   bool flooded() const { return m_garbage.flooded(); }
+  /// Distinct assistant messages so far (each is one model call, a turn).
+  int turns() const { return m_turns; }
+  /// The result event's cost (total_cost_usd, or older cost_usd/total_cost): for the whole
+  /// conversation, resumed parts included. nullopt without a result or a cost in it.
+  std::optional<double> total_cost() const;
 
   /// The outcome: the result event decides (is_error, subtype); no result is no_result;
   /// the exit status only explains a missing result (crashed). Timeout and cancel win.
+  /// cost_usd is total_cost(): the caller turns it into this session's increment.
   fanout::sdk::SessionResult finish(const fanout::sdk::ProcessResult& process) const;
 
 private:

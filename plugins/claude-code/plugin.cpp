@@ -4,8 +4,12 @@
 #include "claude_stream.hpp"
 
 #include <fanout/sdk/plugin.hpp>
+#include <fanout/sdk/session_totals.hpp>
 
+#include <algorithm>
 #include <csignal>
+
+#include <unistd.h>
 
 namespace claude_code {
 
@@ -15,8 +19,16 @@ namespace {
 
 /// Thrown from the line callback to stop the process at once (the runner kills the group).
 struct StopSession {
-  enum class Why { inline_command, flood } why;
+  enum class Why { inline_command, flood, max_turns } why;
 };
+
+/// A killed process, for a session the plugin stopped itself.
+ProcessResult killed() {
+  ProcessResult process;
+  process.signaled = true;
+  process.signal = SIGKILL;
+  return process;
+}
 
 class ClaudeProvider final : public AgentProvider {
 public:
@@ -28,6 +40,8 @@ public:
                             const CancelToken& cancel) override {
     if (request.prompt.empty()) return fail(FailureKind::invalid_input, "the prompt is empty");
     EventSink sink = on_event ? on_event : [](const AgentEvent&) {};
+    if (auto why = refusal(request, build_spec(request, m_host.config(), request.prompt).env, geteuid()))
+      return fail(FailureKind::unsupported, *why);
     std::string prompt = request.prompt;
     auto command = slash_command_name(prompt);
     // A custom command that this claude does not expand (init does not list it) is
@@ -45,17 +59,21 @@ public:
             inline_slash_command(prompt, request.workdir))
           throw StopSession{StopSession::Why::inline_command};
         if (stream.flooded()) throw StopSession{StopSession::Why::flood};
+        // claude's own --max-turns is hidden from its --help: the limit is kept here.
+        if (request.max_turns > 0 && stream.turns() > request.max_turns)
+          throw StopSession{StopSession::Why::max_turns};
       };
       try {
         auto process = m_host.processes().run(spec, on_line, cancel);
         if (!process) return std::move(process).failure();
-        return stream.finish(*process);
+        return own_increment(request, stream.finish(*process), stream.total_cost());
       } catch (const StopSession& stop) {
-        if (stop.why == StopSession::Why::flood) {
-          ProcessResult killed;
-          killed.signaled = true;
-          killed.signal = SIGKILL;
-          return stream.finish(killed);
+        if (stop.why == StopSession::Why::flood) return stream.finish(killed());
+        if (stop.why == StopSession::Why::max_turns) {
+          auto result = stream.finish(killed());
+          result.outcome = SessionOutcome::max_turns;
+          result.text = "stopped after " + std::to_string(request.max_turns) + " turns (the session's turn limit)";
+          return result;
         }
         m_host.log(LogLevel::info, "\"/" + *command + "\" is not a slash command of this claude; inlining " +
                                        ".claude/commands/" + *command + ".md");
@@ -65,6 +83,22 @@ public:
   }
 
 private:
+  /// claude's total_cost_usd covers the whole conversation across --resume: the cost this
+  /// session added is the total minus what the conversation had cost when it last ended
+  /// (recorded per session id in the plugin's data dir). Tokens (`usage`) are per call.
+  SessionResult own_increment(const SessionRequest& request, SessionResult result, std::optional<double> total) {
+    if (!total) return result;
+    double before = 0;
+    if (!request.resume_session_id.empty())
+      if (auto recorded = load_session_totals(m_host.data_dir(), request.resume_session_id))
+        before = recorded->cost_usd;
+    result.cost_usd = std::max(0.0, *total - before);
+    SessionTotals totals;
+    totals.cost_usd = *total;
+    save_session_totals(m_host.data_dir(), result.session_id, totals);
+    return result;
+  }
+
   Host& m_host;
 };
 

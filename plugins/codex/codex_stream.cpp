@@ -1,7 +1,8 @@
 #include "codex_stream.hpp"
 
-#include <cstring>
-#include <regex>
+#include <fanout/sdk/session_totals.hpp>
+
+#include <algorithm>
 
 namespace codex {
 
@@ -32,12 +33,9 @@ AgentEvent make(AgentEvent::Type type, std::string text, std::string tool = {}, 
 
 } // namespace
 
-SessionOutcome classify_failure(const std::string& message) {
-  auto has = [&](const char* pattern) { return std::regex_search(message, std::regex(pattern, std::regex::icase)); };
-  if (has("\\b401\\b|unauthorized|not logged in|invalid api key|authentication|codex login")) return SessionOutcome::auth;
-  if (has("\\b429\\b|rate.?limit|too many requests|usage limit|quota")) return SessionOutcome::rate_limited;
-  return SessionOutcome::error;
-}
+SessionOutcome classify_failure(const std::string& message) { return fanout::sdk::classify_agent_error(message); }
+
+CodexStream::CodexStream(fanout::sdk::Usage before) : m_before(before) {}
 
 void CodexStream::on_line(const std::string& line, const fanout::sdk::EventSink& sink) {
   if (line.find_first_not_of(" \t\r") == std::string::npos) return;
@@ -57,17 +55,19 @@ void CodexStream::on_line(const std::string& line, const fanout::sdk::EventSink&
     } else if (type == "turn.completed") {
       m_completed = true;
       ++m_turns;
-      // Some builds report thread totals, others the turn's: one exec runs one turn, so
-      // the last report is the session's total either way.
+      // The usage covers the whole thread, resumed parts included: one exec runs one turn,
+      // so the last report is the thread's total, and this session's share is that total
+      // minus the thread's total when it last ended (`m_before`).
       const json usage = event.value("usage", json::object());
       if (usage.is_object()) {
         std::int64_t cached = int_of(usage, "cached_input_tokens");
-        m_usage.input = std::max<std::int64_t>(0, int_of(usage, "input_tokens") - cached);
-        m_usage.cache_read = cached;
-        m_usage.output = int_of(usage, "output_tokens");
+        m_totals.input = std::max<std::int64_t>(0, int_of(usage, "input_tokens") - cached);
+        m_totals.cache_read = cached;
+        m_totals.output = int_of(usage, "output_tokens");
+        m_reported = true;
       }
       AgentEvent e = make(AgentEvent::Type::usage, "");
-      e.usage = m_usage;
+      e.usage = fanout::sdk::usage_increment(m_totals, m_before);
       out.push_back(std::move(e));
     } else if (type == "turn.failed") {
       m_failed = true;
@@ -124,19 +124,15 @@ void CodexStream::on_stderr(const std::string& line) {
 fanout::sdk::SessionResult CodexStream::finish(const fanout::sdk::ProcessResult& process) const {
   fanout::sdk::SessionResult result;
   result.session_id = m_thread_id;
-  result.usage = m_usage;
+  result.usage = fanout::sdk::usage_increment(m_totals, m_before);
   result.turns = m_turns;
   result.duration = process.duration;
   result.garbage_lines = static_cast<int>(m_garbage.garbage());
   std::string stderr_tail = m_stderr;
   while (!stderr_tail.empty() && stderr_tail.back() == '\n') stderr_tail.pop_back();
 
-  if (process.cancelled) {
-    result.outcome = SessionOutcome::cancelled;
-    result.text = "cancelled";
-  } else if (process.timed_out) {
-    result.outcome = SessionOutcome::timeout;
-    result.text = "timed out after " + std::to_string(process.duration.count() / 1000) + " s";
+  if (auto by_host = fanout::sdk::ended_by_host(process, result.text)) {
+    result.outcome = *by_host;
   } else if (m_garbage.flooded()) {
     result.outcome = SessionOutcome::error;
     result.text = "codex output is not JSON events: " + std::to_string(m_garbage.garbage()) + " of " +
@@ -150,17 +146,15 @@ fanout::sdk::SessionResult CodexStream::finish(const fanout::sdk::ProcessResult&
   } else if (!m_last_error.empty() && classify_failure(m_last_error) != SessionOutcome::error) {
     result.outcome = classify_failure(m_last_error);
     result.text = m_last_error;
-  } else if (process.signaled) {
-    result.outcome = SessionOutcome::crashed;
-    result.text = "codex was killed by signal " + std::to_string(process.signal) + " (" + strsignal(process.signal) + ")";
-  } else if (process.exit_code != 0) {
-    auto kind = classify_failure(stderr_tail);
-    result.outcome = kind == SessionOutcome::error ? SessionOutcome::crashed : kind;
-    result.text = "codex exited with code " + std::to_string(process.exit_code) + " without completing a turn" +
-                  (stderr_tail.empty() ? "" : ": " + stderr_tail);
+  } else if (!process.signaled && process.exit_code != 0 && classify_failure(stderr_tail) != SessionOutcome::error) {
+    // codex says what is wrong on stderr before any event ("Missing environment variable").
+    result.outcome = classify_failure(stderr_tail);
+    result.text = stderr_tail;
   } else {
-    result.outcome = SessionOutcome::no_result;
-    result.text = m_last_error.empty() ? "codex's output ended without turn.completed" : m_last_error;
+    result.outcome = fanout::sdk::process_end(process, "codex", "completing a turn", stderr_tail, result.text);
+    if (result.outcome == SessionOutcome::no_result) {
+      result.text = m_last_error.empty() ? "codex's output ended without turn.completed" : m_last_error;
+    }
   }
   return result;
 }

@@ -2,12 +2,14 @@
 // CodexStream: turns `codex exec --json` lines (wire-formats.md 2.2) into AgentEvents, and
 // the finished process into a SessionResult.
 
+#include <fanout/sdk/agent_outcome.hpp>
 #include <fanout/sdk/agent_provider.hpp>
 #include <fanout/sdk/agent_stream.hpp>
 #include <fanout/sdk/process.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,9 +19,16 @@ namespace codex {
 /// that is not a JSON object is kept (as `other` with its raw text) and counted as garbage.
 class CodexStream {
 public:
+  /// `before`: the thread's token totals when it last ended (zero for a new thread); events
+  /// and the result report what this session added.
+  explicit CodexStream(fanout::sdk::Usage before = {});
   void on_line(const std::string& line, const fanout::sdk::EventSink& sink);
   void on_stderr(const std::string& line);
   bool flooded() const { return m_garbage.flooded(); }
+  /// The thread's totals from the last turn.completed, or nullopt when none arrived.
+  std::optional<fanout::sdk::Usage> totals() const {
+    return m_reported ? std::optional<fanout::sdk::Usage>(m_totals) : std::nullopt;
+  }
 
   /// Success needs a turn.completed and no turn.failed; the exit status only explains a
   /// stream that stopped early. Timeout and cancel win.
@@ -37,10 +46,13 @@ private:
   bool m_completed = false;
   bool m_failed = false;
   int m_turns = 0;
-  fanout::sdk::Usage m_usage;
+  fanout::sdk::Usage m_before; ///< the thread's totals before this session
+  fanout::sdk::Usage m_totals; ///< the thread's totals as last reported
+  bool m_reported = false;
 };
 
-/// auth, rate_limited or error for a failure message ("401 Unauthorized", "429 Too Many Requests").
+/// auth, rate_limited or error for a failure message ("401 Unauthorized", "429 Too Many
+/// Requests", "529 overloaded"): the SDK's classify_agent_error, shared with claude-code.
 fanout::sdk::SessionOutcome classify_failure(const std::string& message);
 
 } // namespace codex

@@ -4,6 +4,7 @@
 #include "codex_stream.hpp"
 
 #include <fanout/sdk/plugin.hpp>
+#include <fanout/sdk/session_totals.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -27,11 +28,51 @@ const char* sandbox(Permission permission) {
   return "read-only";
 }
 
-/// Codex refuses to run outside a git repository unless told to.
+/// The first line of a small file, trimmed, or "".
+std::string first_line(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);
+  line.erase(0, line.find_first_not_of(" \t"));
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+/// A directory git would open as a repository (git's own is_git_directory test): HEAD is a
+/// file, objects/ and refs/ are directories, in the common dir for a linked worktree's
+/// (named by its `commondir` file). An empty ".git" that a killed agent left in /tmp is not one.
+bool git_directory(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(dir / "HEAD", ec)) return false;
+  std::filesystem::path common = dir;
+  if (std::filesystem::is_regular_file(dir / "commondir", ec)) {
+    std::filesystem::path named(first_line(dir / "commondir"));
+    if (named.empty()) return false;
+    common = named.is_relative() ? dir / named : named;
+  }
+  return std::filesystem::is_directory(common / "objects", ec) && std::filesystem::is_directory(common / "refs", ec);
+}
+
+/// `.git` at `at` makes it a work tree: a git directory, or a file "gitdir: <path>" (a
+/// linked worktree or submodule) naming one.
+bool work_tree_root(const std::filesystem::path& at) {
+  std::error_code ec;
+  const auto dot_git = at / ".git";
+  if (std::filesystem::is_directory(dot_git, ec)) return git_directory(dot_git);
+  if (!std::filesystem::is_regular_file(dot_git, ec)) return false;
+  std::string line = first_line(dot_git);
+  if (line.rfind("gitdir:", 0) != 0) return false;
+  std::string target = line.substr(7);
+  target.erase(0, target.find_first_not_of(" \t"));
+  std::filesystem::path path(target);
+  return !target.empty() && git_directory(path.is_relative() ? at / path : path);
+}
+
+/// Codex refuses to run outside a git repository unless told to (--skip-git-repo-check).
 bool inside_git_repo(const std::filesystem::path& dir) {
   std::error_code ec;
   for (auto at = std::filesystem::absolute(dir, ec); !at.empty(); at = at.parent_path()) {
-    if (std::filesystem::exists(at / ".git", ec)) return true;
+    if (work_tree_root(at)) return true;
     if (at == at.root_path()) break;
   }
   return false;
@@ -90,8 +131,9 @@ public:
     std::string prompt = request.append_system_prompt.empty()
                              ? request.prompt
                              : request.append_system_prompt + "\n\n---\n\n" + request.prompt;
-    if (prompt.front() == '-') argv.push_back("--");
-    argv.push_back(prompt);
+    // The prompt goes through stdin ("-"), where no argument-length limit applies.
+    argv.push_back("-");
+    spec.stdin_data = std::move(prompt);
 
     spec.workdir = request.workdir;
     spec.env = request.env;
@@ -102,7 +144,15 @@ public:
     spec.timeout = request.timeout.count() > 0 ? request.timeout
                                                : std::chrono::milliseconds(config.value("default_timeout", 1800000));
 
-    CodexStream stream;
+    // The thread's totals when it last ended: a resumed thread reports its whole usage.
+    Usage before;
+    if (!request.resume_session_id.empty())
+      if (auto recorded = load_session_totals(m_host.data_dir(), request.resume_session_id)) before = recorded->usage;
+    CodexStream stream(before);
+    auto record = [&](SessionResult result) {
+      if (auto totals = stream.totals()) save_session_totals(m_host.data_dir(), result.session_id, {*totals, 0});
+      return result;
+    };
     auto on_line = [&](Stream which, const std::string& line) {
       if (which == Stream::err) return stream.on_stderr(line);
       stream.on_line(line, sink);
@@ -111,12 +161,12 @@ public:
     try {
       auto process = m_host.processes().run(spec, on_line, cancel);
       if (!process) return std::move(process).failure();
-      return stream.finish(*process);
+      return record(stream.finish(*process));
     } catch (const StopFlood&) {
       ProcessResult killed;
       killed.signaled = true;
       killed.signal = SIGKILL;
-      return stream.finish(killed);
+      return record(stream.finish(killed));
     }
   }
 

@@ -1,9 +1,14 @@
 // command: any agent CLI (aider, opencode, gemini, a script) from an argv template
 // (docs/agents.md). Success is exit code 0; every output line is a text event.
 
+#include <fanout/sdk/agent_outcome.hpp>
 #include <fanout/sdk/plugin.hpp>
+#include <fanout/sdk/prompt_text.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cstring>
+#include <fstream>
 
 namespace command_agent {
 
@@ -11,7 +16,20 @@ using namespace fanout::sdk;
 
 namespace {
 
-/// Replaces {prompt}, {model}, {workdir} and {system_prompt} in one argument.
+/// Linux refuses to start a program with one argument longer than this (MAX_ARG_STRLEN,
+/// 128 KiB with its terminating NUL).
+constexpr size_t k_max_argument = 128 * 1024 - 1;
+
+/// The prompt as a file for {prompt_file}, removed when the session ends.
+struct PromptFile {
+  std::filesystem::path path;
+  ~PromptFile() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove(path, ec);
+  }
+};
+
+/// Replaces {prompt}, {prompt_file}, {model}, {workdir} and {system_prompt} in one argument.
 std::string expand(const std::string& arg, const std::map<std::string, std::string>& values) {
   std::string out;
   for (size_t i = 0; i < arg.size();) {
@@ -45,6 +63,19 @@ public:
                                                  {"model", model},
                                                  {"workdir", request.workdir.string()},
                                                  {"system_prompt", request.append_system_prompt}};
+    PromptFile prompt_file;
+    if (templ->dump().find("{prompt_file}") != std::string::npos) {
+      static std::atomic<unsigned> counter{0};
+      std::error_code ec;
+      std::filesystem::create_directories(m_host.data_dir(), ec);
+      prompt_file.path = m_host.data_dir() / ("prompt-" +
+                                              std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) +
+                                              "-" + std::to_string(counter++) + ".md");
+      std::ofstream out(prompt_file.path, std::ios::binary);
+      out << request.prompt;
+      if (!out) return fail(FailureKind::error, "cannot write the prompt to \"" + prompt_file.path.string() + "\"");
+      values["prompt_file"] = prompt_file.path.string();
+    }
     ProcessSpec spec;
     for (const auto& item : *templ) {
       std::string arg = item.is_string() ? item.get<std::string>() : item.dump();
@@ -54,6 +85,11 @@ public:
         continue;
       }
       spec.argv.push_back(expand(arg, values));
+      if (spec.argv.back().size() > k_max_argument)
+        return fail(FailureKind::invalid_input,
+                    "the prompt makes argument \"" + arg + "\" " + human_size(spec.argv.back().size()) +
+                        " long, more than one command-line argument may hold (128 KiB): use \"{prompt_file}\" "
+                        "(a file holding the prompt) or prompt_on_stdin = true in [agent.command]");
     }
     spec.workdir = request.workdir;
     spec.env = request.env;
@@ -85,12 +121,8 @@ public:
     while (!out.empty() && out.back() == '\n') out.pop_back();
     std::string err = process->err;
     while (!err.empty() && err.back() == '\n') err.pop_back();
-    if (process->cancelled) {
-      result.outcome = SessionOutcome::cancelled;
-      result.text = "cancelled";
-    } else if (process->timed_out) {
-      result.outcome = SessionOutcome::timeout;
-      result.text = "timed out after " + std::to_string(process->duration.count() / 1000) + " s";
+    if (auto by_host = ended_by_host(*process, result.text)) {
+      result.outcome = *by_host;
     } else if (process->signaled) {
       result.outcome = SessionOutcome::crashed;
       result.text = "\"" + spec.argv[0] + "\" was killed by signal " + std::to_string(process->signal) + " (" +
@@ -118,7 +150,8 @@ struct Plugin {
   static constexpr const char* description = "any agent CLI from an argv template ({prompt}, {model}, {workdir})";
   static constexpr ConfigKey config_keys[] = {
       {"command", ConfigType::string_array, nullptr,
-       "argv template: [\"aider\", \"--yes\", \"--message\", \"{prompt}\"]; also {model}, {workdir}, {system_prompt}",
+       "argv template: [\"aider\", \"--yes\", \"--message\", \"{prompt}\"]; also {prompt_file}, {model}, {workdir}, "
+       "{system_prompt}",
        true},
       {"env", ConfigType::string_map, "{}", "extra environment variables", true},
       {"model", ConfigType::string, nullptr, "model when the stage names none", false},

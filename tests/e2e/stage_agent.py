@@ -2,7 +2,8 @@
 """Stands in for `claude` in the end-to-end tests: picks a script for the fake claude by the
 stage and issue named in the prompt, then becomes the fake claude (tests/fakes/claude).
 
-The test's prompt overrides start with "STAGE=<PLAN|BUILD|FIX|REVIEW> ISSUE=<key>".
+The test's prompt overrides start with "STAGE=<PLAN|BUILD|FIX|REVIEW> ISSUE=<key>"; the
+prompt arrives on stdin (or in argv for a slash command) and is handed on unchanged.
 Scripts live in $E2E_SCRIPTS: "<STAGE>-<key>.json" wins over "<STAGE>.json"; "{issue}" in
 a script is replaced by the key; "mode" sets FAKE_AGENT_MODE; "once": true uses the script
 only for the first matching call. Every call is logged to $E2E_SCRIPTS/calls.log as
@@ -11,11 +12,18 @@ import json
 import os
 import re
 import sys
+import tempfile
 
 argv = sys.argv[1:]
 env = dict(os.environ)
 scripts = env.get("E2E_SCRIPTS", "")
-match = re.search(r"STAGE=(\w+) ISSUE=(\S+)", "\n".join(argv))
+stdin = b"" if sys.stdin.isatty() else sys.stdin.buffer.read()
+# The fake claude reads the same stdin: keep it in a file that becomes its stdin.
+with tempfile.TemporaryFile() as kept:
+    kept.write(stdin)
+    kept.seek(0)
+    os.dup2(kept.fileno(), 0)
+match = re.search(r"STAGE=(\w+) ISSUE=(\S+)", "\n".join(argv) + "\n" + stdin.decode("utf-8", "replace"))
 if match and scripts:
     stage, issue = match.group(1), match.group(2)
     with open(os.path.join(scripts, "calls.log"), "a") as log:

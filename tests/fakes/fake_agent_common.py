@@ -1,12 +1,13 @@
 """Shared by the fake `claude` and `codex`: argv logging, scripted edits and commits, failure modes.
 
 Environment read by both fakes:
-  FAKE_AGENT_LOG          append one JSON line per invocation: {"cli", "argv", "cwd", "env"}
+  FAKE_AGENT_LOG          append one JSON line per invocation: {"cli", "argv", "cwd", "env", "stdin"}
   FAKE_AGENT_SCRIPT       JSON file: {"files": {"path": "content"}, "delete": ["path"],
                           "commit": "message", "text": "final answer", "structured_output": {...}}
   FAKE_AGENT_MODE         success (default) | is_error | max_turns | max_budget | during_execution |
                           truncated | garbage | flood | hang | hang_spawn | crash | auth | auth_text |
-                          rate_limit | turn_failed | transient_error
+                          rate_limit | overloaded | turn_failed | transient_error |
+                          missing_key (codex: no OPENAI_API_KEY)
   FAKE_AGENT_FLOOD_LINES  garbage lines printed in "flood" mode (default 1000)
   FAKE_AGENT_PIDFILE      "hang_spawn" writes the pid of the grandchild it starts here
 """
@@ -23,11 +24,22 @@ def mode():
     return os.environ.get("FAKE_AGENT_MODE", "success")
 
 
+_stdin = None
+
+
+def stdin_text():
+    """All of stdin ("" when it is a terminal); read once, at the first call."""
+    global _stdin
+    if _stdin is None:
+        _stdin = "" if sys.stdin.isatty() else sys.stdin.read()
+    return _stdin
+
+
 def log_invocation(cli):
     path = os.environ.get("FAKE_AGENT_LOG")
     if not path:
         return
-    entry = {"cli": cli, "argv": sys.argv[1:], "cwd": os.getcwd(), "env": dict(os.environ)}
+    entry = {"cli": cli, "argv": sys.argv[1:], "cwd": os.getcwd(), "env": dict(os.environ), "stdin": stdin_text()}
     with open(path, "a") as f:
         f.write(json.dumps(entry) + "\n")
 

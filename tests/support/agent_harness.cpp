@@ -111,6 +111,16 @@ bool has_flag(const nlohmann::json& argv, const std::string& flag, const std::st
   return false;
 }
 
+void check_big_prompt_through_stdin(LoadedAgent& agent, sdk::SessionRequest request, const fs::path& log) {
+  request.prompt = "--not a flag\n" + std::string(300 * 1024, 'x');
+  auto run = agent.run(request);
+  REQUIRE(run.result.ok());
+  CHECK(run.result->outcome == sdk::SessionOutcome::success);
+  auto call = invocations(log).at(0);
+  CHECK(call["stdin"] == request.prompt);
+  for (const auto& arg : call["argv"]) CHECK(arg.get<std::string>().size() < 1000);
+}
+
 bool await_process_gone(int pid) {
   for (int i = 0; i < 200; ++i) {
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");

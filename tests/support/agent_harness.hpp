@@ -76,6 +76,11 @@ std::vector<nlohmann::json> invocations(const std::filesystem::path& log);
 /// True when argv contains `flag` immediately followed by `value`.
 bool has_flag(const nlohmann::json& argv, const std::string& flag, const std::string& value);
 
+/// Runs `request` with a 300 KiB prompt that starts with a dash (too big for one argument:
+/// Linux refuses more than 128 KiB) and checks that the session succeeded, the fake CLI read
+/// the prompt from stdin and argv held nothing big. `log` is the request's FAKE_AGENT_LOG.
+void check_big_prompt_through_stdin(LoadedAgent& agent, sdk::SessionRequest request, const std::filesystem::path& log);
+
 /// Waits (bounded, 2 s) until `pid` no longer runs; true when it is gone.
 bool await_process_gone(int pid);
 

@@ -1,3 +1,4 @@
+#include "tests/support/agent_harness.hpp"
 #include "tests/support/brancher_harness.hpp"
 #include "tests/support/reviewer_harness.hpp"
 
@@ -159,4 +160,25 @@ TEST_CASE("agent-review: failures say what went wrong", "[agent-review]") {
     REQUIRE_FALSE(review.ok());
     CHECK(review.failure().message == R"(no agent "nobody")");
   }
+}
+
+TEST_CASE("agent-review: claude-code accepts the review schema and a diff too big for argv", "[agent-review]") {
+  // The real claude-code plugin and the fake claude, which rejects a schema naming the
+  // 2020-12 meta-schema and reads its prompt from stdin like claude 2.1.332.
+  ScratchDir dir;
+  auto script = dir.path() / "script.json";
+  std::ofstream(script) << nlohmann::json{{"structured_output", nlohmann::json::parse(k_request_changes)}}.dump();
+  test::agents::LoadedAgent claude("claude-code", {{"command", (test::agents::fake_bin_dir() / "claude").string()}},
+                                   dir.path());
+  auto reviewer = load_reviewer("agent-review", {{"provider", "claude-code"}}, dir.path(),
+                                {{"claude-code", &claude.provider()}});
+  auto request = request_in(dir);
+  request.diff = "+" + std::string(170 * 1000, 'd') + "\n"; // 170 KB: under the default max_diff_bytes
+  request.workspace.env["HOME"] = dir.path().string();
+  request.workspace.env["FAKE_AGENT_SCRIPT"] = script.string();
+  auto review = reviewer->review(request, {});
+  REQUIRE(review.ok());
+  CHECK(review->verdict == sdk::Verdict::request_changes);
+  REQUIRE(review->findings.size() == 1);
+  CHECK(review->findings[0].message == "add a test for /health");
 }

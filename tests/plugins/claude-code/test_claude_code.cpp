@@ -7,6 +7,7 @@
 #include <fstream>
 #include <thread>
 #include <signal.h>
+#include <unistd.h>
 
 using namespace fanout;
 using namespace fanout::test::agents;
@@ -74,24 +75,26 @@ TEST_CASE("claude-code: passes the documented flags for each permission", "[clau
   request.append_system_prompt = "be brief";
   request.resume_session_id = "0e63d1a2-1111-2222-3333-444455556666";
   request.output_schema = R"({"type": "object"})";
-  SECTION("read_only: default mode, edit tools disallowed, nothing written") {
+  SECTION("read_only: dontAsk mode, edit tools disallowed, nothing written") {
     auto run = agent.run(request);
     REQUIRE(run.result.ok());
     CHECK(run.result->outcome == sdk::SessionOutcome::success);
     CHECK(run.result->session_id == request.resume_session_id);
     CHECK(run.result->text == R"({"answer":"ok"})");
-    auto argv = invocations(f.log).at(0)["argv"];
+    auto call = invocations(f.log).at(0);
+    auto argv = call["argv"];
     CHECK(argv[0] == "-p");
-    CHECK(argv[1] == "review this");
+    CHECK(argv[1] == "--output-format");
+    CHECK(call["stdin"] == "review this");
     CHECK(has_flag(argv, "--output-format", "stream-json"));
     CHECK(std::find(argv.begin(), argv.end(), "--verbose") != argv.end());
     CHECK(has_flag(argv, "--model", "sonnet"));
-    CHECK(has_flag(argv, "--permission-mode", "default"));
+    CHECK(has_flag(argv, "--permission-mode", "dontAsk"));
     CHECK(std::find(argv.begin(), argv.end(), "--disallowedTools=Edit,MultiEdit,Write,NotebookEdit") != argv.end());
     CHECK(std::find(argv.begin(), argv.end(),
                     "--allowedTools=Read,Grep,Glob,LS,Bash(git diff:*),Bash(git log:*),Bash(git show:*),"
                     "Bash(git status:*),WebFetch") != argv.end());
-    CHECK(has_flag(argv, "--max-turns", "5"));
+    CHECK(std::find(argv.begin(), argv.end(), "--max-turns") == argv.end()); // not a listed option
     CHECK(has_flag(argv, "--max-budget-usd", "1.5"));
     CHECK(has_flag(argv, "--append-system-prompt", "be brief"));
     CHECK(has_flag(argv, "--resume", request.resume_session_id));
@@ -105,17 +108,77 @@ TEST_CASE("claude-code: passes the documented flags for each permission", "[clau
     CHECK(has_flag(invocations(f.log).at(0)["argv"], "--permission-mode", "acceptEdits"));
     CHECK(std::filesystem::exists(f.repo.path() / "x.txt"));
   }
-  SECTION("full: bypassPermissions") {
+  SECTION("full: bypassPermissions, refused before starting as root") {
     request.permission = sdk::Permission::full;
-    REQUIRE(agent.run(request).result.ok());
+    auto run = agent.run(request);
+    if (geteuid() == 0) {
+      REQUIRE_FALSE(run.result.ok());
+      CHECK(run.result.failure().kind == sdk::FailureKind::unsupported);
+      CHECK(run.result.failure().message ==
+            "permission \"full\" cannot be used as root: claude refuses bypassPermissions under root or sudo. Run "
+            "fanout as a non-root user, use permission \"edit\", or, when the machine is itself a sandbox (a "
+            "throwaway container), set IS_SANDBOX = \"1\" in [agent.claude-code] env");
+      CHECK(invocations(f.log).empty());
+      request.env["IS_SANDBOX"] = "1";
+      run = agent.run(request);
+    }
+    REQUIRE(run.result.ok());
+    CHECK(run.result->outcome == sdk::SessionOutcome::success);
     CHECK(has_flag(invocations(f.log).at(0)["argv"], "--permission-mode", "bypassPermissions"));
   }
-  SECTION("a prompt starting with a dash goes after --") {
-    request.prompt = "-v is not a flag here";
-    REQUIRE(agent.run(request).result.ok());
-    auto argv = invocations(f.log).at(0)["argv"];
-    CHECK(argv[argv.size() - 2] == "--");
-    CHECK(argv.back() == "-v is not a flag here");
+  SECTION("a schema's \"$schema\" key is not passed (claude rejects the 2020-12 meta-schema)") {
+    request.output_schema = R"({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"})";
+    auto run = agent.run(request);
+    REQUIRE(run.result.ok());
+    CHECK(run.result->outcome == sdk::SessionOutcome::success);
+    CHECK(has_flag(invocations(f.log).at(0)["argv"], "--json-schema", R"({"type":"object"})"));
+  }
+}
+
+TEST_CASE("claude-code: a prompt of any size goes through stdin, not argv", "[claude-code]") {
+  Fixture f;
+  LoadedAgent agent("claude-code", nlohmann::json::object(), f.repo.path());
+  check_big_prompt_through_stdin(agent, f.request("replaced"), f.log);
+}
+
+TEST_CASE("claude-code: the turn limit stops the session as max_turns", "[claude-code]") {
+  Fixture f;
+  f.write_script({{"files", {{"x.txt", "x\n"}}}, {"commit", "x"}, {"text", "done"}});
+  LoadedAgent agent("claude-code", nlohmann::json::object(), f.repo.path());
+  auto request = f.request("do a lot", {{"FAKE_AGENT_SCRIPT", f.script.string()}});
+  request.permission = sdk::Permission::edit;
+  request.max_turns = 2;
+  auto run = agent.run(request);
+  REQUIRE(run.result.ok());
+  CHECK(run.result->outcome == sdk::SessionOutcome::max_turns);
+  CHECK(run.result->text == "stopped after 2 turns (the session's turn limit)");
+}
+
+TEST_CASE("claude-code: a resumed session reports only its own cost", "[claude-code]") {
+  Fixture f;
+  LoadedAgent agent("claude-code", nlohmann::json::object(), f.repo.path());
+  // The fake bills 0.0123 per call and, like claude 2.1.332, reports the conversation's
+  // running total in total_cost_usd (0.0123, 0.0246, 0.0369).
+  auto first = agent.run(f.request("start"));
+  REQUIRE(first.result.ok());
+  REQUIRE(first.result->cost_usd);
+  CHECK(*first.result->cost_usd == Approx(0.0123));
+  for (int resumed = 0; resumed < 2; ++resumed) {
+    auto request = f.request("go on");
+    request.resume_session_id = first.result->session_id;
+    auto run = agent.run(request);
+    REQUIRE(run.result.ok());
+    REQUIRE(run.result->cost_usd);
+    CHECK(*run.result->cost_usd == Approx(0.0123));
+    CHECK(run.result->usage.output == 15); // tokens are per call already
+  }
+  SECTION("in a later fanout process too (the totals are in the plugin's data dir)") {
+    LoadedAgent later("claude-code", nlohmann::json::object(), f.repo.path());
+    auto request = f.request("once more");
+    request.resume_session_id = first.result->session_id;
+    auto run = later.run(request);
+    REQUIRE(run.result.ok());
+    CHECK(*run.result->cost_usd == Approx(0.0123));
   }
 }
 
@@ -185,6 +248,11 @@ TEST_CASE("claude-code: each failure of the agent has its outcome", "[claude-cod
     CHECK(r.text == "Invalid API key · Please run /login");
   }
   SECTION("rate limited") { CHECK(run_mode("rate_limit").outcome == sdk::SessionOutcome::rate_limited); }
+  SECTION("overloaded (529) is rate_limited, as for codex") {
+    auto r = run_mode("overloaded");
+    CHECK(r.outcome == sdk::SessionOutcome::rate_limited);
+    CHECK(r.text == R"(API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})");
+  }
 }
 
 TEST_CASE("claude-code: timeout and cancel kill the whole process group", "[claude-code]") {
@@ -230,17 +298,19 @@ TEST_CASE("claude-code: a missing claude is not_found with its name", "[claude-c
 
 TEST_CASE("claude-code: a custom slash command is inlined when claude does not list it", "[claude-code]") {
   Fixture f;
-  f.repo.write(".claude/commands/review-pr.md", "---\ndescription: review\n---\nReview PR $1 carefully: $ARGUMENTS\n");
+  // claude 2.1.332 numbers arguments from zero: $0 and $ARGUMENTS[0] are the first word.
+  f.repo.write(".claude/commands/review-pr.md",
+               "---\ndescription: review\n---\nReview PR $0 carefully ($1, $ARGUMENTS[1]$2): $ARGUMENTS\n");
   LoadedAgent agent("claude-code", nlohmann::json::object(), f.repo.path());
   SECTION("not listed: restarted with the command's body") {
     auto run = agent.run(f.request("/review-pr 12 fast"));
     REQUIRE(run.result.ok());
     CHECK(run.result->outcome == sdk::SessionOutcome::success);
-    CHECK(run.result->text == "done: Review PR 12 carefully: 12 fast");
+    CHECK(run.result->text == "done: Review PR 12 carefully (fast, fast): 12 fast");
     auto calls = invocations(f.log);
     REQUIRE(calls.size() == 2);
     CHECK(calls[0]["argv"][1] == "/review-pr 12 fast");
-    CHECK(calls[1]["argv"][1] == "Review PR 12 carefully: 12 fast\n");
+    CHECK(calls[1]["stdin"] == "Review PR 12 carefully (fast, fast): 12 fast\n");
   }
   SECTION("listed: passed through as argv") {
     auto run = agent.run(f.request("/review-pr 12", {{"FAKE_CLAUDE_EXPAND_COMMANDS", "1"}}));

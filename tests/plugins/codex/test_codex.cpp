@@ -62,7 +62,37 @@ TEST_CASE("codex: a session edits, commits and reports usage", "[codex]") {
   CHECK(has_flag(argv, "--sandbox", "workspace-write"));
   CHECK(has_flag(argv, "-C", f.repo.path().string()));
   CHECK(std::find(argv.begin(), argv.end(), "--skip-git-repo-check") == argv.end());
-  CHECK(argv.back() == "add a");
+  CHECK(argv.back() == "-");
+  CHECK(invocations(f.log).at(0)["stdin"] == "add a");
+}
+
+TEST_CASE("codex: a prompt of any size goes through stdin, not argv", "[codex]") {
+  Fixture f;
+  LoadedAgent agent("codex", nlohmann::json::object(), f.repo.path());
+  check_big_prompt_through_stdin(agent, f.request("replaced"), f.log);
+}
+
+TEST_CASE("codex: a resumed thread reports only the tokens of its own turn", "[codex]") {
+  Fixture f;
+  LoadedAgent agent("codex", nlohmann::json::object(), f.repo.path());
+  // Like codex 0.171.0, the fake's turn.completed after `exec resume` covers the whole
+  // thread: 1200/800/90 per turn, so 2400/1600/180 after the second.
+  auto first = agent.run(f.request("start"));
+  REQUIRE(first.result.ok());
+  for (int resumed = 0; resumed < 2; ++resumed) {
+    auto request = f.request("go on");
+    request.resume_session_id = first.result->session_id;
+    auto run = agent.run(request);
+    REQUIRE(run.result.ok());
+    CHECK(run.result->usage.input == 400);
+    CHECK(run.result->usage.cache_read == 800);
+    CHECK(run.result->usage.output == 90);
+    // The streamed usage (what budgets meter live) is the increment too.
+    auto usage = std::find_if(run.events.begin(), run.events.end(),
+                              [](const sdk::AgentEvent& e) { return e.type == Type::usage; });
+    REQUIRE(usage != run.events.end());
+    CHECK(usage->usage.output == 90);
+  }
 }
 
 TEST_CASE("codex: permissions map to sandboxes", "[codex]") {
@@ -95,7 +125,8 @@ TEST_CASE("codex: resume, output schema and a workdir outside git", "[codex]") {
     auto n = argv.size();
     CHECK(argv[n - 3] == "resume");
     CHECK(argv[n - 2] == request.resume_session_id);
-    CHECK(argv[n - 1] == "continue");
+    CHECK(argv[n - 1] == "-");
+    CHECK(invocations(f.log).at(0)["stdin"] == "continue");
   }
   SECTION("output schema through a file, removed afterwards") {
     auto request = f.request("answer");
@@ -117,6 +148,27 @@ TEST_CASE("codex: resume, output schema and a workdir outside git", "[codex]") {
     CHECK(run.result->outcome == sdk::SessionOutcome::success);
     auto argv = invocations(f.log).at(0)["argv"];
     CHECK(std::find(argv.begin(), argv.end(), "--skip-git-repo-check") != argv.end());
+  }
+  SECTION("under an empty .git that a killed codex left behind") {
+    TempRepo plain(false);
+    std::filesystem::create_directories(plain.path() / ".git");
+    std::filesystem::create_directories(plain.path() / "work");
+    auto request = f.request("look");
+    request.workdir = plain.path() / "work";
+    auto run = agent.run(request);
+    REQUIRE(run.result.ok());
+    CHECK(run.result->outcome == sdk::SessionOutcome::success);
+    auto argv = invocations(f.log).at(0)["argv"];
+    CHECK(std::find(argv.begin(), argv.end(), "--skip-git-repo-check") != argv.end());
+  }
+  SECTION("in a linked worktree (.git is a file naming the git dir)") {
+    auto linked = f.home.path() / "linked";
+    f.repo.git("worktree add -q " + linked.string());
+    auto request = f.request("look");
+    request.workdir = linked;
+    REQUIRE(agent.run(request).result.ok());
+    auto argv = invocations(f.log).at(0)["argv"];
+    CHECK(std::find(argv.begin(), argv.end(), "--skip-git-repo-check") == argv.end());
   }
 }
 
@@ -162,6 +214,16 @@ TEST_CASE("codex: each failure of the agent has its outcome", "[codex]") {
     CHECK(r.text == "unexpected status 401 Unauthorized: Missing bearer or basic authentication in header");
   }
   SECTION("rate limited") { CHECK(run_mode("rate_limit").outcome == sdk::SessionOutcome::rate_limited); }
+  SECTION("overloaded (529) is rate_limited, as for claude") {
+    auto r = run_mode("overloaded");
+    CHECK(r.outcome == sdk::SessionOutcome::rate_limited);
+    CHECK(r.text == "exceeded retry limit, last status: 529 Overloaded");
+  }
+  SECTION("a missing OPENAI_API_KEY is auth") {
+    auto r = run_mode("missing_key");
+    CHECK(r.outcome == sdk::SessionOutcome::auth);
+    CHECK(r.text == "Error: Missing environment variable: `OPENAI_API_KEY`.");
+  }
 }
 
 TEST_CASE("codex: a hung codex is killed at the timeout, with its whole group", "[codex]") {

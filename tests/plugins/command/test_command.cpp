@@ -78,3 +78,35 @@ TEST_CASE("command: exit code, signal, timeout and a bad template", "[command]")
           "[agent.command] command: expected an argv template such as [\"aider\", \"--message\", \"{prompt}\"]");
   }
 }
+
+TEST_CASE("command: a prompt too long for one argument is refused with the way out", "[command]") {
+  TempRepo repo;
+  const std::string big(200 * 1024, 'z');
+  SECTION("{prompt} in argv: refused before starting, naming {prompt_file} and prompt_on_stdin") {
+    LoadedAgent agent("command", {{"command", {"/bin/echo", "{prompt}"}}}, repo.path());
+    auto run = agent.run(request(repo, big));
+    REQUIRE_FALSE(run.result.ok());
+    CHECK(run.result.failure().kind == sdk::FailureKind::invalid_input);
+    CHECK(run.result.failure().message ==
+          "the prompt makes argument \"{prompt}\" 204.8 KB long, more than one command-line argument may hold "
+          "(128 KiB): use \"{prompt_file}\" (a file holding the prompt) or prompt_on_stdin = true in "
+          "[agent.command]");
+  }
+  SECTION("{prompt_file}: the command reads the prompt from a file, removed afterwards") {
+    LoadedAgent agent("command", {{"command", {"/bin/sh", "-c", "wc -c < \"$1\"; echo \"$1\"", "sh", "{prompt_file}"}}},
+                      repo.path());
+    auto run = agent.run(request(repo, big));
+    REQUIRE(run.result.ok());
+    CHECK(run.result->outcome == sdk::SessionOutcome::success);
+    auto lines = run.texts(Type::text);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0] == std::to_string(big.size()));
+    CHECK_FALSE(std::filesystem::exists(lines[1]));
+  }
+  SECTION("prompt_on_stdin: the command reads it from stdin") {
+    LoadedAgent agent("command", {{"command", {"/bin/sh", "-c", "wc -c"}}, {"prompt_on_stdin", true}}, repo.path());
+    auto run = agent.run(request(repo, big));
+    REQUIRE(run.result.ok());
+    CHECK(run.result->text == std::to_string(big.size()));
+  }
+}

@@ -25,9 +25,9 @@
 namespace fanout::sdk {
 
 /// The JSON Schema (draft 2020-12 subset accepted by Claude's --json-schema and Codex's
-/// --output-schema) for a review. Pass it as SessionRequest::output_schema.
+/// --output-schema) for a review. Pass it as SessionRequest::output_schema. It carries no
+/// "$schema" key: claude 2.1.332 rejects a schema that names the 2020-12 meta-schema.
 inline constexpr std::string_view k_review_schema = R"json({
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "fanout review",
   "type": "object",
   "additionalProperties": false,
