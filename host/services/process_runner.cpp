@@ -1,6 +1,7 @@
 #include "host/services/process_runner.hpp"
 
 #include "host/services/process_support.hpp"
+#include "host/services/process_tree.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -33,15 +34,21 @@ constexpr auto k_tick = 50ms;
 /// group with setsid may hold them forever) before giving up on the rest of the output.
 constexpr auto k_after_kill_wait = 1000ms;
 
+/// A running child as terminate_all() and kill_all_now() see it.
+struct Live {
+  std::atomic<bool>* stop; ///< that run's stop flag
+  std::string tag;         ///< its process tag (process_tree.hpp)
+};
+
 std::mutex g_live_mutex;
-std::unordered_map<pid_t, std::atomic<bool>*> g_live; // pgid -> that run's stop flag
+std::unordered_map<pid_t, Live> g_live; // pgid -> the run
 
 /// Registers a running child so terminate_all() can reach it.
 class LiveEntry {
 public:
-  LiveEntry(pid_t pgid, std::atomic<bool>* stop) : m_pgid(pgid) {
+  LiveEntry(pid_t pgid, std::atomic<bool>* stop, std::string tag) : m_pgid(pgid) {
     std::lock_guard lock(g_live_mutex);
-    g_live[pgid] = stop;
+    g_live[pgid] = {stop, std::move(tag)};
   }
   ~LiveEntry() {
     std::lock_guard lock(g_live_mutex);
@@ -99,8 +106,8 @@ sdk::Result<pid_t> spawn(const std::string& path, const sdk::ProcessSpec& spec, 
 class Supervisor {
 public:
   Supervisor(const sdk::ProcessSpec& spec, const sdk::LineCallback& on_line, const sdk::CancelToken& cancel,
-             pid_t pid, Fd out, Fd err, Fd in)
-      : m_spec(spec), m_on_line(on_line), m_cancel(cancel), m_pid(pid), m_out(std::move(out)),
+             pid_t pid, std::string tag, Fd out, Fd err, Fd in)
+      : m_spec(spec), m_on_line(on_line), m_cancel(cancel), m_pid(pid), m_tag(std::move(tag)), m_out(std::move(out)),
         m_err(std::move(err)), m_in(std::move(in)), m_out_lines(spec.keep_bytes), m_err_lines(spec.keep_bytes) {
     m_start = Clock::now();
     if (spec.timeout.count() > 0) m_deadline = m_start + spec.timeout;
@@ -124,7 +131,7 @@ public:
 
   /// For an exception thrown by the line callback: kill everything, reap, no zombie.
   void abandon() noexcept {
-    kill(-m_pid, SIGKILL);
+    signal_everything(SIGKILL);
     int status = 0;
     while (waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
     }
@@ -176,8 +183,8 @@ private:
   void check_leader() {
     if (m_leader_exited || !leader_exited(m_pid)) return;
     m_leader_exited = true;
-    // Whatever the leader left behind in its group is asked to go too.
-    kill(-m_pid, SIGTERM);
+    // Whatever the leader left behind (in its group or not) is asked to go too.
+    signal_everything(SIGTERM);
     if (!m_term_sent) m_term_sent = Clock::now();
   }
 
@@ -187,19 +194,29 @@ private:
       if (m_cancel.cancelled() || m_stop.load()) m_result.cancelled = m_stop_requested = true;
       else if (m_deadline && now >= *m_deadline) m_result.timed_out = m_stop_requested = true;
       if (m_stop_requested) {
-        kill(-m_pid, SIGTERM);
+        signal_everything(SIGTERM);
         m_term_sent = now;
       }
     }
     if (m_term_sent && !m_kill_sent && now >= *m_term_sent + m_spec.kill_grace) {
-      kill(-m_pid, SIGKILL);
+      signal_everything(SIGKILL);
       m_kill_sent = now;
     }
   }
 
+  /// The child's group, its descendants and every process carrying its tag: what escaped
+  /// the group with setsid, or was reparented when its parent died, included.
+  void signal_everything(int signal) noexcept {
+    try {
+      signal_all(m_pid, processes_of(m_pid, m_tag), signal);
+    } catch (...) {
+      kill(-m_pid, signal);
+    }
+  }
+
   sdk::ProcessResult reap() {
-    // Nothing of the group may outlive the run; the leader (a zombie) keeps the pgid ours.
-    kill(-m_pid, SIGKILL);
+    // Nothing the child started may outlive the run; the leader (a zombie) keeps the pgid ours.
+    signal_everything(SIGKILL);
     int status = 0;
     while (waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
     }
@@ -219,6 +236,7 @@ private:
   const sdk::LineCallback& m_on_line;
   const sdk::CancelToken& m_cancel;
   pid_t m_pid;
+  std::string m_tag;
   Fd m_out, m_err, m_in, m_pidfd;
   size_t m_in_written = 0;
   LineSplitter m_out_lines, m_err_lines;
@@ -241,7 +259,12 @@ sdk::Result<sdk::ProcessResult> LocalProcessRunner::run(const sdk::ProcessSpec& 
   std::error_code ec;
   if (!spec.workdir.empty() && !std::filesystem::is_directory(spec.workdir, ec))
     return sdk::fail(sdk::FailureKind::not_found, "working directory \"" + spec.workdir.string() + "\" does not exist");
-  EnvBlock env(child_environment(spec, m_secrets));
+  // The tag marks everything the child starts, so that it can be found however it leaves
+  // the process group (process_tree.hpp).
+  const std::string tag = new_process_tag();
+  auto environment = child_environment(spec, m_secrets);
+  environment[std::string(k_process_tag_env)] = tag;
+  EnvBlock env(environment);
   auto path = resolve_executable(spec.argv[0], env.value("PATH"), spec.workdir);
   if (!path) return std::move(path).failure();
 
@@ -261,9 +284,9 @@ sdk::Result<sdk::ProcessResult> LocalProcessRunner::run(const sdk::ProcessSpec& 
   if (in) in->read.reset();
   dev_null.reset();
 
-  Supervisor supervisor(spec, on_line, cancel, *pid, std::move(out->read), std::move(err->read),
+  Supervisor supervisor(spec, on_line, cancel, *pid, tag, std::move(out->read), std::move(err->read),
                         in ? std::move(in->write) : Fd());
-  LiveEntry live(*pid, supervisor.stop_flag());
+  LiveEntry live(*pid, supervisor.stop_flag(), tag);
   try {
     return supervisor.supervise();
   } catch (...) {
@@ -274,17 +297,17 @@ sdk::Result<sdk::ProcessResult> LocalProcessRunner::run(const sdk::ProcessSpec& 
 
 std::size_t terminate_all() {
   std::lock_guard lock(g_live_mutex);
-  for (auto& [pgid, stop] : g_live) stop->store(true);
+  for (auto& [pgid, live] : g_live) live.stop->store(true);
   return g_live.size();
 }
 
 std::size_t kill_all_now(std::chrono::milliseconds grace) {
-  std::vector<pid_t> groups;
+  std::vector<std::pair<pid_t, std::string>> groups;
   {
     std::lock_guard lock(g_live_mutex);
-    for (auto& [pgid, stop] : g_live) {
-      stop->store(true);
-      groups.push_back(pgid);
+    for (auto& [pgid, live] : g_live) {
+      live.stop->store(true);
+      groups.emplace_back(pgid, live.tag);
     }
   }
   // A group counts as running while its run has not reaped it (so its pgid cannot have
@@ -293,14 +316,28 @@ std::size_t kill_all_now(std::chrono::milliseconds grace) {
     std::lock_guard lock(g_live_mutex);
     return g_live.count(pgid) > 0 && ::kill(-pgid, 0) == 0;
   };
-  for (const pid_t pgid : groups) ::kill(-pgid, SIGTERM);
+  // Everything each child started, wherever it went (setsid, reparented): found once
+  // before the first signal, while the parent links still lead there, and again before
+  // SIGKILL for what was started or orphaned meanwhile.
+  const auto everything = [](pid_t pgid, const std::string& tag) {
+    try {
+      return processes_of(pgid, tag);
+    } catch (...) {
+      return std::vector<pid_t>{};
+    }
+  };
+  for (const auto& [pgid, tag] : groups) signal_all(pgid, everything(pgid, tag), SIGTERM);
   const auto deadline = std::chrono::steady_clock::now() + grace;
   while (std::chrono::steady_clock::now() < deadline &&
-         std::any_of(groups.begin(), groups.end(), [&](pid_t pgid) { return running(pgid) && !leader_exited(pgid); }))
+         std::any_of(groups.begin(), groups.end(),
+                     [&](const auto& group) { return running(group.first) && !leader_exited(group.first); }))
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   std::size_t killed = 0;
-  for (const pid_t pgid : groups)
+  for (const auto& [pgid, tag] : groups) {
+    const auto rest = everything(pgid, tag);
     if (running(pgid) && ::kill(-pgid, SIGKILL) == 0) ++killed;
+    for (pid_t pid : rest) ::kill(pid, SIGKILL);
+  }
   return killed;
 }
 

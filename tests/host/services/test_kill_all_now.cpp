@@ -93,15 +93,23 @@ TEST_CASE("kill_all_now: a child that exits on SIGTERM needs no SIGKILL", "[proc
   CHECK(services::kill_all_now(10ms) == 0); // nothing left: returns at once
 }
 
-TEST_CASE("fanout agent run: a second Ctrl-C exits 130 and leaves no agent running", "[process][cli]") {
+TEST_CASE("fanout agent run: a second Ctrl-C exits 130 and leaves no agent, nor its setsid tools, running",
+          "[process][cli]") {
   const fs::path dir = fs::temp_directory_path() / ("fanout-second-sigint-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir / "config" / "fanout");
   REQUIRE(std::system(("git init -q " + dir.string()).c_str()) == 0); // agent run needs a repository
-  // An agent that ignores SIGTERM and says who it and its parent (fanout) are.
+  // An agent that ignores SIGTERM, says who it and its parent (fanout) are, and first starts
+  // a tool the way claude runs its Bash tool: in its own session (setsid), double-forked so
+  // that it is reparented at once, and deaf to SIGTERM too.
+  std::ofstream(dir / "agent.sh")
+      << "trap '' TERM\n"
+         "(setsid sh -c 'trap \"\" TERM; echo $$ > tool.pid; while :; do sleep 1; done' > /dev/null 2>&1 &)\n"
+         "echo $PPID > fanout.pid; echo $$ > agent.pid\n"
+         "while :; do sleep 1; done\n";
   std::ofstream(dir / "config" / "fanout" / "config.toml")
-      << "[agent]\nprovider = \"command\"\n\n[agent.command]\ncommand = [\"/bin/sh\", \"-c\", "
-         "\"trap '' TERM; echo $PPID > fanout.pid; echo $$ > agent.pid; while :; do sleep 1; done\"]\n";
+      << "[agent]\nprovider = \"command\"\n\n[agent.command]\ncommand = [\"/bin/sh\", \"" << (dir / "agent.sh").string()
+      << "\"]\n";
 
   std::mutex mutex;
   std::condition_variable cv;
@@ -136,7 +144,8 @@ TEST_CASE("fanout agent run: a second Ctrl-C exits 130 and leaves no agent runni
     in >> pid;
     return pid;
   };
-  REQUIRE(eventually([&] { return read_pid("agent.pid") > 0 && read_pid("fanout.pid") > 0; }));
+  REQUIRE(eventually([&] { return read_pid("agent.pid") > 0 && read_pid("fanout.pid") > 0 && read_pid("tool.pid") > 0; }));
+  const pid_t tool_pid = read_pid("tool.pid");
   fanout_pid = read_pid("fanout.pid");
   const pid_t agent_pid = read_pid("agent.pid");
   REQUIRE(::kill(fanout_pid, SIGINT) == 0);
@@ -151,5 +160,7 @@ TEST_CASE("fanout agent run: a second Ctrl-C exits 130 and leaves no agent runni
   CHECK(result->exit_code == 130);
   CHECK(result->err.find("fanout: interrupted: stopping child processes") != std::string::npos);
   CHECK(eventually([&] { return process_gone(agent_pid); }, 10s));
+  CHECK(eventually([&] { return process_gone(tool_pid); }, 10s));
+  if (!process_gone(tool_pid)) ::kill(tool_pid, SIGKILL);
   fs::remove_all(dir);
 }

@@ -151,14 +151,16 @@ TEST_CASE("process runner: environment and working directory", "[process]") {
   char dir_template[] = "/tmp/fanout-proc-XXXXXX";
   std::string dir = mkdtemp(dir_template);
   Lines lines;
-  SECTION("replace_env passes exactly the given variables") {
+  SECTION("replace_env passes exactly the given variables, plus the runner's process tag") {
     services::LocalProcessRunner runner(nullptr);
     sdk::ProcessSpec spec;
     spec.argv = {"/usr/bin/env"};
     spec.env = {{"ONLY", "this"}};
     spec.replace_env = true;
     REQUIRE(runner.run(spec, lines.callback(), {}).ok());
-    CHECK(lines.out == std::vector<std::string>{"ONLY=this"});
+    REQUIRE(lines.out.size() == 2);
+    CHECK(lines.out[0].rfind("FANOUT_PROCESS_TAG=", 0) == 0);
+    CHECK(lines.out[1] == "ONLY=this");
   }
   SECTION("otherwise the host environment minus secrets, plus the spec's") {
     setenv("FANOUT_TEST_PLAIN", "plain", 1);

@@ -21,13 +21,16 @@ struct ProcessSpec {
   std::vector<std::string> argv;
   std::filesystem::path workdir;
   /// The complete environment of the child when `replace_env` is true; otherwise these
-  /// entries are added to (and override) the host's environment minus its secrets.
+  /// entries are added to (and override) the host's environment minus its secrets. Either
+  /// way the host adds FANOUT_PROCESS_TAG, which everything the child starts inherits: that
+  /// is how the host finds and stops them when the child ends (docs/agents.md).
   std::map<std::string, std::string> env;
   bool replace_env = false;
   /// Bytes written to stdin, which is then closed. Without it stdin is /dev/null.
   std::optional<std::string> stdin_data;
-  /// Zero means no limit. On expiry the whole process group gets SIGTERM, then SIGKILL
-  /// after `kill_grace`.
+  /// Zero means no limit. On expiry the whole process group, and every process the child
+  /// started (in its own session or reparented included), gets SIGTERM, then SIGKILL after
+  /// `kill_grace`.
   std::chrono::milliseconds timeout{0};
   std::chrono::milliseconds kill_grace{3000};
   /// Keep at most this many bytes of each stream in ProcessResult (the callback still
@@ -54,7 +57,8 @@ struct ProcessResult {
   std::chrono::milliseconds duration{0};
 };
 
-/// Runs processes in their own process group and reaps them; never leaves zombies.
+/// Runs processes in their own process group and reaps them; never leaves zombies, and
+/// nothing a child started outlives it.
 /// Thread-safe: many sessions run at once, each on its own thread.
 class ProcessRunner {
 public:
