@@ -7,17 +7,21 @@ sdk::Result<std::string> run_git(sdk::ProcessRunner& runner, const std::filesyst
                                  std::vector<std::string> args, const sdk::CancelToken& cancel) {
   sdk::ProcessSpec spec;
   spec.argv = {"git", "-C", worktree.string()};
+  // The subcommand, past "-c key=value" pairs, for messages.
+  size_t at = 0;
+  while (at + 2 < args.size() && args[at] == "-c") at += 2;
+  const std::string name = args.at(at);
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   spec.workdir = worktree;
   spec.env = {{"GIT_TERMINAL_PROMPT", "0"}, {"LC_ALL", "C"}};
   spec.keep_bytes = 64u << 20;
   auto result = runner.run(spec, nullptr, cancel);
   if (!result.ok()) return std::move(result).failure();
-  if (result->cancelled) return sdk::fail(sdk::FailureKind::cancelled, "git " + args.front() + " was cancelled");
+  if (result->cancelled) return sdk::fail(sdk::FailureKind::cancelled, "git " + name + " was cancelled");
   if (result->signaled || result->exit_code != 0) {
     std::string err = result->err;
     while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
-    return sdk::fail(sdk::FailureKind::error, "git " + args.front() + " failed in \"" + worktree.string() +
+    return sdk::fail(sdk::FailureKind::error, "git " + name + " failed in \"" + worktree.string() +
                                                   "\": " + (err.empty() ? "exit " + std::to_string(result->exit_code) : err));
   }
   return std::move(result->out);
@@ -42,6 +46,28 @@ sdk::Result<std::string> diff(sdk::ProcessRunner& runner, const std::filesystem:
 sdk::Result<std::string> status(sdk::ProcessRunner& runner, const std::filesystem::path& worktree,
                                 const sdk::CancelToken& cancel) {
   return run_git(runner, worktree, {"status", "--porcelain"}, cancel);
+}
+
+sdk::Result<bool> commit_leftovers(sdk::ProcessRunner& runner, const std::filesystem::path& worktree,
+                                   const std::string& message, const sdk::CancelToken& cancel) {
+  auto changes = status(runner, worktree, cancel);
+  if (!changes.ok()) return std::move(changes).failure();
+  if (changes->find_first_not_of(" \n") == std::string::npos) return false;
+  // `add -A` honours .gitignore and the excludes, so files fanout copied into the worktree
+  // (and excluded there) stay out, whatever the agent did.
+  auto added = run_git(runner, worktree, {"add", "-A"}, cancel);
+  if (!added.ok()) return std::move(added).failure();
+  std::vector<std::string> args;
+  const bool has_identity = run_git(runner, worktree, {"config", "--get", "user.name"}, cancel).ok() &&
+                            run_git(runner, worktree, {"config", "--get", "user.email"}, cancel).ok();
+  if (!has_identity) args = {"-c", "user.name=" + std::string(k_fallback_name), "-c",
+                             "user.email=" + std::string(k_fallback_email)};
+  // --no-verify: hooks live in the git dir, which a sandboxed agent could not reach but an
+  // unsandboxed one could have written; fanout runs nothing an agent may have planted.
+  args.insert(args.end(), {"commit", "-q", "--no-verify", "-m", message});
+  auto committed = run_git(runner, worktree, std::move(args), cancel);
+  if (!committed.ok()) return std::move(committed).failure();
+  return true;
 }
 
 } // namespace fanout::pipeline::git

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace fanout::pipeline::git {
 
@@ -22,5 +23,17 @@ sdk::Result<std::string> diff(sdk::ProcessRunner& runner, const std::filesystem:
 /// Files with uncommitted changes (`git status --porcelain`), one per line; "" when clean.
 sdk::Result<std::string> status(sdk::ProcessRunner& runner, const std::filesystem::path& worktree,
                                 const sdk::CancelToken& cancel);
+
+/// The identity of commits fanout makes when git has none configured for the user.
+inline constexpr std::string_view k_fallback_name = "fanout";
+inline constexpr std::string_view k_fallback_email = "fanout@localhost";
+
+/// Commits whatever an agent session left uncommitted in `worktree` (a sandboxed agent may
+/// edit but not commit: the git dir lies outside its sandbox). `git add -A` (ignored and
+/// excluded files stay out), then `git commit --no-verify -m message` with the user's
+/// identity (user.name and user.email in git config) or k_fallback_name/k_fallback_email.
+/// True when it made a commit, false when the worktree was clean.
+sdk::Result<bool> commit_leftovers(sdk::ProcessRunner& runner, const std::filesystem::path& worktree,
+                                   const std::string& message, const sdk::CancelToken& cancel);
 
 } // namespace fanout::pipeline::git

@@ -79,6 +79,7 @@ private:
   sdk::SessionRequest agent_request(std::string prompt, std::string model, sdk::Permission permission);
   std::string prompt(const std::string& name, const std::string& findings = "", const std::string& diff = "");
   std::string head();
+  void commit_leftovers(const std::string& stage, const std::string& subject);
   std::optional<sdk::PullRequest> current_pr();
 
   Pipeline& m_owner;
@@ -301,6 +302,21 @@ std::string Pipeline::Run::head() {
   return *sha;
 }
 
+/// Commits what the build or fix session left uncommitted (docs/agents.md: "Commits"): an
+/// agent that may edit but cannot commit (codex's sandbox keeps the git dir read-only), or
+/// that forgot to, still produces a branch.
+void Pipeline::Run::commit_leftovers(const std::string& stage, const std::string& subject) {
+  std::string message = subject.size() > 72 ? subject.substr(0, 69) + "..." : subject;
+  for (char& c : message)
+    if (c == '\n' || c == '\r') c = ' ';
+  message += "\n\nfanout committed the changes the " + stage + " session left uncommitted, for issue " + m_key +
+             (m_issue.url.empty() ? "" : " (" + m_issue.url + ")") + ".\n";
+  auto committed = git::commit_leftovers(*m_services.processes, m_workspace.path, message, m_owner.m_scope.child());
+  check_cancel();
+  if (!committed.ok()) throw Stop{RunState::failed, stage + ": " + committed.failure().message};
+  if (*committed) progress("committed the changes the " + stage + " session left uncommitted");
+}
+
 void Pipeline::Run::build() {
   if (m_store.done(m_key, stage::build)) return;
   enter(stage::build);
@@ -318,6 +334,7 @@ void Pipeline::Run::build() {
   auto run = session("build", std::move(request));
   if (run.result.ok() && !run.result->session_id.empty()) m_store.set_build_session(m_key, run.result->session_id);
   check_session("build", run);
+  commit_leftovers("build", m_issue.title + " (" + m_key + ")");
   if (head() == base) throw Stop{RunState::failed, "build: the agent made no commit on \"" + m_workspace.branch + "\""};
   m_store.complete_stage(m_key, stage::build);
 }
@@ -404,6 +421,8 @@ bool Pipeline::Run::fix(int round, const std::vector<ReviewOutcome>& outcomes) {
   auto run = session("fix-" + std::to_string(round), std::move(request));
   if (run.result.ok() && !run.result->session_id.empty()) m_store.set_build_session(m_key, run.result->session_id);
   check_session("fix " + std::to_string(round), run);
+  commit_leftovers("fix " + std::to_string(round),
+                   "Address review findings, round " + std::to_string(round) + " (" + m_key + ")");
   if (head() == before) return false;
   {
     std::lock_guard lock(*m_services.code_host_mutex);

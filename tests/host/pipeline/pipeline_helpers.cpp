@@ -193,6 +193,7 @@ sdk::Result<sdk::SessionResult> FakeAgent::run(const sdk::SessionRequest& reques
       return result;
     }
     if (script.build_commits) commit_file(request.workdir, "feature-" + key + ".txt", "built " + key + "\n");
+    for (const auto& [file, content] : script.build_leaves) std::ofstream(request.workdir / file) << content;
     --in_build;
     if (script.throw_after_commit) throw std::runtime_error("agent host crashed");
     result.outcome = script.build_outcome;
@@ -201,6 +202,7 @@ sdk::Result<sdk::SessionResult> FakeAgent::run(const sdk::SessionRequest& reques
   }
   if (word == "FIX") {
     if (script.fix_commits) commit_file(request.workdir, "fixed-" + key + ".txt", "fixed\n");
+    for (const auto& [file, content] : script.fix_leaves) std::ofstream(request.workdir / file) << content;
     result.text = "fixed";
     return result;
   }

@@ -63,6 +63,9 @@ struct AgentScript {
   sdk::SessionOutcome build_outcome = sdk::SessionOutcome::success;
   bool build_commits = true;
   bool fix_commits = true;
+  /// Files the build / fix session writes and leaves uncommitted (path -> content).
+  std::map<std::string, std::string> build_leaves;
+  std::map<std::string, std::string> fix_leaves;
   std::int64_t tokens_per_session = 10; ///< streamed as one usage event per 10 tokens
   bool hang_in_build = false;           ///< wait for the cancel token in build
   bool throw_after_commit = false;      ///< commit, then throw (a crash mid-build)
