@@ -62,7 +62,32 @@ void print_result(const sdk::SessionResult& result) {
   if (!ok) std::cout << result.text << "\n";
 }
 
+/// `agent run --workdir DIR` works from anywhere: without --repo, the config comes from the
+/// repository around the current directory, else the one around DIR, else DIR alone (the
+/// defaults and the user config; plugin data then goes to DIR/.fanout/data).
+void choose_repo(Context& context, const AgentRunOptions& options) {
+  if (!context.options.repo.empty() || options.workdir.empty()) return;
+  std::error_code ec;
+  const auto workdir = std::filesystem::absolute(options.workdir, ec);
+  if (ec || !std::filesystem::is_directory(workdir, ec))
+    throw UserError("--workdir: \"" + options.workdir + "\" is not a directory", ExitCode::usage);
+  try {
+    context.repo_root();
+    return;
+  } catch (const UserError&) {
+  }
+  for (auto dir = workdir; !dir.empty(); dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / "fanout.toml", ec) || std::filesystem::exists(dir / ".git", ec)) {
+      context.options.repo = dir.string();
+      return;
+    }
+    if (dir == dir.root_path()) break;
+  }
+  context.options.repo = workdir.string();
+}
+
 void run_agent(Context& context, const AgentRunOptions& options) {
+  choose_repo(context, options);
   const auto& repo = context.repo_root();
   const auto& config = context.config();
   const auto* record = context.plugins().find(options.provider);

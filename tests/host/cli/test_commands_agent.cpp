@@ -113,3 +113,28 @@ TEST_CASE("fanout agent run: a failed session exits 1; errors are messages", "[a
     CHECK(cli.err == "fanout: error: executable \"claude-missing\" not found on PATH\n");
   }
 }
+
+TEST_CASE("fanout agent run --workdir works when the current directory is not a repository", "[agent][cli]") {
+  TempRepo repo, outside(false);
+  SECTION("the workdir is a repository") {
+    auto cli = fanout_agent(outside, outside, {"--provider", "claude-code", "--json", "--workdir",
+                                               repo.path().string(), "say hi"});
+    CHECK(cli.err == "");
+    CHECK(cli.exit_code == 0);
+    REQUIRE_FALSE(cli.out.empty());
+    CHECK(nlohmann::json::parse(cli.out.back())["text"] == "done: say hi");
+  }
+  SECTION("neither is a repository") {
+    TempRepo plain(false);
+    auto cli = fanout_agent(outside, outside, {"--provider", "claude-code", "--json", "--workdir",
+                                               plain.path().string(), "say hi"});
+    CHECK(cli.err == "");
+    CHECK(cli.exit_code == 0);
+  }
+  SECTION("a workdir that does not exist") {
+    auto missing = (outside.path() / "nope").string();
+    auto cli = fanout_agent(outside, outside, {"--provider", "claude-code", "--workdir", missing, "say hi"});
+    CHECK(cli.exit_code == 2);
+    CHECK(cli.err == "fanout: error: --workdir: \"" + missing + "\" is not a directory\n");
+  }
+}
