@@ -2,12 +2,10 @@
 // checkout, its admin folder) is what the workspace gets, and a cancel stops git's process group.
 #include "host/workspace/workspace_manager.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
+#include "tests/support/agent_harness.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <signal.h>
-
-#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -122,7 +120,7 @@ TEST_CASE("workspace up: a cancel during git's checkout stops git and its filter
   REQUIRE_FALSE(ws.ok());
   CHECK(ws.failure().message == "issue \"7\": \"git worktree add\" was cancelled");
   const pid_t filter = std::stoi(read_file(pid_file));
-  CHECK((::kill(filter, 0) != 0 && errno == ESRCH));
+  CHECK(test::agents::await_process_gone(filter)); // killed with git's group (a zombie until reaped)
   fs::remove(pid_file);
   // git removed its half-made worktree on SIGTERM, as it does.
   CHECK(repo.git("worktree list --porcelain").find(".fanout") == std::string::npos);

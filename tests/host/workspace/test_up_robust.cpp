@@ -3,6 +3,7 @@
 #include "host/workspace/store.hpp"
 #include "host/workspace/workspace_manager.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
+#include "tests/support/agent_harness.hpp"
 #include "tests/support/paths.hpp"
 
 #include <catch2/catch.hpp>
@@ -174,7 +175,7 @@ TEST_CASE("fanout up: Ctrl-C during git's checkout stops git and its filter, and
   CHECK(out.find("fanout: error: issue \"7\": \"git worktree add\" was cancelled\n") != npos);
   CHECK(out.find("fanout: interrupted; finish with \"fanout up 7\" or remove with \"fanout clean 7\"\n") != npos);
   const pid_t filter = std::stoi(read_file(pid_file));
-  CHECK((::kill(filter, 0) != 0 && errno == ESRCH));
+  CHECK(test::agents::await_process_gone(filter)); // killed with git's group (a zombie until reaped)
   CHECK(repo.git("worktree list --porcelain").find(".fanout") == npos);
 
   repo.git("config filter.slow.smudge cat");
