@@ -142,3 +142,22 @@ TEST_CASE("workspace clean: a branch checked out elsewhere is not deleted", "[wo
   CHECK(report.kept == std::vector<std::string>{"kept branch \"fanout/7-fix-it\": checked out in the main checkout"});
   CHECK(repo.git("branch --show-current") == "fanout/7-fix-it\n");
 }
+
+TEST_CASE("workspace doctor: locked worktrees get git's treatment", "[workspace][doctor][git]") {
+  TempRepo repo;
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  repo.git("worktree add -q -b stray .fanout/worktrees/9");
+  repo.git("worktree lock --reason 'mine' .fanout/worktrees/9");
+  const fs::path gone = repo.root().string() + "-on-usb";
+  repo.git("worktree add -q -b usb " + gone.string());
+  repo.git("worktree lock " + gone.string());
+  fs::remove_all(gone);
+
+  // An orphan under the root is removed after unlocking it; a locked worktree whose folder
+  // is gone is kept by `git worktree prune`, so it is no finding.
+  CHECK(doctor_text(manager) ==
+        "worktree .fanout/worktrees/9 has no workspace record and is locked by \"git worktree lock\" (reason: \"mine\")\n"
+        "  fix: git worktree unlock .fanout/worktrees/9 && git worktree remove --force .fanout/worktrees/9\n");
+  CHECK(sh("git worktree unlock .fanout/worktrees/9 && git worktree remove --force .fanout/worktrees/9", repo.root()).rc == 0);
+  CHECK(doctor_text(manager) == "");
+}
