@@ -212,6 +212,7 @@ fanout::sdk::SessionResult ClaudeStream::finish(const fanout::sdk::ProcessResult
       result.outcome = fanout::sdk::process_end(process, "claude", "a result event", stderr_tail, result.text);
     }
   }
+  result.text = fanout::sdk::with_advice(result.outcome, std::move(result.text), "ANTHROPIC_API_KEY");
   return result;
 }
 

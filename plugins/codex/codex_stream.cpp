@@ -156,6 +156,7 @@ fanout::sdk::SessionResult CodexStream::finish(const fanout::sdk::ProcessResult&
       result.text = m_last_error.empty() ? "codex's output ended without turn.completed" : m_last_error;
     }
   }
+  result.text = fanout::sdk::with_advice(result.outcome, std::move(result.text), "OPENAI_API_KEY");
   return result;
 }
 

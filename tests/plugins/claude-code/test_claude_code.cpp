@@ -240,18 +240,25 @@ TEST_CASE("claude-code: each failure of the agent has its outcome", "[claude-cod
   SECTION("not logged in") {
     auto r = run_mode("auth");
     CHECK(r.outcome == sdk::SessionOutcome::auth);
-    CHECK(r.text == "Not logged in · Please run /login");
+    CHECK(r.text == "Not logged in · Please run /login (check ANTHROPIC_API_KEY or the CLI's own login: the "
+                    "credentials were missing or refused)");
   }
   SECTION("an invalid key reported on stderr only") {
     auto r = run_mode("auth_text");
     CHECK(r.outcome == sdk::SessionOutcome::auth);
-    CHECK(r.text == "Invalid API key · Please run /login");
+    CHECK(r.text == "Invalid API key · Please run /login (check ANTHROPIC_API_KEY or the CLI's own login: the "
+                    "credentials were missing or refused)");
   }
-  SECTION("rate limited") { CHECK(run_mode("rate_limit").outcome == sdk::SessionOutcome::rate_limited); }
+  SECTION("rate limited, with the advice to try again later") {
+    auto r = run_mode("rate_limit");
+    CHECK(r.outcome == sdk::SessionOutcome::rate_limited);
+    CHECK(r.text == "API Error: Rate limit reached (the model API is rate limiting or overloaded: try again later)");
+  }
   SECTION("overloaded (529) is rate_limited, as for codex") {
     auto r = run_mode("overloaded");
     CHECK(r.outcome == sdk::SessionOutcome::rate_limited);
-    CHECK(r.text == R"(API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})");
+    CHECK(r.text == R"(API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"
+                    " (the model API is rate limiting or overloaded: try again later)");
   }
 }
 

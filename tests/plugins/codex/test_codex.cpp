@@ -211,13 +211,15 @@ TEST_CASE("codex: each failure of the agent has its outcome", "[codex]") {
   SECTION("unauthorized") {
     auto r = run_mode("auth");
     CHECK(r.outcome == sdk::SessionOutcome::auth);
-    CHECK(r.text == "unexpected status 401 Unauthorized: Missing bearer or basic authentication in header");
+    CHECK(r.text == "unexpected status 401 Unauthorized: Missing bearer or basic authentication in header (check "
+                    "OPENAI_API_KEY or the CLI's own login: the credentials were missing or refused)");
   }
   SECTION("rate limited") { CHECK(run_mode("rate_limit").outcome == sdk::SessionOutcome::rate_limited); }
   SECTION("overloaded (529) is rate_limited, as for claude") {
     auto r = run_mode("overloaded");
     CHECK(r.outcome == sdk::SessionOutcome::rate_limited);
-    CHECK(r.text == "exceeded retry limit, last status: 529 Overloaded");
+    CHECK(r.text == "exceeded retry limit, last status: 529 Overloaded (the model API is rate limiting or overloaded: "
+                    "try again later)");
   }
   SECTION("a missing OPENAI_API_KEY is auth") {
     auto r = run_mode("missing_key");

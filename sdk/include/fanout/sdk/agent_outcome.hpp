@@ -16,18 +16,30 @@ namespace fanout::sdk {
 /// The kind an agent's error text names: `auth` for a missing or rejected credential
 /// ("401", "Invalid API key", "Not logged in", "Missing environment variable: `OPENAI_API_KEY`"),
 /// `rate_limited` for a quota, a rate limit or an overloaded provider ("429", "529",
-/// "overloaded_error", "usage limit"), else `error`. Case-insensitive.
+/// "overloaded_error", "at capacity", "usage limit"), else `error`. Case-insensitive.
 inline SessionOutcome classify_agent_error(const std::string& text) {
   static const std::regex auth(
       R"(\b401\b|unauthori[sz]ed|not logged in|invalid.api.key|authentication|please run /login|oauth token|)"
       R"(codex login|missing environment variable:\W*\w*(api_key|token))",
       std::regex::icase);
   static const std::regex limited(
-      R"(\b429\b|\b529\b|rate.?limit|too many requests|usage limit|hit your limit|quota|overloaded)",
+      R"(\b429\b|\b529\b|rate.?limit|too many requests|usage limit|hit your limit|quota|overloaded|at capacity)",
       std::regex::icase);
   if (std::regex_search(text, auth)) return SessionOutcome::auth;
   if (std::regex_search(text, limited)) return SessionOutcome::rate_limited;
   return SessionOutcome::error;
+}
+
+/// `text` with what to do, when it does not say so already: for `auth`, the variable that
+/// holds the key (`key_env`, "ANTHROPIC_API_KEY"); for `rate_limited`, to try again later.
+/// Other outcomes' texts are returned unchanged.
+inline std::string with_advice(SessionOutcome outcome, std::string text, std::string_view key_env) {
+  static const std::regex try_again("try again", std::regex::icase);
+  if (outcome == SessionOutcome::auth && text.find(key_env) == std::string::npos)
+    text += " (check " + std::string(key_env) + " or the CLI's own login: the credentials were missing or refused)";
+  else if (outcome == SessionOutcome::rate_limited && !std::regex_search(text, try_again))
+    text += " (the model API is rate limiting or overloaded: try again later)";
+  return text;
 }
 
 /// The outcome when the host ended the process (cancel token or timeout), else nullopt.
