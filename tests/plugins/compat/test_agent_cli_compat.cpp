@@ -108,6 +108,8 @@ TEST_CASE("compat: every flag and choice claude-code passes is listed in the pin
   for (auto permission : {sdk::Permission::read_only, sdk::Permission::edit, sdk::Permission::full}) {
     auto request = everything(repo, home, log);
     request.permission = permission;
+    // Under root the plugin refuses full (bypassPermissions) unless the machine is a sandbox.
+    request.env["IS_SANDBOX"] = "1";
     REQUIRE(agent.run(request).result.ok());
   }
   auto options = parse_help(help_text({claude.string(), "--help"}, home.path()));
