@@ -14,9 +14,10 @@ ProviderConfig provider_config_from(const config::Config& config) {
 }
 
 AgentProviders::AgentProviders(const plugins::Registry& registry, plugins::HostServices services,
-                               std::filesystem::path repo_root, ProviderConfig config)
+                               std::filesystem::path repo_root, ProviderConfig config, std::filesystem::path data_root)
     : m_registry(registry), m_services(std::move(services)), m_repo_root(std::move(repo_root)),
-      m_config(std::move(config)) {}
+      m_config(std::move(config)),
+      m_data_root(data_root.empty() ? m_repo_root / ".fanout" / "data" : std::move(data_root)) {}
 
 AgentProviders::~AgentProviders() = default;
 
@@ -33,7 +34,7 @@ sdk::Result<sdk::AgentProvider*> AgentProviders::get(std::string_view name) {
     if (m_config) config = m_config(key, keys);
   }
   auto host = std::make_unique<plugins::PluginHost>(m_services, key, std::move(config), m_repo_root,
-                                                    m_repo_root / ".fanout" / "data" / key);
+                                                    m_data_root / key);
   auto made = m_registry.create<sdk::AgentProvider>(name, *host);
   if (!made) return std::move(made).failure();
   auto& entry = m_entries[key];

@@ -29,8 +29,10 @@ ProviderConfig provider_config_from(const config::Config& config);
 /// Thread-safe. Outlives every session it handed a provider to.
 class AgentProviders {
 public:
+  /// Each provider's data dir (Host::data_dir: temp files, the totals of its sessions) is
+  /// `<data_root>/<name>`; an empty `data_root` means <repo_root>/.fanout/data.
   AgentProviders(const plugins::Registry& registry, plugins::HostServices services, std::filesystem::path repo_root,
-                 ProviderConfig config);
+                 ProviderConfig config, std::filesystem::path data_root = {});
   ~AgentProviders();
 
   /// The provider plugin `name`, created on first call. Failures (not_found, unsupported,
@@ -49,6 +51,7 @@ private:
   plugins::HostServices m_services;
   std::filesystem::path m_repo_root;
   ProviderConfig m_config;
+  std::filesystem::path m_data_root;
   std::mutex m_mutex;
   std::map<std::string, Entry, std::less<>> m_entries;
 };

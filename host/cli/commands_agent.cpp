@@ -5,11 +5,13 @@
 #include "host/agent/result_json.hpp"
 #include "host/agent/session.hpp"
 #include "host/cli/commands.hpp"
+#include "host/plugins/discovery.hpp"
 #include "host/plugins/registry.hpp"
 #include "host/services/interrupt.hpp"
 #include "host/services/process_runner.hpp"
 #include "host/util/error.hpp"
 
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 
@@ -103,7 +105,11 @@ void run_agent(Context& context, const AgentRunOptions& options) {
   services::LocalProcessRunner runner;
   plugins::HostServices services;
   services.processes = &runner;
-  agent::AgentProviders providers(context.plugins(), services, repo, agent::provider_config_from(config));
+  // A single session leaves nothing in the repository: the providers' files (temp schema
+  // files, session totals) go to the user's data dir.
+  std::filesystem::path data_root;
+  if (auto plugin_dir = plugins::user_plugin_dir(::getenv)) data_root = plugin_dir->parent_path() / "agent-run";
+  agent::AgentProviders providers(context.plugins(), services, repo, agent::provider_config_from(config), data_root);
   auto provider = providers.get(options.provider);
   if (!provider) throw UserError(provider.failure().message, ExitCode::usage);
 
