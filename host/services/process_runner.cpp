@@ -335,7 +335,9 @@ std::size_t kill_all_now(std::chrono::milliseconds grace) {
   std::size_t killed = 0;
   for (const auto& [pgid, tag] : groups) {
     const auto rest = everything(pgid, tag);
-    if (running(pgid) && ::kill(-pgid, SIGKILL) == 0) ++killed;
+    // A group whose leader is gone (a zombie its run has not reaped yet) did not need it.
+    const bool leader_alive = !leader_exited(pgid);
+    if (running(pgid) && ::kill(-pgid, SIGKILL) == 0 && leader_alive) ++killed;
     for (pid_t pid : rest) ::kill(pid, SIGKILL);
   }
   return killed;

@@ -27,8 +27,13 @@ std::vector<int> processes_with(const std::string& marker, const std::filesystem
   while (auto* entry = ::readdir(proc)) {
     int pid = std::atoi(entry->d_name);
     if (pid <= 0) continue;
-    std::ifstream in("/proc/" + std::string(entry->d_name) + "/cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), {});
+    std::string cmdline;
+    try { // a process that exits while we read makes the read fail (ESRCH)
+      std::ifstream in("/proc/" + std::string(entry->d_name) + "/cmdline");
+      cmdline.assign(std::istreambuf_iterator<char>(in), {});
+    } catch (const std::exception&) {
+      continue;
+    }
     for (auto& c : cmdline)
       if (c == '\0') c = ' ';
     if (cmdline.find(marker) == std::string::npos) continue;
