@@ -157,23 +157,47 @@ TEST_CASE("real loop: a fix round resumes the builder and costs what the server 
   }
 }
 
-TEST_CASE("real loop: Ctrl-C stops claude and every process its tools started", "[e2e][real-cli]") {
-  RealLoop loop("claude-code", "claude-code");
-  loop.claude_api.push(ModelTurn::answer("1. wait", {800, 40}));
-  loop.claude_api.push(ModelTurn::shell("(sleep 987651 &) ; sleep 987652 & sleep 987653"));
-  loop.claude_api.push(ModelTurn::hang());
-  auto pid = loop.start({"run", "1"});
-  bool started = await([] { return !processes_with("sleep 987653").empty(); }, std::chrono::seconds(60));
-  REQUIRE(started);
-  ::kill(pid, SIGINT);
-  auto ran = loop.wait(pid);
-  INFO(ran.out << ran.err);
-  CHECK(ran.exit_code == 130);
-  bool gone = await([] { return processes_with("sleep 98765").empty(); }, std::chrono::seconds(10));
-  auto left = processes_with("sleep 98765");
-  kill_all(left);
-  CHECK(gone);
-  CHECK(left.empty());
+TEST_CASE("real loop: Ctrl-C stops the agent and every process its tools started", "[e2e][real-cli]") {
+  for (std::string builder : {"claude-code", "codex"}) {
+    SECTION(builder) {
+      RealLoop loop(builder, "claude-code");
+      auto& api = loop.api(builder);
+      api.push(ModelTurn::answer("1. wait", {800, 40}));
+      api.push(ModelTurn::shell("(sleep 987651 &) ; sleep 987652 & sleep 987653"));
+      api.push(ModelTurn::hang()); // codex hands the running command back to the model
+      auto pid = loop.start({"run", "1"});
+      REQUIRE(await([] { return !processes_with("sleep 987653").empty(); }, std::chrono::seconds(60)));
+      ::kill(pid, SIGINT);
+      auto ran = loop.wait(pid);
+      INFO(ran.out << ran.err);
+      CHECK(ran.exit_code == 130);
+      bool gone = await([] { return processes_with("sleep 98765").empty(); }, std::chrono::seconds(10));
+      auto left = processes_with("sleep 98765");
+      kill_all(left);
+      CHECK(gone);
+      CHECK(left.empty());
+    }
+  }
+}
+
+TEST_CASE("real loop: a rejected API key fails the run at its first session with the variable to check",
+          "[e2e][real-cli]") {
+  for (std::string builder : {"claude-code", "codex"}) {
+    SECTION(builder) {
+      RealLoop loop(builder, "claude-code");
+      loop.api(builder).push(ModelTurn::unauthorized().times(-1));
+      auto ran = loop.fanout({"run", "1"});
+      INFO(ran.out << ran.err);
+      CHECK(ran.exit_code == 1);
+      auto run = loop.status();
+      INFO(run.dump(2));
+      CHECK(run["state"] == "failed");
+      CHECK(run["stage"] == "plan");
+      auto error = run["error"].get<std::string>();
+      CHECK(error.find("auth") != std::string::npos);
+      CHECK(error.find(builder == "codex" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY") != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("real loop: a build timeout stops the agent and every process its tools started", "[e2e][real-cli]") {
