@@ -177,8 +177,8 @@ void CompatRepo::write_home(const std::string& path, const std::string& content)
 }
 
 std::string CompatRepo::env() const {
-  return "HOME=" + quoted(m_home) + " XDG_CONFIG_HOME=" + quoted(m_home / ".config") +
-         " GIT_CONFIG_NOSYSTEM=1 PATH='" + m_path + "' ";
+  return "export HOME=" + quoted(m_home) + " XDG_CONFIG_HOME=" + quoted(m_home / ".config") +
+         " GIT_CONFIG_NOSYSTEM=1 PATH='" + m_path + "'; ";
 }
 
 std::string CompatRepo::run(const std::string& command) const {

@@ -41,7 +41,7 @@ public:
   /// From now on PATH holds every program of the caller's PATH except git-lfs: a machine
   /// where git-lfs is not installed.
   void hide_git_lfs();
-  /// The shell words that set the row's environment, for the front of a command.
+  /// The shell `export` that sets the row's environment, for the front of a command line.
   std::string env() const;
   /// Writes fanout.toml (this test process's ports), a user config under HOME that trusts
   /// the repository, and local issue 7; none of them committed.

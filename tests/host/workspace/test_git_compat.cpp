@@ -13,9 +13,11 @@
 
 using fanout::test::CompatRepo;
 using fanout::test::compare_with_git;
+using fanout::test::first_difference;
 using fanout::test::read_file;
 using fanout::test::scan_tree;
 using fanout::test::sh;
+using fanout::test::TreeEntry;
 namespace fs = std::filesystem;
 
 namespace {
@@ -56,6 +58,30 @@ size_t count(const std::string& s, const std::string& what) {
 }
 
 } // namespace
+
+TEST_CASE("git compat: the comparison names the first differing path and how it differs", "[workspace][git-compat]") {
+  const std::map<std::string, TreeEntry> git = {{"a.txt", {'f', 0644, "one\r\n"}},
+                                                {"b", {'l', 0777, "a.txt"}},
+                                                {"run.sh", {'f', 0755, "#!/bin/sh\n"}}};
+  CHECK(first_difference(git, git) == "");
+  auto ours = git;
+  ours["a.txt"].content = "one\n";
+  CHECK(first_difference(ours, git) ==
+        "\"a.txt\": content differs from byte 3: fanout's 4 bytes \"one\\x0a\", git's 5 bytes \"one\\x0d\\x0a\"");
+  ours = git;
+  ours["b"].content = "/abs";
+  CHECK(first_difference(ours, git) == "\"b\": symlink to \"/abs\" in fanout's worktree, to \"a.txt\" in git's");
+  ours["b"] = {'f', 0644, "a.txt"};
+  CHECK(first_difference(ours, git) == "\"b\": file in fanout's worktree, symlink in git's");
+  ours = git;
+  ours["run.sh"].mode = 0644;
+  CHECK(first_difference(ours, git) == "\"run.sh\": mode 644 in fanout's worktree, 755 in git's");
+  ours.erase("b");
+  CHECK(first_difference(ours, git) == "\"b\": only in git's worktree (symlink)");
+  ours = git;
+  ours["0.bin"] = {'f', 0644, ""};
+  CHECK(first_difference(ours, git) == "\"0.bin\": only in fanout's worktree (file)");
+}
 
 TEST_CASE("git compat: binary files without a .gitattributes are written byte for byte", "[workspace][git-compat]") {
   CompatRepo repo;
