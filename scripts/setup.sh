@@ -8,7 +8,6 @@ packages=(
   libboost-dev libboost-filesystem-dev libgit2-dev libtomlplusplus-dev libspdlog-dev
   nlohmann-json3-dev catch2 libcli11-dev libcurl4-openssl-dev libsqlite3-dev sqlite3
   libcpp-httplib-dev
-  libssl-dev         # SHA-1 (libcrypto) for the git index fanout writes after a checkout
   libpq-dev          # the postgres brancher plugin talks to the server through libpq
   postgresql         # real server for the postgres brancher's tests (started by the tests)
   python3            # the fake agent CLIs and fake servers' helpers in tests/
