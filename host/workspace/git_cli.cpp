@@ -1,6 +1,7 @@
 #include "host/workspace/git_cli.hpp"
 
 #include "host/services/process_runner.hpp"
+#include "host/services/process_support.hpp"
 #include "host/util/error.hpp"
 
 #include <algorithm>
@@ -12,6 +13,15 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t k_shown_error_bytes = 2000;
+
+/// What git itself clears when it runs a command in another repository (`local_repo_env` in
+/// git's environment.c): set by a hook or `git rebase --exec` that started fanout, they would
+/// point git at that repository instead of the workspace.
+constexpr const char* k_repo_local_env[] = {
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE",
+    "GIT_INDEX_FILE", "GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX",
+    "GIT_INTERNAL_SUPER_PREFIX", "GIT_SHALLOW_FILE", "GIT_COMMON_DIR"};
 
 /// The git subcommand of `args`, for messages: "worktree add" from {"-c", "x=y", "worktree", "add", ...}.
 std::string what_of(const std::vector<std::string>& args) {
@@ -36,9 +46,13 @@ std::string run_git(sdk::ProcessRunner* runner, const std::vector<std::string>& 
   static services::LocalProcessRunner own_runner;
   sdk::ProcessSpec spec{{"git"}, workdir};
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  // The user's own environment (filters and hooks see it as under git), but no password
-  // prompt: stdin is not a terminal, and a prompt on /dev/tty would hang the workspace.
+  // The user's own environment (filters and hooks see it as under git) minus what would point
+  // git at another repository, and no password prompt: stdin is not a terminal, and a prompt
+  // on /dev/tty would hang the workspace.
+  spec.env = services::child_environment(spec, &services::SecretRegistry::global());
+  for (const char* name : k_repo_local_env) spec.env.erase(name);
   spec.env["GIT_TERMINAL_PROMPT"] = "0";
+  spec.replace_env = true;
   auto result = (runner ? *runner : own_runner).run(spec, {}, cancel);
   const std::string what = "git " + what_of(args);
   if (!result.ok()) throw UserError("\"" + what + "\" could not start: " + result.failure().message);
@@ -52,11 +66,11 @@ std::string run_git(sdk::ProcessRunner* runner, const std::vector<std::string>& 
 
 void git_worktree_add(sdk::ProcessRunner* runner, const fs::path& repo_root, const fs::path& path,
                       const std::string& branch, unsigned workers, const sdk::CancelToken& cancel) {
+  std::vector<std::string> args;
+  if (workers > 0) args = {"-c", "checkout.workers=" + std::to_string(workers)};
   // "--" ends the options: neither the path nor the branch can be read as one.
-  run_git(runner,
-          {"-c", "checkout.workers=" + std::to_string(std::max(workers, 1u)), "worktree", "add", "--quiet", "--",
-           path.string(), branch},
-          repo_root, cancel);
+  args.insert(args.end(), {"worktree", "add", "--quiet", "--", path.string(), branch});
+  run_git(runner, args, repo_root, cancel);
 }
 
 std::vector<std::string> git_status(const fs::path& worktree, const std::vector<std::string>& excluded) {

@@ -22,7 +22,8 @@ std::string run_git(sdk::ProcessRunner* runner, const std::vector<std::string>& 
                     const std::filesystem::path& workdir, const sdk::CancelToken& cancel);
 
 /// `git worktree add` of `branch` at `path`, run in `repo_root` (the main checkout, so that
-/// git carries its sparse-checkout settings as it does), with `checkout.workers` = `workers`.
+/// git carries its sparse-checkout settings as it does), with `checkout.workers` = `workers`
+/// unless `workers` is 0 (then the user's own setting, or git's default, applies).
 /// git writes everything: the admin folder .git/worktrees/<basename of path>, the files
 /// through the user's filters, the index; then it runs the post-checkout hook. A git killed
 /// by the cancel token removes what it made (git's own cleanup on SIGTERM).

@@ -113,14 +113,16 @@ std::vector<std::string> Repo::branches() const {
   return out;
 }
 
-std::string Repo::branch_owner(const std::string& name) const {
+std::optional<std::string> Repo::config_value(const std::string& key) const {
   git_config* raw = nullptr;
   check(git_repository_config_snapshot(&raw, get()), "cannot read the git config");
   Config config(raw);
-  const char* key = nullptr;
-  if (git_config_get_string(&key, config.get(), owner_key(name).c_str()) != 0) return "";
-  return key;
+  const char* value = nullptr;
+  if (git_config_get_string(&value, config.get(), key.c_str()) != 0) return std::nullopt;
+  return value;
 }
+
+std::string Repo::branch_owner(const std::string& name) const { return config_value(owner_key(name)).value_or(""); }
 
 void Repo::set_branch_owner(const std::string& name, const std::string& key) {
   git_config* raw = nullptr;

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,10 @@ public:
   /// Deletes local branch `name` with its config section (so its owner, below, goes too);
   /// a missing branch is not an error.
   void delete_branch(const std::string& name);
+
+  /// The value of git config `key` as git would read it for this repository (system, global,
+  /// XDG, local and worktree files); nullopt when unset.
+  std::optional<std::string> config_value(const std::string& key) const;
 
   /// The issue key recorded as the owner of branch `name` (config
   /// branch.<name>.fanoutIssue); "" when none is (a branch made by hand, or before owners

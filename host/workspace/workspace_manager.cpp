@@ -262,7 +262,9 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
         std::error_code ec;
         fs::remove_all(r.path, ec);
         if (ec) throw UserError("cannot delete \"" + shown(r.path) + "\": " + ec.message());
-        git_worktree_add(m_processes, m_settings.repo_root, r.path, r.branch, m_settings.threads, cancel);
+        // The user's own checkout.workers, when set, is theirs to choose (as with any config).
+        const unsigned workers = repo.config_value("checkout.workers") ? 0 : m_settings.threads;
+        git_worktree_add(m_processes, m_settings.repo_root, r.path, r.branch, workers, cancel);
       }
       if (cancel.cancelled()) throw UserError("cancelled");
       step("dependencies");

@@ -7,7 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 using namespace fanout;
@@ -169,4 +171,45 @@ TEST_CASE("workspace up: git's refusal is the error, with git's message", "[work
   auto again = manager.up(issue("7"), cancel);
   REQUIRE(again.ok());
   CHECK(again->record.state == State::ready);
+}
+
+TEST_CASE("workspace up: the user's own checkout.workers is git's to read", "[workspace][git]") {
+  TempRepo repo;
+  // A value git refuses shows that git read the user's setting, not one fanout put over it.
+  repo.git("config checkout.workers many");
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  sdk::CancelToken cancel;
+  auto ws = manager.up(issue("7"), cancel);
+  REQUIRE_FALSE(ws.ok());
+  CHECK_THAT(ws.failure().message, Catch::StartsWith("issue \"7\": \"git worktree add\" failed: ") &&
+                                       Catch::Contains("bad numeric config value 'many' for 'checkout.workers'"));
+  repo.git("config checkout.workers 3");
+  CHECK(manager.up(issue("7"), cancel).ok());
+}
+
+TEST_CASE("workspace up and clean: GIT_DIR and GIT_INDEX_FILE of a hook that started fanout do not reach git",
+          "[workspace][git]") {
+  TempRepo repo;
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  sdk::CancelToken cancel;
+  struct Env { // set for the calls below only: the test's own git commands need the real ones
+    Env() {
+      ::setenv("GIT_DIR", "/nonexistent/.git", 1);
+      ::setenv("GIT_INDEX_FILE", "/nonexistent/index", 1);
+    }
+    ~Env() {
+      ::unsetenv("GIT_DIR");
+      ::unsetenv("GIT_INDEX_FILE");
+    }
+  };
+  std::optional<Env> env(std::in_place);
+  auto ws = manager.up(issue("7"), cancel);
+  INFO((ws.ok() ? "" : ws.failure().message));
+  REQUIRE(ws.ok());
+  std::ofstream(ws->record.path / "work.txt") << "the agent's\n";
+  const auto kept = manager.clean("7", {}, cancel);
+  env.reset();
+  CHECK(kept.kept == std::vector<std::string>{
+                         "kept .fanout/worktrees/7: 1 uncommitted change, e.g. work.txt (use --force to delete)"});
+  CHECK(sh("git status --porcelain", ws->record.path).out == "?? work.txt\n");
 }
