@@ -146,8 +146,11 @@ std::optional<std::string> inline_slash_command(const std::string& prompt, const
   std::istringstream words(arguments);
   for (std::string word; words >> word;) positional.push_back(word);
 
-  // claude 2.1.332 numbers from zero: $0 (or $ARGUMENTS[0]) is the first word.
-  auto word = [&](size_t index) { return index < positional.size() ? positional[index] : std::string(); };
+  // claude 2.1.332 numbers from zero: $0 (or $ARGUMENTS[0]) is the first word; a number
+  // past the last word stays as written, as claude leaves it.
+  auto word = [&](size_t index, size_t from, size_t to) {
+    return index < positional.size() ? positional[index] : body.substr(from, to - from);
+  };
   auto digits_at = [&](size_t at, size_t& value) {
     size_t end = at;
     value = 0;
@@ -163,7 +166,7 @@ std::optional<std::string> inline_slash_command(const std::string& prompt, const
     } else if (body.compare(i, 11, "$ARGUMENTS[") == 0) {
       size_t n = digits_at(i + 11, index);
       if (n > 0 && i + 11 + n < body.size() && body[i + 11 + n] == ']') {
-        out += word(index);
+        out += word(index, i, i + 12 + n);
         i += 11 + n;
       } else {
         out += arguments;
@@ -173,7 +176,7 @@ std::optional<std::string> inline_slash_command(const std::string& prompt, const
       out += arguments;
       i += 9;
     } else if (size_t n = digits_at(i + 1, index); n > 0) {
-      out += word(index);
+      out += word(index, i, i + 1 + n);
       i += n;
     } else {
       out += body[i];

@@ -50,7 +50,8 @@ std::optional<std::string> slash_command_name(const std::string& prompt);
 
 /// The prompt with the custom command expanded by hand: the body of
 /// <workdir>/.claude/commands/<name>.md without its front matter, with claude 2.1.332's
-/// substitutions: $ARGUMENTS (all arguments), $ARGUMENTS[N] and $N (word N, from 0).
+/// substitutions: $ARGUMENTS (all arguments), $ARGUMENTS[N] and $N (word N, from 0; kept as
+/// written when there is no such word).
 /// nullopt when that file does not exist.
 std::optional<std::string> inline_slash_command(const std::string& prompt, const std::filesystem::path& workdir);
 

@@ -86,6 +86,35 @@ std::vector<std::string> strings(const nlohmann::json& config, const char* key) 
   return out;
 }
 
+/// The empty `.git`, `.codex` and `.agents` folders a codex sandbox makes in its writable
+/// roots (the workdir, TMPDIR, /tmp) to keep them read-only, and leaves behind when codex is
+/// killed: the ones that did not exist before the session are removed after it, only while
+/// still empty (a removal of a folder is an rmdir, which refuses anything else). A stray
+/// empty /tmp/.git otherwise looks like a repository to the next codex.
+class SandboxLeftovers {
+public:
+  SandboxLeftovers(const std::filesystem::path& workdir, const std::map<std::string, std::string>& env) {
+    std::vector<std::filesystem::path> roots = {workdir, "/tmp"};
+    if (auto tmp = env.find("TMPDIR"); tmp != env.end() && !tmp->second.empty()) roots.emplace_back(tmp->second);
+    std::error_code ec;
+    for (const auto& root : roots)
+      for (const char* name : {".git", ".codex", ".agents"})
+        if (!root.empty() && !std::filesystem::exists(std::filesystem::symlink_status(root / name, ec)))
+          m_absent.push_back(root / name);
+  }
+  ~SandboxLeftovers() {
+    std::error_code ec;
+    for (const auto& path : m_absent)
+      if (std::filesystem::is_directory(std::filesystem::symlink_status(path, ec)) && std::filesystem::is_empty(path, ec))
+        std::filesystem::remove(path, ec);
+  }
+  SandboxLeftovers(const SandboxLeftovers&) = delete;
+  SandboxLeftovers& operator=(const SandboxLeftovers&) = delete;
+
+private:
+  std::vector<std::filesystem::path> m_absent;
+};
+
 /// Removes the schema file when the session ends.
 struct TempFile {
   std::filesystem::path path;
@@ -149,6 +178,7 @@ public:
     if (!request.resume_session_id.empty())
       if (auto recorded = load_session_totals(m_host.data_dir(), request.resume_session_id)) before = recorded->usage;
     CodexStream stream(before);
+    SandboxLeftovers leftovers(request.workdir, spec.env);
     auto record = [&](SessionResult result) {
       if (auto totals = stream.totals()) save_session_totals(m_host.data_dir(), result.session_id, {*totals, 0});
       return result;

@@ -7,7 +7,8 @@ Environment read by both fakes:
   FAKE_AGENT_MODE         success (default) | is_error | max_turns | max_budget | during_execution |
                           truncated | garbage | flood | hang | hang_spawn | crash | auth | auth_text |
                           rate_limit | overloaded | turn_failed | transient_error |
-                          missing_key (codex: no OPENAI_API_KEY)
+                          missing_key (codex: no OPENAI_API_KEY) | sandbox_leftovers (codex: empty
+                          .git/.codex/.agents in the cwd and $TMPDIR, then a crash)
   FAKE_AGENT_FLOOD_LINES  garbage lines printed in "flood" mode (default 1000)
   FAKE_AGENT_PIDFILE      "hang_spawn" writes the pid of the grandchild it starts here
 """

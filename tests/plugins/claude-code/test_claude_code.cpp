@@ -307,17 +307,17 @@ TEST_CASE("claude-code: a custom slash command is inlined when claude does not l
   Fixture f;
   // claude 2.1.332 numbers arguments from zero: $0 and $ARGUMENTS[0] are the first word.
   f.repo.write(".claude/commands/review-pr.md",
-               "---\ndescription: review\n---\nReview PR $0 carefully ($1, $ARGUMENTS[1]$2): $ARGUMENTS\n");
+               "---\ndescription: review\n---\nReview PR $0 carefully ($1, $ARGUMENTS[1]): $ARGUMENTS $2\n");
   LoadedAgent agent("claude-code", nlohmann::json::object(), f.repo.path());
   SECTION("not listed: restarted with the command's body") {
     auto run = agent.run(f.request("/review-pr 12 fast"));
     REQUIRE(run.result.ok());
     CHECK(run.result->outcome == sdk::SessionOutcome::success);
-    CHECK(run.result->text == "done: Review PR 12 carefully (fast, fast): 12 fast");
+    CHECK(run.result->text == "done: Review PR 12 carefully (fast, fast): 12 fast $2");
     auto calls = invocations(f.log);
     REQUIRE(calls.size() == 2);
     CHECK(calls[0]["argv"][1] == "/review-pr 12 fast");
-    CHECK(calls[1]["stdin"] == "Review PR 12 carefully (fast, fast): 12 fast\n");
+    CHECK(calls[1]["stdin"] == "Review PR 12 carefully (fast, fast): 12 fast $2\n"); // no third word: kept
   }
   SECTION("listed: passed through as argv") {
     auto run = agent.run(f.request("/review-pr 12", {{"FAKE_CLAUDE_EXPAND_COMMANDS", "1"}}));

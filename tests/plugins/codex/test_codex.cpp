@@ -161,6 +161,21 @@ TEST_CASE("codex: resume, output schema and a workdir outside git", "[codex]") {
     auto argv = invocations(f.log).at(0)["argv"];
     CHECK(std::find(argv.begin(), argv.end(), "--skip-git-repo-check") != argv.end());
   }
+  SECTION("a killed codex's empty sandbox folders are removed; what was there before stays") {
+    TempRepo plain(false), tmp(false);
+    std::filesystem::create_directories(plain.path() / ".agents");
+    std::ofstream(plain.path() / ".agents" / "keep.md") << "mine\n";
+    auto request = f.request("look", {{"FAKE_AGENT_MODE", "sandbox_leftovers"}, {"TMPDIR", tmp.path().string()}});
+    request.workdir = plain.path();
+    request.permission = sdk::Permission::edit;
+    auto run = agent.run(request);
+    REQUIRE(run.result.ok());
+    CHECK(run.result->outcome == sdk::SessionOutcome::crashed);
+    for (const auto& root : {plain.path(), tmp.path()})
+      for (const char* name : {".git", ".codex"}) CHECK_FALSE(std::filesystem::exists(root / name));
+    CHECK_FALSE(std::filesystem::exists(tmp.path() / ".agents"));
+    CHECK(std::filesystem::exists(plain.path() / ".agents" / "keep.md"));
+  }
   SECTION("in a linked worktree (.git is a file naming the git dir)") {
     auto linked = f.home.path() / "linked";
     f.repo.git("worktree add -q " + linked.string());
