@@ -84,7 +84,7 @@ std::vector<LinkedWorktree> list_worktrees(const fs::path& common_dir) {
 }
 
 std::optional<LinkedWorktree> find_workspace_worktree(const fs::path& common_dir, const fs::path& path,
-                                                      const std::string& branch) {
+                                                      const std::string& branch, const std::string& id) {
   const auto all = list_worktrees(common_dir);
   // git records the real path (symlinks resolved) of a worktree it adds.
   const fs::path real = fs::weakly_canonical(path).lexically_normal();
@@ -92,7 +92,7 @@ std::optional<LinkedWorktree> find_workspace_worktree(const fs::path& common_dir
     if (!wt.path.empty() && (wt.path.lexically_normal() == real || same_file(wt.path, path))) return wt;
   if (branch.empty()) return std::nullopt;
   for (const auto& wt : all)
-    if (wt.points_back && wt.head == "refs/heads/" + branch) return wt;
+    if (wt.id == id && wt.points_back && wt.head == "refs/heads/" + branch) return wt;
   return std::nullopt;
 }
 

@@ -37,11 +37,14 @@ std::string describe_lock(const LinkedWorktree& worktree);
 std::vector<LinkedWorktree> list_worktrees(const std::filesystem::path& common_dir);
 
 /// The registered worktree of a workspace: the one git records at `path` (a half-made one
-/// too), else the one that is present, points back, and has `branch` checked out (git lets
-/// a branch be checked out in one worktree only): the workspace after `git worktree move`.
-/// `branch` may be "" (no second lookup). nullopt when git records neither.
+/// too), else the one registered as `id` (the name `git worktree add` gave it, which
+/// `git worktree move` keeps) that is present, points back, and has `branch` checked out:
+/// the workspace after a move. A worktree made by hand for the branch has another id and is
+/// never taken for the workspace's. `branch` may be "" (no second lookup). nullopt when git
+/// records neither.
 std::optional<LinkedWorktree> find_workspace_worktree(const std::filesystem::path& common_dir,
-                                                      const std::filesystem::path& path, const std::string& branch);
+                                                      const std::filesystem::path& path, const std::string& branch,
+                                                      const std::string& id);
 
 /// True when `path` holds a linked worktree whose checkout git finished (LinkedWorktree::complete).
 bool checkout_complete(const std::filesystem::path& path);

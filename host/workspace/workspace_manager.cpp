@@ -112,7 +112,8 @@ std::string WorkspaceManager::shown(const fs::path& path) const { return relativ
 
 void WorkspaceManager::follow_worktree(Record& record) const {
   if (fs::exists(record.path / ".git")) return; // where up made it
-  const auto registered = find_workspace_worktree(Repo(m_settings.repo_root).common_dir(), record.path, record.branch);
+  const auto registered = find_workspace_worktree(Repo(m_settings.repo_root).common_dir(), record.path, record.branch,
+                                                  directory_name(record.key));
   if (registered && registered->points_back) record.path = registered->path;
 }
 
@@ -250,7 +251,7 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
       } else if (repo.branch_owner(r.branch) != r.key) { // killed before the owner was written, or an older row
         store.db().transaction([&] { repo.set_branch_owner(r.branch, r.key); });
       }
-      const auto registered = find_workspace_worktree(repo.common_dir(), r.path, r.branch);
+      const auto registered = find_workspace_worktree(repo.common_dir(), r.path, r.branch, dir);
       if (!registered || !registered->complete()) {
         // Leftovers of a git killed (SIGKILL) mid-checkout; on SIGTERM git removes them itself.
         if (registered) {
