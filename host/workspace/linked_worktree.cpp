@@ -2,7 +2,10 @@
 
 #include "host/util/error.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 
 namespace fanout::workspace {
@@ -116,8 +119,16 @@ void remove_worktree(const LinkedWorktree& worktree) {
     fs::remove_all(worktree.path, ec);
     if (ec) throw UserError("cannot delete \"" + worktree.path.string() + "\": " + ec.message());
   }
-  fs::remove_all(worktree.admin, ec);
+  // Out of worktrees/ in one rename first: a `git worktree add` running meanwhile reads every
+  // folder there, and fails on one that is half deleted.
+  static std::atomic<unsigned> counter{0};
+  const fs::path doomed = worktree.admin.parent_path().parent_path() /
+                          ("fanout-removing-" + worktree.id + "-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(counter++));
+  fs::rename(worktree.admin, doomed, ec);
   if (ec) throw UserError("cannot delete \"" + worktree.admin.string() + "\": " + ec.message());
+  fs::remove_all(doomed, ec);
+  if (ec) throw UserError("cannot delete \"" + doomed.string() + "\": " + ec.message());
 }
 
 } // namespace fanout::workspace

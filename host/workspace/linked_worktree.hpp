@@ -49,10 +49,12 @@ std::optional<LinkedWorktree> find_workspace_worktree(const std::filesystem::pat
 /// True when `path` holds a linked worktree whose checkout git finished (LinkedWorktree::complete).
 bool checkout_complete(const std::filesystem::path& path);
 
-/// Deletes the worktree's files at its path, then its admin folder (what `git worktree
-/// remove --force` does, without git's refusals: callers check uncommitted work and locks
-/// first). Throws UserError naming what could not be deleted, and without deleting anything
-/// when the worktree is present but its .git does not point back to the admin folder.
+/// Deletes the worktree's files at its path, then its admin folder, as `git worktree remove
+/// --force` does but without git's refusals (callers check uncommitted work and locks
+/// first). The admin folder leaves worktrees/ in one rename before it is deleted, so a
+/// concurrent `git worktree add` never reads it half deleted. Throws UserError naming what
+/// could not be deleted, and without deleting anything when the worktree is present but its
+/// .git does not point back to the admin folder.
 void remove_worktree(const LinkedWorktree& worktree);
 
 } // namespace fanout::workspace

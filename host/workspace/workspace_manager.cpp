@@ -265,7 +265,8 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
         if (ec) throw UserError("cannot delete \"" + shown(r.path) + "\": " + ec.message());
         // The user's own checkout.workers, when set, is theirs to choose (as with any config).
         const unsigned workers = repo.config_value("checkout.workers") ? 0 : m_settings.threads;
-        git_worktree_add(m_processes, m_settings.repo_root, r.path, r.branch, workers, cancel);
+        git_worktree_add(m_processes, m_settings.repo_root, m_settings.repo_root / ".fanout" / "worktree-add.lock",
+                         r.path, r.branch, workers, cancel);
       }
       if (cancel.cancelled()) throw UserError("cancelled");
       step("dependencies");
