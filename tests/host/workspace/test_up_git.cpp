@@ -244,3 +244,17 @@ TEST_CASE("workspace up: one git worktree add per repository at a time; a cancel
   REQUIRE(ws->ok());
   CHECK(sh("git status --porcelain", (*ws)->record.path).out == "");
 }
+
+TEST_CASE("workspace up: without git on PATH the workspace fails, saying so", "[workspace][git]") {
+  TempRepo repo;
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  sdk::CancelToken cancel;
+  const std::string path = std::getenv("PATH");
+  ::setenv("PATH", (repo.root() / "no-such-dir").c_str(), 1); // only for this call: libgit2 needs no PATH
+  auto ws = manager.up(issue("7"), cancel);
+  ::setenv("PATH", path.c_str(), 1);
+  REQUIRE_FALSE(ws.ok());
+  CHECK(ws.failure().message ==
+        "issue \"7\": \"git worktree add\" could not start: executable \"git\" not found on PATH");
+  CHECK(manager.find("7")->record.state == State::failed);
+}
