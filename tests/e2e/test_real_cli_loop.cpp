@@ -121,26 +121,28 @@ TEST_CASE("real loop: a fix round resumes the builder and costs what the server 
 }
 
 TEST_CASE("real loop: Ctrl-C stops the agent and every process its tools started", "[e2e][real-cli]") {
-  for (std::string builder : {"claude-code", "codex"}) {
-    SECTION(builder) {
-      RealLoop loop(builder, "claude-code");
-      auto& api = loop.api(builder);
-      api.push(ModelTurn::answer("1. wait", {800, 40}));
-      api.push(ModelTurn::shell("(sleep 987651 &) ; sleep 987652 & sleep 987653"));
-      api.push(ModelTurn::hang()); // codex hands the running command back to the model
-      auto pid = loop.start({"run", "1"});
-      REQUIRE(await_true([] { return !processes_with("sleep 987653").empty(); }, std::chrono::seconds(60)));
-      ::kill(pid, SIGINT);
-      auto ran = loop.wait(pid);
-      INFO(ran.out << ran.err);
-      CHECK(ran.exit_code == 130);
-      bool gone = await_true([] { return processes_with("sleep 98765").empty(); }, std::chrono::seconds(10));
-      auto left = processes_with("sleep 98765");
-      kill_all(left);
-      CHECK(gone);
-      CHECK(left.empty());
+  for (std::string builder : {"claude-code", "codex"})
+    for (int presses : {1, 2}) {
+      // Twice: the second Ctrl-C does not wait for the agents to clean up after themselves.
+      SECTION(builder + (presses == 1 ? ", Ctrl-C once" : ", Ctrl-C twice")) {
+        RealLoop loop(builder, "claude-code");
+        auto& api = loop.api(builder);
+        api.push(ModelTurn::answer("1. wait", {800, 40}));
+        api.push(ModelTurn::shell("(sleep 987651 &) ; sleep 987652 & sleep 987653"));
+        api.push(ModelTurn::hang()); // codex hands the running command back to the model
+        auto pid = loop.start({"run", "1"});
+        REQUIRE(await_true([] { return !processes_with("sleep 987653").empty(); }, std::chrono::seconds(60)));
+        for (int i = 0; i < presses; ++i) ::kill(pid, SIGINT);
+        auto ran = loop.wait(pid);
+        INFO(ran.out << ran.err);
+        CHECK(ran.exit_code == 130);
+        bool gone = await_true([] { return processes_with("sleep 98765").empty(); }, std::chrono::seconds(10));
+        auto left = processes_with("sleep 98765");
+        kill_all(left);
+        CHECK(gone);
+        CHECK(left.empty());
+      }
     }
-  }
 }
 
 TEST_CASE("real loop: a rejected API key fails the run at its first session with the variable to check",
