@@ -1,4 +1,4 @@
-#include "e2e_helpers.hpp"
+#include "tests/support/e2e.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
