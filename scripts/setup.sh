@@ -12,6 +12,7 @@ packages=(
   libpq-dev          # the postgres brancher plugin talks to the server through libpq
   postgresql         # real server for the postgres brancher's tests (started by the tests)
   python3            # the fake agent CLIs and fake servers' helpers in tests/
+  chromium           # the dashboard's browser tests (headless, driven over a pipe)
 )
 
 missing=()
