@@ -2,7 +2,6 @@
 
 #include "host/util/error.hpp"
 
-#include <openssl/crypto.h>
 #include <sys/random.h>
 
 #include <cerrno>
@@ -30,7 +29,11 @@ std::string random_token() {
 bool token_matches(std::string_view given, std::string_view expected) noexcept {
   // The length is not secret (always 64); the bytes are compared without an early exit.
   if (given.size() != expected.size() || expected.empty()) return false;
-  return CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
+  // volatile keeps the compiler from turning the loop into a comparison that stops early.
+  volatile unsigned char difference = 0;
+  for (size_t i = 0; i < expected.size(); ++i)
+    difference = difference | static_cast<unsigned char>(given[i] ^ expected[i]);
+  return difference == 0;
 }
 
 } // namespace fanout::serve
