@@ -121,7 +121,11 @@ function liveBadge(text) { const live = document.getElementById('live'); if (liv
 function stream(path, extra, handlers) {
   const source = new EventSource(withToken(path, extra));
   source.onopen = () => liveBadge('\u25CF live');
-  source.onerror = () => liveBadge('\u25CB reconnecting\u2026');
+  // A refused reconnection (a restarted server has a new token) closes the stream for good;
+  // anything else (the server is down) is retried by the browser.
+  source.onerror = () => liveBadge(source.readyState === EventSource.CLOSED
+    ? '\u2716 disconnected: the server refused this page (restarted? open the address it printed)'
+    : '\u25CB reconnecting\u2026');
   for (const [name, handler] of Object.entries(handlers))
     source.addEventListener(name, event => handler(JSON.parse(event.data)));
   return source;

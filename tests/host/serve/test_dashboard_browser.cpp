@@ -165,6 +165,16 @@ TEST_CASE("dashboard in Chromium: live stages, a streaming transcript, approve, 
     CHECK(again[0] == "notice error");
     CHECK(again[1] == "run \"1\" is not waiting for plan approval (it is done at stage \"report\")");
   }
+  {
+    // A server restarted on the same port has a new token: the open page says so.
+    const int port = served.port;
+    served.stop();
+    wait_for(browser, fleet, js_text("#live") + ".includes('reconnecting')");
+    Served restarted(e2e.repo, {"--port", std::to_string(port)}, e2e.environment());
+    CHECK(restarted.token != served.token);
+    wait_for(browser, fleet, js_text("#live") + " === '\u2716 disconnected: the server refused this page (restarted? open "
+                                                "the address it printed)'");
+  }
 }
 
 // Not part of the suite: makes the screenshots in docs/ (FANOUT_SCREENSHOTS=<dir> to write
