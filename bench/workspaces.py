@@ -138,7 +138,7 @@ def write_sources(root, n_src, attributes):
 
 def build_repo(root, n_src, n_deps, db_mb, use_npm, n_issues, attributes):
     os.makedirs(root)
-    sh("git init -q -b main && git config user.email b@b && git config user.name bench", root)
+    sh("git init -q -b main && git config user.email b@b && git config user.name bench && git config gc.auto 0", root)
     write_sources(root, n_src, attributes)
     with open(os.path.join(root, ".gitignore"), "w") as f:
         f.write("node_modules/\ndata/\n.fanout/\n.naive/\n")
