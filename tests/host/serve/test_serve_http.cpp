@@ -61,7 +61,7 @@ std::string error_of(const httplib::Result& result) {
 
 } // namespace
 
-TEST_CASE("serve: every request needs the token; a missing one gets 401, a wrong one 403, each with why", "[serve]") {
+TEST_CASE("serve: every request needs the token, a missing one gets 401 and a wrong one 403, each with why", "[serve]") {
   Repo repo;
   Served served(repo.root);
   CHECK(served.token.size() == 64);
@@ -250,7 +250,7 @@ TEST_CASE("serve: no page or event shows a registered secret or a database passw
   CHECK(transcript.find("using key ***") != std::string::npos);
 }
 
-TEST_CASE("serve: --listen beyond this machine warns; a taken port is a clear error", "[serve]") {
+TEST_CASE("serve: --listen beyond this machine warns, and a taken port is a clear error", "[serve]") {
   Repo repo;
   SECTION("listen on every address") {
     Served served(repo.root, {"--listen", "0.0.0.0"});
