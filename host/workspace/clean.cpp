@@ -2,6 +2,7 @@
 #include "host/util/error.hpp"
 #include "host/workspace/git_repo.hpp"
 #include "host/workspace/naming.hpp"
+#include "host/workspace/ownership.hpp"
 #include "host/workspace/uncommitted.hpp"
 #include "host/workspace/workspace_manager.hpp"
 
@@ -40,6 +41,15 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
       process_alive(record.pid)) {
     report.kept.push_back("kept " + shown(record.path) + ": process " + std::to_string(record.pid) +
                           " is working on it");
+    return report;
+  }
+
+  // Only what fanout can prove it made is deleted; anything else at the worktree's place
+  // (a folder of the user's, a symlink a repo committed) stops the clean, said as such.
+  const fs::path common_dir = common_git_dir(m_settings.repo_root);
+  const fs::path anchor = deletion_anchor(m_settings.repo_root, m_settings.workspace.root, record.path);
+  if (auto why = why_not_ours(common_dir, dir, anchor, record.path)) {
+    report.kept.push_back("kept " + shown(record.path) + ": refused to delete it: " + *why);
     return report;
   }
 
@@ -86,7 +96,9 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   }
 
   const bool existed = fs::exists(record.path);
+  remove_worktree_folder(common_dir, dir, anchor, record.path, shown(record.path));
   repo.remove_worktree(dir, record.path);
+  forget_made(common_dir, dir);
   if (existed) report.removed.push_back("removed worktree " + shown(record.path));
   for (const auto& branch : branches) {
     store.db().transaction([&] { repo.delete_branch(branch); }); // a git config write, as in up
@@ -115,8 +127,8 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   });
   if (has_lease) report.removed.push_back("released ports");
   const fs::path logs = m_settings.repo_root / ".fanout" / "workspaces" / dir;
-  std::error_code ec;
-  fs::remove_all(logs, ec);
+  if (auto why = remove_own_folder(m_settings.repo_root, logs))
+    report.kept.push_back("kept " + shown(logs) + ": refused to delete it: " + *why);
   report.complete = true;
   return report;
 }
