@@ -2,8 +2,9 @@
 
 #include "host/util/error.hpp"
 #include "host/util/private_mode.hpp"
-#include "host/workspace/checkout.hpp"
+#include "host/workspace/git_cli.hpp"
 #include "host/workspace/git_repo.hpp"
+#include "host/workspace/linked_worktree.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/ownership.hpp"
 #include "host/workspace/private_files.hpp"
@@ -113,6 +114,12 @@ WorkspaceManager::WorkspaceManager(Settings settings, sdk::DatabaseBrancher* bra
 
 std::string WorkspaceManager::shown(const fs::path& path) const { return relative_to(path, m_settings.repo_root); }
 
+void WorkspaceManager::follow_worktree(Record& record) const {
+  if (fs::exists(record.path / ".git")) return; // where up made it
+  const auto registered = find_workspace_worktree(Repo(m_settings.repo_root).common_dir(), record.path, record.branch);
+  if (registered && registered->points_back) record.path = registered->path;
+}
+
 std::map<std::string, std::string> WorkspaceManager::env_for(const Record& record, const PortBlock& ports) const {
   std::map<std::string, std::string> env;
   if (!ports.empty()) {
@@ -147,8 +154,9 @@ void WorkspaceManager::write_env_file(const Record& record, const PortBlock& por
 
 std::map<std::string, std::string> WorkspaceManager::env(const std::string& key) {
   WorkspaceStore store(m_settings.repo_root);
-  const auto record = store.find(key);
+  auto record = store.find(key);
   if (!record) throw UserError("no workspace for issue \"" + key + "\" (run \"fanout up " + key + "\")");
+  follow_worktree(*record);
   return env_for(*record, find_lease(store.db(), key).value_or(PortBlock{}));
 }
 
@@ -156,6 +164,7 @@ std::optional<Workspace> WorkspaceManager::find(const std::string& key) {
   WorkspaceStore store(m_settings.repo_root);
   auto record = store.find(key);
   if (!record) return std::nullopt;
+  follow_worktree(*record);
   Workspace ws{*record, find_lease(store.db(), key).value_or(PortBlock{})};
   ws.log = m_settings.repo_root / ".fanout" / "workspaces" / directory_name(key) / "setup.log";
   return ws;
@@ -165,6 +174,7 @@ std::vector<Workspace> WorkspaceManager::list() {
   WorkspaceStore store(m_settings.repo_root);
   std::vector<Workspace> out;
   for (auto& record : store.all()) {
+    follow_worktree(record);
     Workspace ws{record, find_lease(store.db(), record.key).value_or(PortBlock{})};
     ws.log = m_settings.repo_root / ".fanout" / "workspaces" / directory_name(record.key) / "setup.log";
     out.push_back(std::move(ws));
@@ -197,7 +207,8 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
           throw UserError("workspace is being " + std::string(existing->state == State::creating ? "created" : "removed") +
                           " by process " + std::to_string(existing->pid));
         ws.record = *existing;
-        ws.existed = existing->state == State::ready && fs::exists(existing->path / ".git");
+        follow_worktree(ws.record);
+        ws.existed = existing->state == State::ready && fs::exists(ws.record.path / ".git");
       } else {
         Record& r = ws.record;
         r.key = issue.key;
@@ -250,18 +261,25 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
       }
       // The worktree's place holds only what fanout made, or nothing: never a folder of the
       // user's ([workspace] root = "~" and an issue keyed "src") or a symlink out of the repo.
-      const fs::path common_dir = common_git_dir(m_settings.repo_root);
+      const fs::path common_dir = repo.common_dir();
       const fs::path anchor = deletion_anchor(m_settings.repo_root, m_settings.workspace.root, r.path);
       if (auto why = why_not_ours(common_dir, dir, anchor, r.path))
         throw UserError("refused to use \"" + shown(r.path) + "\" for the worktree: " + *why +
                         " (move or delete it yourself, or set [workspace] root elsewhere)");
-      if (!checkout_complete(r.path)) {
-        remove_worktree_folder(common_dir, dir, anchor, r.path, shown(r.path)); // leftovers of a crash mid-checkout
-        repo.remove_worktree(dir, r.path);
+      const auto registered = find_workspace_worktree(common_dir, r.path, r.branch);
+      if (!registered || !registered->complete()) {
+        // Leftovers of a git killed (SIGKILL) mid-checkout; on SIGTERM git removes them itself.
+        if (registered) {
+          if (registered->locked() && *registered->lock != k_initializing_lock)
+            throw UserError("the unfinished worktree " + shown(registered->path) + " is " + describe_lock(*registered) +
+                            " (run \"git worktree unlock " + shown(registered->path) + "\", then up again)");
+          remove_worktree(*registered);
+        }
+        remove_worktree_folder(common_dir, dir, anchor, r.path, shown(r.path));
         mark_made(common_dir, dir, r.path);
-        bool needs_checkout = false;
-        store.db().transaction([&] { needs_checkout = repo.add_worktree(dir, r.path, r.branch); });
-        if (needs_checkout) parallel_checkout(r.path, m_settings.threads, &cancel);
+        // The user's own checkout.workers, when set, is theirs to choose (as with any config).
+        const unsigned workers = repo.config_value("checkout.workers") ? 0 : m_settings.threads;
+        git_worktree_add(m_processes, m_settings.repo_root, r.path, r.branch, workers, cancel);
       }
       if (cancel.cancelled()) throw UserError("cancelled");
       step("dependencies");
