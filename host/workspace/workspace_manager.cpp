@@ -116,7 +116,8 @@ std::string WorkspaceManager::shown(const fs::path& path) const { return relativ
 
 void WorkspaceManager::follow_worktree(Record& record) const {
   if (fs::exists(record.path / ".git")) return; // where up made it
-  const auto registered = find_workspace_worktree(Repo(m_settings.repo_root).common_dir(), record.path, record.branch);
+  const auto registered = find_workspace_worktree(Repo(m_settings.repo_root).common_dir(), record.path, record.branch,
+                                                  directory_name(record.key));
   if (registered && registered->points_back) record.path = registered->path;
 }
 
@@ -266,7 +267,7 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
       if (auto why = why_not_ours(common_dir, dir, anchor, r.path))
         throw UserError("refused to use \"" + shown(r.path) + "\" for the worktree: " + *why +
                         " (move or delete it yourself, or set [workspace] root elsewhere)");
-      const auto registered = find_workspace_worktree(common_dir, r.path, r.branch);
+      const auto registered = find_workspace_worktree(common_dir, r.path, r.branch, dir);
       if (!registered || !registered->complete()) {
         // Leftovers of a git killed (SIGKILL) mid-checkout; on SIGTERM git removes them itself.
         if (registered) {
@@ -279,7 +280,8 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
         mark_made(common_dir, dir, r.path);
         // The user's own checkout.workers, when set, is theirs to choose (as with any config).
         const unsigned workers = repo.config_value("checkout.workers") ? 0 : m_settings.threads;
-        git_worktree_add(m_processes, m_settings.repo_root, r.path, r.branch, workers, cancel);
+        git_worktree_add(m_processes, m_settings.repo_root, m_settings.repo_root / ".fanout" / "worktree-add.lock",
+                         r.path, r.branch, workers, cancel);
       }
       if (cancel.cancelled()) throw UserError("cancelled");
       step("dependencies");

@@ -4,55 +4,18 @@
 
 #include "real_loop_helpers.hpp"
 
+#include "tests/support/process_list.hpp"
+
 #include <catch2/catch.hpp>
 
-#include <dirent.h>
 #include <signal.h>
 
 #include <chrono>
-#include <fstream>
-#include <thread>
 
 using namespace fanout::test;
 using nlohmann::json;
 
 namespace {
-
-/// Pids of the processes whose command line contains `marker` (and, when `cwd_under` is
-/// given, whose working directory is below it).
-std::vector<int> processes_with(const std::string& marker, const std::filesystem::path& cwd_under = {}) {
-  std::vector<int> found;
-  DIR* proc = ::opendir("/proc");
-  if (!proc) return found;
-  while (auto* entry = ::readdir(proc)) {
-    int pid = std::atoi(entry->d_name);
-    if (pid <= 0) continue;
-    std::ifstream in("/proc/" + std::string(entry->d_name) + "/cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), {});
-    for (auto& c : cmdline)
-      if (c == '\0') c = ' ';
-    if (cmdline.find(marker) == std::string::npos) continue;
-    std::error_code ec;
-    auto cwd = std::filesystem::read_symlink("/proc/" + std::string(entry->d_name) + "/cwd", ec).string();
-    if (cwd_under.empty() || cwd.rfind(cwd_under.string(), 0) == 0) found.push_back(pid);
-  }
-  ::closedir(proc);
-  return found;
-}
-
-/// Waits (bounded, `limit`) until `done()`; another process decides, so polling is all there is.
-template <typename Done> bool await(Done done, std::chrono::seconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
-void kill_all(const std::vector<int>& pids) {
-  for (int pid : pids) ::kill(pid, SIGKILL);
-}
 
 /// Scripts plan, build (writes and commits greeting.txt) and an approving review.
 void script_happy_run(RealLoop& loop) {
@@ -158,26 +121,28 @@ TEST_CASE("real loop: a fix round resumes the builder and costs what the server 
 }
 
 TEST_CASE("real loop: Ctrl-C stops the agent and every process its tools started", "[e2e][real-cli]") {
-  for (std::string builder : {"claude-code", "codex"}) {
-    SECTION(builder) {
-      RealLoop loop(builder, "claude-code");
-      auto& api = loop.api(builder);
-      api.push(ModelTurn::answer("1. wait", {800, 40}));
-      api.push(ModelTurn::shell("(sleep 987651 &) ; sleep 987652 & sleep 987653"));
-      api.push(ModelTurn::hang()); // codex hands the running command back to the model
-      auto pid = loop.start({"run", "1"});
-      REQUIRE(await([] { return !processes_with("sleep 987653").empty(); }, std::chrono::seconds(60)));
-      ::kill(pid, SIGINT);
-      auto ran = loop.wait(pid);
-      INFO(ran.out << ran.err);
-      CHECK(ran.exit_code == 130);
-      bool gone = await([] { return processes_with("sleep 98765").empty(); }, std::chrono::seconds(10));
-      auto left = processes_with("sleep 98765");
-      kill_all(left);
-      CHECK(gone);
-      CHECK(left.empty());
+  for (std::string builder : {"claude-code", "codex"})
+    for (int presses : {1, 2}) {
+      // Twice: the second Ctrl-C does not wait for the agents to clean up after themselves.
+      SECTION(builder + (presses == 1 ? ", Ctrl-C once" : ", Ctrl-C twice")) {
+        RealLoop loop(builder, "claude-code");
+        auto& api = loop.api(builder);
+        api.push(ModelTurn::answer("1. wait", {800, 40}));
+        api.push(ModelTurn::shell("(sleep 987651 &) ; sleep 987652 & sleep 987653"));
+        api.push(ModelTurn::hang()); // codex hands the running command back to the model
+        auto pid = loop.start({"run", "1"});
+        REQUIRE(await_true([] { return !processes_with("sleep 987653").empty(); }, std::chrono::seconds(60)));
+        for (int i = 0; i < presses; ++i) ::kill(pid, SIGINT);
+        auto ran = loop.wait(pid);
+        INFO(ran.out << ran.err);
+        CHECK(ran.exit_code == 130);
+        bool gone = await_true([] { return processes_with("sleep 98765").empty(); }, std::chrono::seconds(10));
+        auto left = processes_with("sleep 98765");
+        kill_all(left);
+        CHECK(gone);
+        CHECK(left.empty());
+      }
     }
-  }
 }
 
 TEST_CASE("real loop: a rejected API key fails the run at its first session with the variable to check",
@@ -210,7 +175,7 @@ TEST_CASE("real loop: a build timeout stops the agent and every process its tool
       api.push(ModelTurn::shell("(sleep 987661 &) ; sleep 987662 & sleep 987663"));
       api.push(ModelTurn::hang()); // codex hands the running command back to the model
       auto pid = loop.start({"run", "1"});
-      REQUIRE(await([] { return !processes_with("sleep 987663").empty(); }, std::chrono::seconds(60)));
+      REQUIRE(await_true([] { return !processes_with("sleep 987663").empty(); }, std::chrono::seconds(60)));
       auto ran = loop.wait(pid);
       INFO(ran.out << ran.err);
       CHECK(ran.exit_code == 1);
@@ -218,7 +183,7 @@ TEST_CASE("real loop: a build timeout stops the agent and every process its tool
       CHECK(run["state"] == "failed");
       CHECK(run["stage"] == "build");
       CHECK(run["error"].get<std::string>().find("timed out") != std::string::npos);
-      bool gone = await([] { return processes_with("sleep 98766").empty(); }, std::chrono::seconds(10));
+      bool gone = await_true([] { return processes_with("sleep 98766").empty(); }, std::chrono::seconds(10));
       auto left = processes_with("sleep 98766");
       kill_all(left);
       CHECK(gone);
@@ -236,7 +201,7 @@ TEST_CASE("real loop: an agent killed outright (OOM) leaves none of its tool pro
       api.push(ModelTurn::shell("(sleep 987671 &) ; sleep 987672 & sleep 987673"));
       api.push(ModelTurn::hang());
       auto pid = loop.start({"run", "1"});
-      REQUIRE(await([] { return !processes_with("sleep 987673").empty(); }, std::chrono::seconds(60)));
+      REQUIRE(await_true([] { return !processes_with("sleep 987673").empty(); }, std::chrono::seconds(60)));
       // The agent itself, as the kernel's OOM killer would: SIGKILL, no chance to clean up.
       // Only this test's agent: other tests may run these CLIs at the same time.
       auto agents = processes_with(builder == "codex" ? "exec" : "stream-json", loop.root);
@@ -246,7 +211,7 @@ TEST_CASE("real loop: an agent killed outright (OOM) leaves none of its tool pro
       INFO(ran.out << ran.err);
       CHECK(ran.exit_code == 1);
       CHECK(loop.status()["state"] == "failed");
-      bool gone = await([] { return processes_with("sleep 98767").empty(); }, std::chrono::seconds(10));
+      bool gone = await_true([] { return processes_with("sleep 98767").empty(); }, std::chrono::seconds(10));
       auto left = processes_with("sleep 98767");
       kill_all(left);
       CHECK(gone);

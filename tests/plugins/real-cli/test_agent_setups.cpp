@@ -4,10 +4,15 @@
 
 #include "real_cli_helpers.hpp"
 
+#include "tests/support/child_process.hpp"
+#include "tests/support/paths.hpp"
+#include "tests/support/process_list.hpp"
 #include "tests/support/real_agents.hpp"
+#include "tests/support/shell.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
 using namespace fanout::test;
@@ -87,19 +92,32 @@ TEST_CASE("real CLIs: no API key is an auth failure that names the variable to s
   }
 }
 
-TEST_CASE("real codex: a codex killed mid-session leaves no empty .git, .codex or .agents in its writable roots",
+TEST_CASE("real codex: a codex killed mid-command leaves no empty .git, .codex or .agents in its writable roots",
           "[real-cli][codex]") {
   Session s;
   agents::TempRepo tmp(false), plain(false);
   // Killed while its sandbox runs a command: that is when codex has made its mount points.
   s.api.push(ModelTurn::shell("sleep 987681"));
   s.api.push(ModelTurn::hang());
-  auto env = s.env("codex", {{"TMPDIR", tmp.path().string()}});
-  auto run = run_fanout({"agent", "run", "--json", "--provider", "codex", "--model", real_agents::k_codex_model,
-                         "--permission", "edit", "--timeout", "5", "--workdir", plain.path().string(), "wait"},
-                        s.repo.path(), env, s.home.path() / "stderr.txt");
-  INFO(run.out << run.err);
-  CHECK(run.result["kind"] == "timeout");
+  std::vector<std::string> env;
+  for (const auto& [key, value] : s.env("codex", {{"TMPDIR", tmp.path().string()}})) env.push_back(key + "=" + value);
+  auto pid = spawn({fanout_executable().string(), "-C", s.repo.path().string(), "agent", "run", "--json", "--provider",
+                    "codex", "--model", real_agents::k_codex_model, "--permission", "edit", "--workdir",
+                    plain.path().string(), "wait"},
+                   env, s.home.path() / "out.txt", s.home.path() / "err.txt");
+  bool running = await_true([] { return !processes_with("sleep 987681").empty(); }, std::chrono::seconds(60));
+  // SIGKILL, as the OOM killer or a second Ctrl-C after the grace period would: codex gets
+  // no chance to remove what it made.
+  auto codex = processes_with(" exec ", plain.path());
+  kill_all(codex);
+  auto exit_code = wait_exit(pid);
+  INFO(sh("cat out.txt err.txt", s.home.path()).out);
+  REQUIRE(running);
+  REQUIRE(!codex.empty());
+  CHECK(exit_code == 1);
+  bool gone = await_true([] { return processes_with("sleep 987681").empty(); }, std::chrono::seconds(10));
+  kill_all(processes_with("sleep 987681"));
+  CHECK(gone);
   for (const auto& root : {tmp.path(), plain.path()})
     for (const char* stray : {".git", ".codex", ".agents"}) {
       INFO(root / stray);
