@@ -260,6 +260,11 @@ TEST_CASE("serve: --listen beyond this machine warns, and a taken port is a clea
     CHECK(c.Get("/api/fleet")->status == 401);
     CHECK(c.Get("/api/fleet?token=" + served.token)->status == 200);
   }
+  SECTION("an address that is not this machine's") {
+    auto [code, output] = serve_failing(repo.root, {"--listen", "203.0.113.7"}); // TEST-NET-3: never local
+    CHECK(code == 1);
+    CHECK(output == "fanout: error: cannot listen on \"203.0.113.7\" (not an address of this machine)\n");
+  }
   SECTION("a port in use") {
     Served first(repo.root);
     auto [code, output] = serve_failing(repo.root, {"--port", std::to_string(first.port)});
