@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace fanout::pipeline::git {
 
@@ -35,5 +37,11 @@ inline constexpr std::string_view k_fallback_email = "fanout@localhost";
 /// True when it made a commit, false when the worktree was clean.
 sdk::Result<bool> commit_leftovers(sdk::ProcessRunner& runner, const std::filesystem::path& worktree,
                                    const std::string& message, const sdk::CancelToken& cancel);
+
+/// The files each commit of `base`..HEAD changes: (short commit, path) pairs, newest first.
+sdk::Result<std::vector<std::pair<std::string, std::string>>> touched_files(sdk::ProcessRunner& runner,
+                                                                           const std::filesystem::path& worktree,
+                                                                           const std::string& base,
+                                                                           const sdk::CancelToken& cancel);
 
 } // namespace fanout::pipeline::git
