@@ -10,9 +10,10 @@
 #include "host/pipeline/run_store.hpp"
 #include "host/plugins/registry.hpp"
 #include "host/services/process_runner.hpp"
+#include "host/state/process_ledger.hpp"
+#include "host/state/run_lock.hpp"
 #include "host/state/state_db.hpp"
 #include "host/util/error.hpp"
-#include "host/workspace/store.hpp"
 
 #include <fmt/format.h>
 
@@ -31,10 +32,38 @@ struct RunOptions {
   std::string label;
 };
 
+/// "issue "1" is being run by process 1234 (fanout run 1); ..." for a live run of `key`.
+std::string live_run_message(const std::string& key, const state::LockHolder& holder) {
+  return fmt::format("issue \"{}\" is being run by {}; wait for it to finish, or stop that process first", key,
+                     state::describe(holder));
+}
+
+/// The lock of every key, or UserError naming the process that holds one: one live run per
+/// issue across processes (host/state/run_lock.hpp).
+std::vector<state::RunLock> lock_runs(Context& context, const std::vector<std::string>& keys) {
+  std::vector<state::RunLock> locks;
+  for (const auto& key : keys) {
+    state::LockHolder holder;
+    auto lock = state::RunLock::take(context.repo_root(), key, holder);
+    if (!lock) throw UserError(live_run_message(key, holder));
+    locks.push_back(std::move(*lock));
+  }
+  return locks;
+}
+
+/// Ends what a fanout killed with -9 left running (its agents, their tools), before any run
+/// starts again in the same worktrees; says so on stderr.
+void end_orphans(Context& context) {
+  state::StateDb db(state::StateDb::path_for(context.repo_root()));
+  for (const auto& orphan : state::end_orphans(db))
+    if (!context.options.quiet) std::cerr << "fanout: ended " << state::describe(orphan) << "\n";
+}
+
 /// Runs `keys` under a fleet with the live view and Ctrl-C handling; sets the exit code.
 void drive(Context& context, std::vector<std::string> keys, int parallel, pipeline::RunMode mode,
            const std::string& label = "") {
   const config::Config config = config::load_or_throw({context.repo_root(), std::nullopt});
+  register_named_secrets(config);
   pipeline::Environment environment(config, context.plugins());
   if (!label.empty()) {
     sdk::IssueQuery query;
@@ -45,6 +74,9 @@ void drive(Context& context, std::vector<std::string> keys, int parallel, pipeli
     if (keys.empty()) throw UserError("no open issues are labelled \"" + label + "\"");
   }
   if (keys.empty()) throw UserError("no issues to run (name them, or pass --label)", ExitCode::usage);
+  const auto locks = lock_runs(context, keys);
+  end_orphans(context);
+  state::ProcessLedger ledger(environment.settings().db_path);
 
   auto options = environment.fleet_options(parallel);
   options.mode = mode;
@@ -82,11 +114,11 @@ pipeline::RunStore open_store(Context& context) {
 std::vector<std::string> resumable(Context& context, const std::vector<std::string>& named) {
   auto store = open_store(context);
   std::vector<std::string> keys;
-  const auto mine = static_cast<std::int64_t>(::getpid());
   auto check = [&](const pipeline::RunRecord& run, bool explicit_name) {
-    if (run.state == RunState::running && run.pid != mine && workspace::process_alive(run.pid)) {
-      if (explicit_name)
-        throw UserError(fmt::format("run \"{}\" is being driven by process {}", run.issue, run.pid));
+    if (auto holder = state::RunLock::holder(context.repo_root(), run.issue)) {
+      if (explicit_name) throw UserError(live_run_message(run.issue, *holder));
+      if (!context.options.quiet)
+        std::cout << fmt::format("skipping \"{}\": it is being run by {}\n", run.issue, state::describe(*holder));
       return;
     }
     if (run.stage == pipeline::stage::approve_plan && run.state == RunState::needs_human) {

@@ -6,6 +6,7 @@
 #include "host/pipeline/report.hpp"
 #include "host/pipeline/session.hpp"
 #include "host/pipeline/validate.hpp"
+#include "host/state/process_ledger.hpp"
 
 #include <fmt/format.h>
 
@@ -110,6 +111,7 @@ std::filesystem::path Pipeline::run_dir(const std::string& issue) const {
 }
 
 RunState Pipeline::run(const std::string& issue, const Limits& limits, RunMode mode) {
+  const state::ProcessLedger::IssueTag tag(issue); // the ledger names the issue of what this run starts
   try {
     Run run(*this, issue, limits);
     return run.execute(mode);

@@ -153,6 +153,7 @@ pid_t E2e::start(const std::vector<std::string>& args) {
     ::_exit(127);
   }
   std::ofstream(root / ("run-" + std::to_string(n) + ".pid")) << pid;
+  m_started[pid] = n;
   return pid;
 }
 
@@ -161,8 +162,9 @@ Ran E2e::wait(pid_t pid) {
   ::waitpid(pid, &status, 0);
   Ran ran;
   ran.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  ran.out = slurp(root / ("run-" + std::to_string(m_runs) + ".out"));
-  ran.err = slurp(root / ("run-" + std::to_string(m_runs) + ".err"));
+  const int n = m_started.count(pid) ? m_started[pid] : m_runs;
+  ran.out = slurp(root / ("run-" + std::to_string(n) + ".out"));
+  ran.err = slurp(root / ("run-" + std::to_string(n) + ".err"));
   return ran;
 }
 
@@ -175,6 +177,15 @@ std::map<std::string, int> E2e::calls() const {
   pid_t pid;
   while (log >> stage >> key >> pid) ++counts[stage + " " + key];
   return counts;
+}
+
+pid_t E2e::call_pid(const std::string& call) const {
+  std::istringstream log(slurp(scripts / "calls.log"));
+  std::string stage, key;
+  pid_t pid;
+  while (log >> stage >> key >> pid)
+    if (stage + " " + key == call) return pid;
+  return 0;
 }
 
 bool E2e::wait_for_call(const std::string& call, int times) const {

@@ -41,6 +41,8 @@ public:
 
   /// Stage calls logged by the agent wrapper: "BUILD 2" -> count.
   std::map<std::string, int> calls() const;
+  /// The pid logged by the first call `call` ("BUILD 1"), or 0.
+  pid_t call_pid(const std::string& call) const;
   /// Blocks (polling the log, up to 60 s) until `call` ("BUILD 1") was logged `times` times.
   bool wait_for_call(const std::string& call, int times = 1) const;
 
@@ -55,6 +57,7 @@ private:
   void kill_leftovers() const;
   std::filesystem::path m_bin;
   int m_runs = 0;
+  std::map<pid_t, int> m_started; ///< pid -> the number of its output files
 };
 
 } // namespace fanout::test
