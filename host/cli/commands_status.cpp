@@ -5,15 +5,14 @@
 #include "host/pipeline/codec.hpp"
 #include "host/pipeline/run_store.hpp"
 #include "host/services/secrets.hpp"
+#include "host/state/run_lock.hpp"
 #include "host/state/state_db.hpp"
 #include "host/util/error.hpp"
 #include "host/util/suggest.hpp"
-#include "host/workspace/store.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -35,11 +34,13 @@ std::vector<pipeline::RunRecord> load_runs(Context& context, std::vector<std::ve
   return runs;
 }
 
-bool stale(const pipeline::RunRecord& run) {
-  return run.state == RunState::running && run.pid != ::getpid() && !workspace::process_alive(run.pid);
+/// Recorded as running, but no process holds its run lock (its fanout died).
+bool stale(const fs::path& repo_root, const pipeline::RunRecord& run) {
+  return run.state == RunState::running && !state::RunLock::holder(repo_root, run.issue);
 }
 
-nlohmann::json status_json(const pipeline::RunRecord& run, const std::vector<pipeline::ReviewOutcome>& outcomes) {
+nlohmann::json status_json(const fs::path& repo_root, const pipeline::RunRecord& run,
+                           const std::vector<pipeline::ReviewOutcome>& outcomes) {
   nlohmann::json reviews = nlohmann::json::array();
   for (const auto& outcome : outcomes) {
     auto json = pipeline::to_json(outcome);
@@ -52,7 +53,7 @@ nlohmann::json status_json(const pipeline::RunRecord& run, const std::vector<pip
           {"title", run.fetched ? run.fetched->title : ""},
           {"stage", run.stage},
           {"state", std::string(to_string(run.state))},
-          {"stale", stale(run)},
+          {"stale", stale(repo_root, run)},
           {"pr", run.pr_url.empty() ? nlohmann::json(nullptr) : nlohmann::json(run.pr_url)},
           {"tokens", run.tokens},
           {"cost_usd", run.cost_usd},
@@ -125,17 +126,17 @@ std::streamoff print_new(const fs::path& file, std::streamoff offset) {
   while (std::getline(in, line)) {
     if (in.eof()) break; // an unterminated line is still being written
     offset = in.tellg();
-    const auto shown = render(stage, line);
+    // Transcripts are redacted when written; a secret registered since (or by this
+    // process alone) is redacted again here.
+    const auto shown = services::SecretRegistry::global().redact(render(stage, line));
     if (!shown.empty()) std::cout << shown << "\n";
   }
   std::cout.flush();
   return offset;
 }
 
-bool run_is_live(const fs::path& db, const std::string& issue) {
-  if (!fs::exists(db)) return false;
-  auto run = pipeline::RunStore(db).get(issue);
-  return run && run->state == RunState::running && workspace::process_alive(run->pid);
+bool run_is_live(const fs::path& repo_root, const std::string& issue) {
+  return state::RunLock::holder(repo_root, issue).has_value();
 }
 
 } // namespace
@@ -149,7 +150,7 @@ void add_status_commands(CLI::App& app, Context& context) {
     const auto runs = load_runs(context, reviews);
     if (*json) {
       nlohmann::json out = nlohmann::json::array();
-      for (size_t i = 0; i < runs.size(); ++i) out.push_back(status_json(runs[i], reviews[i]));
+      for (size_t i = 0; i < runs.size(); ++i) out.push_back(status_json(context.repo_root(), runs[i], reviews[i]));
       std::cout << services::SecretRegistry::global().redact(out.dump(2)) << "\n";
       return;
     }
@@ -169,17 +170,20 @@ void add_status_commands(CLI::App& app, Context& context) {
       return fmt::format("{:<{}} {:<12} {:<12} {:>8} {:>8}  {:<{}} {}\n", issue, issue_width, stage, state, tokens, cost,
                          pr, pr_width, reviews);
     };
+    const auto& secrets = services::SecretRegistry::global();
     std::cout << row("ISSUE", "STAGE", "STATE", "TOKENS", "COST", "PR", "REVIEWS");
     for (size_t i = 0; i < runs.size(); ++i) {
       const auto& run = runs[i];
       std::string state(to_string(run.state));
-      if (stale(run)) state += "?";
-      std::cout << row(run.issue, run.stage, state, std::to_string(run.tokens), fmt::format("${:.2f}", run.cost_usd),
-                       run.pr_url.empty() ? "-" : run.pr_url, verdicts(reviews[i]));
-      if (!run.error.empty() && run.state != RunState::done) std::cout << std::string(issue_width + 1, ' ') << run.error << "\n";
+      if (stale(context.repo_root(), run)) state += "?";
+      std::cout << secrets.redact(row(run.issue, run.stage, state, std::to_string(run.tokens),
+                                      fmt::format("${:.2f}", run.cost_usd), run.pr_url.empty() ? "-" : run.pr_url,
+                                      verdicts(reviews[i])));
+      if (!run.error.empty() && run.state != RunState::done)
+        std::cout << std::string(issue_width + 1, ' ') << secrets.redact(run.error) << "\n";
     }
     for (const auto& run : runs)
-      if (stale(run)) {
+      if (stale(context.repo_root(), run)) {
         std::cout << "\n\"running?\": the process driving it is gone; continue with: fanout resume\n";
         break;
       }
@@ -196,7 +200,6 @@ void add_status_commands(CLI::App& app, Context& context) {
   logs->add_option("--stage", log_options->stage, "Only this transcript (plan, build, fix-1, review-<name>)");
   logs->add_flag("-f,--follow", log_options->follow, "Keep printing until the run ends");
   logs->callback([&context, log_options] {
-    const fs::path db = state::StateDb::path_for(context.repo_root());
     std::string safe = log_options->issue;
     std::replace(safe.begin(), safe.end(), '/', '_');
     const fs::path dir = context.repo_root() / ".fanout" / "runs" / safe;
@@ -217,7 +220,7 @@ void add_status_commands(CLI::App& app, Context& context) {
       throw UserError("no transcripts for issue \"" + log_options->issue + "\" (has it run?)");
     std::map<fs::path, std::streamoff> offsets;
     while (true) {
-      const bool live = log_options->follow && run_is_live(db, log_options->issue);
+      const bool live = log_options->follow && run_is_live(context.repo_root(), log_options->issue);
       for (const auto& file : selected()) offsets[file] = print_new(file, offsets[file]);
       if (!live) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
