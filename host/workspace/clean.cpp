@@ -1,6 +1,7 @@
 // WorkspaceManager::clean: tear a workspace down, never losing uncommitted work silently.
 #include "host/util/error.hpp"
 #include "host/workspace/git_repo.hpp"
+#include "host/workspace/linked_worktree.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/uncommitted.hpp"
 #include "host/workspace/workspace_manager.hpp"
@@ -32,6 +33,7 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   Record record;
   if (found) {
     record = *found;
+    follow_worktree(record); // after `git worktree move`, where git says it is
   } else { // leftovers without a record: a lease, a worktree folder
     record.key = key;
     record.path = m_settings.workspace.root / dir;
@@ -40,6 +42,18 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
       process_alive(record.pid)) {
     report.kept.push_back("kept " + shown(record.path) + ": process " + std::to_string(record.pid) +
                           " is working on it");
+    return report;
+  }
+
+  Repo repo(m_settings.repo_root);
+  const auto registered = find_workspace_worktree(repo.common_dir(), record.path, record.branch);
+  // A lock is the user's word that the worktree stays, as git reads it (`git worktree remove`
+  // refuses it even with -f; -f twice overrides, which fanout has no form of): nothing is
+  // touched, with --force either. git's own "initializing" lock is left only by a git killed
+  // while it added the worktree, which no live process is doing (checked above).
+  if (registered && registered->locked() && !(registered->lock == k_initializing_lock && !registered->complete())) {
+    report.kept.push_back("kept " + shown(registered->path) + ": " + describe_lock(*registered) + " (run \"git worktree unlock " +
+                          shown(registered->path) + "\" to let clean remove it)");
     return report;
   }
 
@@ -56,7 +70,6 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
     }
   }
 
-  Repo repo(m_settings.repo_root);
   std::vector<std::string> branches; // to delete
   if (found && !record.branch.empty() && repo.branch_exists(record.branch)) {
     if (options.force || repo.is_merged(record.branch, record.base)) branches.push_back(record.branch);
@@ -86,9 +99,20 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   }
 
   const bool existed = fs::exists(record.path);
-  repo.remove_worktree(dir, record.path);
+  if (registered) remove_worktree(*registered);
+  if (!registered || !registered->present) { // a folder git does not record as a worktree (cut short)
+    std::error_code ec;
+    fs::remove_all(record.path, ec);
+    if (ec) throw UserError("cannot delete \"" + shown(record.path) + "\": " + ec.message());
+  }
   if (existed) report.removed.push_back("removed worktree " + shown(record.path));
   for (const auto& branch : branches) {
+    if (const std::string where = repo.checked_out_in(branch); !where.empty()) { // git refuses it too
+      std::error_code ec;
+      const bool main = fs::equivalent(where, m_settings.repo_root, ec);
+      report.kept.push_back("kept branch \"" + branch + "\": checked out in " + (main ? "the main checkout" : shown(where)));
+      continue;
+    }
     store.db().transaction([&] { repo.delete_branch(branch); }); // a git config write, as in up
     report.removed.push_back("deleted branch \"" + branch + "\"");
   }

@@ -2,6 +2,7 @@
 
 #include "host/state/process_ledger.hpp"
 #include "host/workspace/git_repo.hpp"
+#include "host/workspace/linked_worktree.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/store.hpp"
 #include "host/workspace/uncommitted.hpp"
@@ -62,15 +63,20 @@ std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* br
   }
 
   Repo repo(s.repo_root);
+  const fs::path common = repo.common_dir();
   const fs::path root = fs::weakly_canonical(s.workspace.root);
-  for (const auto& wt : repo.worktrees()) {
+  for (const auto& wt : list_worktrees(common)) {
+    if (wt.path.empty()) continue; // git's own `worktree prune` says what is wrong with it
     const fs::path path = fs::weakly_canonical(wt.path);
-    if (!wt.valid) {
-      findings.push_back({"worktree \"" + wt.name + "\" is registered but " + shown(wt.path) + " is gone",
+    // git keeps a locked worktree whose folder is gone (a removable disk, say): so does doctor.
+    if (!wt.present && !wt.locked()) {
+      findings.push_back({"worktree \"" + wt.id + "\" is registered but " + shown(wt.path) + " is gone",
                           "git worktree prune"});
-    } else if (path.string().rfind(root.string() + "/", 0) == 0 && !recorded_paths.count(path.string())) {
-      findings.push_back({"worktree " + shown(wt.path) + " has no workspace record",
-                          "git worktree remove --force " + shown(wt.path)});
+    } else if (wt.present && path.string().rfind(root.string() + "/", 0) == 0 && !recorded_paths.count(path.string())) {
+      const std::string unlock = wt.locked() ? "git worktree unlock " + shown(wt.path) + " && " : "";
+      findings.push_back({"worktree " + shown(wt.path) + " has no workspace record" +
+                              (wt.locked() ? " and is " + describe_lock(wt) : ""),
+                          unlock + "git worktree remove --force " + shown(wt.path)});
     }
   }
   // `fanout clean KEY` keeps a worktree with uncommitted work (except one left half-made,
@@ -83,9 +89,16 @@ std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* br
     } catch (const std::exception& e) { // clean will say the same; doctor goes on
       problem += "; " + std::string(e.what());
     }
-    if (changes.empty()) return "fanout clean " + r.key;
+    // A locked worktree is kept by clean, --force or not (as by `git worktree remove -f`).
+    std::string unlock;
+    const auto registered = find_workspace_worktree(common, r.path, r.branch);
+    if (registered && registered->locked() && registered->lock != k_initializing_lock) {
+      problem += "; its worktree is " + describe_lock(*registered);
+      unlock = "git worktree unlock " + shown(registered->path) + " && ";
+    }
+    if (changes.empty()) return unlock + "fanout clean " + r.key;
     problem += "; its worktree has " + describe_uncommitted(changes);
-    return "fanout clean " + r.key + " --force";
+    return unlock + "fanout clean " + r.key + " --force";
   };
   for (const auto& ws : records) {
     const Record& r = ws.record;

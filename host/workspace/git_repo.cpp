@@ -1,9 +1,9 @@
 #include "host/workspace/git_repo.hpp"
 
 #include "host/util/error.hpp"
+#include "host/workspace/linked_worktree.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <string_view>
 #include <mutex>
 
@@ -16,9 +16,9 @@ void init_libgit2() {
   static std::once_flag once;
   std::call_once(once, [] {
     git_libgit2_init();
-    // libgit2 re-hashes every object it reads (SHA-1 with collision detection): over half
-    // of a checkout's CPU. git itself does not on checkout; the pack's own checksums and
-    // zlib's still catch corruption, and `git fsck` is the tool for verifying hashes.
+    // libgit2 re-hashes every object it reads (SHA-1 with collision detection), which git
+    // itself does not on reads; the pack's own checksums and zlib's still catch corruption,
+    // and `git fsck` is the tool for verifying hashes.
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
   });
 }
@@ -30,7 +30,6 @@ template <typename T, void (*F)(T*)> using Owned = std::unique_ptr<T, Deleter<T,
 using Object = Owned<git_object, git_object_free>;
 using Reference = Owned<git_reference, git_reference_free>;
 using Commit = Owned<git_commit, git_commit_free>;
-using WorktreeHandle = Owned<git_worktree, git_worktree_free>;
 using Config = Owned<git_config, git_config_free>;
 
 std::string owner_key(const std::string& branch) { return "branch." + branch + ".fanoutIssue"; }
@@ -114,14 +113,16 @@ std::vector<std::string> Repo::branches() const {
   return out;
 }
 
-std::string Repo::branch_owner(const std::string& name) const {
+std::optional<std::string> Repo::config_value(const std::string& key) const {
   git_config* raw = nullptr;
   check(git_repository_config_snapshot(&raw, get()), "cannot read the git config");
   Config config(raw);
-  const char* key = nullptr;
-  if (git_config_get_string(&key, config.get(), owner_key(name).c_str()) != 0) return "";
-  return key;
+  const char* value = nullptr;
+  if (git_config_get_string(&value, config.get(), key.c_str()) != 0) return std::nullopt;
+  return value;
 }
+
+std::string Repo::branch_owner(const std::string& name) const { return config_value(owner_key(name)).value_or(""); }
 
 void Repo::set_branch_owner(const std::string& name, const std::string& key) {
   git_config* raw = nullptr;
@@ -185,88 +186,23 @@ bool Repo::is_merged(const std::string& branch, const std::string& base) const {
   return rc == 1;
 }
 
-bool Repo::add_worktree(const std::string& name, const fs::path& path, const std::string& branch) {
-  git_reference* raw = nullptr;
-  check(git_branch_lookup(&raw, get(), branch.c_str(), GIT_BRANCH_LOCAL), "cannot find branch \"" + branch + "\"");
-  Reference ref(raw);
-  fs::create_directories(path.parent_path());
-  git_worktree_add_options options;
-  git_worktree_add_options_init(&options, GIT_WORKTREE_ADD_OPTIONS_VERSION);
-  options.ref = ref.get();
-  // Files come from parallel_checkout; FANOUT_CHECKOUT=libgit2 keeps libgit2's own
-  // single-threaded checkout, for bench/ to compare against.
-  const char* mode = std::getenv("FANOUT_CHECKOUT");
-  const bool stock = mode && std::string_view(mode) == "libgit2";
-  // The index is written last, by parallel_checkout: its presence marks a complete checkout.
-  options.checkout_options.checkout_strategy = stock ? GIT_CHECKOUT_FORCE : GIT_CHECKOUT_NONE | GIT_CHECKOUT_DONT_WRITE_INDEX;
-  git_worktree* raw_worktree = nullptr;
-  check(git_worktree_add(&raw_worktree, get(), name.c_str(), path.c_str(), &options),
-        "cannot add worktree \"" + path.string() + "\"");
-  WorktreeHandle worktree(raw_worktree);
-  return !stock;
-}
-
-std::vector<Repo::Worktree> Repo::worktrees() const {
-  git_strarray names{};
-  check(git_worktree_list(&names, get()), "cannot list worktrees");
-  std::vector<Worktree> out;
-  for (size_t i = 0; i < names.count; ++i) {
-    git_worktree* raw = nullptr;
-    if (git_worktree_lookup(&raw, get(), names.strings[i]) < 0) continue;
-    WorktreeHandle worktree(raw);
-    out.push_back({names.strings[i], git_worktree_path(worktree.get()), git_worktree_validate(worktree.get()) == 0});
+fs::path Repo::checked_out_in(const std::string& name) const {
+  const std::string ref = "refs/heads/" + name;
+  git_repository* main = get();
+  git_repository* raw = nullptr;
+  if (git_repository_is_worktree(get()) && git_repository_open(&raw, common_dir().c_str()) == 0) main = raw;
+  std::unique_ptr<git_repository, Free> opened(raw);
+  git_reference* head = nullptr;
+  if (git_reference_lookup(&head, main, "HEAD") == 0) {
+    Reference owned(head);
+    const char* target = git_reference_symbolic_target(owned.get());
+    if (target && ref == target && git_repository_workdir(main)) return fs::path(git_repository_workdir(main)).parent_path(); // without its "/"
   }
-  git_strarray_dispose(&names);
-  std::sort(out.begin(), out.end(), [](const Worktree& a, const Worktree& b) { return a.name < b.name; });
-  return out;
+  for (const auto& wt : list_worktrees(common_dir()))
+    if (wt.present && wt.head == ref) return wt.path;
+  return {};
 }
 
-void Repo::remove_worktree(const std::string& name, const fs::path& path) {
-  std::error_code ec;
-  fs::remove_all(path, ec);
-  if (ec) throw UserError("cannot delete \"" + path.string() + "\": " + ec.message());
-  git_worktree* raw = nullptr;
-  if (git_worktree_lookup(&raw, get(), name.c_str()) < 0) return;
-  WorktreeHandle worktree(raw);
-  git_worktree_prune_options options;
-  git_worktree_prune_options_init(&options, GIT_WORKTREE_PRUNE_OPTIONS_VERSION);
-  options.flags = GIT_WORKTREE_PRUNE_VALID | GIT_WORKTREE_PRUNE_LOCKED;
-  check(git_worktree_prune(worktree.get(), &options), "cannot prune worktree \"" + name + "\"");
-}
-
-bool checkout_complete(const fs::path& path) {
-  if (!fs::exists(path / ".git")) return false;
-  try {
-    Repo repo(path);
-    return fs::exists(fs::path(git_repository_path(repo.get())) / "index");
-  } catch (const UserError&) {
-    return false;
-  }
-}
-
-std::vector<std::string> uncommitted_changes(const fs::path& path, const std::vector<std::string>& excluded) {
-  Repo repo(path);
-  git_status_options options;
-  git_status_options_init(&options, GIT_STATUS_OPTIONS_VERSION);
-  options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-  options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-  git_status_list* raw = nullptr;
-  check(git_status_list_new(&raw, repo.get(), &options), "cannot read the status of \"" + path.string() + "\"");
-  Owned<git_status_list, git_status_list_free> list(raw);
-  std::vector<std::string> out;
-  for (size_t i = 0; i < git_status_list_entrycount(list.get()); ++i) {
-    const git_status_entry* entry = git_status_byindex(list.get(), i);
-    const git_diff_delta* delta = entry->index_to_workdir ? entry->index_to_workdir : entry->head_to_index;
-    if (!delta) continue;
-    std::string file = delta->new_file.path ? delta->new_file.path : delta->old_file.path;
-    std::string bare = file;
-    if (!bare.empty() && bare.back() == '/') bare.pop_back();
-    bool skip = false;
-    for (const auto& ex : excluded)
-      if (bare == ex || bare.rfind(ex + "/", 0) == 0) skip = true;
-    if (!skip) out.push_back(file);
-  }
-  return out;
-}
+fs::path Repo::common_dir() const { return git_repository_commondir(get()); }
 
 } // namespace fanout::workspace

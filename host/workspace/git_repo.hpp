@@ -1,11 +1,13 @@
 #pragma once
-// The git operations a workspace needs, on libgit2. One Repo per thread (libgit2 objects are
-// not shared across threads). Failures throw UserError with libgit2's message.
+// The git reads (and ref and config writes) a workspace needs, on libgit2, in-process. One
+// Repo per thread (libgit2 objects are not shared across threads). Failures throw UserError
+// with libgit2's message. What only git does exactly (checkout, status) is in git_cli.hpp.
 
 #include <git2.h>
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,10 @@ public:
   /// a missing branch is not an error.
   void delete_branch(const std::string& name);
 
+  /// The value of git config `key` as git would read it for this repository (system, global,
+  /// XDG, local and worktree files); nullopt when unset.
+  std::optional<std::string> config_value(const std::string& key) const;
+
   /// The issue key recorded as the owner of branch `name` (config
   /// branch.<name>.fanoutIssue); "" when none is (a branch made by hand, or before owners
   /// were recorded).
@@ -60,24 +66,13 @@ public:
   /// branch loses no commit. (A branch with no commits of its own is merged in this sense.)
   bool is_merged(const std::string& branch, const std::string& base) const;
 
-  /// Registers a linked worktree called `name` at `path` with HEAD on `branch`, without
-  /// writing its files: returns true, and the caller runs parallel_checkout() (checkout.hpp).
-  /// (With FANOUT_CHECKOUT=libgit2, libgit2 checks out and it returns false.) Callers
-  /// serialise it: libgit2's "already checked out" test misfires while another worktree of
-  /// the same repository is being added.
-  bool add_worktree(const std::string& name, const std::filesystem::path& path, const std::string& branch);
+  /// Where branch `name` is checked out: the main checkout's or a present linked worktree's
+  /// path; "" when nowhere (git refuses to delete a branch checked out anywhere).
+  std::filesystem::path checked_out_in(const std::string& name) const;
 
-  /// Linked worktrees: name, path, and whether the path still holds it.
-  struct Worktree {
-    std::string name;
-    std::filesystem::path path;
-    bool valid = false;
-  };
-  std::vector<Worktree> worktrees() const;
-
-  /// Deletes the worktree's files (if any) and its administrative folder, as
-  /// `git worktree remove --force` + `prune` would. A missing worktree is not an error.
-  void remove_worktree(const std::string& name, const std::filesystem::path& path);
+  /// The repository's common git directory (".git" of the main checkout), where linked
+  /// worktrees are registered (linked_worktree.hpp).
+  std::filesystem::path common_dir() const;
 
 private:
   struct Free {
@@ -85,15 +80,6 @@ private:
   };
   std::unique_ptr<git_repository, Free> m_repo;
 };
-
-/// True when `path` is a worktree whose checkout finished (its index was written, which
-/// add_worktree does last).
-bool checkout_complete(const std::filesystem::path& path);
-
-/// Paths with changes not committed in the work tree at `path` (modified, staged, deleted or
-/// untracked; ignored files do not count), excluding those equal to or under `excluded`.
-std::vector<std::string> uncommitted_changes(const std::filesystem::path& path,
-                                             const std::vector<std::string>& excluded);
 
 /// Throws UserError("<what>: <libgit2 message>") when `rc` < 0.
 void check(int rc, const std::string& what);

@@ -1,6 +1,7 @@
 #include "host/workspace/uncommitted.hpp"
 
-#include "host/workspace/git_repo.hpp"
+#include "host/workspace/git_cli.hpp"
+#include "host/workspace/linked_worktree.hpp"
 
 namespace fanout::workspace {
 namespace fs = std::filesystem;
@@ -10,13 +11,13 @@ constexpr size_t k_shown_paths = 3;
 } // namespace
 
 std::vector<std::string> uncommitted_work(const config::WorkspaceConfig& config, const fs::path& worktree) {
-  // No index yet: a checkout that was cut short, holding only HEAD's files as far as they
-  // were written; counting them as changes would make a plain `clean` keep it.
+  // A checkout that was cut short (git killed before it finished), holding only HEAD's files
+  // as far as they were written; counting them as changes would make a plain `clean` keep it.
   if (!checkout_complete(worktree)) return {};
   std::vector<std::string> ours{config.env_file};
   ours.insert(ours.end(), config.copy.begin(), config.copy.end());
   ours.insert(ours.end(), config.reuse.begin(), config.reuse.end());
-  return uncommitted_changes(worktree, ours);
+  return git_status(worktree, ours);
 }
 
 std::string describe_uncommitted(const std::vector<std::string>& paths) {

@@ -13,8 +13,9 @@ namespace fanout::workspace {
 /// Paths with uncommitted changes in the worktree at `worktree` (modified, staged, deleted or
 /// untracked; git status order), leaving out what fanout itself puts there: the env file and
 /// the `copy` and `reuse` entries of `config`. Empty when `worktree` holds no checkout, or an
-/// unfinished one (no index yet: only HEAD's files, as far as they were written).
-/// Throws UserError when the status cannot be read. Opens its own repository: any thread.
+/// unfinished one (git killed mid-checkout: only HEAD's files, as far as they were written).
+/// What counts is what `git status` says (git_status(), git_cli.hpp): clean filters, git-lfs
+/// and line-ending rules included. Throws UserError when the status cannot be read. Any thread.
 std::vector<std::string> uncommitted_work(const config::WorkspaceConfig& config, const std::filesystem::path& worktree);
 
 /// "2 uncommitted changes, e.g. build.out, src/a.ts": the count and the first three paths.

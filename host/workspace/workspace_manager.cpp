@@ -1,8 +1,9 @@
 #include "host/workspace/workspace_manager.hpp"
 
 #include "host/util/error.hpp"
-#include "host/workspace/checkout.hpp"
+#include "host/workspace/git_cli.hpp"
 #include "host/workspace/git_repo.hpp"
+#include "host/workspace/linked_worktree.hpp"
 #include "host/workspace/naming.hpp"
 
 #include <unistd.h>
@@ -109,6 +110,12 @@ WorkspaceManager::WorkspaceManager(Settings settings, sdk::DatabaseBrancher* bra
 
 std::string WorkspaceManager::shown(const fs::path& path) const { return relative_to(path, m_settings.repo_root); }
 
+void WorkspaceManager::follow_worktree(Record& record) const {
+  if (fs::exists(record.path / ".git")) return; // where up made it
+  const auto registered = find_workspace_worktree(Repo(m_settings.repo_root).common_dir(), record.path, record.branch);
+  if (registered && registered->points_back) record.path = registered->path;
+}
+
 std::map<std::string, std::string> WorkspaceManager::env_for(const Record& record, const PortBlock& ports) const {
   std::map<std::string, std::string> env;
   if (!ports.empty()) {
@@ -138,8 +145,9 @@ void WorkspaceManager::write_env_file(const Record& record, const PortBlock& por
 
 std::map<std::string, std::string> WorkspaceManager::env(const std::string& key) {
   WorkspaceStore store(m_settings.repo_root);
-  const auto record = store.find(key);
+  auto record = store.find(key);
   if (!record) throw UserError("no workspace for issue \"" + key + "\" (run \"fanout up " + key + "\")");
+  follow_worktree(*record);
   return env_for(*record, find_lease(store.db(), key).value_or(PortBlock{}));
 }
 
@@ -147,6 +155,7 @@ std::optional<Workspace> WorkspaceManager::find(const std::string& key) {
   WorkspaceStore store(m_settings.repo_root);
   auto record = store.find(key);
   if (!record) return std::nullopt;
+  follow_worktree(*record);
   Workspace ws{*record, find_lease(store.db(), key).value_or(PortBlock{})};
   ws.log = m_settings.repo_root / ".fanout" / "workspaces" / directory_name(key) / "setup.log";
   return ws;
@@ -156,6 +165,7 @@ std::vector<Workspace> WorkspaceManager::list() {
   WorkspaceStore store(m_settings.repo_root);
   std::vector<Workspace> out;
   for (auto& record : store.all()) {
+    follow_worktree(record);
     Workspace ws{record, find_lease(store.db(), record.key).value_or(PortBlock{})};
     ws.log = m_settings.repo_root / ".fanout" / "workspaces" / directory_name(record.key) / "setup.log";
     out.push_back(std::move(ws));
@@ -188,7 +198,8 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
           throw UserError("workspace is being " + std::string(existing->state == State::creating ? "created" : "removed") +
                           " by process " + std::to_string(existing->pid));
         ws.record = *existing;
-        ws.existed = existing->state == State::ready && fs::exists(existing->path / ".git");
+        follow_worktree(ws.record);
+        ws.existed = existing->state == State::ready && fs::exists(ws.record.path / ".git");
       } else {
         Record& r = ws.record;
         r.key = issue.key;
@@ -239,11 +250,21 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
       } else if (repo.branch_owner(r.branch) != r.key) { // killed before the owner was written, or an older row
         store.db().transaction([&] { repo.set_branch_owner(r.branch, r.key); });
       }
-      if (!checkout_complete(r.path)) {
-        repo.remove_worktree(dir, r.path); // leftovers of a crash mid-checkout
-        bool needs_checkout = false;
-        store.db().transaction([&] { needs_checkout = repo.add_worktree(dir, r.path, r.branch); });
-        if (needs_checkout) parallel_checkout(r.path, m_settings.threads, &cancel);
+      const auto registered = find_workspace_worktree(repo.common_dir(), r.path, r.branch);
+      if (!registered || !registered->complete()) {
+        // Leftovers of a git killed (SIGKILL) mid-checkout; on SIGTERM git removes them itself.
+        if (registered) {
+          if (registered->locked() && *registered->lock != k_initializing_lock)
+            throw UserError("the unfinished worktree " + shown(registered->path) + " is " + describe_lock(*registered) +
+                            " (run \"git worktree unlock " + shown(registered->path) + "\", then up again)");
+          remove_worktree(*registered);
+        }
+        std::error_code ec;
+        fs::remove_all(r.path, ec);
+        if (ec) throw UserError("cannot delete \"" + shown(r.path) + "\": " + ec.message());
+        // The user's own checkout.workers, when set, is theirs to choose (as with any config).
+        const unsigned workers = repo.config_value("checkout.workers") ? 0 : m_settings.threads;
+        git_worktree_add(m_processes, m_settings.repo_root, r.path, r.branch, workers, cancel);
       }
       if (cancel.cancelled()) throw UserError("cancelled");
       step("dependencies");

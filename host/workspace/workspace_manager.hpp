@@ -37,7 +37,7 @@ struct Settings {
   config::PortsConfig ports;
   std::string brancher;                ///< [database] brancher; "" = no database branches
   std::string url_env = "DATABASE_URL";
-  unsigned threads = 0;                ///< checkout/copy threads; 0 = checkout_threads()
+  unsigned threads = 0;                ///< checkout.workers and copy threads; 0 = checkout_threads()
 
   /// From the loaded config (root defaults to <repo>/.fanout/worktrees).
   static Settings from(const config::Config& config);
@@ -73,8 +73,9 @@ struct CleanReport {
 class WorkspaceManager {
 public:
   /// `brancher` and `processes` may be null: no database branches / no setup commands
-  /// (then a configured setup fails the workspace with a clear message). Both must
-  /// outlive the manager.
+  /// (then a configured setup fails the workspace with a clear message). git itself runs
+  /// through `processes`, or through a LocalProcessRunner of the host when it is null. Both
+  /// must outlive the manager.
   WorkspaceManager(Settings settings, sdk::DatabaseBrancher* brancher, sdk::ProcessRunner* processes);
 
   const Settings& settings() const { return m_settings; }
@@ -84,7 +85,8 @@ public:
   /// row `failed` with the reason; a workspace being made by a live process is refused.
   sdk::Result<Workspace> up(const sdk::Issue& issue, const sdk::CancelToken& cancel, const Progress& progress = {});
 
-  /// The recorded workspace of `key`, if any.
+  /// The recorded workspace of `key`, if any; its path is where git says its worktree is
+  /// (after a `git worktree move`, the new place).
   std::optional<Workspace> find(const std::string& key);
   /// Every recorded workspace, oldest first.
   std::vector<Workspace> list();
@@ -114,6 +116,8 @@ private:
   void write_env_file(const Record& record, const PortBlock& ports) const;
   void run_setup(const Record& record, const PortBlock& ports, const DepsReport& deps, const sdk::CancelToken& cancel);
   std::string shown(const std::filesystem::path& path) const;
+  /// Points `record.path` where git says its worktree is when `git worktree move` moved it.
+  void follow_worktree(Record& record) const;
 
   Settings m_settings;
   sdk::DatabaseBrancher* m_brancher;

@@ -1,12 +1,11 @@
 #include "e2e_helpers.hpp"
 
+#include "tests/support/child_process.hpp"
 #include "tests/support/paths.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -136,32 +135,15 @@ pid_t E2e::start(const std::vector<std::string>& args) {
   const auto env = environment();
   const fs::path out = root / ("run-" + std::to_string(n) + ".out");
   const fs::path err = root / ("run-" + std::to_string(n) + ".err");
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(out_fd, 1);
-    ::dup2(err_fd, 2);
-    std::vector<char*> c_argv, c_env;
-    for (const auto& a : argv) c_argv.push_back(const_cast<char*>(a.c_str()));
-    for (const auto& e : env) c_env.push_back(const_cast<char*>(e.c_str()));
-    c_argv.push_back(nullptr);
-    c_env.push_back(nullptr);
-    ::execve(c_argv[0], c_argv.data(), c_env.data());
-    ::_exit(127);
-  }
+  const pid_t pid = spawn(argv, env, out, err);
   std::ofstream(root / ("run-" + std::to_string(n) + ".pid")) << pid;
   m_started[pid] = n;
   return pid;
 }
 
 Ran E2e::wait(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
   Ran ran;
-  ran.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  ran.exit_code = wait_exit(pid);
   const int n = m_started.count(pid) ? m_started[pid] : m_runs;
   ran.out = slurp(root / ("run-" + std::to_string(n) + ".out"));
   ran.err = slurp(root / ("run-" + std::to_string(n) + ".err"));

@@ -15,5 +15,7 @@ std::filesystem::path fanout_executable();
 std::filesystem::path plugin_dir();
 /// Where the build puts fixture plugins and fake executables (tests/fixtures, tests/fakes).
 std::filesystem::path fixture_dir();
+/// Where scripts/setup.sh installs the pinned real agent CLIs (`claude`, `codex`).
+std::filesystem::path agent_cli_dir();
 
 } // namespace fanout::test

@@ -1,7 +1,6 @@
 // copy_tree: batches over threads, small and large files, copy-on-write clones, modes the
 // umask would strip, cancellation, and errors that name the file.
 #include "host/util/error.hpp"
-#include "host/workspace/checkout.hpp"
 #include "host/workspace/deps.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
 
@@ -144,17 +143,4 @@ TEST_CASE("copy_tree: a missing source or an existing target fails naming the pa
     CHECK_THROWS_WITH(copy_tree(repo.root() / "no-such-tree", repo.root() / "copy2", 2),
                       Catch::Contains("cannot read") && Catch::Contains("no-such-tree"));
   }
-}
-
-TEST_CASE("parallel_checkout: a cancelled token leaves the checkout incomplete", "[workspace][checkout]") {
-  std::map<std::string, std::string> files;
-  for (int i = 0; i < 100; ++i) files["src/f" + std::to_string(i) + ".txt"] = std::to_string(i);
-  TempRepo repo(files);
-  REQUIRE(fanout::test::sh("git worktree add -q --no-checkout ../wt-cancel -b cancel-test", repo.root()).rc == 0);
-  const fs::path worktree = repo.root().parent_path() / "wt-cancel";
-  sdk::CancelToken cancel;
-  cancel.cancel();
-  CHECK_THROWS_WITH(parallel_checkout(worktree, 2, &cancel), Catch::Contains("cancelled during the checkout"));
-  CHECK_FALSE(fs::exists(worktree / "src/f99.txt"));
-  fs::remove_all(worktree);
 }

@@ -47,8 +47,8 @@ TEST_CASE("fanout doctor: the clean command it prints for a failed workspace rem
     const auto kept = fanout_cli(repo, "clean 7");
     CHECK(kept.rc == 1);
     CHECK(kept.out ==
-          "7: kept .fanout/worktrees/7: 2 uncommitted changes, e.g. build.out, src/a.ts (use --force to delete)\n");
-    problem_tail = "; its worktree has 2 uncommitted changes, e.g. build.out, src/a.ts";
+          "7: kept .fanout/worktrees/7: 2 uncommitted changes, e.g. src/a.ts, build.out (use --force to delete)\n");
+    problem_tail = "; its worktree has 2 uncommitted changes, e.g. src/a.ts, build.out";
     expected_fix = "clean 7 --force";
   }
   SECTION("without: plain clean") {

@@ -1,5 +1,4 @@
 #include "host/services/process_runner.hpp"
-#include "host/workspace/checkout.hpp"
 #include "host/workspace/git_repo.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/workspace_manager.hpp"

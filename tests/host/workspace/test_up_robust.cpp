@@ -3,6 +3,7 @@
 #include "host/workspace/store.hpp"
 #include "host/workspace/workspace_manager.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
+#include "tests/support/agent_harness.hpp"
 #include "tests/support/paths.hpp"
 
 #include <catch2/catch.hpp>
@@ -153,6 +154,35 @@ TEST_CASE("fanout up: Ctrl-C cancels the workspaces being made and exits 130, le
     CHECK(repo.git("branch --list 'fanout/*'") == "");
     CHECK(fanout_cli(repo, "doctor").out == "nothing to fix\n");
   }
+}
+
+TEST_CASE("fanout up: Ctrl-C during git's checkout stops git and its filter, and up finishes it later",
+          "[workspace][cli][git]") {
+  TempRepo repo({{".gitattributes", "*.slow filter=slow\n"}, {"a.slow", "content\n"}});
+  write_cli_config(repo);
+  const fs::path pid_file = repo.root() / "filter.pid";
+  // A smudge filter git runs in its process group, stuck until the group is killed.
+  repo.git("config filter.slow.smudge 'echo $$ > " + pid_file.string() + "; exec sleep 60'");
+  const fs::path log = repo.root() / "up.log";
+  Fanout up(repo, {"up", "7"}, log);
+  REQUIRE(test::wait_for_content(pid_file, 60s));
+  ::kill(up.pid(), SIGINT);
+  const int rc = up.wait(60s);
+  const std::string out = read_file(log);
+  INFO(out);
+  CHECK(rc == 130);
+  CHECK(table_row(out, "7") == "7 cancelled - - - -");
+  CHECK(out.find("fanout: error: issue \"7\": \"git worktree add\" was cancelled\n") != npos);
+  CHECK(out.find("fanout: interrupted; finish with \"fanout up 7\" or remove with \"fanout clean 7\"\n") != npos);
+  const pid_t filter = std::stoi(read_file(pid_file));
+  CHECK(test::agents::await_process_gone(filter)); // killed with git's group (a zombie until reaped)
+  CHECK(repo.git("worktree list --porcelain").find(".fanout") == npos);
+
+  repo.git("config filter.slow.smudge cat");
+  const auto again = fanout_cli(repo, "up 7");
+  INFO(again.out);
+  CHECK(again.rc == 0);
+  CHECK(read_file(repo.root() / ".fanout/worktrees/7/a.slow") == "content\n");
 }
 
 TEST_CASE("workspace install: runs before setup only when a reuse dir could not be reused", "[workspace][deps]") {

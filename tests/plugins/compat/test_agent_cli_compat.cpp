@@ -1,48 +1,38 @@
-// Compatibility with the real agent CLIs, where they are installed: every flag the plugins
-// pass (captured from the plugins themselves through the fake CLIs' argv log) must appear
-// in the real CLI's --help (or, for flags the CLI hides, be accepted by its parser).
-// Skipped, with a warning, when the CLI is not on PATH.
+// Compatibility with the pinned real agent CLIs (scripts/agent-clis.txt, installed by
+// scripts/setup.sh; a missing CLI fails these tests): every flag the plugins pass (captured
+// from the plugins themselves through the fake CLIs' argv log) must be an option listed in
+// the real CLI's --help, and every value passed to an option that lists choices must be one
+// of them. A flag the CLI accepts but hides from --help (claude's --max-turns) fails too:
+// hidden flags go away without notice.
 
-#include "host/services/process_support.hpp"
+#include "cli_help_helpers.hpp"
+
+#include "host/services/process_runner.hpp"
 #include "tests/support/agent_harness.hpp"
+#include "tests/support/paths.hpp"
+#include "tests/support/real_agents.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <set>
 
 using namespace fanout;
 using namespace fanout::test::agents;
+using fanout::test::compat::HelpOption;
+using fanout::test::compat::parse_help;
 
 namespace {
 
-/// The real CLI on the test's PATH (never the fakes' bin dir), or "".
-std::string real_cli(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  auto found = services::resolve_executable(name, path ? path : "", {});
-  if (!found.ok() || found->rfind(fake_bin_dir().string(), 0) == 0) return {};
-  return *found;
-}
-
-std::string help_text(const std::vector<std::string>& argv) {
+std::string help_text(const std::vector<std::string>& argv, const std::filesystem::path& home) {
   services::LocalProcessRunner runner(nullptr);
   sdk::ProcessSpec spec;
   spec.argv = argv;
+  spec.env = {{"PATH", fanout::test::real_agents::cli_path()}, {"HOME", home.string()}};
+  spec.replace_env = true;
   spec.timeout = std::chrono::seconds(60);
   auto result = runner.run(spec, {}, {});
   REQUIRE(result.ok());
   return result->out + result->err;
-}
-
-/// The long and short flags in the argv the plugin passed ("--allowedTools=a" -> "--allowedTools").
-std::set<std::string> flags_of(const nlohmann::json& argv) {
-  std::set<std::string> flags;
-  for (const auto& arg : argv) {
-    std::string text = arg.get<std::string>();
-    if (text.size() < 2 || text[0] != '-' || text == "--") continue;
-    flags.insert(text.substr(0, text.find('=')));
-  }
-  return flags;
 }
 
 /// A request that makes the plugin pass every flag it knows.
@@ -60,14 +50,58 @@ sdk::SessionRequest everything(const TempRepo& repo, const TempRepo& home, const
   return r;
 }
 
+/// Checks every flag of `argv` against `options`, and the value after each option that
+/// lists choices.
+void check_argv(const nlohmann::json& argv, const std::map<std::string, HelpOption>& options) {
+  for (size_t i = 1; i < argv.size(); ++i) {
+    std::string arg = argv[i].get<std::string>();
+    if (arg == "--") break; // the prompt follows
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    std::string flag = arg.substr(0, arg.find('='));
+    INFO("flag " << flag << " in " << argv.dump());
+    auto it = options.find(flag);
+    CHECK(it != options.end());
+    if (it == options.end()) continue;
+    if (it->second.choices.empty()) continue;
+    std::string value = arg.find('=') != std::string::npos ? arg.substr(arg.find('=') + 1)
+                        : i + 1 < argv.size()                ? argv[i + 1].get<std::string>()
+                                                             : "";
+    INFO("value \"" << value << "\", choices listed: " << nlohmann::json(it->second.choices).dump());
+    CHECK(it->second.choices.count(value) == 1);
+  }
+}
+
 } // namespace
 
-TEST_CASE("compat: every flag claude-code passes is in the real claude --help", "[compat]") {
-  auto claude = real_cli("claude");
-  if (claude.empty()) {
-    WARN("skipped: the real `claude` is not on PATH (npm install -g @anthropic-ai/claude-code)");
-    return;
-  }
+TEST_CASE("compat: the --help parser reads commander's and clap's layouts", "[compat]") {
+  auto commander = parse_help("Options:\n"
+                              "  --allowedTools, --allowed-tools <tools...>  Tools to allow\n"
+                              "  --permission-mode <mode>              Permission mode to use\n"
+                              "                                        (choices: \"acceptEdits\", \"auto\",\n"
+                              "                                        \"plan\")\n"
+                              "  -r, --resume [value]                  Resume; see --fork-session\n");
+  CHECK(commander.count("--allowedTools") == 1);
+  CHECK(commander.count("--allowed-tools") == 1);
+  CHECK(commander.count("-r") == 1);
+  CHECK(commander.count("--resume") == 1);
+  CHECK(commander.count("--fork-session") == 0); // named in a description only
+  CHECK(commander.at("--permission-mode").choices == std::set<std::string>{"acceptEdits", "auto", "plan"});
+  CHECK(commander.at("--resume").choices.empty());
+
+  auto clap = parse_help("Options:\n"
+                         "  -s, --sandbox <SANDBOX_MODE>\n"
+                         "          Select the sandbox policy\n"
+                         "          \n"
+                         "          [possible values: read-only, workspace-write, danger-full-access]\n\n"
+                         "      --skip-git-repo-check\n"
+                         "          Allow running outside a Git repository\n");
+  CHECK(clap.at("--sandbox").choices == std::set<std::string>{"read-only", "workspace-write", "danger-full-access"});
+  CHECK(clap.at("-s").choices.size() == 3);
+  CHECK(clap.count("--skip-git-repo-check") == 1);
+}
+
+TEST_CASE("compat: every flag and choice claude-code passes is listed in the pinned claude --help", "[compat]") {
+  auto claude = fanout::test::real_agents::require_cli("claude");
   TempRepo repo, home(false);
   auto log = home.path() / "log.jsonl";
   LoadedAgent agent("claude-code", {{"bare", true}}, repo.path());
@@ -76,32 +110,16 @@ TEST_CASE("compat: every flag claude-code passes is in the real claude --help", 
     request.permission = permission;
     REQUIRE(agent.run(request).result.ok());
   }
-  auto help = help_text({claude, "--help"});
-  // Some flags are hidden from --help but accepted (--max-turns in 2.1.x): for those the
-  // parser must complain about the probe flag after them, not about them.
-  auto accepted = [&](const std::string& flag) {
-    if (help.find(flag) != std::string::npos) return true;
-    auto out = help_text({claude, "-p", flag, "1", "--fanout-compat-probe"});
-    return out.find("unknown option '--fanout-compat-probe'") != std::string::npos;
-  };
-  for (const auto& call : invocations(log)) {
-    for (const auto& flag : flags_of(call["argv"])) {
-      INFO("flag " << flag);
-      CHECK(accepted(flag));
-    }
-    auto mode = std::find(call["argv"].begin(), call["argv"].end(), "--permission-mode");
-    REQUIRE(mode != call["argv"].end());
-    INFO("permission mode " << *(mode + 1));
-    CHECK(help.find((mode + 1)->get<std::string>()) != std::string::npos);
-  }
+  auto options = parse_help(help_text({claude.string(), "--help"}, home.path()));
+  REQUIRE(options.size() > 30);
+  REQUIRE(options.at("--permission-mode").choices.size() > 2);
+  auto calls = invocations(log);
+  REQUIRE(calls.size() == 3);
+  for (const auto& call : calls) check_argv(call["argv"], options);
 }
 
-TEST_CASE("compat: every flag codex passes is in the real codex exec --help", "[compat]") {
-  auto codex = real_cli("codex");
-  if (codex.empty()) {
-    WARN("skipped: the real `codex` is not on PATH (npm install -g @openai/codex)");
-    return;
-  }
+TEST_CASE("compat: every flag and choice codex passes is listed in the pinned codex exec --help", "[compat]") {
+  auto codex = fanout::test::real_agents::require_cli("codex");
   TempRepo repo, home(false), plain(false);
   auto log = home.path() / "log.jsonl";
   LoadedAgent agent("codex", nlohmann::json::object(), repo.path());
@@ -111,16 +129,12 @@ TEST_CASE("compat: every flag codex passes is in the real codex exec --help", "[
     request.permission = permission;
     REQUIRE(agent.run(request).result.ok());
   }
-  auto help = help_text({codex, "exec", "--help"});
-  auto resume_help = help_text({codex, "exec", "resume", "--help"});
+  auto options = parse_help(help_text({codex.string(), "exec", "--help"}, home.path()));
+  REQUIRE(options.size() > 20);
+  REQUIRE(options.at("--sandbox").choices.size() == 3);
+  auto resume_help = help_text({codex.string(), "exec", "resume", "--help"}, home.path());
   CHECK(resume_help.find("SESSION_ID") != std::string::npos);
-  for (const auto& call : invocations(log)) {
-    for (const auto& flag : flags_of(call["argv"])) {
-      INFO("flag " << flag);
-      CHECK(help.find(flag) != std::string::npos);
-    }
-    auto sandbox = std::find(call["argv"].begin(), call["argv"].end(), "--sandbox");
-    REQUIRE(sandbox != call["argv"].end());
-    CHECK(help.find((sandbox + 1)->get<std::string>()) != std::string::npos);
-  }
+  auto calls = invocations(log);
+  REQUIRE(calls.size() == 3);
+  for (const auto& call : calls) check_argv(call["argv"], options);
 }
