@@ -11,6 +11,7 @@ packages=(
   libpq-dev          # the postgres brancher plugin talks to the server through libpq
   postgresql         # real server for the postgres brancher's tests (started by the tests)
   python3            # the fake agent CLIs and fake servers' helpers in tests/
+  git-lfs            # the git compatibility suite checks LFS files against git's own checkout
 )
 
 # npm installs the agent CLIs below; a Node.js from elsewhere (nodesource, nvm) is fine too.

@@ -46,7 +46,7 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   }
 
   Repo repo(m_settings.repo_root);
-  const auto registered = find_workspace_worktree(repo.common_dir(), record.path, record.branch);
+  const auto registered = find_workspace_worktree(repo.common_dir(), record.path, record.branch, dir);
   // A lock is the user's word that the worktree stays, as git reads it (`git worktree remove`
   // refuses it even with -f; -f twice overrides, which fanout has no form of): nothing is
   // touched, with --force either. git's own "initializing" lock is left only by a git killed

@@ -91,7 +91,7 @@ std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* br
     }
     // A locked worktree is kept by clean, --force or not (as by `git worktree remove -f`).
     std::string unlock;
-    const auto registered = find_workspace_worktree(common, r.path, r.branch);
+    const auto registered = find_workspace_worktree(common, r.path, r.branch, directory_name(r.key));
     if (registered && registered->locked() && registered->lock != k_initializing_lock) {
       problem += "; its worktree is " + describe_lock(*registered);
       unlock = "git worktree unlock " + shown(registered->path) + " && ";

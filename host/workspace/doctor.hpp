@@ -17,14 +17,16 @@ struct Finding {
   std::string fix;     ///< "git worktree remove --force .fanout/worktrees/9"
 };
 
-/// Finds: worktrees under [workspace] root with no record, registered worktrees whose
-/// folder is gone, records with no worktree, half-made workspaces (creating/removing by a
-/// dead process) and failed ones, port leases with no workspace, database branches with no
-/// workspace (brancher list(), when a brancher is given), and `tools` missing from PATH
-/// (each tool with the command that installs it), and a [ports] range inside the kernel's
-/// ephemeral port range. The fix of a failed or half-removed
-/// workspace with uncommitted work is `fanout clean KEY --force` (plain clean would keep it),
-/// and its problem says how many changes that deletes.
+/// Finds: worktrees under [workspace] root with no record (the fix unlocks a locked one
+/// first), registered worktrees whose folder is gone (not locked ones: git keeps those),
+/// records with no worktree (a worktree moved by `git worktree move` is not missing),
+/// half-made workspaces (creating/removing by a dead process) and failed ones, port leases
+/// with no workspace, database branches with no workspace (brancher list(), when a brancher
+/// is given), and `tools` missing from PATH (each tool with the command that installs it),
+/// and a [ports] range inside the kernel's ephemeral port range. The fix of a failed or
+/// half-removed workspace with uncommitted work is `fanout clean KEY --force` (plain clean would keep it),
+/// and its problem says how many changes that deletes; with a locked worktree, the fix
+/// starts with `git worktree unlock`, since clean keeps locked worktrees.
 struct ToolCheck {
   std::string name;    ///< "git"
   std::string install; ///< "sudo apt-get install git"

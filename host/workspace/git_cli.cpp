@@ -4,7 +4,14 @@
 #include "host/services/process_support.hpp"
 #include "host/util/error.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <thread>
 
 namespace fanout::workspace {
@@ -39,6 +46,35 @@ std::string shown_error(std::string err) {
   return err;
 }
 
+/// An exclusive flock on a file, released on destruction. Taken by polling, so that a cancel
+/// token can end the wait (a blocking flock cannot be interrupted from another thread).
+class FileLock {
+public:
+  FileLock(const fs::path& file, const sdk::CancelToken& cancel) {
+    fs::create_directories(file.parent_path());
+    m_fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (m_fd < 0) throw UserError("cannot open \"" + file.string() + "\": " + std::strerror(errno));
+    while (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK && errno != EINTR) {
+        const std::string error = std::strerror(errno);
+        ::close(m_fd);
+        throw UserError("cannot lock \"" + file.string() + "\": " + error);
+      }
+      if (cancel.cancelled()) {
+        ::close(m_fd);
+        throw UserError("cancelled while waiting for another \"git worktree add\" of this repository");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  ~FileLock() { ::close(m_fd); } // closing the only descriptor releases the lock
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+private:
+  int m_fd = -1;
+};
+
 } // namespace
 
 std::string run_git(sdk::ProcessRunner* runner, const std::vector<std::string>& args, const fs::path& workdir,
@@ -64,8 +100,10 @@ std::string run_git(sdk::ProcessRunner* runner, const std::vector<std::string>& 
   return std::move(result->out);
 }
 
-void git_worktree_add(sdk::ProcessRunner* runner, const fs::path& repo_root, const fs::path& path,
-                      const std::string& branch, unsigned workers, const sdk::CancelToken& cancel) {
+void git_worktree_add(sdk::ProcessRunner* runner, const fs::path& repo_root, const fs::path& lock_file,
+                      const fs::path& path, const std::string& branch, unsigned workers,
+                      const sdk::CancelToken& cancel) {
+  const FileLock lock(lock_file, cancel);
   std::vector<std::string> args;
   if (workers > 0) args = {"-c", "checkout.workers=" + std::to_string(workers)};
   // "--" ends the options: neither the path nor the branch can be read as one.

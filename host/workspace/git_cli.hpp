@@ -27,9 +27,15 @@ std::string run_git(sdk::ProcessRunner* runner, const std::vector<std::string>& 
 /// git writes everything: the admin folder .git/worktrees/<basename of path>, the files
 /// through the user's filters, the index; then it runs the post-checkout hook. A git killed
 /// by the cancel token removes what it made (git's own cleanup on SIGTERM).
+///
+/// Two `git worktree add` of one repository must not overlap: each reads every registered
+/// worktree, and fails ("failed to read .git/worktrees/<id>/commondir") on one whose admin
+/// folder the other is still writing. So each holds an exclusive flock on `lock_file` (any
+/// thread, any process) for the whole add; waiting for it ends with a UserError when
+/// `cancel` fires.
 void git_worktree_add(sdk::ProcessRunner* runner, const std::filesystem::path& repo_root,
-                      const std::filesystem::path& path, const std::string& branch, unsigned workers,
-                      const sdk::CancelToken& cancel);
+                      const std::filesystem::path& lock_file, const std::filesystem::path& path,
+                      const std::string& branch, unsigned workers, const sdk::CancelToken& cancel);
 
 /// Paths `git status --porcelain` lists in the work tree at `worktree` (modified, staged,
 /// deleted, unmerged or untracked; untracked folders as "dir/"; ignored files do not count),

@@ -2,7 +2,10 @@
 
 #include "host/util/error.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 
 namespace fanout::workspace {
@@ -84,7 +87,7 @@ std::vector<LinkedWorktree> list_worktrees(const fs::path& common_dir) {
 }
 
 std::optional<LinkedWorktree> find_workspace_worktree(const fs::path& common_dir, const fs::path& path,
-                                                      const std::string& branch) {
+                                                      const std::string& branch, const std::string& id) {
   const auto all = list_worktrees(common_dir);
   // git records the real path (symlinks resolved) of a worktree it adds.
   const fs::path real = fs::weakly_canonical(path).lexically_normal();
@@ -92,7 +95,7 @@ std::optional<LinkedWorktree> find_workspace_worktree(const fs::path& common_dir
     if (!wt.path.empty() && (wt.path.lexically_normal() == real || same_file(wt.path, path))) return wt;
   if (branch.empty()) return std::nullopt;
   for (const auto& wt : all)
-    if (wt.points_back && wt.head == "refs/heads/" + branch) return wt;
+    if (wt.id == id && wt.points_back && wt.head == "refs/heads/" + branch) return wt;
   return std::nullopt;
 }
 
@@ -116,8 +119,16 @@ void remove_worktree(const LinkedWorktree& worktree) {
     fs::remove_all(worktree.path, ec);
     if (ec) throw UserError("cannot delete \"" + worktree.path.string() + "\": " + ec.message());
   }
-  fs::remove_all(worktree.admin, ec);
+  // Out of worktrees/ in one rename first: a `git worktree add` running meanwhile reads every
+  // folder there, and fails on one that is half deleted.
+  static std::atomic<unsigned> counter{0};
+  const fs::path doomed = worktree.admin.parent_path().parent_path() /
+                          ("fanout-removing-" + worktree.id + "-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(counter++));
+  fs::rename(worktree.admin, doomed, ec);
   if (ec) throw UserError("cannot delete \"" + worktree.admin.string() + "\": " + ec.message());
+  fs::remove_all(doomed, ec);
+  if (ec) throw UserError("cannot delete \"" + doomed.string() + "\": " + ec.message());
 }
 
 } // namespace fanout::workspace

@@ -37,19 +37,24 @@ std::string describe_lock(const LinkedWorktree& worktree);
 std::vector<LinkedWorktree> list_worktrees(const std::filesystem::path& common_dir);
 
 /// The registered worktree of a workspace: the one git records at `path` (a half-made one
-/// too), else the one that is present, points back, and has `branch` checked out (git lets
-/// a branch be checked out in one worktree only): the workspace after `git worktree move`.
-/// `branch` may be "" (no second lookup). nullopt when git records neither.
+/// too), else the one registered as `id` (the name `git worktree add` gave it, which
+/// `git worktree move` keeps) that is present, points back, and has `branch` checked out:
+/// the workspace after a move. A worktree made by hand for the branch has another id and is
+/// never taken for the workspace's. `branch` may be "" (no second lookup). nullopt when git
+/// records neither.
 std::optional<LinkedWorktree> find_workspace_worktree(const std::filesystem::path& common_dir,
-                                                      const std::filesystem::path& path, const std::string& branch);
+                                                      const std::filesystem::path& path, const std::string& branch,
+                                                      const std::string& id);
 
 /// True when `path` holds a linked worktree whose checkout git finished (LinkedWorktree::complete).
 bool checkout_complete(const std::filesystem::path& path);
 
-/// Deletes the worktree's files at its path, then its admin folder (what `git worktree
-/// remove --force` does, without git's refusals: callers check uncommitted work and locks
-/// first). Throws UserError naming what could not be deleted, and without deleting anything
-/// when the worktree is present but its .git does not point back to the admin folder.
+/// Deletes the worktree's files at its path, then its admin folder, as `git worktree remove
+/// --force` does but without git's refusals (callers check uncommitted work and locks
+/// first). The admin folder leaves worktrees/ in one rename before it is deleted, so a
+/// concurrent `git worktree add` never reads it half deleted. Throws UserError naming what
+/// could not be deleted, and without deleting anything when the worktree is present but its
+/// .git does not point back to the admin folder.
 void remove_worktree(const LinkedWorktree& worktree);
 
 } // namespace fanout::workspace

@@ -112,7 +112,8 @@ std::string WorkspaceManager::shown(const fs::path& path) const { return relativ
 
 void WorkspaceManager::follow_worktree(Record& record) const {
   if (fs::exists(record.path / ".git")) return; // where up made it
-  const auto registered = find_workspace_worktree(Repo(m_settings.repo_root).common_dir(), record.path, record.branch);
+  const auto registered = find_workspace_worktree(Repo(m_settings.repo_root).common_dir(), record.path, record.branch,
+                                                  directory_name(record.key));
   if (registered && registered->points_back) record.path = registered->path;
 }
 
@@ -250,7 +251,7 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
       } else if (repo.branch_owner(r.branch) != r.key) { // killed before the owner was written, or an older row
         store.db().transaction([&] { repo.set_branch_owner(r.branch, r.key); });
       }
-      const auto registered = find_workspace_worktree(repo.common_dir(), r.path, r.branch);
+      const auto registered = find_workspace_worktree(repo.common_dir(), r.path, r.branch, dir);
       if (!registered || !registered->complete()) {
         // Leftovers of a git killed (SIGKILL) mid-checkout; on SIGTERM git removes them itself.
         if (registered) {
@@ -264,7 +265,8 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
         if (ec) throw UserError("cannot delete \"" + shown(r.path) + "\": " + ec.message());
         // The user's own checkout.workers, when set, is theirs to choose (as with any config).
         const unsigned workers = repo.config_value("checkout.workers") ? 0 : m_settings.threads;
-        git_worktree_add(m_processes, m_settings.repo_root, r.path, r.branch, workers, cancel);
+        git_worktree_add(m_processes, m_settings.repo_root, m_settings.repo_root / ".fanout" / "worktree-add.lock",
+                         r.path, r.branch, workers, cancel);
       }
       if (cancel.cancelled()) throw UserError("cancelled");
       step("dependencies");

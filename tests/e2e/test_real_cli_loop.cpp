@@ -4,55 +4,18 @@
 
 #include "real_loop_helpers.hpp"
 
+#include "tests/support/process_list.hpp"
+
 #include <catch2/catch.hpp>
 
-#include <dirent.h>
 #include <signal.h>
 
 #include <chrono>
-#include <fstream>
-#include <thread>
 
 using namespace fanout::test;
 using nlohmann::json;
 
 namespace {
-
-/// Pids of the processes whose command line contains `marker` (and, when `cwd_under` is
-/// given, whose working directory is below it).
-std::vector<int> processes_with(const std::string& marker, const std::filesystem::path& cwd_under = {}) {
-  std::vector<int> found;
-  DIR* proc = ::opendir("/proc");
-  if (!proc) return found;
-  while (auto* entry = ::readdir(proc)) {
-    int pid = std::atoi(entry->d_name);
-    if (pid <= 0) continue;
-    std::ifstream in("/proc/" + std::string(entry->d_name) + "/cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), {});
-    for (auto& c : cmdline)
-      if (c == '\0') c = ' ';
-    if (cmdline.find(marker) == std::string::npos) continue;
-    std::error_code ec;
-    auto cwd = std::filesystem::read_symlink("/proc/" + std::string(entry->d_name) + "/cwd", ec).string();
-    if (cwd_under.empty() || cwd.rfind(cwd_under.string(), 0) == 0) found.push_back(pid);
-  }
-  ::closedir(proc);
-  return found;
-}
-
-/// Waits (bounded, `limit`) until `done()`; another process decides, so polling is all there is.
-template <typename Done> bool await(Done done, std::chrono::seconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
-void kill_all(const std::vector<int>& pids) {
-  for (int pid : pids) ::kill(pid, SIGKILL);
-}
 
 /// Scripts plan, build (writes and commits greeting.txt) and an approving review.
 void script_happy_run(RealLoop& loop) {
@@ -102,63 +65,104 @@ TEST_CASE("real loop: codex builds and claude reviews: the run ends done with th
 }
 
 TEST_CASE("real loop: a fix round resumes the builder and costs what the server billed for it", "[e2e][real-cli]") {
-  RealLoop loop("claude-code", "claude-code");
-  auto& api = loop.claude_api;
-  api.push(ModelTurn::answer("1. add greeting.txt saying hello", {800, 40}));          // plan: turn 0
-  script_build(api, "greeting.txt", "hello\n", {1000, 50});                              // build: 1-3
-  script_review(api, "request_changes",                                                   // review: 4
-                json::array({{{"severity", "critical"},
-                              {"file", "greeting.txt"},
-                              {"line", 1},
-                              {"message", "say hello to the world"},
-                              {"detail", "the issue asks for a greeting"}}}));
-  script_build(api, "world.txt", "hello world\n", {3000, 70});                           // fix: 5-7
-  script_review(api, "approve");                                                          // review: 8
+  for (std::string builder : {"claude-code", "codex"}) {
+    SECTION(builder) {
+      RealLoop loop(builder, "claude-code");
+      auto& api = loop.api(builder);
+      auto& reviews = loop.claude_api;
+      api.push(ModelTurn::answer("1. add greeting.txt saying hello", {800, 40})); // plan: builder turn 0
+      script_build(api, "greeting.txt", "hello\n", {1000, 50});                   // build: 1-3
+      script_review(reviews, "request_changes",
+                    json::array({{{"severity", "critical"},
+                                  {"file", "greeting.txt"},
+                                  {"line", 1},
+                                  {"message", "say hello to the world"},
+                                  {"detail", "the issue asks for a greeting"}}}));
+      script_build(api, "world.txt", "hello world\n", {3000, 70});
+      script_review(reviews, "approve");
+      // The builder's turns: plan 0, build 1-3, fix next; claude's reviews share its queue.
+      const size_t fix_from = builder == "codex" ? 4 : 5;
 
-  auto ran = loop.fanout({"run", "1"});
-  INFO(ran.out << ran.err);
-  CHECK(ran.exit_code == 0);
-  auto run = loop.status();
-  INFO(run.dump(2));
-  CHECK(run["state"] == "done");
-  CHECK(loop.branch_file("world.txt") == "hello world\n");
-  REQUIRE(api.turn_requests().size() == 9);
+      auto ran = loop.fanout({"run", "1"});
+      INFO(ran.out << ran.err);
+      CHECK(ran.exit_code == 0);
+      auto run = loop.status();
+      INFO(run.dump(2));
+      CHECK(run["state"] == "done");
+      CHECK(loop.branch_file("world.txt") == "hello world\n");
+      REQUIRE(api.billed_turns() == fix_from + 3 + (builder == "codex" ? 0 : 1));
 
-  // The fix resumed the build's session: claude sent the build's conversation along, and
-  // the findings (never the reviewer's transcript) arrived.
-  auto fix_request = json::parse(api.turn_requests()[5].body);
-  CHECK(fix_request["messages"].dump().find("added greeting.txt") != std::string::npos);
-  CHECK(fix_request["messages"].dump().find("say hello to the world") != std::string::npos);
-  auto build = loop.transcript("build");
-  auto fix = loop.transcript("fix-1");
-  REQUIRE(!build.empty());
-  REQUIRE(!fix.empty());
-  CHECK(fix.front().value("resume_session_id", std::string()) == build.back().value("session_id", std::string()));
+      // The fix resumed the build's session: the CLI sent the build's conversation along,
+      // and the findings (never the reviewer's transcript) arrived.
+      auto fix_request = api.turn_requests()[fix_from].body;
+      CHECK(fix_request.find("added greeting.txt") != std::string::npos);
+      CHECK(fix_request.find("say hello to the world") != std::string::npos);
+      auto build = loop.transcript("build");
+      auto fix = loop.transcript("fix-1");
+      REQUIRE(!build.empty());
+      REQUIRE(!fix.empty());
+      CHECK(fix.front().value("resume_session_id", std::string()) == build.back().value("session_id", std::string()));
 
-  // Each session's cost is its own increment: the fix round's is what the server billed
-  // for turns 5-7, and the run's total is everything billed.
-  CHECK(fix.back()["cost_usd"].get<double>() == Approx(api.billed(5, 3).cost_usd));
-  CHECK(fix.back()["tokens"]["input"] == api.billed(5, 3).input_tokens);
-  CHECK(run["cost_usd"].get<double>() == Approx(api.billed().cost_usd));
+      // Each session's usage is its own increment: the fix round's is what the server billed
+      // for the fix's three turns (claude's cost too; codex reports none), and the run's
+      // total is everything billed.
+      auto fix_bill = api.billed(fix_from, 3);
+      CHECK(fix.back()["tokens"]["input"] == fix_bill.input_tokens);
+      CHECK(fix.back()["tokens"]["output"] == fix_bill.output_tokens);
+      if (builder == "claude-code") {
+        CHECK(fix.back()["cost_usd"].get<double>() == Approx(fix_bill.cost_usd));
+        CHECK(run["cost_usd"].get<double>() == Approx(api.billed().cost_usd));
+      } else {
+        CHECK(run["tokens"] == api.billed().input_tokens + api.billed().output_tokens +
+                                   reviews.billed().input_tokens + reviews.billed().output_tokens);
+      }
+    }
+  }
 }
 
-TEST_CASE("real loop: Ctrl-C stops claude and every process its tools started", "[e2e][real-cli]") {
-  RealLoop loop("claude-code", "claude-code");
-  loop.claude_api.push(ModelTurn::answer("1. wait", {800, 40}));
-  loop.claude_api.push(ModelTurn::shell("(sleep 987651 &) ; sleep 987652 & sleep 987653"));
-  loop.claude_api.push(ModelTurn::hang());
-  auto pid = loop.start({"run", "1"});
-  bool started = await([] { return !processes_with("sleep 987653").empty(); }, std::chrono::seconds(60));
-  REQUIRE(started);
-  ::kill(pid, SIGINT);
-  auto ran = loop.wait(pid);
-  INFO(ran.out << ran.err);
-  CHECK(ran.exit_code == 130);
-  bool gone = await([] { return processes_with("sleep 98765").empty(); }, std::chrono::seconds(10));
-  auto left = processes_with("sleep 98765");
-  kill_all(left);
-  CHECK(gone);
-  CHECK(left.empty());
+TEST_CASE("real loop: Ctrl-C stops the agent and every process its tools started", "[e2e][real-cli]") {
+  for (std::string builder : {"claude-code", "codex"})
+    for (int presses : {1, 2}) {
+      // Twice: the second Ctrl-C does not wait for the agents to clean up after themselves.
+      SECTION(builder + (presses == 1 ? ", Ctrl-C once" : ", Ctrl-C twice")) {
+        RealLoop loop(builder, "claude-code");
+        auto& api = loop.api(builder);
+        api.push(ModelTurn::answer("1. wait", {800, 40}));
+        api.push(ModelTurn::shell("(sleep 987651 &) ; sleep 987652 & sleep 987653"));
+        api.push(ModelTurn::hang()); // codex hands the running command back to the model
+        auto pid = loop.start({"run", "1"});
+        REQUIRE(await_true([] { return !processes_with("sleep 987653").empty(); }, std::chrono::seconds(60)));
+        for (int i = 0; i < presses; ++i) ::kill(pid, SIGINT);
+        auto ran = loop.wait(pid);
+        INFO(ran.out << ran.err);
+        CHECK(ran.exit_code == 130);
+        bool gone = await_true([] { return processes_with("sleep 98765").empty(); }, std::chrono::seconds(10));
+        auto left = processes_with("sleep 98765");
+        kill_all(left);
+        CHECK(gone);
+        CHECK(left.empty());
+      }
+    }
+}
+
+TEST_CASE("real loop: a rejected API key fails the run at its first session with the variable to check",
+          "[e2e][real-cli]") {
+  for (std::string builder : {"claude-code", "codex"}) {
+    SECTION(builder) {
+      RealLoop loop(builder, "claude-code");
+      loop.api(builder).push(ModelTurn::unauthorized().times(-1));
+      auto ran = loop.fanout({"run", "1"});
+      INFO(ran.out << ran.err);
+      CHECK(ran.exit_code == 1);
+      auto run = loop.status();
+      INFO(run.dump(2));
+      CHECK(run["state"] == "failed");
+      CHECK(run["stage"] == "plan");
+      auto error = run["error"].get<std::string>();
+      CHECK(error.find("auth") != std::string::npos);
+      CHECK(error.find(builder == "codex" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY") != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("real loop: a build timeout stops the agent and every process its tools started", "[e2e][real-cli]") {
@@ -171,7 +175,7 @@ TEST_CASE("real loop: a build timeout stops the agent and every process its tool
       api.push(ModelTurn::shell("(sleep 987661 &) ; sleep 987662 & sleep 987663"));
       api.push(ModelTurn::hang()); // codex hands the running command back to the model
       auto pid = loop.start({"run", "1"});
-      REQUIRE(await([] { return !processes_with("sleep 987663").empty(); }, std::chrono::seconds(60)));
+      REQUIRE(await_true([] { return !processes_with("sleep 987663").empty(); }, std::chrono::seconds(60)));
       auto ran = loop.wait(pid);
       INFO(ran.out << ran.err);
       CHECK(ran.exit_code == 1);
@@ -179,7 +183,7 @@ TEST_CASE("real loop: a build timeout stops the agent and every process its tool
       CHECK(run["state"] == "failed");
       CHECK(run["stage"] == "build");
       CHECK(run["error"].get<std::string>().find("timed out") != std::string::npos);
-      bool gone = await([] { return processes_with("sleep 98766").empty(); }, std::chrono::seconds(10));
+      bool gone = await_true([] { return processes_with("sleep 98766").empty(); }, std::chrono::seconds(10));
       auto left = processes_with("sleep 98766");
       kill_all(left);
       CHECK(gone);
@@ -197,7 +201,7 @@ TEST_CASE("real loop: an agent killed outright (OOM) leaves none of its tool pro
       api.push(ModelTurn::shell("(sleep 987671 &) ; sleep 987672 & sleep 987673"));
       api.push(ModelTurn::hang());
       auto pid = loop.start({"run", "1"});
-      REQUIRE(await([] { return !processes_with("sleep 987673").empty(); }, std::chrono::seconds(60)));
+      REQUIRE(await_true([] { return !processes_with("sleep 987673").empty(); }, std::chrono::seconds(60)));
       // The agent itself, as the kernel's OOM killer would: SIGKILL, no chance to clean up.
       // Only this test's agent: other tests may run these CLIs at the same time.
       auto agents = processes_with(builder == "codex" ? "exec" : "stream-json", loop.root);
@@ -207,7 +211,7 @@ TEST_CASE("real loop: an agent killed outright (OOM) leaves none of its tool pro
       INFO(ran.out << ran.err);
       CHECK(ran.exit_code == 1);
       CHECK(loop.status()["state"] == "failed");
-      bool gone = await([] { return processes_with("sleep 98767").empty(); }, std::chrono::seconds(10));
+      bool gone = await_true([] { return processes_with("sleep 98767").empty(); }, std::chrono::seconds(10));
       auto left = processes_with("sleep 98767");
       kill_all(left);
       CHECK(gone);

@@ -161,3 +161,22 @@ TEST_CASE("workspace doctor: locked worktrees get git's treatment", "[workspace]
   CHECK(sh("git worktree unlock .fanout/worktrees/9 && git worktree remove --force .fanout/worktrees/9", repo.root()).rc == 0);
   CHECK(doctor_text(manager) == "");
 }
+
+TEST_CASE("workspace clean: a worktree made by hand for the workspace's branch is never taken for it",
+          "[workspace][clean][git]") {
+  TempRepo repo;
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  sdk::CancelToken cancel;
+  auto ws = manager.up(issue("7", "Fix it"), cancel);
+  REQUIRE(ws.ok());
+  repo.git("worktree remove .fanout/worktrees/7");
+  const fs::path mine = repo.root().string() + "-mine";
+  repo.git("worktree add -q " + mine.string() + " fanout/7-fix-it");
+
+  CHECK(manager.find("7")->record.path == ws->record.path);
+  const auto report = manager.clean("7", {.force = true}, cancel);
+  CHECK(report.kept == std::vector<std::string>{"kept branch \"fanout/7-fix-it\": checked out in " + mine.string()});
+  CHECK(fs::exists(mine / "README.md"));
+  CHECK(repo.git("worktree list --porcelain").find("worktree " + mine.string() + "\n") != npos);
+  fs::remove_all(mine);
+}

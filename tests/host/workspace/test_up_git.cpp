@@ -6,6 +6,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -212,4 +216,45 @@ TEST_CASE("workspace up and clean: GIT_DIR and GIT_INDEX_FILE of a hook that sta
   CHECK(kept.kept == std::vector<std::string>{
                          "kept .fanout/worktrees/7: 1 uncommitted change, e.g. work.txt (use --force to delete)"});
   CHECK(sh("git status --porcelain", ws->record.path).out == "?? work.txt\n");
+}
+
+TEST_CASE("workspace up: one git worktree add per repository at a time; a cancel ends the wait", "[workspace][git]") {
+  TempRepo repo;
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  // Another fanout process adding a worktree of this repository holds the lock.
+  const fs::path lock_file = repo.root() / ".fanout/worktree-add.lock";
+  fs::create_directories(lock_file.parent_path());
+  const int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX) == 0);
+
+  sdk::CancelToken cancel;
+  cancel.cancel();
+  auto cancelled = manager.up(issue("7"), cancel);
+  REQUIRE_FALSE(cancelled.ok());
+  CHECK(cancelled.failure().message ==
+        "issue \"7\": cancelled while waiting for another \"git worktree add\" of this repository");
+  CHECK(repo.git("worktree list --porcelain").find(".fanout") == std::string::npos);
+
+  sdk::CancelToken fresh;
+  std::optional<sdk::Result<Workspace>> ws;
+  std::thread up([&] { ws.emplace(manager.up(issue("7"), fresh)); });
+  ::close(fd); // the other add is done
+  up.join();
+  REQUIRE(ws->ok());
+  CHECK(sh("git status --porcelain", (*ws)->record.path).out == "");
+}
+
+TEST_CASE("workspace up: without git on PATH the workspace fails, saying so", "[workspace][git]") {
+  TempRepo repo;
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  sdk::CancelToken cancel;
+  const std::string path = std::getenv("PATH");
+  ::setenv("PATH", (repo.root() / "no-such-dir").c_str(), 1); // only for this call: libgit2 needs no PATH
+  auto ws = manager.up(issue("7"), cancel);
+  ::setenv("PATH", path.c_str(), 1);
+  REQUIRE_FALSE(ws.ok());
+  CHECK(ws.failure().message ==
+        "issue \"7\": \"git worktree add\" could not start: executable \"git\" not found on PATH");
+  CHECK(manager.find("7")->record.state == State::failed);
 }

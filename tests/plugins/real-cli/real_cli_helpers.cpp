@@ -26,14 +26,20 @@ AgentRun Session::agent_run(const std::string& provider, const std::vector<std::
 
 AgentRun Session::agent_run(const std::string& provider, const std::vector<std::string>& args,
                             const std::string& prompt, const std::map<std::string, std::string>& env) {
-  std::string model = provider == "codex" ? real_agents::k_codex_model : real_agents::k_claude_model;
-  std::string command = real_agents::env_prefix(env) + " " + shell_quote(fanout_executable().string()) + " -C " +
-                        shell_quote(repo.path().string()) + " agent run --json --provider " + provider + " --model " +
-                        model;
+  std::vector<std::string> argv = {"-C", repo.path().string(), "agent", "run", "--json", "--provider", provider,
+                                   "--model", provider == "codex" ? real_agents::k_codex_model
+                                                                  : real_agents::k_claude_model};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back(prompt);
+  return run_fanout(argv, repo.path(), env, home.path() / "stderr.txt");
+}
+
+AgentRun run_fanout(const std::vector<std::string>& args, const std::filesystem::path& cwd,
+                    const std::map<std::string, std::string>& env, const std::filesystem::path& err_file) {
+  std::string command = real_agents::env_prefix(env) + " " + shell_quote(fanout_executable().string());
   for (const auto& arg : args) command += " " + shell_quote(arg);
-  auto err_file = home.path() / "stderr.txt";
-  command += " " + shell_quote(prompt) + " 2>" + shell_quote(err_file.string());
-  auto ran = sh(command, repo.path());
+  command += " 2>" + shell_quote(err_file.string());
+  auto ran = sh(command, cwd);
   AgentRun run;
   run.rc = ran.rc;
   run.out = ran.out;

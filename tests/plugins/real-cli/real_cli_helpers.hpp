@@ -35,6 +35,11 @@ struct Session {
   AgentRun agent_run(const std::string& provider, const std::vector<std::string>& args, const std::string& prompt);
 };
 
+/// Runs `fanout <args>` in `cwd` with exactly `env`, stderr into `err_file`; stdout parsed
+/// as JSON lines.
+AgentRun run_fanout(const std::vector<std::string>& args, const std::filesystem::path& cwd,
+                    const std::map<std::string, std::string>& env, const std::filesystem::path& err_file);
+
 /// A shell command that makes a commit in the current directory (any identity).
 std::string commit_command(const std::string& message);
 
