@@ -7,6 +7,7 @@
 #include "host/pipeline/fleet.hpp"
 #include "host/services/interrupt.hpp"
 #include "host/pipeline/live_view.hpp"
+#include "host/pipeline/run_actions.hpp"
 #include "host/pipeline/run_store.hpp"
 #include "host/plugins/registry.hpp"
 #include "host/services/process_runner.hpp"
@@ -16,6 +17,7 @@
 #include "host/util/error.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <unistd.h>
 
@@ -32,20 +34,15 @@ struct RunOptions {
   std::string label;
 };
 
-/// "issue "1" is being run by process 1234 (fanout run 1); ..." for a live run of `key`.
-std::string live_run_message(const std::string& key, const state::LockHolder& holder) {
-  return fmt::format("issue \"{}\" is being run by {}; wait for it to finish, or stop that process first", key,
-                     state::describe(holder));
-}
-
 /// The lock of every key, or UserError naming the process that holds one: one live run per
 /// issue across processes (host/state/run_lock.hpp).
 std::vector<state::RunLock> lock_runs(Context& context, const std::vector<std::string>& keys) {
+  const auto state_dir = state::StateDb::path_for(context.repo_root()).parent_path();
   std::vector<state::RunLock> locks;
   for (const auto& key : keys) {
     state::LockHolder holder;
-    auto lock = state::RunLock::take(context.repo_root(), key, holder);
-    if (!lock) throw UserError(live_run_message(key, holder));
+    auto lock = state::RunLock::take(state_dir, key, holder);
+    if (!lock) throw UserError(state::live_run_message(key, holder));
     locks.push_back(std::move(*lock));
   }
   return locks;
@@ -110,37 +107,6 @@ pipeline::RunStore open_store(Context& context) {
   return pipeline::RunStore(state::StateDb::path_for(context.repo_root()));
 }
 
-/// Runs that `fanout resume` picks up: not finished, and not being driven by a live process.
-std::vector<std::string> resumable(Context& context, const std::vector<std::string>& named) {
-  auto store = open_store(context);
-  std::vector<std::string> keys;
-  auto check = [&](const pipeline::RunRecord& run, bool explicit_name) {
-    if (auto holder = state::RunLock::holder(context.repo_root(), run.issue)) {
-      if (explicit_name) throw UserError(live_run_message(run.issue, *holder));
-      if (!context.options.quiet)
-        std::cout << fmt::format("skipping \"{}\": it is being run by {}\n", run.issue, state::describe(*holder));
-      return;
-    }
-    if (run.stage == pipeline::stage::approve_plan && run.state == RunState::needs_human) {
-      if (explicit_name)
-        throw UserError(fmt::format("run \"{}\" waits for plan approval (fanout approve {})", run.issue, run.issue));
-      return;
-    }
-    if (!explicit_name && (run.state == RunState::done || run.state == RunState::needs_human)) return;
-    keys.push_back(run.issue);
-  };
-  if (named.empty()) {
-    for (const auto& run : store.all()) check(run, false);
-    return keys;
-  }
-  for (const auto& key : named) {
-    auto run = store.get(key);
-    if (!run) throw UserError(fmt::format("no run for issue \"{}\" (start one with: fanout run {})", key, key));
-    check(*run, true);
-  }
-  return keys;
-}
-
 } // namespace
 
 void add_run_commands(CLI::App& app, Context& context) {
@@ -162,7 +128,8 @@ void add_run_commands(CLI::App& app, Context& context) {
   resume->add_option("issues", *resume_issues, "Issue keys (default: every unfinished run)");
   resume->add_option("--parallel", *resume_parallel, "Runs at once (default: [run] parallel)")->check(CLI::PositiveNumber);
   resume->callback([&context, resume_issues, resume_parallel] {
-    auto keys = resumable(context, *resume_issues);
+    auto store = open_store(context);
+    auto keys = pipeline::resumable(store, *resume_issues);
     if (keys.empty()) {
       if (!context.options.quiet) std::cout << "nothing to resume\n";
       return;
@@ -175,25 +142,31 @@ void add_run_commands(CLI::App& app, Context& context) {
   approve->add_option("issue", *approve_issue, "Issue key")->required();
   approve->callback([&context, approve_issue] {
     auto store = open_store(context);
-    auto run = store.get(*approve_issue);
-    if (!run) throw UserError(fmt::format("no run for issue \"{}\"", *approve_issue));
-    if (run->stage != pipeline::stage::approve_plan || run->state != RunState::needs_human)
-      throw UserError(fmt::format("run \"{}\" is not waiting for plan approval (it is {} at stage \"{}\")", run->issue,
-                                  to_string(run->state), run->stage));
-    store.complete_stage(run->issue, pipeline::stage::approve_plan);
-    if (!context.options.quiet) std::cout << "plan approved; continuing " << run->issue << "\n";
-    drive(context, {run->issue}, 1, pipeline::RunMode::full);
+    const auto run = pipeline::approve_plan(store, *approve_issue);
+    if (!context.options.quiet) std::cout << "plan approved; continuing " << run.issue << "\n";
+    drive(context, {run.issue}, 1, pipeline::RunMode::full);
   });
 
   auto review_issue = std::make_shared<std::string>();
   auto* review = app.add_subcommand("review", "Validate an issue's branch again with fresh reviewers");
   review->add_option("issue", *review_issue, "Issue key")->required();
   review->callback([&context, review_issue] {
-    auto run = open_store(context).get(*review_issue);
-    if (!run || run->worktree.empty())
-      throw UserError(fmt::format("no workspace for issue \"{}\" (start a run with: fanout run {})", *review_issue,
-                                  *review_issue));
+    auto store = open_store(context);
+    pipeline::reviewable(store, *review_issue);
     drive(context, {*review_issue}, 1, pipeline::RunMode::validate_only);
+  });
+
+  auto cancel_issue = std::make_shared<std::string>();
+  auto* cancel = app.add_subcommand("cancel", "Stop a running run as Ctrl-C would (its process's other runs stop too)");
+  cancel->add_option("issue", *cancel_issue, "Issue key")->required();
+  cancel->callback([&context, cancel_issue] {
+    auto store = open_store(context);
+    const auto cancelled = pipeline::cancel(store, *cancel_issue);
+    if (context.options.quiet) return;
+    std::cout << fmt::format("asked process {} to stop run \"{}\"", cancelled.pid, *cancel_issue);
+    if (!cancelled.others.empty())
+      std::cout << fmt::format(" (and the runs it also drives: {})", fmt::join(cancelled.others, ", "));
+    std::cout << "; resume with: fanout resume " << *cancel_issue << "\n";
   });
 }
 

@@ -251,7 +251,8 @@ void run_clean(Context& context, const CleanFlags& flags) {
   }
   for (const auto& key : keys) {
     // A live run's agent works in the worktree: removing it under the agent loses the run.
-    if (auto holder = state::RunLock::holder(session.config.repo_root, key); holder && !flags.force) {
+    const auto state_dir = state::StateDb::path_for(session.config.repo_root).parent_path();
+    if (auto holder = state::RunLock::holder(state_dir, key); holder && !flags.force) {
       reports.push_back({key, {}, {"kept the workspace: issue \"" + key + "\" is being run by " +
                                    state::describe(*holder) + " (stop it first, or use --force)"}});
       continue;

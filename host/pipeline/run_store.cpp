@@ -85,7 +85,7 @@ std::string clean(std::string_view text) { return services::SecretRegistry::glob
 
 } // namespace
 
-RunStore::RunStore(const std::filesystem::path& db_path) : m_db(db_path) {}
+RunStore::RunStore(const std::filesystem::path& db_path) : m_db(db_path), m_state_dir(db_path.parent_path()) {}
 
 void RunStore::begin(const std::string& issue) {
   const std::int64_t t = now();
@@ -135,6 +135,16 @@ void RunStore::reset_validation(const std::string& issue) {
     m_db.execute("DELETE FROM stages WHERE issue = ?1 AND stage IN ('validate', 'fix', 'report')", {issue});
     m_db.execute("DELETE FROM reviews WHERE issue = ?1", {issue});
   });
+}
+
+std::vector<StageRecord> RunStore::stages(const std::string& issue) {
+  std::vector<StageRecord> out;
+  for (const auto& row : m_db.query("SELECT stage, round, started_at, completed_at FROM stages WHERE issue = ?1 "
+                                    "ORDER BY started_at, rowid",
+                                    {issue}))
+    out.push_back({state::as_string(row[0]), static_cast<int>(state::as_int(row[1])), state::as_int(row[2]),
+                   state::is_null(row[3]) ? 0 : state::as_int(row[3])});
+  return out;
 }
 
 void RunStore::touch(const std::string& issue, const std::string& column, state::Value value) {

@@ -19,14 +19,14 @@ namespace {
 
 /// The lock file of `issue`: its key hex-encoded, so any key ("../x", "ENG/7") is one plain
 /// file name and two keys never share a file.
-fs::path lock_path(const fs::path& repo_root, const std::string& issue) {
+fs::path lock_path(const fs::path& state_dir, const std::string& issue) {
   static const char* digits = "0123456789abcdef";
   std::string name;
   for (unsigned char c : issue) {
     name += digits[c >> 4];
     name += digits[c & 15];
   }
-  return repo_root / ".fanout" / "locks" / (name + ".lock");
+  return state_dir / "locks" / (name + ".lock");
 }
 
 int open_lock(const fs::path& path) {
@@ -74,8 +74,13 @@ std::string describe(const LockHolder& holder) {
   return out;
 }
 
-std::optional<RunLock> RunLock::take(const fs::path& repo_root, const std::string& issue, LockHolder& held_by) {
-  const int fd = open_lock(lock_path(repo_root, issue));
+std::string live_run_message(const std::string& issue, const LockHolder& holder) {
+  return "issue \"" + issue + "\" is being run by " + describe(holder) +
+         "; wait for it to finish, or stop that process first";
+}
+
+std::optional<RunLock> RunLock::take(const fs::path& state_dir, const std::string& issue, LockHolder& held_by) {
+  const int fd = open_lock(lock_path(state_dir, issue));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     held_by = read_holder(fd);
     ::close(fd);
@@ -88,8 +93,8 @@ std::optional<RunLock> RunLock::take(const fs::path& repo_root, const std::strin
   return RunLock(fd);
 }
 
-std::optional<LockHolder> RunLock::holder(const fs::path& repo_root, const std::string& issue) {
-  const fs::path path = lock_path(repo_root, issue);
+std::optional<LockHolder> RunLock::holder(const fs::path& state_dir, const std::string& issue) {
+  const fs::path path = lock_path(state_dir, issue);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt; // never locked
   std::optional<LockHolder> holder;

@@ -1,7 +1,7 @@
 // One redactor for the whole process (docs/security.md): an agent that prints the provider
 // key and the tracker token leaves them in no transcript, plan, state, status, log, PR,
 // review or tracker comment, nor on stdout; a "secret" that is a common word stays readable.
-#include "e2e_helpers.hpp"
+#include "tests/support/e2e.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -17,7 +17,7 @@ fs::path temp_repo(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("fanout-lock-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  return dir;
+  return dir / ".fanout"; // the state dir of a repository at `dir`
 }
 } // namespace
 
@@ -41,7 +41,7 @@ TEST_CASE("run lock: one holder per issue; the second is told who holds it; rele
   first.reset();
   CHECK_FALSE(RunLock::holder(repo, "1"));
   CHECK(RunLock::take(repo, "1", held_by));
-  fs::remove_all(repo);
+  fs::remove_all(repo.parent_path());
 }
 
 TEST_CASE("run lock: a hostile issue key names a file inside the locks folder", "[state]") {
@@ -50,12 +50,13 @@ TEST_CASE("run lock: a hostile issue key names a file inside the locks folder", 
   auto lock = RunLock::take(repo, "../../escape", held_by);
   REQUIRE(lock);
   CHECK_FALSE(fs::exists(repo.parent_path() / "escape.lock"));
+  CHECK_FALSE(fs::exists(repo / "escape.lock"));
   int files = 0;
-  for (const auto& entry : fs::directory_iterator(repo / ".fanout" / "locks")) files += entry.is_regular_file();
+  for (const auto& entry : fs::directory_iterator(repo / "locks")) files += entry.is_regular_file();
   CHECK(files == 1);
   CHECK(RunLock::holder(repo, "../../escape"));
   CHECK_FALSE(RunLock::holder(repo, "escape"));
-  fs::remove_all(repo);
+  fs::remove_all(repo.parent_path());
 }
 
 TEST_CASE("run lock: the lock of a process killed with -9 is free at once", "[state]") {
@@ -87,5 +88,5 @@ TEST_CASE("run lock: the lock of a process killed with -9 is free at once", "[st
   LockHolder held_by;
   CHECK(RunLock::take(repo, "7", held_by));
   ::close(ready[0]);
-  fs::remove_all(repo);
+  fs::remove_all(repo.parent_path());
 }
