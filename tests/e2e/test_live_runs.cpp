@@ -52,6 +52,7 @@ TEST_CASE("e2e: after kill -9 the lock is free, doctor reports the orphaned agen
   e2e.script("BUILD-1", R"({"mode": "hang", "once": true})");
   const pid_t first = e2e.start({"run", "1"});
   REQUIRE(e2e.wait_for_call("BUILD 1"));
+  REQUIRE(e2e.wait_for_agent_event("1", "build"));
   const pid_t agent = e2e.call_pid("BUILD 1");
   ::kill(first, SIGKILL);
   e2e.wait(first);

@@ -129,6 +129,7 @@ TEST_CASE("e2e: kill -9 during a build, then resume finishes and publishes each 
   e2e.script("BUILD-1", R"({"mode": "hang", "once": true})");
   const pid_t pid = e2e.start({"run", "1", "2", "3"});
   REQUIRE(e2e.wait_for_call("BUILD 1"));
+  REQUIRE(e2e.wait_for_agent_event("1", "build"));
   const pid_t builder = e2e.call_pid("BUILD 1");
   ::kill(pid, SIGKILL);
   auto killed = e2e.wait(pid);

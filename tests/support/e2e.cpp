@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <random>
@@ -176,6 +177,18 @@ bool E2e::wait_for_call(const std::string& call, int times) const {
     auto counts = calls();
     if (counts[call] >= times) return true;
     // Another process writes the log; there is nothing to block on but the file itself.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+bool E2e::wait_for_agent_event(const std::string& issue, const std::string& stage) const {
+  const fs::path transcript = repo / ".fanout" / "runs" / issue / (stage + ".jsonl");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    // The first line is fanout's own "start"; the next ones come from the agent.
+    const std::string text = slurp(transcript);
+    if (std::count(text.begin(), text.end(), '\n') >= 2) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
