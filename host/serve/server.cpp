@@ -87,6 +87,8 @@ Dashboard::~Dashboard() { stop(); }
 void Dashboard::bind() {
   const bool bound = m_options.port == 0 ? (m_port = m_server->bind_to_any_port(m_options.listen)) > 0
                                          : m_server->bind_to_port(m_options.listen, m_options.port);
+  if (!bound && m_options.port == 0)
+    throw UserError(fmt::format("cannot listen on \"{}\" (not an address of this machine)", m_options.listen));
   if (!bound)
     throw UserError(fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)", m_options.listen,
                                 m_options.port));

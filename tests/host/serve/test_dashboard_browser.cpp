@@ -60,12 +60,23 @@ std::string js_text(const std::string& selector) {
   return "(document.querySelector(" + json(selector).dump() + ") || {}).textContent || ''";
 }
 
-/// Blocks until no fanout process drives `issue` any more (the dashboard's children end).
-void wait_settled(E2e& e2e, const std::string& issue) {
+/// The pid in an action's answer: 'started "fanout resume 1" as process 123 (output: ...)'.
+std::int64_t started_pid(const json& notice) {
+  const std::string text = notice[1].get<std::string>();
+  const auto at = text.find("as process ");
+  REQUIRE(at != std::string::npos);
+  return std::stoll(text.substr(at + 11));
+}
+
+/// Blocks until process `pid` (a command the dashboard started) is gone and no fanout
+/// process drives `issue` any more.
+void wait_settled(E2e& e2e, const std::string& issue, std::int64_t pid = 0) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     auto run = pipeline::RunStore(state::StateDb::path_for(e2e.repo)).get(issue);
-    if (run && run->state != pipeline::RunState::running && !workspace::process_alive(run->pid)) return;
+    if (!workspace::process_alive(pid) && run && run->state != pipeline::RunState::running &&
+        !workspace::process_alive(run->pid))
+      return;
     // Another process's life; nothing to block on but its pid.
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -76,7 +87,7 @@ void wait_settled(E2e& e2e, const std::string& issue) {
 
 TEST_CASE("dashboard in Chromium: live stages, a streaming transcript, approve, cancel, resume and review", "[serve][browser]") {
   E2e e2e;
-  e2e.append_config("approve_plan = true\n");
+  e2e.append_config("approve_plan = true\nfleet_max_cost_usd = 5.0\n");
   auto planned = e2e.fanout({"run", "1", "2"});
   INFO(planned.out << planned.err);
   REQUIRE(planned.exit_code == 1); // both wait for plan approval
@@ -89,6 +100,13 @@ TEST_CASE("dashboard in Chromium: live stages, a streaming transcript, approve, 
   CHECK(browser.evaluate(fleet, js_text("tr[data-issue='1'] span.state")) == "\u270B needs human");
   CHECK(browser.evaluate(fleet, js_text("tr[data-issue='1'] .title")) == "add a health endpoint");
   CHECK(browser.evaluate(fleet, js_text("tr[data-issue='2'] .stage")) == "approve_plan");
+  // Totals and the budget used, and sorting by issue.
+  const std::string totals = browser.evaluate(fleet, js_text("#totals"));
+  CHECK(totals.find("2 run(s)") != std::string::npos);
+  CHECK(totals.find("\u270B 2 needs human") != std::string::npos);
+  CHECK(totals.find("fleet budget: $0.02 of $5.00 (0%)") != std::string::npos);
+  browser.evaluate(fleet, "(s => { s.value = 'issue'; s.dispatchEvent(new Event('change')); return true; })(document.getElementById('sort'))");
+  CHECK(browser.evaluate(fleet, "[...document.querySelectorAll('#runs tr')].map(r => r.dataset.issue).join(' ')") == "1 2");
 
   {
     // The fleet page shows a new stage within a second of the state store changing.
@@ -148,18 +166,19 @@ TEST_CASE("dashboard in Chromium: live stages, a streaming transcript, approve, 
 
     auto resumed = act(browser, page, "resume");
     CHECK(resumed[1].get<std::string>().rfind("started \"fanout resume 1\" as process ", 0) == 0);
+    const auto resumer = started_pid(resumed);
     // The resumed build writes files: its tool calls arrive folded in <details>.
     wait_for(browser, page, "document.querySelector('[data-transcript=build] details.tool summary')");
     CHECK(browser.evaluate(page, "document.querySelector('[data-transcript=build] details.tool').open") == false);
     wait_for(browser, page, js_text("#run-state") + " === '\u2714 done'", 60000);
-    wait_settled(e2e, "1");
+    wait_settled(e2e, "1", resumer);
     wait_for(browser, page, "document.querySelector('.review[data-reviewer] .verdict')");
     wait_for(browser, page, js_text("#diff") + ".includes('feature-1.txt')");
     CHECK(browser.evaluate(fleet, js_text("tr[data-issue='1'] .pr")) == "PR");
 
     auto reviewed = act(browser, page, "review");
     CHECK(reviewed[1].get<std::string>().rfind("started \"fanout review 1\" as process ", 0) == 0);
-    wait_settled(e2e, "1");
+    wait_settled(e2e, "1", started_pid(reviewed));
     // Asking again for what the run cannot do shows the command's own refusal.
     auto again = act(browser, page, "approve");
     CHECK(again[0] == "notice error");

@@ -61,7 +61,7 @@ std::string error_of(const httplib::Result& result) {
 
 } // namespace
 
-TEST_CASE("serve: every request needs the token; a missing one gets 401, a wrong one 403, each with why", "[serve]") {
+TEST_CASE("serve: every request needs the token, a missing one gets 401 and a wrong one 403, each with why", "[serve]") {
   Repo repo;
   Served served(repo.root);
   CHECK(served.token.size() == 64);
@@ -250,7 +250,7 @@ TEST_CASE("serve: no page or event shows a registered secret or a database passw
   CHECK(transcript.find("using key ***") != std::string::npos);
 }
 
-TEST_CASE("serve: --listen beyond this machine warns; a taken port is a clear error", "[serve]") {
+TEST_CASE("serve: --listen beyond this machine warns, and a taken port is a clear error", "[serve]") {
   Repo repo;
   SECTION("listen on every address") {
     Served served(repo.root, {"--listen", "0.0.0.0"});
@@ -259,6 +259,11 @@ TEST_CASE("serve: --listen beyond this machine warns; a taken port is a clear er
     auto c = httplib::Client("http://127.0.0.1:" + std::to_string(served.port));
     CHECK(c.Get("/api/fleet")->status == 401);
     CHECK(c.Get("/api/fleet?token=" + served.token)->status == 200);
+  }
+  SECTION("an address that is not this machine's") {
+    auto [code, output] = serve_failing(repo.root, {"--listen", "203.0.113.7"}); // TEST-NET-3: never local
+    CHECK(code == 1);
+    CHECK(output == "fanout: error: cannot listen on \"203.0.113.7\" (not an address of this machine)\n");
   }
   SECTION("a port in use") {
     Served first(repo.root);
