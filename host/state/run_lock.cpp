@@ -1,6 +1,7 @@
 #include "host/state/run_lock.hpp"
 
 #include "host/util/error.hpp"
+#include "host/util/private_mode.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -30,8 +31,10 @@ fs::path lock_path(const fs::path& state_dir, const std::string& issue) {
 }
 
 int open_lock(const fs::path& path) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
+  try {
+    util::private_dir(path.parent_path()); // 0700, like the rest of .fanout
+  } catch (const std::exception&) { // the open below says what is wrong
+  }
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
     throw UserError("cannot open lock file \"" + path.string() + "\": " + std::strerror(errno));
