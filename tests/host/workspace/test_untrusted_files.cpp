@@ -122,3 +122,31 @@ TEST_CASE("workspace files: an env file the branch commits as a symlink is repla
   CHECK(read_file(ws->record.path / ".env.fanout").find("FANOUT_ISSUE=1") != std::string::npos);
   fs::remove(target);
 }
+
+TEST_CASE("workspace files: a copy entry under a folder the branch commits as a symlink is refused",
+          "[workspace][trust]") {
+  TempRepo repo;
+  const fs::path outside = repo.root().parent_path() / (repo.root().filename().string() + "-outside");
+  fs::create_directories(outside);
+  // Branch "evil" commits `sub` as a symlink out of the repo; the main checkout has a real sub/.env.
+  repo.git("checkout -q -b evil");
+  fs::create_directory_symlink(outside, repo.root() / "sub");
+  repo.git("add sub");
+  repo.git("commit -q -m link");
+  repo.git("checkout -q main");
+  fs::create_directories(repo.root() / "sub");
+  { std::ofstream(repo.root() / "sub" / ".env") << "SECRET=1\n"; }
+  auto settings = repo.settings();
+  settings.workspace.base = "evil";
+  settings.workspace.copy = {"sub/.env"};
+  workspace::WorkspaceManager manager(settings, nullptr, nullptr);
+  sdk::CancelToken cancel;
+  auto ws = manager.up(issue("1"), cancel);
+  REQUIRE_FALSE(ws.ok());
+  CHECK(ws.failure().message.find("[workspace] copy: \"sub/.env\": \"" +
+                                  (settings.workspace.root / "1" / "sub").string() +
+                                  "\" is a symlink in the worktree, and fanout never copies through one") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(outside / ".env"));
+  fs::remove_all(outside);
+}
