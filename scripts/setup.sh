@@ -12,6 +12,7 @@ packages=(
   postgresql         # real server for the postgres brancher's tests (started by the tests)
   python3            # the fake agent CLIs and fake servers' helpers in tests/
   git-lfs            # the git compatibility suite checks LFS files against git's own checkout
+  chromium           # the dashboard's browser tests (headless, driven over a pipe)
 )
 
 # npm installs the agent CLIs below; a Node.js from elsewhere (nodesource, nvm) is fine too.

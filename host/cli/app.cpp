@@ -64,6 +64,7 @@ int run(int argc, char** argv) {
   add_pr_commands(app, context);
   add_demo_command(app, context);
   add_heal_command(app, context);
+  add_serve_command(app, context);
 
   try {
     app.parse(argc, argv);

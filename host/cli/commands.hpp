@@ -14,10 +14,11 @@ void add_config_commands(CLI::App& app, Context& context);
 void add_issues_commands(CLI::App& app, Context& context);
 void add_agent_commands(CLI::App& app, Context& context);
 void add_workspace_commands(CLI::App& app, Context& context);
-void add_run_commands(CLI::App& app, Context& context);    // run, resume, approve, review
+void add_run_commands(CLI::App& app, Context& context);    // run, resume, approve, review, cancel
 void add_status_commands(CLI::App& app, Context& context); // status, logs
 void add_pr_commands(CLI::App& app, Context& context);     // pr show
 void add_demo_command(CLI::App& app, Context& context);     // demo
 void add_heal_command(CLI::App& app, Context& context);     // heal
+void add_serve_command(CLI::App& app, Context& context);    // serve (the dashboard)
 
 } // namespace fanout::cli

@@ -7,6 +7,7 @@
 #include "host/pipeline/fleet.hpp"
 #include "host/services/interrupt.hpp"
 #include "host/pipeline/live_view.hpp"
+#include "host/pipeline/run_actions.hpp"
 #include "host/pipeline/run_store.hpp"
 #include "host/plugins/registry.hpp"
 #include "host/services/process_runner.hpp"
@@ -15,6 +16,7 @@
 #include "host/workspace/store.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <unistd.h>
 
@@ -78,37 +80,6 @@ pipeline::RunStore open_store(Context& context) {
   return pipeline::RunStore(state::StateDb::path_for(context.repo_root()));
 }
 
-/// Runs that `fanout resume` picks up: not finished, and not being driven by a live process.
-std::vector<std::string> resumable(Context& context, const std::vector<std::string>& named) {
-  auto store = open_store(context);
-  std::vector<std::string> keys;
-  const auto mine = static_cast<std::int64_t>(::getpid());
-  auto check = [&](const pipeline::RunRecord& run, bool explicit_name) {
-    if (run.state == RunState::running && run.pid != mine && workspace::process_alive(run.pid)) {
-      if (explicit_name)
-        throw UserError(fmt::format("run \"{}\" is being driven by process {}", run.issue, run.pid));
-      return;
-    }
-    if (run.stage == pipeline::stage::approve_plan && run.state == RunState::needs_human) {
-      if (explicit_name)
-        throw UserError(fmt::format("run \"{}\" waits for plan approval (fanout approve {})", run.issue, run.issue));
-      return;
-    }
-    if (!explicit_name && (run.state == RunState::done || run.state == RunState::needs_human)) return;
-    keys.push_back(run.issue);
-  };
-  if (named.empty()) {
-    for (const auto& run : store.all()) check(run, false);
-    return keys;
-  }
-  for (const auto& key : named) {
-    auto run = store.get(key);
-    if (!run) throw UserError(fmt::format("no run for issue \"{}\" (start one with: fanout run {})", key, key));
-    check(*run, true);
-  }
-  return keys;
-}
-
 } // namespace
 
 void add_run_commands(CLI::App& app, Context& context) {
@@ -130,7 +101,8 @@ void add_run_commands(CLI::App& app, Context& context) {
   resume->add_option("issues", *resume_issues, "Issue keys (default: every unfinished run)");
   resume->add_option("--parallel", *resume_parallel, "Runs at once (default: [run] parallel)")->check(CLI::PositiveNumber);
   resume->callback([&context, resume_issues, resume_parallel] {
-    auto keys = resumable(context, *resume_issues);
+    auto store = open_store(context);
+    auto keys = pipeline::resumable(store, *resume_issues);
     if (keys.empty()) {
       if (!context.options.quiet) std::cout << "nothing to resume\n";
       return;
@@ -143,25 +115,31 @@ void add_run_commands(CLI::App& app, Context& context) {
   approve->add_option("issue", *approve_issue, "Issue key")->required();
   approve->callback([&context, approve_issue] {
     auto store = open_store(context);
-    auto run = store.get(*approve_issue);
-    if (!run) throw UserError(fmt::format("no run for issue \"{}\"", *approve_issue));
-    if (run->stage != pipeline::stage::approve_plan || run->state != RunState::needs_human)
-      throw UserError(fmt::format("run \"{}\" is not waiting for plan approval (it is {} at stage \"{}\")", run->issue,
-                                  to_string(run->state), run->stage));
-    store.complete_stage(run->issue, pipeline::stage::approve_plan);
-    if (!context.options.quiet) std::cout << "plan approved; continuing " << run->issue << "\n";
-    drive(context, {run->issue}, 1, pipeline::RunMode::full);
+    const auto run = pipeline::approve_plan(store, *approve_issue);
+    if (!context.options.quiet) std::cout << "plan approved; continuing " << run.issue << "\n";
+    drive(context, {run.issue}, 1, pipeline::RunMode::full);
   });
 
   auto review_issue = std::make_shared<std::string>();
   auto* review = app.add_subcommand("review", "Validate an issue's branch again with fresh reviewers");
   review->add_option("issue", *review_issue, "Issue key")->required();
   review->callback([&context, review_issue] {
-    auto run = open_store(context).get(*review_issue);
-    if (!run || run->worktree.empty())
-      throw UserError(fmt::format("no workspace for issue \"{}\" (start a run with: fanout run {})", *review_issue,
-                                  *review_issue));
+    auto store = open_store(context);
+    pipeline::reviewable(store, *review_issue);
     drive(context, {*review_issue}, 1, pipeline::RunMode::validate_only);
+  });
+
+  auto cancel_issue = std::make_shared<std::string>();
+  auto* cancel = app.add_subcommand("cancel", "Stop a running run as Ctrl-C would (its process's other runs stop too)");
+  cancel->add_option("issue", *cancel_issue, "Issue key")->required();
+  cancel->callback([&context, cancel_issue] {
+    auto store = open_store(context);
+    const auto cancelled = pipeline::cancel(store, *cancel_issue);
+    if (context.options.quiet) return;
+    std::cout << fmt::format("asked process {} to stop run \"{}\"", cancelled.pid, *cancel_issue);
+    if (!cancelled.others.empty())
+      std::cout << fmt::format(" (and the runs it also drives: {})", fmt::join(cancelled.others, ", "));
+    std::cout << "; resume with: fanout resume " << *cancel_issue << "\n";
   });
 }
 

@@ -2,8 +2,7 @@
 
 #include "host/cli/commands.hpp"
 
-#include "host/pipeline/codec.hpp"
-#include "host/pipeline/run_store.hpp"
+#include "host/pipeline/run_status.hpp"
 #include "host/services/secrets.hpp"
 #include "host/state/state_db.hpp"
 #include "host/util/error.hpp"
@@ -26,71 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 using pipeline::RunState;
 
-std::vector<pipeline::RunRecord> load_runs(Context& context, std::vector<std::vector<pipeline::ReviewOutcome>>& reviews) {
-  const fs::path db = state::StateDb::path_for(context.repo_root());
-  if (!fs::exists(db)) return {};
-  pipeline::RunStore store(db);
-  auto runs = store.all();
-  for (const auto& run : runs) reviews.push_back(store.latest_reviews(run.issue));
-  return runs;
-}
-
-bool stale(const pipeline::RunRecord& run) {
-  return run.state == RunState::running && run.pid != ::getpid() && !workspace::process_alive(run.pid);
-}
-
-nlohmann::json status_json(const pipeline::RunRecord& run, const std::vector<pipeline::ReviewOutcome>& outcomes) {
-  nlohmann::json reviews = nlohmann::json::array();
-  for (const auto& outcome : outcomes) {
-    auto json = pipeline::to_json(outcome);
-    reviews.push_back({{"reviewer", json["reviewer"]},
-                       {"verdict", json["verdict"]},
-                       {"findings", json["findings"]},
-                       {"failure", json["failure"]}});
-  }
-  return {{"issue", run.issue},
-          {"title", run.fetched ? run.fetched->title : ""},
-          {"stage", run.stage},
-          {"state", std::string(to_string(run.state))},
-          {"stale", stale(run)},
-          {"pr", run.pr_url.empty() ? nlohmann::json(nullptr) : nlohmann::json(run.pr_url)},
-          {"tokens", run.tokens},
-          {"cost_usd", run.cost_usd},
-          {"error", run.error},
-          {"reviews", reviews}};
-}
-
-std::string verdicts(const std::vector<pipeline::ReviewOutcome>& outcomes) {
-  std::string out;
-  for (const auto& outcome : outcomes) {
-    if (!out.empty()) out += " ";
-    out += outcome.reviewer + ":";
-    out += outcome.review ? std::string(sdk::to_string(outcome.review->verdict)) : "failed";
-    if (outcome.review && !outcome.review->findings.empty()) out += fmt::format("({})", outcome.review->findings.size());
-  }
-  return out.empty() ? "-" : out;
-}
-
 // ---- logs
-
-/// Transcripts in the order a run writes them: plan, build, fix rounds, then reviewers.
-std::vector<fs::path> transcripts(const fs::path& dir) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
-  auto rank = [](const fs::path& file) {
-    const std::string stem = file.stem().string();
-    if (stem == "plan") return 0;
-    if (stem == "build") return 1;
-    if (stem.rfind("fix-", 0) == 0) return 2;
-    return 3;
-  };
-  std::sort(files.begin(), files.end(), [&](const fs::path& a, const fs::path& b) {
-    return rank(a) != rank(b) ? rank(a) < rank(b) : a.filename() < b.filename();
-  });
-  return files;
-}
 
 /// One transcript line as a human reads it.
 std::string render(const std::string& stage, const std::string& line) {
@@ -145,21 +80,20 @@ void add_status_commands(CLI::App& app, Context& context) {
   auto* status = app.add_subcommand("status", "Every run: stage, state, pull request, tokens, cost, verdicts");
   status->add_flag("--json", *json, "Print a JSON array");
   status->callback([&context, json] {
-    std::vector<std::vector<pipeline::ReviewOutcome>> reviews;
-    const auto runs = load_runs(context, reviews);
+    const auto statuses = pipeline::load_statuses(context.repo_root());
     if (*json) {
       nlohmann::json out = nlohmann::json::array();
-      for (size_t i = 0; i < runs.size(); ++i) out.push_back(status_json(runs[i], reviews[i]));
+      for (const auto& status : statuses) out.push_back(pipeline::status_json(status));
       std::cout << services::SecretRegistry::global().redact(out.dump(2)) << "\n";
       return;
     }
-    if (runs.empty()) {
+    if (statuses.empty()) {
       std::cout << "no runs yet (start one with: fanout run ISSUE)\n";
       return;
     }
     // Issue keys and PR URLs vary in length (a Jira key, a file:// URL): size those columns.
     size_t issue_width = 10, pr_width = 30;
-    for (const auto& run : runs) {
+    for (const auto& [run, reviews] : statuses) {
       issue_width = std::max(issue_width, run.issue.size());
       pr_width = std::max(pr_width, run.pr_url.size());
     }
@@ -170,16 +104,15 @@ void add_status_commands(CLI::App& app, Context& context) {
                          pr, pr_width, reviews);
     };
     std::cout << row("ISSUE", "STAGE", "STATE", "TOKENS", "COST", "PR", "REVIEWS");
-    for (size_t i = 0; i < runs.size(); ++i) {
-      const auto& run = runs[i];
+    for (const auto& [run, reviews] : statuses) {
       std::string state(to_string(run.state));
-      if (stale(run)) state += "?";
+      if (pipeline::stale(run)) state += "?";
       std::cout << row(run.issue, run.stage, state, std::to_string(run.tokens), fmt::format("${:.2f}", run.cost_usd),
-                       run.pr_url.empty() ? "-" : run.pr_url, verdicts(reviews[i]));
+                       run.pr_url.empty() ? "-" : run.pr_url, pipeline::verdicts(reviews));
       if (!run.error.empty() && run.state != RunState::done) std::cout << std::string(issue_width + 1, ' ') << run.error << "\n";
     }
-    for (const auto& run : runs)
-      if (stale(run)) {
+    for (const auto& status : statuses)
+      if (pipeline::stale(status.run)) {
         std::cout << "\n\"running?\": the process driving it is gone; continue with: fanout resume\n";
         break;
       }
@@ -197,11 +130,9 @@ void add_status_commands(CLI::App& app, Context& context) {
   logs->add_flag("-f,--follow", log_options->follow, "Keep printing until the run ends");
   logs->callback([&context, log_options] {
     const fs::path db = state::StateDb::path_for(context.repo_root());
-    std::string safe = log_options->issue;
-    std::replace(safe.begin(), safe.end(), '/', '_');
-    const fs::path dir = context.repo_root() / ".fanout" / "runs" / safe;
+    const fs::path dir = pipeline::run_dir(pipeline::runs_dir(context.repo_root()), log_options->issue);
     auto selected = [&] {
-      auto files = transcripts(dir);
+      auto files = pipeline::transcripts(dir);
       if (log_options->stage.empty()) return files;
       std::vector<std::string> names;
       for (const auto& file : files) {

@@ -3,6 +3,7 @@
 #include "host/pipeline/git.hpp"
 #include "host/pipeline/prompt_template.hpp"
 #include "host/pipeline/prompts.hpp"
+#include "host/pipeline/run_status.hpp"
 #include "host/pipeline/report.hpp"
 #include "host/pipeline/session.hpp"
 #include "host/pipeline/validate.hpp"
@@ -102,11 +103,7 @@ Pipeline::Pipeline(const Services& services, const Settings& settings, FleetBudg
     : m_services(services), m_settings(settings), m_fleet(fleet), m_scope(scope), m_observer(observer) {}
 
 std::filesystem::path Pipeline::run_dir(const std::string& issue) const {
-  std::string safe = issue;
-  for (char& c : safe)
-    if (c == '/' || c == '\\' || c == '\0') c = '_';
-  if (safe == "." || safe == "..") safe = "_" + safe;
-  return m_settings.runs_dir / safe;
+  return pipeline::run_dir(m_settings.runs_dir, issue);
 }
 
 RunState Pipeline::run(const std::string& issue, const Limits& limits, RunMode mode) {

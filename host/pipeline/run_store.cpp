@@ -132,6 +132,16 @@ void RunStore::reset_validation(const std::string& issue) {
   });
 }
 
+std::vector<StageRecord> RunStore::stages(const std::string& issue) {
+  std::vector<StageRecord> out;
+  for (const auto& row : m_db.query("SELECT stage, round, started_at, completed_at FROM stages WHERE issue = ?1 "
+                                    "ORDER BY started_at, rowid",
+                                    {issue}))
+    out.push_back({state::as_string(row[0]), static_cast<int>(state::as_int(row[1])), state::as_int(row[2]),
+                   state::is_null(row[3]) ? 0 : state::as_int(row[3])});
+  return out;
+}
+
 void RunStore::touch(const std::string& issue, const std::string& column, state::Value value) {
   m_db.execute("UPDATE runs SET " + column + " = ?2, updated_at = ?3 WHERE issue = ?1", {issue, std::move(value), now()});
 }

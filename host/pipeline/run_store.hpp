@@ -39,6 +39,14 @@ struct RunRecord {
   std::int64_t updated_at = 0; ///< unix seconds
 };
 
+/// One row of `stages`: when a stage (of one validation round) started and completed.
+struct StageRecord {
+  std::string stage;
+  int round = 0;
+  std::int64_t started_at = 0;   ///< unix seconds; the latest start when it was resumed
+  std::int64_t completed_at = 0; ///< 0 while not completed
+};
+
 class RunStore {
 public:
   explicit RunStore(const std::filesystem::path& db_path);
@@ -58,6 +66,8 @@ public:
   /// Forgets the completion of every `validate`, `fix` and `report` stage, so the next run
   /// validates again from round 0 (`fanout review`).
   void reset_validation(const std::string& issue);
+  /// Every stage the run entered, in the order they started.
+  std::vector<StageRecord> stages(const std::string& issue);
 
   void set_state(const std::string& issue, RunState state, const std::string& error = "");
   void set_issue(const std::string& issue, const sdk::Issue& fetched);

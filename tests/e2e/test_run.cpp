@@ -1,4 +1,4 @@
-#include "e2e_helpers.hpp"
+#include "tests/support/e2e.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -210,4 +210,22 @@ TEST_CASE("e2e: --label runs every open issue with it; status, logs, resume and 
     CHECK(e2e.fanout({"approve", "2"}).err ==
           "fanout: error: run \"2\" is not waiting for plan approval (it is done at stage \"report\")\n");
   }
+}
+
+TEST_CASE("e2e: fanout cancel stops a run's process as Ctrl-C would, and says why it cannot stop others", "[e2e]") {
+  E2e e2e;
+  CHECK(e2e.fanout({"cancel", "9"}).err == "fanout: error: no run for issue \"9\" (start one with: fanout run 9)\n");
+  e2e.script("BUILD-1", R"({"mode": "hang", "once": true})");
+  const pid_t pid = e2e.start({"run", "1", "2"});
+  REQUIRE(e2e.wait_for_call("BUILD 1"));
+  auto cancelled = e2e.fanout({"cancel", "1"});
+  INFO(cancelled.out << cancelled.err);
+  CHECK(cancelled.exit_code == 0);
+  CHECK(cancelled.out.rfind("asked process " + std::to_string(pid) + " to stop run \"1\"", 0) == 0);
+  CHECK(cancelled.out.find("; resume with: fanout resume 1\n") != std::string::npos);
+  auto ran = e2e.wait(pid);
+  CHECK(ran.exit_code == 130);
+  CHECK(by_issue(status(e2e), "1")["state"] == "cancelled");
+  CHECK(e2e.fanout({"cancel", "1"}).err ==
+        "fanout: error: run \"1\" is not running (it is cancelled at stage \"build\")\n");
 }

@@ -75,3 +75,22 @@ TEST_CASE("real codex: agent run with edit permission writes the worktree; its s
   // what a build left uncommitted (docs/agents.md).
   CHECK(s.api.saw_text("index.lock"));
 }
+
+TEST_CASE("real CLIs: a read-only session cannot write the worktree, whatever the model asks", "[real-cli]") {
+  for (std::string provider : {"claude-code", "codex"}) {
+    SECTION(provider) {
+      Session s;
+      s.api.push(ModelTurn::write_file((s.repo.path() / "sneaky.txt").string(), "written\n"));
+      s.api.push(ModelTurn::shell("echo written > sneaky2.txt"));
+      s.api.push(ModelTurn::answer("tried"));
+      auto run = s.agent_run(provider, {"--permission", "read_only"}, "look but do not touch");
+      INFO(run.out << run.err);
+      CHECK(run.rc == 0);
+      CHECK_FALSE(std::filesystem::exists(s.repo.path() / "sneaky.txt"));
+      CHECK_FALSE(std::filesystem::exists(s.repo.path() / "sneaky2.txt"));
+      CHECK(s.repo.git("status --porcelain").empty());
+      CHECK(s.api.pending() == 0); // both tool calls were made and answered
+      CHECK(s.api.unscripted() == 0);
+    }
+  }
+}

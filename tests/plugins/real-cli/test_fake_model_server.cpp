@@ -95,6 +95,15 @@ TEST_CASE("fake model server: failures, the queue and the request log", "[real-c
     CHECK(json::parse(res->body)["error"]["type"] == "authentication_error");
     CHECK(api.pending() == 1);
   }
+  SECTION("token counting answers without taking a turn") {
+    api.push(ModelTurn::answer("hello"));
+    auto res = client.Post("/v1/messages/count_tokens", anthropic_headers(), k_stream_request, "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(json::parse(res->body)["input_tokens"].get<long>() > 0);
+    CHECK(api.pending() == 1);
+    CHECK(api.requests().size() == 1);
+  }
   SECTION("no turn left is a 400 that says so, counted") {
     auto res = client.Post("/v1/messages", anthropic_headers(), k_stream_request, "application/json");
     REQUIRE(res);

@@ -1,8 +1,8 @@
 #pragma once
-// End-to-end fixture: a sample repository with an origin remote, the fake GitHub server
-// serving its issues, and the fake `claude` (behind tests/e2e/stage_agent.py, which picks a
-// script per stage and issue) as the agent of every stage and of the agent reviewer. The
-// real `fanout` executable runs as a child process.
+// End-to-end fixture (tests/e2e, the dashboard's browser tests): a sample repository with an
+// origin remote, the fake GitHub server serving its issues, and the fake `claude` (behind
+// tests/e2e/stage_agent.py, which picks a script per stage and issue) as the agent of every
+// stage and of the agent reviewer. The real `fanout` executable runs as a child process.
 
 #include "tests/support/fake_github_server.hpp"
 
@@ -44,6 +44,10 @@ public:
   /// Blocks (polling the log, up to 60 s) until `call` ("BUILD 1") was logged `times` times.
   bool wait_for_call(const std::string& call, int times = 1) const;
 
+  /// The environment every `fanout` child gets: the fake `claude` first on PATH, the
+  /// scripts folder, the GitHub token, a user config that trusts the repo.
+  std::vector<std::string> environment() const;
+
   FakeGithubServer server;
   std::filesystem::path root;
   std::filesystem::path repo;
@@ -51,7 +55,6 @@ public:
   std::filesystem::path scripts;
 
 private:
-  std::vector<std::string> environment() const;
   void kill_leftovers() const;
   std::filesystem::path m_bin;
   int m_runs = 0;

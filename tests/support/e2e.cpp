@@ -1,4 +1,4 @@
-#include "e2e_helpers.hpp"
+#include "tests/support/e2e.hpp"
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/paths.hpp"
