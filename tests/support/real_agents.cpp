@@ -51,7 +51,13 @@ std::map<std::string, std::string> codex_env(const FakeModelServer& api, const f
                                                  << "wire_api = \"responses\"\n"
                                                  << "env_key = \"OPENAI_API_KEY\"\n"
                                                  << "request_max_retries = " << retries << "\n"
-                                                 << "stream_max_retries = " << retries << "\n";
+                                                 << "stream_max_retries = " << retries << "\n\n"
+                                                 // A codex killed mid-command leaves empty .git,
+                                                 // .codex, .agents in its writable roots: keep the
+                                                 // machine's shared /tmp out of them (TMPDIR and
+                                                 // the workdir stay, for the tests that look).
+                                                 << "[sandbox_workspace_write]\n"
+                                                 << "exclude_slash_tmp = true\n";
   std::map<std::string, std::string> env = {
       {"PATH", cli_path()},
       {"HOME", home.string()},

@@ -31,8 +31,8 @@ std::map<std::string, std::string> claude_env(const FakeModelServer& api, const 
 
 /// Environment for a real codex talking to `api`: writes home/.codex/config.toml with a
 /// model provider "fanout-test" at api.url()/v1 (Responses API, key from OPENAI_API_KEY,
-/// `retries` request and stream retries) and returns PATH, HOME, CODEX_HOME,
-/// OPENAI_API_KEY; `extra` on top.
+/// `retries` request and stream retries; the shared /tmp not a writable root of its
+/// sandbox) and returns PATH, HOME, CODEX_HOME, OPENAI_API_KEY; `extra` on top.
 std::map<std::string, std::string> codex_env(const FakeModelServer& api, const std::filesystem::path& home,
                                              std::map<std::string, std::string> extra = {}, int retries = 0);
 

@@ -59,7 +59,7 @@ TEST_CASE("real codex: agent run with full permission edits and commits through 
   CHECK(run.result["cost_usd"].is_null()); // codex reports no cost
 }
 
-TEST_CASE("real codex: agent run with edit permission writes the worktree; its sandbox keeps git's files read-only",
+TEST_CASE("real codex: agent run with edit permission writes the worktree but its sandbox keeps git's files read-only",
           "[real-cli][codex]") {
   Session s;
   s.api.push(ModelTurn::write_file("hello.txt", "hello\n"));
