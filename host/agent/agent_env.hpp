@@ -23,6 +23,17 @@ std::map<std::string, std::string> agent_environment(
     const std::map<std::string, std::string>& workspace_env, const std::vector<std::string>& pass_env,
     const std::function<const char*(const char*)>& getenv = [](const char* name) { return std::getenv(name); });
 
+/// The host variables every child that is not an agent gets when set (setup and install
+/// commands, reviewers' commands): what a program needs to run at all (PATH, HOME, locale,
+/// temp dir), without the agents' credentials.
+const std::vector<std::string>& system_passed_env();
+
+/// The environment of a child that is not an agent: system_passed_env() and `pass_env`
+/// read through `getenv`, then `explicit_env` on top. Nothing else of the host's crosses.
+std::map<std::string, std::string> command_environment(
+    const std::map<std::string, std::string>& explicit_env, const std::vector<std::string>& pass_env,
+    const std::function<const char*(const char*)>& getenv = [](const char* name) { return std::getenv(name); });
+
 /// Registers with `secrets` the value of every variable whose name says it is a credential
 /// (contains KEY, TOKEN, SECRET or PASSWORD), so transcripts and logs never show them.
 void register_credentials(const std::map<std::string, std::string>& env, services::SecretRegistry& secrets);

@@ -1,6 +1,7 @@
 #include "host/agent/transcript.hpp"
 
 #include "host/agent/result_json.hpp"
+#include "host/util/private_mode.hpp"
 
 #include <chrono>
 #include <ctime>
@@ -40,7 +41,11 @@ void redact_json(nlohmann::json& value, const services::SecretRegistry& secrets)
 sdk::Result<std::unique_ptr<TranscriptWriter>> TranscriptWriter::open(const std::filesystem::path& path,
                                                                       const services::SecretRegistry& secrets) {
   std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  if (path.has_parent_path()) {
+    std::filesystem::create_directories(path.parent_path(), ec);
+    util::private_dir(path.parent_path());
+  }
+  util::private_file(path); // what an agent printed may be private
   std::ofstream file(path, std::ios::app);
   if (!file) return sdk::fail(sdk::FailureKind::error, "cannot write transcript \"" + path.string() + "\"");
   return std::unique_ptr<TranscriptWriter>(new TranscriptWriter(path, std::move(file), secrets));

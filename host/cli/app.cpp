@@ -5,6 +5,7 @@
 #include "host/util/suggest.hpp"
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -48,6 +49,14 @@ int run(int argc, char** argv) {
   app.add_flag("-v,--verbose", context.options.verbose, "Log debug details to stderr");
   app.add_flag("-q,--quiet", context.options.quiet, "Only print errors");
   app.parse_complete_callback([&] {
+    // Logs go to stderr: stdout is the command's output (`fanout issues --json` stays JSON
+    // when a plugin warns about a file it skipped).
+    static auto logger = [] {
+      auto made = spdlog::stderr_color_mt("fanout");
+      made->set_pattern("fanout: %l: %v");
+      return made;
+    }();
+    spdlog::set_default_logger(logger);
     spdlog::set_level(context.options.verbose ? spdlog::level::debug
                       : context.options.quiet ? spdlog::level::err
                                               : spdlog::level::warn);

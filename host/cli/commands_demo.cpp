@@ -1,6 +1,8 @@
 // fanout demo: make the sample repository and run the whole loop on its three issues.
 
 #include "host/cli/commands.hpp"
+#include "host/config/loader.hpp"
+#include "host/config/trust_edit.hpp"
 
 #include "host/demo/agent_choice.hpp"
 #include "host/demo/sample_repo.hpp"
@@ -82,11 +84,17 @@ void run_demo(Context& context, const DemoOptions& options) {
   demo::create_sample_repo(dir, choice.kind, processes);
   const bool quiet = context.options.quiet;
   const std::string repo = dir.string();
+  // The sample's command-review runs its unit tests, a trusted key: fanout made this repo,
+  // so it trusts it, as `fanout init --trust` would, and says so.
+  const fs::path user_config = config::default_user_config_path();
+  config::trust_repo(user_config, fs::weakly_canonical(dir));
   if (!quiet) {
     std::cout << fmt::format("fanout demo\n  sample repository: {}\n  agents:            {}\n", repo, choice.reason);
     std::cout << "  issues:            1 \"Add a /health endpoint\", 2 \"Mark a todo as done\", 3 \"Delete a todo\"\n";
     std::cout << "  reviewers:         agent-review (review-pr), command-review (unit tests + the app probed on its "
-                 "port), scope-review\n\n";
+                 "port), scope-review\n";
+    std::cout << fmt::format("  trusted:           added to [trust] repos in {} (its fanout.toml runs the tests)\n\n",
+                             user_config.string());
   }
   if (options.no_run) {
     if (!quiet) std::cout << fmt::format("run it with: fanout -C {} run 1 2 3\n", repo);

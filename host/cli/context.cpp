@@ -21,7 +21,11 @@ const fs::path& Context::repo_root() {
     return m_repo_root.emplace(root);
   }
   for (fs::path dir = fs::current_path(); !dir.empty(); dir = dir.parent_path()) {
-    if (fs::exists(dir / "fanout.toml") || fs::exists(dir / ".git")) return m_repo_root.emplace(dir);
+    // symlink_status: a fanout.toml that is a symlink loop or points nowhere still marks the
+    // repo (the loader then says what is wrong with it) instead of throwing from here.
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(dir / "fanout.toml", ec)) || fs::exists(fs::symlink_status(dir / ".git", ec)))
+      return m_repo_root.emplace(dir);
     if (dir == dir.root_path()) break;
   }
   throw UserError("not inside a git repository (run fanout from one, or pass --repo DIR)", ExitCode::usage);

@@ -10,6 +10,8 @@ using sdk::ConfigType;
 // Trust policy: `true` marks keys that run commands, choose binaries or plugin paths, or
 // send credentials somewhere. A repo's fanout.toml may set them only when the user config
 // trusts that repo; the user config itself may always set them.
+// Path policy: keys of type path / path_array name files or folders; set by an untrusted
+// repo (or left at a default), each must resolve inside the repo (host/config/path_rule.hpp).
 constexpr SectionSpec k_sections[] = {
     {"tracker", SectionKind::plugin, "kind", "where issues come from; other keys belong to the tracker plugin"},
     {"codehost", SectionKind::plugin, "kind",
@@ -38,15 +40,15 @@ constexpr HostKey k_keys[] = {
     {"agent", {"models", ConfigType::string_map, "{}", "model per stage: { plan, build, review, heal }; a stage left out uses the provider's default", false}},
     {"agent", {"pass_env", ConfigType::string_array, "[]", "host environment variables passed to agents besides the workspace env (an allowlist)", true}},
 
-    {"workspace", {"root", ConfigType::string, "\".fanout/worktrees\"", "where worktrees are made, relative to the repo root", false}},
+    {"workspace", {"root", ConfigType::path, "\".fanout/worktrees\"", "where worktrees are made, relative to the repo root", false}},
     {"workspace", {"base", ConfigType::string, "\"\"", "branch each workspace starts from; empty: the repo's default branch", false}},
     {"workspace", {"base_remote", ConfigType::boolean, "false", "start from origin/<base> after a fetch", false}},
-    {"workspace", {"copy", ConfigType::string_array, "[]", "gitignored files copied from the main checkout, e.g. \".env\"", false}},
-    {"workspace", {"reuse", ConfigType::string_array, "[]", "dependency dirs copied from the main checkout when key_files match, e.g. \"node_modules\"", false}},
-    {"workspace", {"key_files", ConfigType::string_array, "[]", "lockfiles whose contents decide whether reuse dirs can be copied", false}},
+    {"workspace", {"copy", ConfigType::path_array, "[]", "gitignored files copied from the main checkout, e.g. \".env\"", false}},
+    {"workspace", {"reuse", ConfigType::path_array, "[]", "dependency dirs copied from the main checkout when key_files match, e.g. \"node_modules\"", false}},
+    {"workspace", {"key_files", ConfigType::path_array, "[]", "lockfiles whose contents decide whether reuse dirs can be copied", false}},
     {"workspace", {"install", ConfigType::string_array, "[]", "shell commands run before setup, only when a reuse dir could not be reused, e.g. \"npm ci\"", true}},
     {"workspace", {"setup", ConfigType::string_array, "[]", "shell commands run in each new workspace with its env, after install, e.g. \"go mod download\"", true}},
-    {"workspace", {"env_file", ConfigType::string, "\".env.fanout\"", "file written in each worktree with PORT, DATABASE_URL and the other workspace variables", false}},
+    {"workspace", {"env_file", ConfigType::path, "\".env.fanout\"", "file written in each worktree with PORT, DATABASE_URL and the other workspace variables", false}},
 
     {"ports", {"base", ConfigType::positive_integer, "4000", "first port fanout may lease", false}},
     {"ports", {"span", ConfigType::positive_integer, "1000", "how many ports from base fanout may lease", false}},
@@ -71,10 +73,10 @@ constexpr HostKey k_keys[] = {
     {"run", {"fleet_max_cost_usd", ConfigType::number, "0", "cost limit for all issues of one run in USD; 0: none", false}},
     {"run", {"fleet_max_tokens", ConfigType::integer, "0", "token limit for all issues of one run; 0: none", false}},
 
-    {"heal", {"rules", ConfigType::string_array, "[\"CLAUDE.md\", \"AGENTS.md\", \".claude/commands\"]", "agent rule files and dirs that heal may propose changes to", false}},
+    {"heal", {"rules", ConfigType::path_array, "[\"CLAUDE.md\", \"AGENTS.md\", \".claude/commands\"]", "agent rule files and dirs that heal may propose changes to", false}},
     {"heal", {"recent_runs", ConfigType::positive_integer, "20", "how many recent runs' findings heal reads", false}},
 
-    {"plugins", {"dirs", ConfigType::string_array, "[]", "directories searched for plugins before the default ones, relative to the file that names them", true}},
+    {"plugins", {"dirs", ConfigType::path_array, "[]", "directories searched for plugins before the default ones, relative to the file that names them", true}},
 
     {"trust", {"repos", ConfigType::string_array, "[]", "repo roots whose fanout.toml may set trusted keys", false}},
 };

@@ -1,6 +1,7 @@
 #include "host/config/loader.hpp"
 
 #include "host/config/key_table.hpp"
+#include "host/config/path_rule.hpp"
 #include "host/config/reader.hpp"
 #include "host/config/value.hpp"
 #include "host/util/error.hpp"
@@ -15,14 +16,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::string> k_stages = {"plan", "build", "review", "heal"};
-
-fs::path expand_home(const std::string& text) {
-  if (text == "~" || text.rfind("~/", 0) == 0) {
-    const char* home = std::getenv("HOME");
-    if (home && *home) return fs::path(home) / text.substr(text.size() > 1 ? 2 : 1);
-  }
-  return text;
-}
 
 fs::path normalized(const fs::path& path) {
   std::error_code ec;
@@ -70,6 +63,17 @@ void check_semantics(const RawConfig& raw, Config& config, Diagnostics& errors) 
     errors.push_back({e->value_position, "[run] fix_rounds", "expected a non-negative integer, got " + e->shown});
     config.run.fix_rounds = 2;
   }
+  // A negative budget would read as "no limit" (budgets compare with > 0); say so instead.
+  for (const char* key : {"max_cost_usd", "fleet_max_cost_usd", "max_tokens", "fleet_max_tokens"}) {
+    const RawEntry* e = entry_of("run", key);
+    if (e && e->value.is_number() && e->value.get<double>() < 0)
+      errors.push_back({e->value_position, "[run] " + std::string(key),
+                        "expected 0 (no limit) or a positive limit, got " + e->shown});
+  }
+  if (config.run.max_cost_usd < 0) config.run.max_cost_usd = 0;
+  if (config.run.fleet_max_cost_usd < 0) config.run.fleet_max_cost_usd = 0;
+  if (config.run.max_tokens < 0) config.run.max_tokens = 0;
+  if (config.run.fleet_max_tokens < 0) config.run.fleet_max_tokens = 0;
   const long long last_port = static_cast<long long>(config.ports.base) + config.ports.span - 1;
   if (last_port > 65535) {
     const RawEntry* e = entry_of("ports", "span");

@@ -123,7 +123,17 @@ RawConfig read_config_text(std::string_view text, const std::string& file, bool 
 RawConfig read_config_file(const std::filesystem::path& path, const std::string& file, bool from_repo,
                            Diagnostics& errors) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return {};
+  if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) return {};
+  // A symlink loop, a dangling symlink or a folder: said, never thrown, never ignored.
+  const auto status = std::filesystem::status(path, ec);
+  if (ec) {
+    errors.push_back({Position{file, 0, 0}, "", "cannot read the file: " + lower_first(ec.message())});
+    return {};
+  }
+  if (std::filesystem::is_directory(status)) {
+    errors.push_back({Position{file, 0, 0}, "", "cannot read the file: it is a directory"});
+    return {};
+  }
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   if (!in || !(text << in.rdbuf())) {

@@ -1,9 +1,11 @@
 #include "host/config/value.hpp"
 
+#include "host/config/path_rule.hpp"
 #include "host/config/toml_node.hpp"
 #include "host/util/suggest.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <stdexcept>
 
 namespace fanout::config {
@@ -20,6 +22,7 @@ bool all_strings(const nlohmann::json& array) {
 std::optional<nlohmann::json> convert_value(const nlohmann::json& value, ConfigType type) {
   switch (type) {
   case ConfigType::string:
+  case ConfigType::path:
     if (value.is_string()) return value;
     break;
   case ConfigType::integer:
@@ -32,9 +35,12 @@ std::optional<nlohmann::json> convert_value(const nlohmann::json& value, ConfigT
     if (value.is_boolean()) return value;
     break;
   case ConfigType::number:
-    if (value.is_number()) return nlohmann::json(value.get<double>());
+    // nan and inf parse as TOML floats but are no setting: a NaN budget compares false
+    // against everything and so would mean "no limit".
+    if (value.is_number() && std::isfinite(value.get<double>())) return nlohmann::json(value.get<double>());
     break;
   case ConfigType::string_array:
+  case ConfigType::path_array:
     if (value.is_array() && all_strings(value)) return value;
     break;
   case ConfigType::duration:
@@ -53,11 +59,31 @@ std::optional<nlohmann::json> convert_value(const nlohmann::json& value, ConfigT
   return std::nullopt;
 }
 
+/// How to trust the repo, the same words for every refusal.
+std::string how_to_trust(const Trust& trust) {
+  return "run \"fanout config trust\" (adds \"" + trust.repo_root.string() + "\" to [trust] repos in " +
+         trust.user_config.string() + ") or set it there instead";
+}
+
 std::string trust_message(const Trust& trust) {
   return "runs commands or chooses binaries, paths or URLs that receive credentials, so fanout.toml may set it "
-         "only in a trusted repo: run \"fanout config trust\" (adds \"" +
-         trust.repo_root.string() + "\" to [trust] repos in " + trust.user_config.string() +
-         ") or set it there instead";
+         "only in a trusted repo: " +
+         how_to_trust(trust);
+}
+
+bool is_path(ConfigType type) { return type == ConfigType::path || type == ConfigType::path_array; }
+
+/// The path rule (host/config/path_rule.hpp) for one converted value: every path in it.
+void check_paths(const nlohmann::json& value, const std::string& where, const Position& position,
+                 const std::string& prefix, const Trust& trust, Diagnostics& errors) {
+  std::vector<std::string> paths;
+  if (value.is_string()) paths.push_back(value.get<std::string>());
+  else for (const auto& element : value) paths.push_back(element.get<std::string>());
+  for (const auto& path : paths)
+    if (auto escape = path_escape(path, trust.repo_root))
+      errors.push_back({position, where,
+                        prefix + *escape + "; fanout.toml may name paths outside it only in a trusted repo: " +
+                            how_to_trust(trust)});
 }
 
 } // namespace
@@ -102,6 +128,8 @@ std::string expected_text(ConfigType type) {
   case ConfigType::string_array: return "an array of strings";
   case ConfigType::duration: return "a duration like \"90s\", \"45m\", \"2h\" or integer seconds";
   case ConfigType::string_map: return "a table of strings";
+  case ConfigType::path: return "a string";
+  case ConfigType::path_array: return "an array of strings";
   }
   return "a value";
 }
@@ -116,6 +144,8 @@ std::string type_name(ConfigType type) {
   case ConfigType::string_array: return "array of strings";
   case ConfigType::duration: return "duration";
   case ConfigType::string_map: return "table of strings";
+  case ConfigType::path: return "path";
+  case ConfigType::path_array: return "array of paths";
   }
   return "value";
 }
@@ -160,11 +190,23 @@ nlohmann::json validate_entries(const std::string& section, const std::vector<Ra
       errors.push_back({entry.key_position, where, trust_message(trust)});
       continue;
     }
-    if (auto value = convert(entry, spec->type, where, errors)) out[entry.key] = std::move(*value);
+    auto value = convert(entry, spec->type, where, errors);
+    if (!value) continue;
+    if (is_path(spec->type) && entry.from_repo && !trust.trusted) {
+      const size_t before = errors.size();
+      check_paths(*value, where, entry.value_position, "", trust, errors);
+      if (errors.size() != before) continue; // refused: the default stands (and is checked below)
+    }
+    out[entry.key] = std::move(*value);
   }
   for (const auto& key : keys) {
     if (out.contains(key.name)) continue; // unset, or wrong: the default stands
-    if (auto value = default_json(key); !value.is_null()) out[key.name] = std::move(value);
+    auto value = default_json(key);
+    if (value.is_null()) continue;
+    // A default is the repo's too when a symlink it commits moves it (".fanout/worktrees" -> $HOME).
+    if (is_path(key.type) && !trust.trusted && !trust.repo_root.empty())
+      check_paths(value, section + " " + key.name, Position{"fanout.toml", 0, 0}, "the default ", trust, errors);
+    out[key.name] = std::move(value);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #include "host/pipeline/environment.hpp"
 
 #include "host/agent/agent_env.hpp"
+#include "host/agent/command_runner.hpp"
 #include "host/config/plugin_table.hpp"
 #include "host/plugins/registry.hpp"
 #include "host/plugins/table_config.hpp"
@@ -8,6 +9,7 @@
 #include "host/services/process_runner.hpp"
 #include "host/state/state_db.hpp"
 #include "host/util/error.hpp"
+#include "host/workspace/private_files.hpp"
 #include "host/workspace/workspace_manager.hpp"
 
 #include <span>
@@ -80,6 +82,7 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
       m_processes(std::make_unique<services::LocalProcessRunner>()) {
   m_host_services.http = m_http.get();
   m_host_services.processes = m_processes.get();
+  m_command_processes = std::make_unique<agent::CommandRunner>(*m_processes, config.agent.pass_env);
   m_host_services.agent = [this](std::string_view name) { return agent(name); };
 
   m_tracker = make<sdk::IssueTracker>(config.tracker, m_host_services);
@@ -107,6 +110,7 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
     std::vector<ReviewerSlot> slots;
     for (const auto& [review, json] : reviewers) {
       plugins::HostServices services = m_host_services;
+      services.processes = m_command_processes.get();
       const std::string name = review.name;
       services.agent = [this, wrap, name](std::string_view provider) -> sdk::Result<sdk::AgentProvider*> {
         auto inner = agent(provider);
@@ -128,6 +132,7 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
   m_settings.repo_root = config.repo_root;
   m_settings.db_path = state::StateDb::path_for(config.repo_root);
   m_settings.runs_dir = config.repo_root / ".fanout" / "runs";
+  m_settings.private_files = workspace::private_files(config.workspace);
   m_settings.agent_provider = config.agent.provider;
   m_settings.plan_model = config.agent.models.plan;
   m_settings.build_model = config.agent.models.build;

@@ -50,6 +50,8 @@ private:
   const plugins::Registry& m_registry;
   std::unique_ptr<services::CurlHttpClient> m_http;
   std::unique_ptr<services::LocalProcessRunner> m_processes;
+  /// What reviewers run commands with: the allowlisted env, never the host's whole one.
+  std::unique_ptr<sdk::ProcessRunner> m_command_processes;
   plugins::HostServices m_host_services;
   std::mutex m_mutex; ///< guards m_hosts and m_agents (agents are made on first use)
   std::list<std::unique_ptr<plugins::PluginHost>> m_hosts;

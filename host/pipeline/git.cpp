@@ -44,4 +44,35 @@ sdk::Result<std::string> status(sdk::ProcessRunner& runner, const std::filesyste
   return run_git(runner, worktree, {"status", "--porcelain"}, cancel);
 }
 
+sdk::Result<std::vector<std::pair<std::string, std::string>>> touched_files(sdk::ProcessRunner& runner,
+                                                                           const std::filesystem::path& worktree,
+                                                                           const std::string& base,
+                                                                           const sdk::CancelToken& cancel) {
+  auto out = run_git(runner, worktree,
+                     {"log", "--no-renames", "--no-color", "--format=commit %h", "--name-only", "-z", base + "..HEAD"},
+                     cancel);
+  if (!out.ok()) return std::move(out).failure();
+  // -z: "commit <h>\n" records, the names after them NUL-separated (a name may hold newlines).
+  std::vector<std::pair<std::string, std::string>> files;
+  std::string commit;
+  size_t at = 0;
+  const std::string& text = *out;
+  while (at < text.size()) {
+    size_t end = text.find('\0', at);
+    if (end == std::string::npos) end = text.size();
+    std::string field = text.substr(at, end - at);
+    at = end + 1;
+    while (!field.empty() && field.front() == '\n') field.erase(field.begin());
+    if (field.rfind("commit ", 0) == 0) {
+      const size_t newline = field.find('\n');
+      commit = field.substr(7, newline == std::string::npos ? std::string::npos : newline - 7);
+      if (newline == std::string::npos) continue;
+      field = field.substr(newline + 1);
+      while (!field.empty() && field.front() == '\n') field.erase(field.begin());
+    }
+    if (!field.empty()) files.emplace_back(commit, field);
+  }
+  return files;
+}
+
 } // namespace fanout::pipeline::git

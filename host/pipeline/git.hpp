@@ -8,6 +8,8 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace fanout::pipeline::git {
 
@@ -22,5 +24,11 @@ sdk::Result<std::string> diff(sdk::ProcessRunner& runner, const std::filesystem:
 /// Files with uncommitted changes (`git status --porcelain`), one per line; "" when clean.
 sdk::Result<std::string> status(sdk::ProcessRunner& runner, const std::filesystem::path& worktree,
                                 const sdk::CancelToken& cancel);
+
+/// The files each commit of `base`..HEAD changes: (short commit, path) pairs, newest first.
+sdk::Result<std::vector<std::pair<std::string, std::string>>> touched_files(sdk::ProcessRunner& runner,
+                                                                           const std::filesystem::path& worktree,
+                                                                           const std::string& base,
+                                                                           const sdk::CancelToken& cancel);
 
 } // namespace fanout::pipeline::git

@@ -7,6 +7,8 @@
 #include "host/pipeline/report.hpp"
 #include "host/pipeline/session.hpp"
 #include "host/pipeline/validate.hpp"
+#include "host/util/private_mode.hpp"
+#include "host/workspace/private_files.hpp"
 
 #include <fmt/format.h>
 
@@ -31,7 +33,9 @@ std::string read_file(const std::filesystem::path& path) {
 
 void write_file(const std::filesystem::path& path, const std::string& text) {
   std::filesystem::create_directories(path.parent_path());
+  util::private_dir(path.parent_path());
   const auto temp = path.string() + ".tmp";
+  util::private_file(temp);
   {
     std::ofstream out(temp, std::ios::trunc);
     out << text;
@@ -331,6 +335,19 @@ void Pipeline::Run::publish() {
   enter(stage::publish);
   sdk::CancelToken cancel = m_owner.m_scope.child();
   sdk::PullRequest pr;
+  // A file fanout copied into the worktree (.env, the env file, a reuse dir) never leaves
+  // in a commit, even one made with `git add -f`: refused before anything is pushed.
+  if (!m_settings.private_files.empty()) {
+    auto touched = git::touched_files(*m_services.processes, m_workspace.path, m_workspace.base, cancel);
+    check_cancel();
+    if (!touched.ok()) throw Stop{RunState::failed, "publish: " + touched.failure().message};
+    for (const auto& [commit, file] : *touched)
+      if (workspace::first_private({file}, m_settings.private_files))
+        throw Stop{RunState::failed, "publish: refused to push \"" + m_workspace.branch + "\": commit " + commit +
+                                         " contains \"" + file +
+                                         "\", which fanout copied into the worktree and must not leave it (remove "
+                                         "it from the branch's history, then run \"fanout resume " + m_key + "\")"};
+  }
   {
     std::lock_guard lock(*m_services.code_host_mutex);
     auto pushed = m_services.code_host->push(m_workspace.path, m_workspace.branch, cancel);

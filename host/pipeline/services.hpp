@@ -81,6 +81,9 @@ struct Settings {
   std::chrono::milliseconds fix_timeout{0};
   std::chrono::milliseconds review_timeout{0};
   std::map<std::string, std::string> agent_env; ///< added to the workspace env for agents
+  /// Files fanout copies or writes into worktrees (workspace::private_files): a branch with
+  /// a commit touching one is not published.
+  std::vector<std::string> private_files;
 };
 
 /// What the live view shows for one run. Sent on every change worth showing.

@@ -1,6 +1,9 @@
 #include "host/state/state_db.hpp"
 
 #include "host/util/error.hpp"
+#include "host/util/private_mode.hpp"
+
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
@@ -86,6 +89,7 @@ std::filesystem::path StateDb::path_for(const std::filesystem::path& repo_root) 
 StateDb::StateDb(const std::filesystem::path& path) : m_path(path) {
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
+  if (path.parent_path().filename() == ".fanout") util::private_dir(path.parent_path());
   if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     const std::string message = m_db ? sqlite3_errmsg(m_db) : "out of memory";
@@ -94,11 +98,30 @@ StateDb::StateDb(const std::filesystem::path& path) : m_path(path) {
     throw UserError("cannot open the state store \"" + path.string() + "\": " + message);
   }
   sqlite3_busy_timeout(m_db, 30000);
+  // 0600 before WAL mode makes the -wal and -shm files, which take the database file's mode.
+  // chmod, never open(): closing any descriptor of the file would drop this process's
+  // SQLite locks on it.
+  for (const char* suffix : {"", "-wal", "-shm"}) ::chmod((path.string() + suffix).c_str(), 0600);
   try {
     enable_wal();
     execute("PRAGMA synchronous=NORMAL");
     execute("PRAGMA foreign_keys=ON");
     migrate();
+  } catch (const UserError&) {
+    // A store that is not a database or is damaged: say how to get going again instead of
+    // SQLite's words alone. Moving it aside loses run history, never worktrees or branches.
+    const int code = sqlite3_errcode(m_db) & 0xff;
+    const std::string reason = sqlite3_errmsg(m_db);
+    sqlite3_close(m_db);
+    m_db = nullptr;
+    if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
+      const std::string shown = path.string();
+      throw UserError("the state store \"" + shown + "\" is damaged (" + reason + "): move it aside with \"mv " +
+                      shown + " " + shown + ".damaged\" and run the command again; fanout starts a new store, your "
+                      "worktrees and branches stay, their records and run history are lost (\"fanout doctor\" then "
+                      "lists what is left without a record, with its fix)");
+    }
+    throw;
   } catch (...) {
     sqlite3_close(m_db);
     m_db = nullptr;

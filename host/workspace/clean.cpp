@@ -3,6 +3,7 @@
 #include "host/workspace/git_repo.hpp"
 #include "host/workspace/linked_worktree.hpp"
 #include "host/workspace/naming.hpp"
+#include "host/workspace/ownership.hpp"
 #include "host/workspace/uncommitted.hpp"
 #include "host/workspace/workspace_manager.hpp"
 
@@ -56,6 +57,14 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
                           shown(registered->path) + "\" to let clean remove it)");
     return report;
   }
+  // Only what fanout can prove it made is deleted; anything else at the worktree's place
+  // (a folder of the user's, a symlink a repo committed) stops the clean, said as such.
+  const fs::path common_dir = repo.common_dir();
+  const fs::path anchor = deletion_anchor(m_settings.repo_root, m_settings.workspace.root, record.path);
+  if (auto why = why_not_ours(common_dir, dir, anchor, record.path)) {
+    report.kept.push_back("kept " + shown(record.path) + ": refused to delete it: " + *why);
+    return report;
+  }
 
   // Uncommitted work decides everything: without --force, nothing is touched. A workspace
   // left `creating` by a dead process holds only what fanout made (no agent has run in it).
@@ -100,11 +109,9 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
 
   const bool existed = fs::exists(record.path);
   if (registered) remove_worktree(*registered);
-  if (!registered || !registered->present) { // a folder git does not record as a worktree (cut short)
-    std::error_code ec;
-    fs::remove_all(record.path, ec);
-    if (ec) throw UserError("cannot delete \"" + shown(record.path) + "\": " + ec.message());
-  }
+  // A folder git does not record as a worktree (cut short): deleted only when fanout made it.
+  if (!registered || !registered->present) remove_worktree_folder(common_dir, dir, anchor, record.path, shown(record.path));
+  forget_made(common_dir, dir);
   if (existed) report.removed.push_back("removed worktree " + shown(record.path));
   for (const auto& branch : branches) {
     if (const std::string where = repo.checked_out_in(branch); !where.empty()) { // git refuses it too
@@ -139,8 +146,8 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   });
   if (has_lease) report.removed.push_back("released ports");
   const fs::path logs = m_settings.repo_root / ".fanout" / "workspaces" / dir;
-  std::error_code ec;
-  fs::remove_all(logs, ec);
+  if (auto why = remove_own_folder(m_settings.repo_root, logs))
+    report.kept.push_back("kept " + shown(logs) + ": refused to delete it: " + *why);
   report.complete = true;
   return report;
 }

@@ -2,6 +2,7 @@
 
 #include "host/util/error.hpp"
 #include "host/workspace/naming.hpp"
+#include "host/workspace/ownership.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -200,6 +201,14 @@ void check_relative(const std::string& entry, const char* key) {
   if (escapes) throw UserError(std::string("[workspace] ") + key + ": \"" + entry + "\" must be a relative path inside the repository");
 }
 
+/// A folder on the way to `entry` in the worktree that the branch commits as a symlink
+/// would take the copy out of the worktree: refused, never written through.
+void check_no_symlink(const fs::path& worktree, const std::string& entry, const char* key) {
+  if (auto link = symlink_on_the_way(worktree, (worktree / entry).parent_path()))
+    throw UserError(std::string("[workspace] ") + key + ": \"" + entry + "\": \"" + link->string() +
+                    "\" is a symlink in the worktree, and fanout never copies through one");
+}
+
 } // namespace
 
 CopyStats copy_tree(const fs::path& from, const fs::path& to, unsigned threads, const sdk::CancelToken* cancel) {
@@ -318,6 +327,7 @@ DepsReport prepare_dependencies(const fs::path& main_root, const fs::path& workt
     std::error_code ec;
     if (!fs::exists(fs::symlink_status(main_root / entry, ec)) || fs::exists(fs::symlink_status(worktree / entry, ec)))
       continue;
+    check_no_symlink(worktree, entry, "copy");
     fs::create_directories((worktree / entry).parent_path());
     copy_tree(main_root / entry, worktree / entry, threads, cancel);
     report.copied.push_back(entry);
@@ -336,6 +346,7 @@ DepsReport prepare_dependencies(const fs::path& main_root, const fs::path& workt
     } else if (main_key != own_key) {
       report.not_reused.push_back(dir + " (key files differ from the main checkout)");
     } else {
+      check_no_symlink(worktree, dir, "reuse");
       fs::create_directories((worktree / dir).parent_path());
       // Copy under a temporary name and rename, so an interrupted copy never looks reused.
       const fs::path partial = worktree / (dir + ".fanout-partial");

@@ -1,5 +1,7 @@
 // [workspace] install and setup: commands run in a new workspace, with its env, output to its log.
+#include "host/agent/agent_env.hpp"
 #include "host/util/error.hpp"
+#include "host/util/private_mode.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/workspace_manager.hpp"
 
@@ -64,6 +66,7 @@ void WorkspaceManager::run_setup(const Record& record, const PortBlock& ports, c
   // and would look reused; this marker says it is not.
   const fs::path pending = dir / "install.pending";
   fs::create_directories(dir);
+  util::private_dir(dir);
   const bool reused = deps.all_reused() && !fs::exists(pending);
   const auto& install = m_settings.workspace.install;
   const auto& setup = m_settings.workspace.setup;
@@ -71,12 +74,17 @@ void WorkspaceManager::run_setup(const Record& record, const PortBlock& ports, c
   if (!m_processes) throw UserError("[workspace] install and setup need a process runner, and none is available");
   if (!reused) std::ofstream(pending) << "[workspace] install has not finished; the next \"fanout up\" runs it again\n";
 
+  util::private_file(log_path);
   std::ofstream log(log_path, std::ios::app);
   const std::string log_shown = relative_to(log_path, m_settings.repo_root);
-  sdk::ProcessSpec spec{{}, record.path, env_for(record, ports)};
+  auto workspace_env = env_for(record, ports);
   // Kept for setups written before [workspace] install, which test it themselves:
   //   setup = ["test \"$FANOUT_DEPS_REUSED\" = 1 || npm ci --prefer-offline"]
-  spec.env["FANOUT_DEPS_REUSED"] = reused ? "1" : "0";
+  workspace_env["FANOUT_DEPS_REUSED"] = reused ? "1" : "0";
+  // Like agents, these commands see only the allowlisted host variables, [agent] pass_env
+  // and the workspace's own: no tracker or cloud tokens unless the config passes them.
+  sdk::ProcessSpec spec{{}, record.path, agent::command_environment(workspace_env, m_settings.pass_env)};
+  spec.replace_env = true;
   if (!reused && !install.empty()) {
     run_commands(*m_processes, "install", install, spec, log, log_shown, cancel);
     fs::remove(pending);

@@ -38,6 +38,7 @@ struct Settings {
   std::string brancher;                ///< [database] brancher; "" = no database branches
   std::string url_env = "DATABASE_URL";
   unsigned threads = 0;                ///< checkout.workers and copy threads; 0 = checkout_threads()
+  std::vector<std::string> pass_env;   ///< [agent] pass_env: host variables install and setup get too
 
   /// From the loaded config (root defaults to <repo>/.fanout/worktrees).
   static Settings from(const config::Config& config);

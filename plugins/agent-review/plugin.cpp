@@ -49,7 +49,7 @@ struct AgentReviewPlugin {
   static constexpr const char* description = "an agent reviews the change in a fresh session (review-pr, adversarial, or your prompt)";
   static constexpr sdk::ConfigKey config_keys[] = {
       {"provider", sdk::ConfigType::string, "\"claude-code\"", "agent provider plugin that runs the review", false},
-      {"prompt", sdk::ConfigType::string, "\"review-pr\"",
+      {"prompt", sdk::ConfigType::path, "\"review-pr\"",
        "prompt name (review-pr, adversarial, scope, or .fanout/prompts/<name>.md) or a file in the repo", false},
       {"model", sdk::ConfigType::string, "\"\"", "model for this reviewer; \"\" = [agent] models.review", false},
       {"timeout", sdk::ConfigType::duration, "\"20m\"", "longest the review session may run", false},

@@ -71,7 +71,10 @@ fanout::sdk::ProcessSpec build_spec(const fanout::sdk::SessionRequest& request, 
   } else if (request.permission == Permission::edit) {
     allowed = k_edit_allowed;
   }
-  for (auto& tool : strings(config, "allowed_tools")) allowed.push_back(tool);
+  // Config widens only sessions that may edit anyway: a read-only plan or review session
+  // keeps its fixed tool list whatever allowed_tools says (a repo could add "Bash").
+  if (request.permission != Permission::read_only)
+    for (auto& tool : strings(config, "allowed_tools")) allowed.push_back(tool);
   for (auto& tool : strings(config, "disallowed_tools")) disallowed.push_back(tool);
   // "=" keeps these variadic options from swallowing the next argument.
   if (!allowed.empty()) argv.push_back("--allowedTools=" + join(allowed));

@@ -79,7 +79,7 @@ struct Plugin {
       {"args", ConfigType::string_array, "[]", "extra arguments appended to every claude command line", true},
       {"env", ConfigType::string_map, "{}", "extra environment variables for claude", true},
       {"model", ConfigType::string, nullptr, "model when the stage names none (alias or full id)", false},
-      {"allowed_tools", ConfigType::string_array, "[]", "tool rules added to --allowedTools", false},
+      {"allowed_tools", ConfigType::string_array, "[]", "tool rules added to --allowedTools of sessions that may edit (never to read-only plan and review sessions)", false},
       {"disallowed_tools", ConfigType::string_array, "[]", "tool rules added to --disallowedTools", false},
       {"bare", ConfigType::boolean, "false", "pass --bare: skip hooks, skills, MCP and CLAUDE.md discovery", false},
   };

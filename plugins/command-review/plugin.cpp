@@ -97,9 +97,9 @@ struct CommandReviewPlugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "runs your tests and checks in the workspace; failures become findings";
   static constexpr sdk::ConfigKey config_keys[] = {
-      {"run", sdk::ConfigType::string_array, "[]", "shell commands run in the worktree (sh -c) with the workspace env", false},
+      {"run", sdk::ConfigType::string_array, "[]", "shell commands run in the worktree (sh -c) with the workspace env", true},
       {"timeout", sdk::ConfigType::duration, "\"10m\"", "longest each command may run", false},
-      {"start", sdk::ConfigType::string, "\"\"", "command that starts the app on $PORT, kept running during \"run\"", false},
+      {"start", sdk::ConfigType::string, "\"\"", "command that starts the app on $PORT, kept running during \"run\"", true},
       {"probe", sdk::ConfigType::string, "\"\"", "HTTP path that must answer 2xx on 127.0.0.1:$PORT once the app is up", false},
       {"ready_timeout", sdk::ConfigType::duration, "\"30s\"", "how long to wait for the probe to answer", false},
       {"severity", sdk::ConfigType::string, "\"critical\"", "severity of a failed command or probe", false},

@@ -14,9 +14,9 @@ struct LocalPlugin {
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "issues as Markdown files, pull requests as records under .fanout/prs";
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
-      {"issues_dir", fanout::sdk::ConfigType::string, "\".fanout/issues\"",
+      {"issues_dir", fanout::sdk::ConfigType::path, "\".fanout/issues\"",
        "directory of issue files <KEY>.md, relative to the repo root", false},
-      {"prs_dir", fanout::sdk::ConfigType::string, "\".fanout/prs\"",
+      {"prs_dir", fanout::sdk::ConfigType::path, "\".fanout/prs\"",
        "directory of pull request records, relative to the repo root", false},
       {"author", fanout::sdk::ConfigType::string, "\"fanout\"", "author written on comments", false},
   };

@@ -10,7 +10,7 @@ namespace fs = std::filesystem;
 using sdk::FailureKind;
 
 LocalTracker::LocalTracker(sdk::Host& host)
-    : m_dir_shown(host.config().value("issues_dir", ".fanout/issues")),
+    : m_host(host), m_dir_shown(host.config().value("issues_dir", ".fanout/issues")),
       m_author(host.config().value("author", "fanout")) {
   const fs::path dir(m_dir_shown);
   m_dir = (dir.is_absolute() ? dir : host.repo_root() / dir).lexically_normal();
@@ -46,7 +46,12 @@ sdk::Result<std::vector<sdk::Issue>> LocalTracker::list(const sdk::IssueQuery& q
   for (const auto& key : keys) {
     if (cancel.cancelled()) return sdk::fail(FailureKind::cancelled, "listing issues was cancelled");
     auto issue = read(key);
-    if (!issue) return std::move(issue).failure();
+    // One unreadable file (bad front matter, no permission) is reported and skipped: it
+    // must not hide every other issue.
+    if (!issue) {
+      m_host.log(sdk::LogLevel::warn, issue.failure().message + " (skipped)");
+      continue;
+    }
     if (state != "all" && issue->state != state) continue;
     const bool has_labels = std::all_of(query.labels.begin(), query.labels.end(), [&](const std::string& label) {
       return std::find(issue->labels.begin(), issue->labels.end(), label) != issue->labels.end();

@@ -28,6 +28,7 @@ private:
   std::string shown(const std::string& key) const;
   sdk::Result<sdk::Issue> read(const std::string& key) const;
 
+  sdk::Host& m_host;
   std::filesystem::path m_dir;      ///< absolute
   std::string m_dir_shown;          ///< as configured: ".fanout/issues"
   std::string m_author;

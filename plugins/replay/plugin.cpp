@@ -133,7 +133,7 @@ struct Plugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "replays recorded sessions and their changes (demo, CI)";
   static constexpr ConfigKey config_keys[] = {
-      {"dir", ConfigType::string, "\".fanout/recordings\"", "recordings folder, relative to the repo root", false},
+      {"dir", ConfigType::path, "\".fanout/recordings\"", "recordings folder, relative to the repo root", false},
       {"key", ConfigType::string, nullptr, "always play this recording (a folder name under dir)", false},
       {"delay", ConfigType::duration, "0", "pause between events, to watch a demo", false},
       {"commit", ConfigType::boolean, "true", "commit the applied changes with the recording's commit.txt", false},

@@ -95,7 +95,7 @@ struct ScopeReviewPlugin {
       {"large_lines", sdk::ConfigType::positive_integer, "200",
        "an unrelated file with more changed lines than this is an important finding", false},
       {"provider", sdk::ConfigType::string, "\"\"", "agent provider that also judges scope; \"\" = heuristics only", false},
-      {"prompt", sdk::ConfigType::string, "\"scope\"", "prompt for the agent mode", false},
+      {"prompt", sdk::ConfigType::path, "\"scope\"", "prompt for the agent mode", false},
       {"model", sdk::ConfigType::string, "\"\"", "model for the agent mode; \"\" = [agent] models.review", false},
       {"timeout", sdk::ConfigType::duration, "\"10m\"", "longest the agent mode may run", false},
   };

@@ -14,9 +14,9 @@ struct SqlitePlugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "copies the repository's SQLite database per workspace";
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
-      {"path", fanout::sdk::ConfigType::string, nullptr,
+      {"path", fanout::sdk::ConfigType::path, nullptr,
        "the main database file, relative to the repository root", false},
-      {"dir", fanout::sdk::ConfigType::string, "\".fanout/databases\"",
+      {"dir", fanout::sdk::ConfigType::path, "\".fanout/databases\"",
        "where branch copies go, relative to the repository root", false},
       {"url_style", fanout::sdk::ConfigType::string, "\"sqlite\"",
        "DATABASE_URL form: \"sqlite\" (sqlite:///abs), \"sqlalchemy\" (sqlite:////abs), \"file\" (file:/abs) or \"path\"",

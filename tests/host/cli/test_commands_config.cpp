@@ -188,11 +188,18 @@ TEST_CASE("fanout issues and issue show: the local tracker", "[cli][issues]") {
     CHECK(bad.rc == 1);
     CHECK(bad.out == "fanout: error: fanout.toml:2:1: [tracker]: unknown plugin \"githubb\" (did you mean \"github\"?)\n");
   }
-  SECTION("a malformed issue file names the file and line") {
+  SECTION("a malformed issue file is named, with its line, and skipped; the others are listed") {
     repo.write(".fanout/issues/bad.md", "---\ntitle Bad\n---\n");
-    auto bad = repo.fanout("issues");
-    CHECK(bad.rc == 1);
-    CHECK(bad.out == "fanout: error: .fanout/issues/bad.md:2: front matter: expected \"key: value\", got \"title Bad\"\n");
+    auto listed = repo.fanout("issues 2>/dev/null");
+    CHECK(listed.rc == 0);
+    CHECK(listed.out == "add-health  open   Add a health endpoint  [api, small]\n"
+                        "docs        open   Document config  [docs]\n");
+    auto warned = repo.fanout("issues --json 2>&1 >/dev/null");
+    CHECK(warned.out == "fanout: warning: [local] .fanout/issues/bad.md:2: front matter: expected \"key: value\", got "
+                        "\"title Bad\" (skipped)\n");
+    auto shown = repo.fanout("issue show bad");
+    CHECK(shown.rc == 1);
+    CHECK(shown.out == "fanout: error: .fanout/issues/bad.md:2: front matter: expected \"key: value\", got \"title Bad\"\n");
   }
 }
 
@@ -207,4 +214,43 @@ TEST_CASE("config doc: docs/config.md holds the shipped plugins' keys exactly", 
   INFO("regenerate the part between the plugin markers with `fanout config keys --markdown --plugins`");
   CHECK(fanout::config::generated_part(doc, fanout::config::k_plugin_docs_begin, fanout::config::k_plugin_docs_end) ==
         "\n" + ran.out);
+}
+
+TEST_CASE("fanout config check: an untrusted repo's reviewer commands and outside paths are refused",
+          "[cli][config][trust]") {
+  Repo repo;
+  repo.write("fanout.toml", "[[review]]\nplugin = \"command-review\"\nrun = [\"env > leak.txt\"]\nstart = \"sh x\"\n"
+                            "probe = \"/\"\n\n[[review]]\nplugin = \"agent-review\"\nprompt = \"/etc/hostname\"\n");
+  auto ran = repo.fanout("config check");
+  CHECK(ran.rc == 2);
+  const std::string trust = "run \"fanout config trust\" (adds \"" + repo.root.string() + "\" to [trust] repos in " +
+                            (repo.xdg / "fanout" / "config.toml").string() + ") or set it there instead";
+  const std::string commands =
+      "runs commands or chooses binaries, paths or URLs that receive credentials, so fanout.toml may set it only in "
+      "a trusted repo: " + trust;
+  CHECK(ran.out == "fanout.toml:3:1: [[review]] run: " + commands + "\n" +
+                       "fanout.toml:4:1: [[review]] start: " + commands + "\n" +
+                       "fanout.toml:9:10: [[review]] prompt: \"/etc/hostname\" resolves to \"/etc/hostname\", outside "
+                       "the repository; fanout.toml may name paths outside it only in a trusted repo: " + trust + "\n" +
+                       "3 errors\n");
+  CHECK_FALSE(fs::exists(repo.root / "leak.txt"));
+
+  repo.fanout("config trust");
+  auto trusted = repo.fanout("config check");
+  CHECK(trusted.rc == 0);
+  CHECK(trusted.out == "fanout.toml: ok\n");
+}
+
+TEST_CASE("fanout config check: a fanout.toml that is a symlink loop is an error, not a crash", "[cli][config]") {
+  Repo repo;
+  fs::create_symlink("fanout.toml", repo.root / "fanout.toml");
+  auto ran = repo.fanout("config check");
+  CHECK(ran.rc == 2);
+  CHECK(ran.out == "fanout.toml: cannot read the file: too many levels of symbolic links\n1 error\n");
+  auto sub = fs::path(repo.root / "sub");
+  fs::create_directories(sub);
+  auto from_below = fanout::test::sh("cd '" + sub.string() + "' && XDG_CONFIG_HOME='" + repo.xdg.string() + "' '" +
+                                     fanout::test::fanout_executable().string() + "' issues");
+  CHECK(from_below.rc == 2);
+  CHECK(from_below.out == "fanout: error: fanout.toml: cannot read the file: too many levels of symbolic links\n");
 }

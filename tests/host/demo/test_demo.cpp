@@ -1,4 +1,5 @@
 #include "host/config/loader.hpp"
+#include "host/config/trust_edit.hpp"
 #include "host/demo/agent_choice.hpp"
 #include "host/demo/sample_repo.hpp"
 #include "host/services/process_runner.hpp"
@@ -91,8 +92,11 @@ TEST_CASE("demo: the sample repository is a working app with a valid fanout.toml
   INFO(tests.out);
   CHECK(tests.exit_code == 0);
 
-  // The host's config loader accepts it, and every [[review]] table passes its plugin's keys.
-  auto config = config::load_or_throw({repo, scratch.path() / "no-user-config.toml"});
+  // Trusted as `fanout demo` trusts the repo it made (its command-review runs commands), the
+  // host's config loader accepts it, and every [[review]] table passes its plugin's keys.
+  const fs::path user_config = scratch.path() / "user-config.toml";
+  config::trust_repo(user_config, repo);
+  auto config = config::load_or_throw({repo, user_config});
   CHECK(config.agent.provider == "replay");
   CHECK(config.run.fix_rounds == 1);
   REQUIRE(config.reviews.size() == 3);

@@ -20,7 +20,8 @@ TEST_CASE("demo: fanout demo runs three issues to reviewed pull requests offline
   sdk::ProcessSpec spec;
   spec.argv = {test::fanout_executable().string(), "demo", repo.string(), "--agent", "replay"};
   spec.workdir = scratch.path();
-  spec.env = {{"ANTHROPIC_API_KEY", ""}}; // never a real agent
+  spec.env = {{"ANTHROPIC_API_KEY", ""}, // never a real agent
+              {"XDG_CONFIG_HOME", (scratch.path() / "config").string()}}; // the demo trusts its repo there
   spec.timeout = std::chrono::minutes(4);
   auto result = runner.run(spec, {}, {});
   REQUIRE(result.ok());
@@ -28,6 +29,8 @@ TEST_CASE("demo: fanout demo runs three issues to reviewed pull requests offline
   REQUIRE(result->exit_code == 0);
   CHECK(result->out.find("agents:            replay recordings (asked for with --agent replay)") != std::string::npos);
   CHECK(result->out.find("Where to look:") != std::string::npos);
+  CHECK(result->out.find("trusted:           added to [trust] repos in " +
+                         (scratch.path() / "config" / "fanout" / "config.toml").string()) != std::string::npos);
 
   // Three pull request records, each with a posted review.
   int prs = 0, reviews = 0;

@@ -91,6 +91,24 @@ TEST_CASE("pipeline: a build that leaves no commit fails the run", "[pipeline]")
   CHECK(h.code_host.opened == 0);
 }
 
+TEST_CASE("pipeline: a branch with a commit that contains a copied file is not published", "[pipeline][trust]") {
+  Harness h;
+  h.tracker.add("7", "feature");
+  h.tracker.add("8", "feature");
+  // As if [workspace] copy = ["feature-7.txt"]: the builder commits it (git add -f, say).
+  h.settings.private_files = {".env", "feature-7.txt"};
+  const auto states = h.run({"7", "8"});
+  CHECK(states.at("7") == RunState::failed);
+  CHECK(states.at("8") == RunState::done);
+  const std::string error = pipeline::RunStore(h.settings.db_path).get("7")->error;
+  const std::string head = git(h.repo, "rev-parse --short fanout/7");
+  CHECK(error == "publish: refused to push \"fanout/7\": commit " + head.substr(0, head.size() - 1) +
+                     " contains \"feature-7.txt\", which fanout copied into the worktree and must not leave it (remove "
+                     "it from the branch's history, then run \"fanout resume 7\")");
+  CHECK(h.code_host.prs.count("fanout/7") == 0);
+  CHECK(h.code_host.pushes == 1); // 8's only
+}
+
 TEST_CASE("pipeline: requested changes go to the builder as findings, then validation passes", "[pipeline]") {
   Harness h;
   h.tracker.add("5", "feature");

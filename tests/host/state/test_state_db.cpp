@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -89,4 +90,26 @@ TEST_CASE("state db: many connections opening a new file at once all succeed", "
     StateDb db(path);
     CHECK(fanout::state::as_int(db.query("SELECT value FROM test_counter")[0][0]) == 8);
   }
+}
+
+TEST_CASE("state store: a damaged store says how to recover", "[state]") {
+  const fs::path path = temp_db("damaged");
+  fs::create_directories(path.parent_path());
+  std::string garbage;
+  for (int i = 0; i < 400; ++i) garbage += "this is not a database ";
+  { std::ofstream(path, std::ios::binary) << garbage; }
+  try {
+    StateDb db(path);
+    FAIL("expected an error");
+  } catch (const fanout::UserError& e) {
+    CHECK(std::string(e.what()) ==
+          "the state store \"" + path.string() + "\" is damaged (file is not a database): move it aside with \"mv " +
+              path.string() + " " + path.string() + ".damaged\" and run the command again; fanout starts a new store, "
+              "your worktrees and branches stay, their records and run history are lost (\"fanout doctor\" then lists "
+              "what is left without a record, with its fix)");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string kept((std::istreambuf_iterator<char>(in)), {});
+  CHECK(kept == garbage); // nothing is overwritten: the user may want it back
+  fs::remove_all(path.parent_path());
 }

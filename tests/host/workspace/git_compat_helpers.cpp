@@ -130,13 +130,39 @@ std::string joined(const std::set<std::string>& names) {
 
 std::string optional_file(const fs::path& path) { return fs::exists(path) ? read_file(path) : "(none)"; }
 
+/// `config.worktree` of fanout's worktree without what fanout adds on purpose: the
+/// core.excludesFile that keeps copied files out of commits (docs/workspaces.md), and the
+/// [core] header when nothing else is under it. "(none)" when nothing else is left.
+std::string without_fanout_exclude(const std::string& text) {
+  if (text == "(none)") return text;
+  std::istringstream in(text);
+  std::string line, out, core_header;
+  while (std::getline(in, line)) {
+    if (line == "[core]") {
+      core_header = line + "\n";
+      continue;
+    }
+    if (line.find("excludesFile") != std::string::npos && line.find("fanout-exclude") != std::string::npos) continue;
+    if (!line.empty() && line.front() == '[') core_header.clear();
+    out += core_header + line + "\n";
+    core_header.clear();
+  }
+  return out.empty() ? "(none)" : out;
+}
+
 /// What differs between the admin folders of the two worktrees, "" when nothing does.
+/// fanout's own per-worktree exclude file (fanout-exclude) is not a difference.
 std::string admin_difference(const fs::path& ours, const fs::path& git) {
-  const auto a = file_names(ours), b = file_names(git);
+  auto a = file_names(ours);
+  const auto b = file_names(git);
+  a.erase("fanout-exclude");
+  if (without_fanout_exclude(optional_file(ours / "config.worktree")) == "(none)") a.erase("config.worktree");
   if (a != b)
     return "worktree admin folder: fanout's has [" + joined(a) + "], git's has [" + joined(b) + "]";
   for (const char* name : {"commondir", "config.worktree", "info/sparse-checkout", "locked"}) {
-    const auto x = optional_file(ours / name), y = optional_file(git / name);
+    const auto x = std::string(name) == "config.worktree" ? without_fanout_exclude(optional_file(ours / name))
+                                                          : optional_file(ours / name);
+    const auto y = optional_file(git / name);
     if (x != y) return std::string("worktree admin folder: ") + name + " is \"" + x + "\" in fanout's, \"" + y + "\" in git's";
   }
   return "";

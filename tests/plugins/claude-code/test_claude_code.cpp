@@ -90,7 +90,7 @@ TEST_CASE("claude-code: passes the documented flags for each permission", "[clau
     CHECK(std::find(argv.begin(), argv.end(), "--disallowedTools=Edit,MultiEdit,Write,NotebookEdit") != argv.end());
     CHECK(std::find(argv.begin(), argv.end(),
                     "--allowedTools=Read,Grep,Glob,LS,Bash(git diff:*),Bash(git log:*),Bash(git show:*),"
-                    "Bash(git status:*),WebFetch") != argv.end());
+                    "Bash(git status:*)") != argv.end()); // allowed_tools never widen a read-only session
     CHECK(has_flag(argv, "--max-turns", "5"));
     CHECK(has_flag(argv, "--max-budget-usd", "1.5"));
     CHECK(has_flag(argv, "--append-system-prompt", "be brief"));
@@ -102,7 +102,10 @@ TEST_CASE("claude-code: passes the documented flags for each permission", "[clau
   SECTION("edit: acceptEdits") {
     request.permission = sdk::Permission::edit;
     REQUIRE(agent.run(request).result.ok());
-    CHECK(has_flag(invocations(f.log).at(0)["argv"], "--permission-mode", "acceptEdits"));
+    auto argv = invocations(f.log).at(0)["argv"];
+    CHECK(has_flag(argv, "--permission-mode", "acceptEdits"));
+    CHECK(std::find(argv.begin(), argv.end(),
+                    "--allowedTools=Bash,Read,Grep,Glob,LS,Edit,MultiEdit,Write,NotebookEdit,WebFetch") != argv.end());
     CHECK(std::filesystem::exists(f.repo.path() / "x.txt"));
   }
   SECTION("full: bypassPermissions") {

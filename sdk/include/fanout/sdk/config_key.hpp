@@ -16,6 +16,14 @@ enum class ConfigType : std::uint32_t {
   string_array,     ///< JSON array of strings
   duration,         ///< "90s", "45m", "2h" or integer seconds -> JSON integer milliseconds
   string_map,       ///< inline table of strings -> JSON object
+  // ABI 1.1: path keys. The JSON is what string / string_array give (the text as written);
+  // what changes is the check: a value set by an untrusted repo's fanout.toml, or a
+  // default, must resolve (relative to the repo root, "~" expanded, symlinks followed)
+  // inside the repository or fanout's data dir ($XDG_DATA_HOME/fanout). A key that is also
+  // trusted_only may point anywhere once the repo is trusted, like every key from the
+  // user config or a trusted repo.
+  path,             ///< JSON string naming a file or folder
+  path_array,       ///< JSON array of strings, each a path
 };
 
 /// One key of a plugin's table. Plain data so a plugin can declare a static array of them.

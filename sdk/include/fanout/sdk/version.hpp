@@ -12,7 +12,8 @@ namespace fanout::sdk {
 inline constexpr std::uint32_t k_abi_major = 1;
 /// Bumped when something is appended that old plugins can ignore. The host refuses a
 /// plugin whose minor is newer than its own (it may rely on what the host lacks).
-inline constexpr std::uint32_t k_abi_minor = 0;
+/// 1.1: ConfigType::path and ConfigType::path_array.
+inline constexpr std::uint32_t k_abi_minor = 1;
 
 #define FANOUT_SDK_STR2(x) #x
 #define FANOUT_SDK_STR(x) FANOUT_SDK_STR2(x)
