@@ -54,11 +54,7 @@ std::map<std::string, std::string> command_environment(const std::map<std::strin
 
 void register_credentials(const std::map<std::string, std::string>& env, services::SecretRegistry& secrets) {
   for (const auto& [name, value] : env)
-    for (const char* marker : {"KEY", "TOKEN", "SECRET", "PASSWORD"})
-      if (name.find(marker) != std::string::npos) {
-        secrets.add(value);
-        break;
-      }
+    if (services::credential_name(name)) secrets.add(value);
 }
 
 } // namespace fanout::agent

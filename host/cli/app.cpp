@@ -1,6 +1,7 @@
 #include "host/cli/app.hpp"
 
 #include "host/cli/commands.hpp"
+#include "host/services/secrets.hpp"
 #include "host/util/error.hpp"
 #include "host/util/suggest.hpp"
 
@@ -9,6 +10,8 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+
+#include <unistd.h>
 
 namespace fanout::cli {
 namespace {
@@ -41,6 +44,10 @@ std::string explain_extras(CLI::App& app, const CLI::ParseError& error) {
 } // namespace
 
 int run(int argc, char** argv) {
+  // One redactor for the whole process: every credential in the environment is known before
+  // any command writes a byte (docs/security.md); the config's named ones join when it loads.
+  auto& secrets = services::SecretRegistry::global();
+  secrets.add_from_environment(environ);
   CLI::App app{"fanout: many coding agents at once, one issue each, each a reviewed pull request", "fanout"};
   app.require_subcommand(1);
   app.set_version_flag("--version", FANOUT_VERSION);
@@ -91,10 +98,10 @@ int run(int argc, char** argv) {
   } catch (const ExitRequest& e) {
     return static_cast<int>(e.code);
   } catch (const UserError& e) {
-    std::cerr << "fanout: error: " << e.what() << "\n";
+    std::cerr << "fanout: error: " << secrets.redact(e.what()) << "\n";
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
-    std::cerr << "fanout: error: " << e.what() << "\n";
+    std::cerr << "fanout: error: " << secrets.redact(e.what()) << "\n";
     return static_cast<int>(ExitCode::failure);
   }
   return static_cast<int>(ExitCode::ok);

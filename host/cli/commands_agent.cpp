@@ -40,13 +40,15 @@ std::string first_line(const std::string& text, size_t limit = 160) {
 }
 
 /// One human-readable line per interesting event; usage and other events stay quiet.
+/// Printed through the process's redactor, like everything the agent said.
 void print_event(const sdk::AgentEvent& event) {
   using Type = sdk::AgentEvent::Type;
+  const auto& secrets = services::SecretRegistry::global();
   switch (event.type) {
-  case Type::text: std::cout << event.text << "\n"; break;
-  case Type::tool_use: std::cout << "> " << event.tool << " " << first_line(event.detail) << "\n"; break;
-  case Type::tool_result: std::cout << "< " << first_line(event.text) << "\n"; break;
-  case Type::error: std::cout << "! " << event.text << "\n"; break;
+  case Type::text: std::cout << secrets.redact(event.text) << "\n"; break;
+  case Type::tool_use: std::cout << "> " << event.tool << " " << first_line(secrets.redact(event.detail)) << "\n"; break;
+  case Type::tool_result: std::cout << "< " << first_line(secrets.redact(event.text)) << "\n"; break;
+  case Type::error: std::cout << "! " << secrets.redact(event.text) << "\n"; break;
   default: break;
   }
 }
@@ -59,7 +61,7 @@ void print_result(const sdk::SessionResult& result) {
   std::cout << ", " << result.duration.count() / 1000.0 << " s";
   if (!result.session_id.empty()) std::cout << ", session " << result.session_id;
   std::cout << ")\n";
-  if (!ok) std::cout << result.text << "\n";
+  if (!ok) std::cout << services::SecretRegistry::global().redact(result.text) << "\n";
 }
 
 void run_agent(Context& context, const AgentRunOptions& options) {
@@ -107,7 +109,7 @@ void run_agent(Context& context, const AgentRunOptions& options) {
                                   std::cout << line.dump() << "\n" << std::flush;
                                 }};
   auto result = agent::run_session(**provider, request, session, cancel);
-  if (!result) throw UserError(result.failure().message);
+  if (!result) throw UserError(result.failure().message); // redacted where it is printed
   if (options.json) {
     auto line = agent::result_to_json(*result);
     agent::redact_json(line, *services.secrets);

@@ -21,6 +21,7 @@ void add_heal_command(CLI::App& app, Context& context) {
   cmd->add_flag("--no-pr", options->no_pr, "Commit the proposal on its branch but do not push or open a pull request");
   cmd->callback([&context, options] {
     const config::Config config = config::load_or_throw({context.repo_root(), std::nullopt});
+    register_named_secrets(config);
     pipeline::Environment environment(config, context.plugins());
     heal::HealOptions run_options = *options;
     run_options.date = fmt::format("{:%Y-%m-%d}", fmt::gmtime(std::chrono::system_clock::to_time_t(

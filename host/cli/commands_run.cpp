@@ -11,9 +11,10 @@
 #include "host/pipeline/run_store.hpp"
 #include "host/plugins/registry.hpp"
 #include "host/services/process_runner.hpp"
+#include "host/state/process_ledger.hpp"
+#include "host/state/run_lock.hpp"
 #include "host/state/state_db.hpp"
 #include "host/util/error.hpp"
-#include "host/workspace/store.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -33,10 +34,33 @@ struct RunOptions {
   std::string label;
 };
 
+/// The lock of every key, or UserError naming the process that holds one: one live run per
+/// issue across processes (host/state/run_lock.hpp).
+std::vector<state::RunLock> lock_runs(Context& context, const std::vector<std::string>& keys) {
+  const auto state_dir = state::StateDb::path_for(context.repo_root()).parent_path();
+  std::vector<state::RunLock> locks;
+  for (const auto& key : keys) {
+    state::LockHolder holder;
+    auto lock = state::RunLock::take(state_dir, key, holder);
+    if (!lock) throw UserError(state::live_run_message(key, holder));
+    locks.push_back(std::move(*lock));
+  }
+  return locks;
+}
+
+/// Ends what a fanout killed with -9 left running (its agents, their tools), before any run
+/// starts again in the same worktrees; says so on stderr.
+void end_orphans(Context& context) {
+  state::StateDb db(state::StateDb::path_for(context.repo_root()));
+  for (const auto& orphan : state::end_orphans(db))
+    if (!context.options.quiet) std::cerr << "fanout: ended " << state::describe(orphan) << "\n";
+}
+
 /// Runs `keys` under a fleet with the live view and Ctrl-C handling; sets the exit code.
 void drive(Context& context, std::vector<std::string> keys, int parallel, pipeline::RunMode mode,
            const std::string& label = "") {
   const config::Config config = config::load_or_throw({context.repo_root(), std::nullopt});
+  register_named_secrets(config);
   pipeline::Environment environment(config, context.plugins());
   if (!label.empty()) {
     sdk::IssueQuery query;
@@ -47,6 +71,9 @@ void drive(Context& context, std::vector<std::string> keys, int parallel, pipeli
     if (keys.empty()) throw UserError("no open issues are labelled \"" + label + "\"");
   }
   if (keys.empty()) throw UserError("no issues to run (name them, or pass --label)", ExitCode::usage);
+  const auto locks = lock_runs(context, keys);
+  end_orphans(context);
+  state::ProcessLedger ledger(environment.settings().db_path);
 
   auto options = environment.fleet_options(parallel);
   options.mode = mode;

@@ -60,7 +60,9 @@ std::streamoff print_new(const fs::path& file, std::streamoff offset) {
   while (std::getline(in, line)) {
     if (in.eof()) break; // an unterminated line is still being written
     offset = in.tellg();
-    const auto shown = render(stage, line);
+    // Transcripts are redacted when written; a secret registered since (or by this
+    // process alone) is redacted again here.
+    const auto shown = services::SecretRegistry::global().redact(render(stage, line));
     if (!shown.empty()) std::cout << shown << "\n";
   }
   std::cout.flush();
@@ -103,13 +105,16 @@ void add_status_commands(CLI::App& app, Context& context) {
       return fmt::format("{:<{}} {:<12} {:<12} {:>8} {:>8}  {:<{}} {}\n", issue, issue_width, stage, state, tokens, cost,
                          pr, pr_width, reviews);
     };
+    const auto& secrets = services::SecretRegistry::global();
     std::cout << row("ISSUE", "STAGE", "STATE", "TOKENS", "COST", "PR", "REVIEWS");
     for (const auto& [run, reviews] : statuses) {
       std::string state(to_string(run.state));
       if (pipeline::stale(run)) state += "?";
-      std::cout << row(run.issue, run.stage, state, std::to_string(run.tokens), fmt::format("${:.2f}", run.cost_usd),
-                       run.pr_url.empty() ? "-" : run.pr_url, pipeline::verdicts(reviews));
-      if (!run.error.empty() && run.state != RunState::done) std::cout << std::string(issue_width + 1, ' ') << run.error << "\n";
+      std::cout << secrets.redact(row(run.issue, run.stage, state, std::to_string(run.tokens),
+                                      fmt::format("${:.2f}", run.cost_usd), run.pr_url.empty() ? "-" : run.pr_url,
+                                      pipeline::verdicts(reviews)));
+      if (!run.error.empty() && run.state != RunState::done)
+        std::cout << std::string(issue_width + 1, ' ') << secrets.redact(run.error) << "\n";
     }
     for (const auto& status : statuses)
       if (pipeline::stale(status.run)) {

@@ -6,6 +6,8 @@
 #include "host/services/process_runner.hpp"
 #include "host/services/secrets.hpp"
 #include "host/util/error.hpp"
+#include "host/state/process_ledger.hpp"
+#include "host/state/run_lock.hpp"
 #include "host/workspace/doctor.hpp"
 #include "host/workspace/uncommitted.hpp"
 #include "host/workspace/workspace_manager.hpp"
@@ -51,6 +53,13 @@ std::vector<std::string> row_of(const workspace::Workspace& ws, const std::files
           r.db_url.empty() ? "-" : services::mask_url_password(r.db_url)};
 }
 
+/// The repo's config, its named secrets registered with the redactor.
+config::Config loaded(Context& context) {
+  config::Config config = config::load_or_throw({context.repo_root()});
+  register_named_secrets(config);
+  return config;
+}
+
 /// Everything a workspace command needs; the config is loaded once per command.
 struct Session {
   config::Config config;
@@ -58,7 +67,7 @@ struct Session {
   WorkspaceManager manager;
 
   explicit Session(Context& context, bool with_brancher = true)
-      : config(config::load_or_throw({context.repo_root()})), plugins(config),
+      : config(loaded(context)), plugins(config),
         manager(workspace::Settings::from(config), with_brancher ? plugins.brancher() : nullptr, &plugins.processes()) {}
 };
 
@@ -235,7 +244,21 @@ void run_clean(Context& context, const CleanFlags& flags) {
   if (flags.all)
     for (const auto& ws : session.manager.list()) keys.push_back(ws.record.key);
   std::vector<workspace::CleanReport> reports;
-  for (const auto& key : keys) reports.push_back(session.manager.clean(key, {flags.force, flags.dry_run}, cancel));
+  if (!flags.dry_run) {
+    // What a fanout killed with -9 left running works in these worktrees: it goes first.
+    state::StateDb db(state::StateDb::path_for(session.config.repo_root));
+    for (const auto& orphan : state::end_orphans(db)) std::cout << "ended " << state::describe(orphan) << "\n";
+  }
+  for (const auto& key : keys) {
+    // A live run's agent works in the worktree: removing it under the agent loses the run.
+    const auto state_dir = state::StateDb::path_for(session.config.repo_root).parent_path();
+    if (auto holder = state::RunLock::holder(state_dir, key); holder && !flags.force) {
+      reports.push_back({key, {}, {"kept the workspace: issue \"" + key + "\" is being run by " +
+                                   state::describe(*holder) + " (stop it first, or use --force)"}});
+      continue;
+    }
+    reports.push_back(session.manager.clean(key, {flags.force, flags.dry_run}, cancel));
+  }
   if (flags.orphans) reports.push_back(session.manager.clean_orphans({flags.force, flags.dry_run}, cancel));
   bool incomplete = false;
   for (const auto& report : reports) {

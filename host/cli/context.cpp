@@ -2,7 +2,10 @@
 
 #include "host/config/loader.hpp"
 #include "host/plugins/registry.hpp"
+#include "host/services/secrets.hpp"
 #include "host/util/error.hpp"
+
+#include <cstdlib>
 
 namespace fanout::cli {
 
@@ -50,8 +53,27 @@ plugins::Registry& Context::plugins() {
   return *m_plugins;
 }
 
+void register_named_secrets(const config::Config& config) {
+  auto& secrets = services::SecretRegistry::global();
+  auto table = [&](const config::PluginTable& t) {
+    for (const auto& entry : t.entries) {
+      if (entry.key.size() < 4 || entry.key.compare(entry.key.size() - 4, 4, "_env") != 0 || !entry.value.is_string())
+        continue;
+      if (const char* value = std::getenv(entry.value.get_ref<const std::string&>().c_str())) secrets.add(value);
+    }
+  };
+  table(config.tracker);
+  table(config.codehost);
+  table(config.database.brancher);
+  for (const auto& [name, provider] : config.agent.providers) table(provider);
+  for (const auto& review : config.reviews) table(review.table);
+}
+
 const config::Config& Context::config() {
-  if (!m_config) m_config = std::make_unique<config::Config>(config::load_or_throw({repo_root()}));
+  if (!m_config) {
+    m_config = std::make_unique<config::Config>(config::load_or_throw({repo_root()}));
+    register_named_secrets(*m_config);
+  }
   return *m_config;
 }
 

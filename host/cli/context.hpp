@@ -22,6 +22,11 @@ struct GlobalOptions {
   bool quiet = false;
 };
 
+/// Registers with the process's redactor the values of the variables the config names for
+/// plugins (`token_env`, `server_url_env`: any plugin key ending in "_env"), whatever their
+/// names. Every command that loads a config calls it (Context::config() does).
+void register_named_secrets(const config::Config& config);
+
 /// Lazily resolved state for commands. Not thread-safe; used from the main thread.
 class Context {
 public:

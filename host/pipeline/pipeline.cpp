@@ -7,6 +7,7 @@
 #include "host/pipeline/report.hpp"
 #include "host/pipeline/session.hpp"
 #include "host/pipeline/validate.hpp"
+#include "host/state/process_ledger.hpp"
 #include "host/util/private_mode.hpp"
 #include "host/workspace/private_files.hpp"
 
@@ -111,6 +112,7 @@ std::filesystem::path Pipeline::run_dir(const std::string& issue) const {
 }
 
 RunState Pipeline::run(const std::string& issue, const Limits& limits, RunMode mode) {
+  const state::ProcessLedger::IssueTag tag(issue); // the ledger names the issue of what this run starts
   try {
     Run run(*this, issue, limits);
     return run.execute(mode);

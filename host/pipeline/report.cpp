@@ -1,9 +1,15 @@
 #include "host/pipeline/report.hpp"
 
+#include "host/services/secrets.hpp"
+
 #include <fmt/format.h>
 
 namespace fanout::pipeline {
 namespace {
+
+/// Every text here leaves the machine (a PR, a tracker comment) or goes to an agent: no
+/// registered secret in it, whatever a reviewer or command printed (docs/security.md).
+std::string redacted(const std::string& text) { return services::SecretRegistry::global().redact(text); }
 
 bool is_number(const std::string& text) {
   return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
@@ -52,7 +58,7 @@ std::string pr_body(const sdk::Issue& issue, const std::string& plan, bool close
   else body = "Issue: " + issue.key + "\n";
   body += "\n_Opened by fanout: planned, built and validated by agents._\n";
   if (!plan.empty()) body += "\n<details><summary>Plan</summary>\n\n" + plan + "\n\n</details>\n";
-  return body;
+  return redacted(body);
 }
 
 std::string findings_markdown(const std::vector<ReviewOutcome>& outcomes) {
@@ -64,7 +70,7 @@ std::string findings_markdown(const std::vector<ReviewOutcome>& outcomes) {
     out += "\n";
   }
   if (out.empty()) out = "(no findings were given; re-check the change against the issue)\n";
-  return out;
+  return redacted(out);
 }
 
 sdk::PullRequestReview pr_review(const std::vector<ReviewOutcome>& outcomes, int rounds, RunState state) {
@@ -95,6 +101,8 @@ sdk::PullRequestReview pr_review(const std::vector<ReviewOutcome>& outcomes, int
                                    fmt::format("**{}** ({}): {}", sdk::to_string(finding.severity), outcome.reviewer,
                                                finding.message)});
   }
+  review.body = redacted(review.body);
+  for (auto& comment : review.comments) comment.body = redacted(comment.body);
   return review;
 }
 
@@ -112,7 +120,7 @@ std::string status_comment(RunState state, const std::string& pr_url, const std:
                                         : ": " + outcome.failure);
   }
   if (state == RunState::needs_human && !outcomes.empty()) out += "\nOpen findings:\n\n" + findings_markdown(outcomes);
-  return out;
+  return redacted(out);
 }
 
 } // namespace fanout::pipeline

@@ -1,5 +1,6 @@
 #include "host/pipeline/run_actions.hpp"
 
+#include "host/state/run_lock.hpp"
 #include "host/util/error.hpp"
 #include "host/workspace/store.hpp"
 
@@ -20,9 +21,11 @@ RunRecord existing(RunStore& store, const std::string& issue) {
   return *run;
 }
 
-bool driven_elsewhere(const RunRecord& run) {
-  return run.state == RunState::running && run.pid != static_cast<std::int64_t>(::getpid()) &&
-         workspace::process_alive(run.pid);
+/// Throws the live-run refusal when a process holds the run lock of `run` (one live run per
+/// issue: host/state/run_lock.hpp).
+void refuse_live(RunStore& store, const RunRecord& run) {
+  if (auto holder = state::RunLock::holder(store.state_dir(), run.issue))
+    throw UserError(state::live_run_message(run.issue, *holder));
 }
 
 /// True when `pid` runs a program named like this one (so a recycled pid is never signalled).
@@ -53,8 +56,8 @@ RunRecord approve_plan(RunStore& store, const std::string& issue) {
 std::vector<std::string> resumable(RunStore& store, const std::vector<std::string>& named) {
   std::vector<std::string> keys;
   auto check = [&](const RunRecord& run, bool explicit_name) {
-    if (driven_elsewhere(run)) {
-      if (explicit_name) throw UserError(fmt::format("run \"{}\" is being driven by process {}", run.issue, run.pid));
+    if (state::RunLock::holder(store.state_dir(), run.issue)) {
+      if (explicit_name) refuse_live(store, run);
       return;
     }
     if (run.stage == stage::approve_plan && run.state == RunState::needs_human) {
@@ -77,8 +80,7 @@ RunRecord reviewable(RunStore& store, const std::string& issue) {
   auto run = store.get(issue);
   if (!run || run->worktree.empty())
     throw UserError(fmt::format("no workspace for issue \"{}\" (start a run with: fanout run {})", issue, issue));
-  if (driven_elsewhere(*run))
-    throw UserError(fmt::format("run \"{}\" is being driven by process {}", run->issue, run->pid));
+  refuse_live(store, *run);
   return *run;
 }
 

@@ -1,6 +1,7 @@
 #include "host/pipeline/run_store.hpp"
 
 #include "host/pipeline/codec.hpp"
+#include "host/services/secrets.hpp"
 
 #include <unistd.h>
 
@@ -78,9 +79,13 @@ RunRecord to_record(const state::Row& row) {
   return record;
 }
 
+/// Text as stored: the state store is read by `status`, `logs` and other processes, so no
+/// registered secret is written to it (docs/security.md).
+std::string clean(std::string_view text) { return services::SecretRegistry::global().redact(text); }
+
 } // namespace
 
-RunStore::RunStore(const std::filesystem::path& db_path) : m_db(db_path) {}
+RunStore::RunStore(const std::filesystem::path& db_path) : m_db(db_path), m_state_dir(db_path.parent_path()) {}
 
 void RunStore::begin(const std::string& issue) {
   const std::int64_t t = now();
@@ -148,11 +153,11 @@ void RunStore::touch(const std::string& issue, const std::string& column, state:
 
 void RunStore::set_state(const std::string& issue, RunState state, const std::string& error) {
   m_db.execute("UPDATE runs SET state = ?2, error = ?3, updated_at = ?4 WHERE issue = ?1",
-               {issue, std::string(to_string(state)), error, now()});
+               {issue, std::string(to_string(state)), clean(error), now()});
 }
 
 void RunStore::set_issue(const std::string& issue, const sdk::Issue& fetched) {
-  touch(issue, "issue_json", to_json(fetched).dump());
+  touch(issue, "issue_json", clean(to_json(fetched).dump()));
 }
 
 void RunStore::set_workspace(const std::string& issue, const std::string& branch, const std::string& worktree) {
@@ -181,7 +186,7 @@ void RunStore::save_reviews(const std::string& issue, int round, const std::vect
     m_db.execute("DELETE FROM reviews WHERE issue = ?1 AND round = ?2", {issue, std::int64_t(round)});
     for (const auto& outcome : outcomes)
       m_db.execute("INSERT INTO reviews (issue, round, reviewer, outcome_json) VALUES (?1, ?2, ?3, ?4)",
-                   {issue, std::int64_t(round), outcome.reviewer, to_json(outcome).dump()});
+                   {issue, std::int64_t(round), outcome.reviewer, clean(to_json(outcome).dump())});
   });
 }
 

@@ -85,10 +85,13 @@ public:
   std::vector<ReviewOutcome> latest_reviews(const std::string& issue);
 
   state::StateDb& db() { return m_db; }
+  /// The folder of the database (`.fanout`): where the run locks live (host/state/run_lock.hpp).
+  const std::filesystem::path& state_dir() const { return m_state_dir; }
 
 private:
   void touch(const std::string& issue, const std::string& column, state::Value value);
   state::StateDb m_db;
+  std::filesystem::path m_state_dir;
 };
 
 } // namespace fanout::pipeline

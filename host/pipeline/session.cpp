@@ -64,7 +64,14 @@ SessionRun run_session(sdk::AgentProvider& provider, sdk::SessionRequest request
   agent::SessionContext recorded;
   recorded.provider_name = context.provider;
   recorded.transcript = transcript.get();
-  recorded.on_event = [&](const sdk::AgentEvent& event) {
+  const auto& secrets = services::SecretRegistry::global();
+  recorded.on_event = [&](const sdk::AgentEvent& original) {
+    // Whatever the agent printed is redacted before anyone downstream sees it: the live view,
+    // a reviewer that parses it, plan.md and the PR built from its text (docs/security.md).
+    sdk::AgentEvent event = original;
+    event.text = secrets.redact(event.text);
+    event.detail = secrets.redact(event.detail);
+    event.raw = secrets.redact(event.raw);
     if (event.type == sdk::AgentEvent::Type::usage && !meter.live(key, counted(event.usage))) {
       over = true;
       token.cancel();
@@ -78,6 +85,8 @@ SessionRun run_session(sdk::AgentProvider& provider, sdk::SessionRequest request
   // agent::run_session writes the transcript (start, events, result or failure) and turns
   // an exception escaping the provider into a failure, as for `fanout agent run`.
   run.result = agent::run_session(provider, request, recorded, token);
+  if (run.result.ok()) run.result->text = secrets.redact(run.result->text);
+  else run.result = sdk::fail(run.result.failure().kind, secrets.redact(run.result.failure().message));
   if (run.result.ok()) {
     const auto& result = *run.result;
     if (!meter.settle(key, counted(result.usage), result.cost_usd.value_or(0))) over = true;

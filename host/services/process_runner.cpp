@@ -54,6 +54,25 @@ private:
   pid_t m_pgid;
 };
 
+std::atomic<SpawnObserver*> g_observer{nullptr};
+
+/// Tells the observer (if any) that a child started, and that it ended when this goes.
+class SpawnNotice {
+public:
+  SpawnNotice(pid_t pgid, const std::vector<std::string>& argv) : m_pgid(pgid), m_observer(g_observer.load()) {
+    if (m_observer) m_observer->started(pgid, argv);
+  }
+  ~SpawnNotice() {
+    if (m_observer) m_observer->ended(m_pgid);
+  }
+  SpawnNotice(const SpawnNotice&) = delete;
+  SpawnNotice& operator=(const SpawnNotice&) = delete;
+
+private:
+  pid_t m_pgid;
+  SpawnObserver* m_observer;
+};
+
 /// The leader has exited (it stays a zombie until waitpid, which keeps its pgid reserved).
 bool leader_exited(pid_t pid) {
   siginfo_t info{};
@@ -263,6 +282,7 @@ sdk::Result<sdk::ProcessResult> LocalProcessRunner::run(const sdk::ProcessSpec& 
 
   Supervisor supervisor(spec, on_line, cancel, *pid, std::move(out->read), std::move(err->read),
                         in ? std::move(in->write) : Fd());
+  SpawnNotice notice(*pid, spec.argv);
   LiveEntry live(*pid, supervisor.stop_flag());
   try {
     return supervisor.supervise();
@@ -303,6 +323,8 @@ std::size_t kill_all_now(std::chrono::milliseconds grace) {
     if (running(pgid) && ::kill(-pgid, SIGKILL) == 0) ++killed;
   return killed;
 }
+
+SpawnObserver* set_spawn_observer(SpawnObserver* observer) { return g_observer.exchange(observer); }
 
 std::size_t live_process_groups() {
   std::lock_guard lock(g_live_mutex);

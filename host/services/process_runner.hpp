@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace fanout::services {
 
@@ -53,6 +55,21 @@ std::size_t terminate_all();
 /// with the number of groups that needed SIGKILL. Children are not reaped here (their runs
 /// do that, or init once the process exits), so call it only right before exiting.
 std::size_t kill_all_now(std::chrono::milliseconds grace);
+
+/// Told of every child a LocalProcessRunner of this process starts, and again once it is
+/// reaped: the state store's process ledger (host/state/process_ledger.hpp) records them, so
+/// a later fanout can end what a fanout killed with -9 left running. Called on the thread
+/// that called run(), right after the spawn and after the reap; must not throw.
+class SpawnObserver {
+public:
+  virtual ~SpawnObserver() = default;
+  virtual void started(int pgid, const std::vector<std::string>& argv) noexcept = 0;
+  virtual void ended(int pgid) noexcept = 0;
+};
+
+/// Installs `observer` for every run() that starts from now on (null: none). The observer
+/// must outlive those runs. Returns the previous one.
+SpawnObserver* set_spawn_observer(SpawnObserver* observer);
 
 /// Number of children currently running under any LocalProcessRunner (for tests and status).
 std::size_t live_process_groups();

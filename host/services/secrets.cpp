@@ -1,6 +1,7 @@
 #include "host/services/secrets.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 namespace fanout::services {
@@ -10,10 +11,39 @@ SecretRegistry& SecretRegistry::global() {
   return registry;
 }
 
+bool credible_secret(std::string_view value) {
+  if (value.size() < 8) return false;
+  const bool letters_only = std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isalpha(c); });
+  return !letters_only || value.size() >= 16;
+}
+
+bool credential_name(std::string_view name) {
+  for (const char* marker : {"KEY", "TOKEN", "SECRET", "PASSWORD"})
+    if (name.find(marker) != std::string_view::npos) return true;
+  return false;
+}
+
 void SecretRegistry::add(std::string value) {
-  if (value.size() < 4) return;
+  // The password of a URL: "scheme://user:password@host".
+  if (const size_t scheme = value.find("://"); scheme != std::string::npos) {
+    const size_t at = value.find('@', scheme + 3);
+    const size_t colon = value.find(':', scheme + 3);
+    const size_t end = value.find_first_of("/?#", scheme + 3);
+    if (at != std::string::npos && colon < at && (end == std::string::npos || at < end))
+      add(value.substr(colon + 1, at - colon - 1));
+  }
+  if (!credible_secret(value)) return;
   std::lock_guard lock(m_mutex);
   m_secrets.insert(std::move(value));
+}
+
+void SecretRegistry::add_from_environment(char** environ) {
+  for (char** entry = environ; entry && *entry; ++entry) {
+    const std::string_view item(*entry);
+    const size_t equals = item.find('=');
+    if (equals == std::string_view::npos) continue;
+    if (credential_name(item.substr(0, equals))) add(std::string(item.substr(equals + 1)));
+  }
 }
 
 size_t SecretRegistry::size() const {

@@ -90,6 +90,22 @@ StateDb::StateDb(const std::filesystem::path& path) : m_path(path) {
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   if (path.parent_path().filename() == ".fanout") util::private_dir(path.parent_path());
+  // On a full disk the first open of a WAL store cannot grow its -shm file, and nothing
+  // would run, not even the `clean` that frees space. Then the store is opened again in
+  // exclusive locking mode, where SQLite keeps the WAL index in memory (other fanout
+  // processes wait for this one, which is rare and short: it is out of space).
+  for (int attempt = 0;; ++attempt) {
+    try {
+      open_connection(path, attempt > 0);
+      return;
+    } catch (const UserError&) {
+      if (attempt > 0 || !m_disk_full) throw;
+    }
+  }
+}
+
+void StateDb::open_connection(const std::filesystem::path& path, bool exclusive) {
+  m_disk_full = false;
   if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     const std::string message = m_db ? sqlite3_errmsg(m_db) : "out of memory";
@@ -103,6 +119,7 @@ StateDb::StateDb(const std::filesystem::path& path) : m_path(path) {
   // SQLite locks on it.
   for (const char* suffix : {"", "-wal", "-shm"}) ::chmod((path.string() + suffix).c_str(), 0600);
   try {
+    if (exclusive) execute("PRAGMA locking_mode=EXCLUSIVE");
     enable_wal();
     execute("PRAGMA synchronous=NORMAL");
     execute("PRAGMA foreign_keys=ON");
@@ -114,6 +131,7 @@ StateDb::StateDb(const std::filesystem::path& path) : m_path(path) {
     const std::string reason = sqlite3_errmsg(m_db);
     sqlite3_close(m_db);
     m_db = nullptr;
+    m_disk_full = code == SQLITE_FULL || code == SQLITE_IOERR;
     if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
       const std::string shown = path.string();
       throw UserError("the state store \"" + shown + "\" is damaged (" + reason + "): move it aside with \"mv " +

@@ -61,10 +61,13 @@ public:
   sqlite3* handle() { return m_db; }
 
 private:
+  /// Opens, switches to WAL, migrates; `exclusive` keeps the WAL index in memory (a full disk).
+  void open_connection(const std::filesystem::path& path, bool exclusive);
   void enable_wal();
   void migrate();
   sqlite3* m_db = nullptr;
   std::filesystem::path m_path;
+  bool m_disk_full = false; ///< the last open failed for lack of space
 };
 
 /// Helpers to read typed values out of a Row.

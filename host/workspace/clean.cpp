@@ -104,7 +104,13 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   if (found) {
     record.state = State::removing;
     record.pid = ::getpid();
-    store.save(record);
+    // On a full disk this write fails, and removing the worktree is what frees the space:
+    // the mark (which keeps a concurrent up away) is skipped then; the record goes below.
+    try {
+      store.save(record);
+    } catch (const UserError& e) {
+      if (std::string_view(e.what()).find("disk") == std::string_view::npos) throw;
+    }
   }
 
   const bool existed = fs::exists(record.path);

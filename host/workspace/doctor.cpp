@@ -1,5 +1,6 @@
 #include "host/workspace/doctor.hpp"
 
+#include "host/state/process_ledger.hpp"
 #include "host/workspace/git_repo.hpp"
 #include "host/workspace/linked_worktree.hpp"
 #include "host/workspace/naming.hpp"
@@ -134,6 +135,9 @@ std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* br
                               "fanout clean --orphans"});
     }
   }
+  for (const auto& orphan : state::find_orphans(store.db()))
+    findings.push_back({state::describe(orphan) + ", which is gone, still runs",
+                        "fanout clean --orphans  (fanout run and resume also end it before they start)"});
   if (auto overlap = ephemeral_overlap(s.ports, ephemeral_port_range())) findings.push_back(*overlap);
   for (const auto& tool : tools)
     if (!on_path(tool.name))

@@ -2,6 +2,7 @@
 
 #include "builtin_prompts.hpp"
 
+#include <fanout/sdk/prompt_text.hpp>
 #include <fanout/sdk/review_schema.hpp>
 
 #include <fstream>
@@ -65,14 +66,24 @@ std::string database_env_name(const sdk::WorkspaceInfo& workspace, const std::st
   return {};
 }
 
+std::string cap_diff(const std::string& diff, size_t max_diff_bytes, const std::string& base) {
+  if (max_diff_bytes == 0 || diff.size() <= max_diff_bytes) return diff;
+  // Whole lines when there is one to cut at (a hunk line cut in two reads as a change that is
+  // not there), and never inside a UTF-8 character.
+  size_t cut = diff.rfind('\n', max_diff_bytes - 1);
+  cut = cut == std::string::npos ? max_diff_bytes : cut + 1;
+  while (cut > 0 && (static_cast<unsigned char>(diff[cut]) & 0xC0) == 0x80) --cut;
+  std::string out = diff.substr(0, cut);
+  if (!out.empty() && out.back() != '\n') out += "\n";
+  out += "[diff cut by fanout: " + sdk::human_size(diff.size()) + ", showing the first " + std::to_string(cut) +
+         " bytes (max_diff_bytes = " + std::to_string(max_diff_bytes) + "); run `git diff " + base +
+         "...HEAD` for the rest]";
+  return out;
+}
+
 sdk::TemplateValues review_values(const sdk::ReviewRequest& request, const std::string& database_env,
                                   size_t max_diff_bytes) {
-  std::string diff = request.diff;
-  if (max_diff_bytes > 0 && diff.size() > max_diff_bytes) {
-    diff.resize(max_diff_bytes);
-    diff += "\n[diff cut at " + std::to_string(max_diff_bytes) + " bytes; run `git diff " + request.workspace.base +
-            "...HEAD` for the rest]";
-  }
+  const std::string diff = cap_diff(request.diff, max_diff_bytes, request.workspace.base);
   const auto& ws = request.workspace;
   std::string port = ws.env.count("PORT") ? ws.env.at("PORT") : ws.ports.empty() ? "" : std::to_string(ws.ports[0]);
   sdk::TemplateValues values{

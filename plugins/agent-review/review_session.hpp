@@ -23,6 +23,12 @@ namespace fanout::reviewers {
 /// or `prompt file "p" not found`.
 sdk::Result<std::string> load_review_prompt(const sdk::Host& host, const std::string& prompt);
 
+/// `diff` unchanged when it fits in `max_diff_bytes` (0: no limit); else its first whole lines
+/// within the limit and a last line that says what was cut and how to see the rest:
+/// "[diff cut by fanout: 1.2 MB, showing the first 199987 bytes (max_diff_bytes = 200000);
+/// run `git diff main...HEAD` for the rest]".
+std::string cap_diff(const std::string& diff, size_t max_diff_bytes, const std::string& base);
+
 /// The placeholders of a review prompt: issue.*, pr.*, workspace.* (path, branch, base,
 /// port, database_env), diff (cut to `max_diff_bytes` with a note), schema.
 sdk::TemplateValues review_values(const sdk::ReviewRequest& request, const std::string& database_env,

@@ -1,5 +1,7 @@
 #include "local_tracker.hpp"
 
+#include <fanout/sdk/prompt_text.hpp>
+
 #include "files.hpp"
 #include "front_matter.hpp"
 
@@ -30,7 +32,10 @@ sdk::Result<sdk::Issue> LocalTracker::read(const std::string& key) const {
   if (!text) return std::move(text).failure();
   auto file = parse_issue(*text, shown(key));
   if (!file) return std::move(file).failure();
-  return sdk::Issue{key, file->title, file->body, file->state, file->labels, "file://" + path.string()};
+  // The documented body cap (docs/trackers.md) holds here as in every tracker: a 10 MB issue
+  // file reaches the prompt as its first 64 KiB and a line that says so.
+  return sdk::Issue{key, file->title, sdk::cap_for_prompt(file->body), file->state, file->labels,
+                    "file://" + path.string()};
 }
 
 sdk::Result<std::vector<sdk::Issue>> LocalTracker::list(const sdk::IssueQuery& query, const sdk::CancelToken& cancel) {

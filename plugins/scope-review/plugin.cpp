@@ -74,7 +74,8 @@ private:
     options.model = config.value("model", std::string());
     if (options.model.empty()) options.model = request.model;
     options.timeout = std::chrono::milliseconds(config.value("timeout", std::int64_t(0)));
-    const auto values = review_values(request, database_env_name(request.workspace, ""), 200000);
+    const auto values =
+        review_values(request, database_env_name(request.workspace, ""), config.value("max_diff_bytes", size_t(200000)));
     return run_review_session(**agent, request, sdk::render_template(*prompt, values), options, cancel);
   }
 
@@ -98,6 +99,8 @@ struct ScopeReviewPlugin {
       {"prompt", sdk::ConfigType::path, "\"scope\"", "prompt for the agent mode", false},
       {"model", sdk::ConfigType::string, "\"\"", "model for the agent mode; \"\" = [agent] models.review", false},
       {"timeout", sdk::ConfigType::duration, "\"10m\"", "longest the agent mode may run", false},
+      {"max_diff_bytes", sdk::ConfigType::positive_integer, "200000",
+       "larger diffs are cut in the agent mode's prompt, with a note that says so", false},
   };
   static std::unique_ptr<sdk::Reviewer> make_reviewer(sdk::Host& host) { return std::make_unique<ScopeReviewer>(host); }
 };

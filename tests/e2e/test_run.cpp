@@ -1,3 +1,4 @@
+#include "tests/support/agent_harness.hpp"
 #include "tests/support/e2e.hpp"
 
 #include <catch2/catch.hpp>
@@ -128,13 +129,21 @@ TEST_CASE("e2e: kill -9 during a build, then resume finishes and publishes each 
   e2e.script("BUILD-1", R"({"mode": "hang", "once": true})");
   const pid_t pid = e2e.start({"run", "1", "2", "3"});
   REQUIRE(e2e.wait_for_call("BUILD 1"));
+  REQUIRE(e2e.wait_for_agent_event("1", "build"));
+  const pid_t builder = e2e.call_pid("BUILD 1");
   ::kill(pid, SIGKILL);
   auto killed = e2e.wait(pid);
   CHECK(killed.exit_code == 128 + SIGKILL);
+  REQUIRE(::kill(builder, 0) == 0); // the killed fanout's builder still runs
 
   auto resumed = e2e.fanout({"resume"});
   INFO(resumed.out << resumed.err);
   CHECK(resumed.exit_code == 0);
+  // The old builder was ended before resume started the new one: one builder at a time.
+  CHECK(resumed.err.find("fanout: ended process group " + std::to_string(builder) + " (issue \"1\": claude ") !=
+        std::string::npos);
+  CHECK(agents::await_process_gone(builder));
+  CHECK(e2e.calls()["BUILD 1"] == 2);
   auto runs = status(e2e);
   REQUIRE(runs.size() == 3);
   for (const auto& run : runs) CHECK(run["state"] == "done");

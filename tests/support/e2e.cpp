@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <random>
@@ -137,14 +138,16 @@ pid_t E2e::start(const std::vector<std::string>& args) {
   const fs::path err = root / ("run-" + std::to_string(n) + ".err");
   const pid_t pid = spawn(argv, env, out, err);
   std::ofstream(root / ("run-" + std::to_string(n) + ".pid")) << pid;
+  m_started[pid] = n;
   return pid;
 }
 
 Ran E2e::wait(pid_t pid) {
   Ran ran;
   ran.exit_code = wait_exit(pid);
-  ran.out = slurp(root / ("run-" + std::to_string(m_runs) + ".out"));
-  ran.err = slurp(root / ("run-" + std::to_string(m_runs) + ".err"));
+  const int n = m_started.count(pid) ? m_started[pid] : m_runs;
+  ran.out = slurp(root / ("run-" + std::to_string(n) + ".out"));
+  ran.err = slurp(root / ("run-" + std::to_string(n) + ".err"));
   return ran;
 }
 
@@ -159,12 +162,33 @@ std::map<std::string, int> E2e::calls() const {
   return counts;
 }
 
+pid_t E2e::call_pid(const std::string& call) const {
+  std::istringstream log(slurp(scripts / "calls.log"));
+  std::string stage, key;
+  pid_t pid;
+  while (log >> stage >> key >> pid)
+    if (stage + " " + key == call) return pid;
+  return 0;
+}
+
 bool E2e::wait_for_call(const std::string& call, int times) const {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     auto counts = calls();
     if (counts[call] >= times) return true;
     // Another process writes the log; there is nothing to block on but the file itself.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+bool E2e::wait_for_agent_event(const std::string& issue, const std::string& stage) const {
+  const fs::path transcript = repo / ".fanout" / "runs" / issue / (stage + ".jsonl");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    // The first line is fanout's own "start"; the next ones come from the agent.
+    const std::string text = slurp(transcript);
+    if (std::count(text.begin(), text.end(), '\n') >= 2) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;

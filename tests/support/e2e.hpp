@@ -41,8 +41,14 @@ public:
 
   /// Stage calls logged by the agent wrapper: "BUILD 2" -> count.
   std::map<std::string, int> calls() const;
+  /// The pid logged by the first call `call` ("BUILD 1"), or 0.
+  pid_t call_pid(const std::string& call) const;
   /// Blocks (polling the log, up to 60 s) until `call` ("BUILD 1") was logged `times` times.
   bool wait_for_call(const std::string& call, int times = 1) const;
+  /// Blocks (polling, up to 60 s) until the transcript of `stage` of `issue` holds an event
+  /// of the agent: then it runs and fanout records it (a kill before that would race its
+  /// start-up: an agent that finds its fanout gone exits at its first write).
+  bool wait_for_agent_event(const std::string& issue, const std::string& stage) const;
 
   /// The environment every `fanout` child gets: the fake `claude` first on PATH, the
   /// scripts folder, the GitHub token, a user config that trusts the repo.
@@ -58,6 +64,7 @@ private:
   void kill_leftovers() const;
   std::filesystem::path m_bin;
   int m_runs = 0;
+  std::map<pid_t, int> m_started; ///< pid -> the number of its output files
 };
 
 } // namespace fanout::test

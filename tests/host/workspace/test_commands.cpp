@@ -218,3 +218,32 @@ TEST_CASE("fanout clean: a kept branch is deleted by the command its message sug
   CHECK(repo.git("branch --list 'fanout/*'") == "");
   CHECK(fanout_cli(repo, "clean 7 --force").out == "7: nothing to clean\n");
 }
+
+TEST_CASE("fanout clean: runs on a full disk and frees it", "[workspace][cli]") {
+  // A small tmpfs of its own, mounted in a user and mount namespace (no root needed).
+  const auto probe = sh("unshare --user --map-root-user --mount true");
+  INFO("needs unshare with unprivileged user namespaces: " << probe.out);
+  REQUIRE(probe.rc == 0);
+  const fs::path base = fs::temp_directory_path() / ("fanout-full-" + std::to_string(::getpid()));
+  fs::create_directories(base);
+  const std::string script =
+      "set -e; mount -t tmpfs -o size=4m tmpfs '" + base.string() + "'; cd '" + base.string() + "'; "
+      "git init -q -b main r; cd r; git -c user.name=t -c user.email=t@t commit -q --allow-empty -m init; "
+      "mkdir -p .fanout/issues; printf -- '---\\ntitle: Seven\\n---\\nx\\n' > .fanout/issues/7.md; "
+      "printf '[ports]\\nbase = " + std::to_string(test::test_port_base()) + "\\nspan = 10\\n' > fanout.toml; "
+      "export XDG_CONFIG_HOME='" + base.string() + "/xdg'; '" + test::fanout_executable().string() + "' -q up 7; "
+      "dd if=/dev/zero of=../fill bs=64k 2>/dev/null || true; test \"$(df --output=avail . | tail -1)\" -lt 64; "
+      "'" + test::fanout_executable().string() + "' clean 7; echo \"clean rc=$?\"; "
+      "test ! -e .fanout/worktrees/7 && echo 'worktree gone'; "
+      "'" + test::fanout_executable().string() + "' ls";
+  const fs::path script_file = base.string() + ".sh";
+  { std::ofstream(script_file) << script << "\n"; }
+  const auto ran = sh("unshare --user --map-root-user --mount sh '" + script_file.string() + "'");
+  fs::remove(script_file);
+  INFO(ran.out);
+  CHECK(ran.out.find("7: removed worktree .fanout/worktrees/7") != std::string::npos);
+  CHECK(ran.out.find("clean rc=0") != std::string::npos);
+  CHECK(ran.out.find("worktree gone") != std::string::npos);
+  CHECK(ran.out.find("no workspaces") != std::string::npos);
+  fs::remove_all(base);
+}

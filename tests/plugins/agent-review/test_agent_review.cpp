@@ -160,3 +160,39 @@ TEST_CASE("agent-review: failures say what went wrong", "[agent-review]") {
     CHECK(review.failure().message == R"(no agent "nobody")");
   }
 }
+
+TEST_CASE("agent-review: a diff over max_diff_bytes is cut at a line, and the prompt says what was cut",
+          "[agent-review]") {
+  ScratchDir dir;
+  ScriptedAgent agent;
+  agent.push_text(R"({"verdict":"approve","summary":"fine","findings":[]})");
+  std::string diff;
+  for (int i = 0; i < 30; ++i) diff += "+" + std::string(i < 10 ? "00" : "0") + std::to_string(i) + std::string(96, 'a') + "\n";
+  REQUIRE(diff.size() == 3030);
+  auto request = request_in(dir);
+  request.diff = diff;
+  auto reviewer = load_reviewer("agent-review", {{"provider", "fake"}, {"max_diff_bytes", 1000}}, dir.path(),
+                                {{"fake", &agent}});
+  REQUIRE(reviewer->review(request, {}).ok());
+  const std::string prompt = agent.requests().at(0).prompt;
+  CHECK(prompt.find(diff.substr(0, 909) + "[diff cut by fanout: 3.0 KB, showing the first 909 bytes (max_diff_bytes = "
+                                          "1000); run `git diff " + request.workspace.base + "...HEAD` for the rest]") !=
+        std::string::npos);
+  CHECK(prompt.find("+009") == std::string::npos);
+}
+
+TEST_CASE("agent-review: a diff cut inside one long line never splits a UTF-8 character", "[agent-review]") {
+  ScratchDir dir;
+  ScriptedAgent agent;
+  agent.push_text(R"({"verdict":"approve","summary":"fine","findings":[]})");
+  std::string diff;
+  for (int i = 0; i < 1000; ++i) diff += "\xc3\xa9"; // é
+  auto request = request_in(dir);
+  request.diff = diff;
+  auto reviewer = load_reviewer("agent-review", {{"provider", "fake"}, {"max_diff_bytes", 1001}}, dir.path(),
+                                {{"fake", &agent}});
+  REQUIRE(reviewer->review(request, {}).ok());
+  CHECK(agent.requests().at(0).prompt.find(diff.substr(0, 1000) + "\n[diff cut by fanout: 2.0 KB, showing the first "
+                                           "1000 bytes (max_diff_bytes = 1001); run `git diff main...HEAD` for the "
+                                           "rest]") != std::string::npos);
+}

@@ -161,3 +161,21 @@ TEST_CASE("local tracker: set_state and set_labels rewrite the front matter", "[
     CHECK(f.read(".fanout/issues/min.md") == "---\ntitle: Minimal\nstate: done\nlabels: [a]\n---\n\nx\n");
   }
 }
+
+TEST_CASE("local tracker: a 10 MB body is capped at 64 KiB for the prompt and says so; the file keeps it all",
+          "[local]") {
+  LocalPluginFixture f;
+  const std::string body(10'000'000, 'x');
+  f.write(".fanout/issues/huge.md", "---\ntitle: Huge\n---\n" + body + "\n");
+  const std::string marker = "\n\n[body truncated by fanout: 10.0 MB, showing the first 64 KiB]";
+  auto issue = f.tracker().get("huge", CancelToken());
+  REQUIRE(issue.ok());
+  CHECK(issue->body == std::string(64 * 1024, 'x') + marker);
+  auto listed = f.tracker().list({}, CancelToken());
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->front().body == issue->body);
+  // Commenting rewrites the file from what is on disk, never from the capped body.
+  REQUIRE(f.tracker().comment("huge", "Opened PR 1.", CancelToken()).ok());
+  CHECK(f.read(".fanout/issues/huge.md").find(body + "\n") != std::string::npos);
+}

@@ -162,3 +162,18 @@ TEST_CASE("scope-review: agent mode adds the agent's findings and takes the stri
   CHECK(agent.requests()[0].prompt.find("whether it does what was asked") != std::string::npos);
   CHECK(agent.requests()[0].permission == sdk::Permission::read_only);
 }
+
+TEST_CASE("scope-review: agent mode cuts a diff over max_diff_bytes and says so in the prompt", "[scope-review]") {
+  ScratchDir dir;
+  ScriptedAgent agent;
+  agent.push_text(R"({"verdict":"approve","summary":"fine","findings":[]})");
+  const std::string diff = file_diff("app.py", "modified", many("+" + std::string(99, 'x'), 50));
+  REQUIRE(diff.size() == 5152);
+  auto reviewer = load_reviewer("scope-review", {{"provider", "fake"}, {"max_diff_bytes", 2000}}, dir.path(),
+                                {{"fake", &agent}});
+  REQUIRE(reviewer->review(make_request("1", "Fix `app.py`.", diff, dir.path()), {}).ok());
+  const std::string prompt = agent.requests().at(0).prompt;
+  const size_t kept = diff.rfind('\n', 1999) + 1;
+  CHECK(prompt.find(diff.substr(0, kept) + "[diff cut by fanout: 5.2 KB, showing the first " + std::to_string(kept) +
+                    " bytes (max_diff_bytes = 2000); run `git diff main...HEAD` for the rest]") != std::string::npos);
+}
