@@ -99,6 +99,23 @@ void check_semantics(const RawConfig& raw, Config& config, Diagnostics& errors) 
   }
 }
 
+/// fanout's own files (state, logs, transcripts, locks, plugin data) live in fixed folders
+/// under .fanout/; a repository that commits one of them as a symlink would move those writes
+/// (and the 0700 chmod of the folder) out of it. Checked like a path key's default: only an
+/// untrusted repo is held to it, since a user may link .fanout to another disk on purpose.
+void check_own_folders(const Config& config, Diagnostics& errors) {
+  if (config.trust.trusted || config.repo_root.empty()) return;
+  for (const char* own : {".fanout", ".fanout/state.db", ".fanout/runs", ".fanout/workspaces", ".fanout/locks",
+                          ".fanout/data", ".fanout/plugins-data", ".fanout/prompts"}) {
+    if (auto escape = path_escape(own, config.repo_root)) {
+      errors.push_back({Position{"fanout.toml", 0, 0}, "fanout's own files",
+                        *escape + "; fanout keeps its state, logs and transcripts only inside the repository: "
+                                  "remove that symlink, or run \"fanout config trust\" if you made it"});
+      return; // one is enough: the ones below a linked folder escape with it
+    }
+  }
+}
+
 } // namespace
 
 fs::path default_user_config_path() {
@@ -214,6 +231,7 @@ LoadResult load(const LoadOptions& options) {
   for (const auto& dir : strings(plugins["dirs"])) config.plugins.dirs.push_back(resolve(dir, dirs_entry, config));
 
   check_semantics(raw, config, errors);
+  check_own_folders(config, errors);
   // In file order: the user config's errors first, then the repo's, each by position.
   std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
     auto rank = [](const Diagnostic& d) {

@@ -83,6 +83,31 @@ TEST_CASE("path rule: a symlink the repo commits does not take a path key out", 
   }
 }
 
+TEST_CASE("path rule: fanout's own folders under .fanout may not be symlinks out of an untrusted repo",
+          "[config][trust][paths]") {
+  ConfigRepo repo;
+  const fs::path outside_dir = repo.root().parent_path() / "elsewhere";
+  fs::create_directories(outside_dir);
+  fs::create_directories(repo.root() / ".fanout");
+  const std::string fix = "; fanout keeps its state, logs and transcripts only inside the repository: "
+                          "remove that symlink, or run \"fanout config trust\" if you made it";
+  SECTION("setup logs: .fanout/workspaces -> elsewhere") {
+    fs::create_directory_symlink(outside_dir, repo.root() / ".fanout" / "workspaces");
+    CHECK(repo.errors() == Errors{"fanout.toml: fanout's own files: \".fanout/workspaces\" resolves to \"" +
+                                  outside_dir.string() + "\" through a symlink in the repo, outside the repository" + fix});
+  }
+  SECTION("transcripts: .fanout/runs -> elsewhere") {
+    fs::create_directory_symlink(outside_dir, repo.root() / ".fanout" / "runs");
+    CHECK(repo.errors() == Errors{"fanout.toml: fanout's own files: \".fanout/runs\" resolves to \"" +
+                                  outside_dir.string() + "\" through a symlink in the repo, outside the repository" + fix});
+  }
+  SECTION("a trusted repo may link them anywhere") {
+    fs::create_directory_symlink(outside_dir, repo.root() / ".fanout" / "runs");
+    repo.user_toml("[trust]\nrepos = [\"" + repo.root().string() + "\"]\n");
+    CHECK(repo.errors().empty());
+  }
+}
+
 TEST_CASE("path rule: the user config and a trusted repo may name paths anywhere", "[config][trust][paths]") {
   ConfigRepo repo;
   SECTION("user config") { repo.user_toml("[workspace]\nroot = \"/var/tmp/fanout-worktrees\"\n"); }
