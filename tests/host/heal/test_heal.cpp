@@ -62,11 +62,14 @@ void record_heal(const fs::path& repo, const std::string& file, const std::strin
   write(dir / "commit.txt", "heal: run the tests before committing\n");
 }
 
-sdk::ProcessResult run(const fs::path& dir, std::vector<std::string> argv) {
+/// Runs `argv` in `dir`; with `config_home`, as XDG_CONFIG_HOME (the fanout under test reads
+/// that user config, never the user's own).
+sdk::ProcessResult run(const fs::path& dir, std::vector<std::string> argv, const fs::path& config_home = {}) {
   services::LocalProcessRunner runner;
   sdk::ProcessSpec spec;
   spec.argv = std::move(argv);
   spec.workdir = dir;
+  if (!config_home.empty()) spec.env["XDG_CONFIG_HOME"] = config_home.string();
   spec.timeout = std::chrono::seconds(120);
   auto result = runner.run(spec, {}, {});
   REQUIRE(result.ok());
@@ -78,6 +81,14 @@ fs::path sample_repo(const ScratchDir& scratch) {
   services::LocalProcessRunner runner;
   demo::create_sample_repo(repo, demo::AgentKind::replay, runner);
   return repo;
+}
+
+/// A user config home that trusts `repo`: the sample's fanout.toml runs its tests through
+/// command-review, a trusted-only key (as `fanout demo` trusts the repo it makes).
+fs::path trusting_config_home(const ScratchDir& scratch, const fs::path& repo) {
+  const fs::path home = scratch.path() / "config";
+  write(home / "fanout" / "config.toml", "[trust]\nrepos = [\"" + repo.string() + "\"]\n");
+  return home;
 }
 
 } // namespace
@@ -115,7 +126,7 @@ TEST_CASE("heal: proposes rule changes on a heal branch and opens a pull request
   record_heal(repo, "CLAUDE.md", "# Rules\n\n- Run the tests before committing; a red test is not done.\n");
   const std::string main_before = run(repo, {"git", "rev-parse", "main"}).out;
 
-  auto result = run(repo, {test::fanout_executable().string(), "-C", repo.string(), "heal"});
+  auto result = run(repo, {test::fanout_executable().string(), "-C", repo.string(), "heal"}, trusting_config_home(scratch, repo));
   INFO(result.out << result.err);
   REQUIRE(result.exit_code == 0);
   CHECK(result.out.find("heal: 3 finding(s) from 2 run(s)") != std::string::npos);
@@ -148,7 +159,7 @@ TEST_CASE("heal: a proposal that touches anything but the rules is refused", "[h
   const fs::path repo = sample_repo(scratch);
   seed(repo);
   record_heal(repo, "app.py", "print('rewritten')\n");
-  auto result = run(repo, {test::fanout_executable().string(), "-C", repo.string(), "heal"});
+  auto result = run(repo, {test::fanout_executable().string(), "-C", repo.string(), "heal"}, trusting_config_home(scratch, repo));
   CHECK(result.exit_code == 1);
   CHECK(result.err.find("fanout: error: heal changed files outside the agent rules: \"app.py\" (allowed: "
                         "\"CLAUDE.md\", \"AGENTS.md\", \".claude/commands\"); see branch \"fanout/heal-") == 0);
@@ -158,7 +169,7 @@ TEST_CASE("heal: a proposal that touches anything but the rules is refused", "[h
 TEST_CASE("heal: without findings there is nothing to do", "[heal]") {
   ScratchDir scratch;
   const fs::path repo = sample_repo(scratch);
-  auto result = run(repo, {test::fanout_executable().string(), "-C", repo.string(), "heal"});
+  auto result = run(repo, {test::fanout_executable().string(), "-C", repo.string(), "heal"}, trusting_config_home(scratch, repo));
   CHECK(result.exit_code == 0);
   CHECK(result.out == "no review findings in the last 0 run(s): nothing to heal\n");
 }
