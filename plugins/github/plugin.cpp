@@ -15,7 +15,7 @@ struct GithubPlugin {
       {"api_url", fanout::sdk::ConfigType::string, "\"https://api.github.com\"",
        "REST API base URL (GitHub Enterprise: https://HOST/api/v3)", true},
       {"token_env", fanout::sdk::ConfigType::string, nullptr,
-       "environment variable holding the token (default: GITHUB_TOKEN, then GH_TOKEN, then `gh auth token`)", false},
+       "environment variable holding the token (default: GITHUB_TOKEN, then GH_TOKEN, then `gh auth token`)", true},
       {"remote", fanout::sdk::ConfigType::string, "\"origin\"", "git remote that branches are pushed to", false},
   };
   static std::unique_ptr<fanout::sdk::IssueTracker> make_issue_tracker(fanout::sdk::Host& host) {

@@ -15,8 +15,8 @@ struct JiraPlugin {
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
       {"site", fanout::sdk::ConfigType::string, nullptr, "site URL, e.g. \"https://acme.atlassian.net\"", true},
       {"project", fanout::sdk::ConfigType::string, nullptr, "project key whose open issues are listed (\"PROJ\")", false},
-      {"email_env", fanout::sdk::ConfigType::string, "\"JIRA_EMAIL\"", "environment variable holding the account email", false},
-      {"token_env", fanout::sdk::ConfigType::string, "\"JIRA_API_TOKEN\"", "environment variable holding the API token", false},
+      {"email_env", fanout::sdk::ConfigType::string, "\"JIRA_EMAIL\"", "environment variable holding the account email", true},
+      {"token_env", fanout::sdk::ConfigType::string, "\"JIRA_API_TOKEN\"", "environment variable holding the API token", true},
       {"jql", fanout::sdk::ConfigType::string, nullptr, "JQL that replaces the default list query", false},
   };
   static std::unique_ptr<fanout::sdk::IssueTracker> make_issue_tracker(fanout::sdk::Host& host) {

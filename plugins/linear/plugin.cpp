@@ -15,7 +15,7 @@ struct LinearPlugin {
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
       {"team", fanout::sdk::ConfigType::string, nullptr, "team key whose issues are listed (\"ENG\"); all teams when unset", false},
       {"api_url", fanout::sdk::ConfigType::string, "\"https://api.linear.app/graphql\"", "GraphQL endpoint", true},
-      {"token_env", fanout::sdk::ConfigType::string, "\"LINEAR_API_KEY\"", "environment variable holding the API key or OAuth token", false},
+      {"token_env", fanout::sdk::ConfigType::string, "\"LINEAR_API_KEY\"", "environment variable holding the API key or OAuth token", true},
       {"auth", fanout::sdk::ConfigType::string, "\"api_key\"",
        "\"api_key\" (personal key, sent without Bearer) or \"oauth\" (sent as Bearer)", false},
   };

@@ -16,7 +16,7 @@ struct NeonPlugin {
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
       {"api_url", ConfigType::string, "\"https://console.neon.tech/api/v2\"", "Neon API base URL", true},
       {"project_id", ConfigType::string, nullptr, "the Neon project to branch", false},
-      {"token_env", ConfigType::string, "\"NEON_API_KEY\"", "environment variable holding the Neon API key", false},
+      {"token_env", ConfigType::string, "\"NEON_API_KEY\"", "environment variable holding the Neon API key", true},
       {"parent", ConfigType::string, nullptr, "branch to branch from (name or br-... id); default: the project's default branch", false},
       {"database", ConfigType::string, "\"neondb\"", "database name in the connection URL", false},
       {"role", ConfigType::string, "\"neondb_owner\"", "role in the connection URL", false},

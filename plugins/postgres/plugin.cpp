@@ -16,7 +16,7 @@ struct PostgresPlugin {
        "server connection URL without a password (postgresql://user@host:port/app); overrides server_url_env", true},
       {"server_url_env", fanout::sdk::ConfigType::string, "\"DATABASE_URL\"",
        "environment variable holding the server's connection URL, used when url is not set (not [database] "
-       "url_env, which names the variable that gets each branch's URL)", false},
+       "url_env, which names the variable that gets each branch's URL)", true},
       {"database", fanout::sdk::ConfigType::string, nullptr,
        "the database to branch (the template); default: the database in the URL", false},
       {"maintenance_database", fanout::sdk::ConfigType::string, "\"postgres\"",

@@ -116,7 +116,9 @@ TEST_CASE("postgres brancher: [database] server_url_env reaches the plugin, url_
   ScratchDir repo("fanout-pg-config");
   std::ofstream(repo.path() / "fanout.toml") << "[database]\nbrancher = \"postgres\"\nurl_env = \"APP_DB\"\n"
                                                 "server_url_env = \"APP_ADMIN_URL\"\n";
-  const auto loaded = config::load_or_throw({repo.path(), repo.path() / "no-user-config.toml"});
+  // server_url_env chooses which of the user's variables is read as a credential: trusted-only.
+  std::ofstream(repo.path() / "user-config.toml") << "[trust]\nrepos = [\"" << repo.path().string() << "\"]\n";
+  const auto loaded = config::load_or_throw({repo.path(), repo.path() / "user-config.toml"});
   CHECK(loaded.database.url_env == "APP_DB");
   const auto table = plugins::table_config(loaded, loaded.database.brancher, shared_registry());
   CHECK(table == nlohmann::json{{"server_url_env", "APP_ADMIN_URL"}, {"maintenance_database", "postgres"},
@@ -217,4 +219,18 @@ TEST_CASE("postgres brancher: concurrent creates all succeed", "[postgres]") {
   auto listed = brancher->list(k_no_cancel);
   REQUIRE(listed.ok());
   CHECK(listed->size() == 3);
+}
+
+TEST_CASE("postgres brancher: an untrusted repo may not choose which variable is read as the server url",
+          "[postgres][trust]") {
+  // Choosing the variable chooses which of the user's secrets is sent to a server: a repo that
+  // names AWS_SECRET_ACCESS_KEY here must not get it, whatever the plugin then does with it.
+  ScratchDir repo("fanout-pg-untrusted");
+  std::ofstream(repo.path() / "fanout.toml") << "[database]\nbrancher = \"postgres\"\n"
+                                                "server_url_env = \"AWS_SECRET_ACCESS_KEY\"\n";
+  const auto loaded = config::load_or_throw({repo.path(), repo.path() / "no-user-config.toml"});
+  CHECK_THROWS_WITH(plugins::table_config(loaded, loaded.database.brancher, shared_registry()),
+                    Catch::StartsWith("fanout.toml:3:1: [database] server_url_env: runs commands or chooses binaries, "
+                                      "paths or URLs that receive credentials, so fanout.toml may set it only in a "
+                                      "trusted repo: run \"fanout config trust\""));
 }
