@@ -99,15 +99,20 @@ std::optional<LinkedWorktree> find_workspace_worktree(const fs::path& common_dir
   return std::nullopt;
 }
 
-bool checkout_complete(const fs::path& path) {
-  const auto line = first_line(path / ".git");
+std::optional<fs::path> gitdir_of(const fs::path& checkout) {
+  const auto line = first_line(checkout / ".git");
   constexpr std::string_view prefix = "gitdir: ";
-  if (!line || line->rfind(prefix, 0) != 0) return false;
-  fs::path admin = line->substr(prefix.size());
-  if (admin.is_relative()) admin = path / admin;
+  if (!line || line->rfind(prefix, 0) != 0) return std::nullopt;
+  fs::path dir = line->substr(prefix.size());
+  if (dir.is_relative()) dir = checkout / dir;
+  return dir.lexically_normal();
+}
+
+bool checkout_complete(const fs::path& path) {
+  const auto admin = gitdir_of(path);
   std::error_code ec;
-  if (!fs::is_directory(admin, ec)) return false;
-  return read_admin(admin.lexically_normal()).complete();
+  if (!admin || !fs::is_directory(*admin, ec)) return false;
+  return read_admin(*admin).complete();
 }
 
 void remove_worktree(const LinkedWorktree& worktree) {

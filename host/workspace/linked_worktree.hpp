@@ -46,6 +46,11 @@ std::optional<LinkedWorktree> find_workspace_worktree(const std::filesystem::pat
                                                       const std::filesystem::path& path, const std::string& branch,
                                                       const std::string& id);
 
+/// The folder the `.git` file of `checkout` points to ("gitdir: <path>", relative to
+/// `checkout` when relative), lexically normalized; nullopt when `checkout/.git` is not such
+/// a file (a folder, missing, unreadable, or other text). The folder need not exist.
+std::optional<std::filesystem::path> gitdir_of(const std::filesystem::path& checkout);
+
 /// True when `path` holds a linked worktree whose checkout git finished (LinkedWorktree::complete).
 bool checkout_complete(const std::filesystem::path& path);
 

@@ -1,6 +1,7 @@
 #include "host/workspace/ownership.hpp"
 
 #include "host/util/error.hpp"
+#include "host/workspace/linked_worktree.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -34,11 +35,9 @@ bool registered_worktree(const fs::path& common_dir, const fs::path& path) {
   std::error_code ec;
   const fs::path dot_git = path / ".git";
   if (!fs::is_regular_file(fs::symlink_status(dot_git, ec))) return false;
-  const std::string line = read_text(dot_git);
-  if (line.rfind("gitdir: ", 0) != 0) return false;
-  fs::path admin = line.substr(8);
-  if (admin.is_relative()) admin = path / admin;
-  admin = canonical_or_normal(admin);
+  const auto gitdir = gitdir_of(path);
+  if (!gitdir) return false;
+  const fs::path admin = canonical_or_normal(*gitdir);
   if (canonical_or_normal(admin.parent_path()) != canonical_or_normal(common_dir / "worktrees")) return false;
   const fs::path back = fs::path(read_text(admin / "gitdir"));
   return !back.empty() && canonical_or_normal(back) == canonical_or_normal(dot_git);
@@ -52,10 +51,9 @@ fs::path common_git_dir(const fs::path& repo_root) {
   std::error_code ec;
   const fs::path dot_git = repo_root / ".git";
   if (fs::is_directory(fs::symlink_status(dot_git, ec))) return dot_git;
-  const std::string line = read_text(dot_git);
-  if (line.rfind("gitdir: ", 0) != 0) return dot_git;
-  fs::path git_dir = line.substr(8);
-  if (git_dir.is_relative()) git_dir = repo_root / git_dir;
+  const auto gitdir = gitdir_of(repo_root);
+  if (!gitdir) return dot_git;
+  const fs::path git_dir = *gitdir;
   const std::string common = read_text(git_dir / "commondir");
   if (common.empty()) return git_dir.lexically_normal();
   fs::path out = common;

@@ -1,6 +1,7 @@
 #include "host/workspace/private_files.hpp"
 
 #include "host/util/error.hpp"
+#include "host/workspace/linked_worktree.hpp"
 
 #include <git2.h>
 
@@ -72,11 +73,10 @@ std::vector<std::string> private_files(const config::WorkspaceConfig& workspace)
 }
 
 void exclude_in_worktree(const fs::path& repo_root, const fs::path& worktree, const std::vector<std::string>& files) {
-  const std::string line = read_text(worktree / ".git");
-  if (line.rfind("gitdir: ", 0) != 0)
+  const auto gitdir = gitdir_of(worktree);
+  if (!gitdir)
     throw UserError("cannot find the git dir of worktree \"" + worktree.string() + "\" to exclude fanout's files");
-  fs::path admin = line.substr(8, line.find_last_not_of("\r\n") - 7);
-  if (admin.is_relative()) admin = worktree / admin;
+  const fs::path admin = *gitdir;
 
   git_libgit2_init();
   git_repository* repo = nullptr;
