@@ -2,6 +2,7 @@
 #include "host/cli/commands.hpp"
 
 #include "host/config/config.hpp"
+#include "host/git/cli.hpp"
 #include "host/plugins/table_config.hpp"
 #include "host/plugins/plugin_host.hpp"
 #include "host/plugins/registry.hpp"
@@ -70,21 +71,8 @@ std::vector<std::string> candidate_branches(Context& context, CodeHostSession& s
     // No state store yet: fall back to the branch names.
   }
   const std::string prefix = "fanout/" + workspace::safe_key(key) + "-";
-  sdk::ProcessSpec spec;
-  spec.argv = {"git", "for-each-ref", "--format=%(refname)", "refs/heads/" + prefix + "*", "refs/remotes/*/" + prefix + "*"};
-  spec.workdir = root;
-  spec.timeout = std::chrono::seconds(30);
-  std::vector<std::string> branches;
-  auto ran = session.processes.run(spec, [](sdk::Stream, const std::string&) {}, sdk::CancelToken());
-  if (!ran || ran->exit_code != 0) return branches;
-  std::istringstream lines(ran->out);
-  for (std::string ref; std::getline(lines, ref);) {
-    size_t at = ref.find(prefix);
-    if (at == std::string::npos) continue;
-    std::string branch = ref.substr(at);
-    if (std::find(branches.begin(), branches.end(), branch) == branches.end()) branches.push_back(branch);
-  }
-  return branches;
+  auto branches = git::branches_with_prefix(session.processes, root, prefix);
+  return branches.ok() ? std::move(branches).value() : std::vector<std::string>{};
 }
 
 void show_pr(Context& context, const std::string& key, bool as_json) {
