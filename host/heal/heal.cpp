@@ -153,7 +153,6 @@ HealOutcome run_heal(const config::Config& config, const pipeline::Services& ser
   if (options.no_pr) return outcome;
 
   sdk::CancelToken cancel;
-  std::lock_guard lock(*services.code_host_mutex);
   if (auto pushed = services.code_host->push(outcome.worktree, outcome.branch, cancel); !pushed.ok())
     throw UserError("heal: push failed: " + pushed.failure().message);
   sdk::PullRequestDraft draft;

@@ -217,7 +217,6 @@ void Pipeline::Run::fetch() {
   enter(stage::fetch);
   sdk::Result<sdk::Issue> issue = sdk::fail(sdk::FailureKind::error, "no tracker");
   {
-    std::lock_guard lock(*m_services.tracker_mutex);
     issue = m_services.tracker->get(m_key, m_owner.m_scope.child());
   }
   check_cancel();
@@ -343,7 +342,6 @@ void Pipeline::Run::build() {
 }
 
 std::optional<sdk::PullRequest> Pipeline::Run::current_pr() {
-  std::lock_guard lock(*m_services.code_host_mutex);
   auto found = m_services.code_host->find(m_workspace.branch, m_owner.m_scope.child());
   if (!found.ok()) throw Stop{RunState::failed, "publish: " + found.failure().message};
   return *found;
@@ -368,7 +366,6 @@ void Pipeline::Run::publish() {
                                          "it from the branch's history, then run \"fanout resume " + m_key + "\")"};
   }
   {
-    std::lock_guard lock(*m_services.code_host_mutex);
     auto pushed = m_services.code_host->push(m_workspace.path, m_workspace.branch, cancel);
     check_cancel();
     if (!pushed.ok()) throw Stop{RunState::failed, "publish: " + pushed.failure().message};
@@ -381,7 +378,6 @@ void Pipeline::Run::publish() {
   } else {
     sdk::PullRequestDraft draft{m_issue.title, pr_body(m_issue, m_plan, m_settings.closes_by_number),
                                 m_workspace.branch, m_workspace.base, false};
-    std::lock_guard lock(*m_services.code_host_mutex);
     auto opened = m_services.code_host->open(draft, cancel);
     if (!opened.ok()) throw Stop{RunState::failed, "publish: " + opened.failure().message};
     pr = *opened;
@@ -389,7 +385,6 @@ void Pipeline::Run::publish() {
   m_store.set_pr(m_key, pr.id, pr.url);
   // The comment is recorded with the stage: a resumed run does not comment twice.
   {
-    std::lock_guard lock(*m_services.tracker_mutex);
     auto commented = m_services.tracker->comment(m_key, "fanout opened a pull request for this issue: " +
                                                             (pr.url.empty() ? "#" + pr.id : pr.url), cancel);
     if (!commented.ok()) progress("could not comment on the issue: " + commented.failure().message);
@@ -441,7 +436,6 @@ bool Pipeline::Run::fix(int round, const std::vector<ReviewOutcome>& outcomes) {
                    "Address review findings, round " + std::to_string(round) + " (" + m_key + ")");
   if (head() == before) return false;
   {
-    std::lock_guard lock(*m_services.code_host_mutex);
     auto pushed = m_services.code_host->push(m_workspace.path, m_workspace.branch, m_owner.m_scope.child());
     check_cancel();
     if (!pushed.ok()) throw Stop{RunState::failed, "fix: " + pushed.failure().message};
@@ -457,7 +451,6 @@ void Pipeline::Run::report(RunState state, const std::vector<ReviewOutcome>& out
   sdk::CancelToken cancel = m_owner.m_scope.child();
   if (auto pr = current_pr()) {
     auto review = pr_review(outcomes, rounds, state);
-    std::lock_guard lock(*m_services.code_host_mutex);
     auto posted = m_services.code_host->review(*pr, review, cancel);
     // GitHub refuses APPROVE and REQUEST_CHANGES on a PR opened by the same account: say it
     // as a comment instead of losing the review.
@@ -468,7 +461,6 @@ void Pipeline::Run::report(RunState state, const std::vector<ReviewOutcome>& out
     if (!posted.ok()) throw Stop{RunState::failed, "report: " + posted.failure().message};
   }
   {
-    std::lock_guard lock(*m_services.tracker_mutex);
     auto record = m_store.get(m_key);
     auto commented = m_services.tracker->comment(m_key, status_comment(state, record->pr_url, outcomes, note), cancel);
     if (!commented.ok()) progress("could not comment on the issue: " + commented.failure().message);

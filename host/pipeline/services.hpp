@@ -17,7 +17,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,8 +48,8 @@ using AgentWrapper =
 /// A failure (plugin missing, bad config) fails the run with its message.
 using ReviewerFactory = std::function<sdk::Result<std::vector<ReviewerSlot>>(const AgentWrapper& wrap)>;
 
-/// The outside world. Tracker and code host calls are serialised by the pipeline (their
-/// instances are used from one thread at a time), through the mutexes here.
+/// The outside world. Every plugin instance here is thread-safe (docs/plugin-abi.md#threading):
+/// runs call them from their own threads without the pipeline serialising anything.
 struct Services {
   sdk::IssueTracker* tracker = nullptr;
   sdk::CodeHost* code_host = nullptr;
@@ -58,8 +57,6 @@ struct Services {
   Workspaces* workspaces = nullptr;
   sdk::ProcessRunner* processes = nullptr; ///< for git in the worktree
   ReviewerFactory make_reviewers;
-  std::shared_ptr<std::mutex> tracker_mutex = std::make_shared<std::mutex>();
-  std::shared_ptr<std::mutex> code_host_mutex = std::make_shared<std::mutex>();
 };
 
 /// Loop settings, from [run], [agent] models and the repo layout.

@@ -46,23 +46,27 @@ void FakeTracker::add(const std::string& key, const std::string& title) {
 }
 
 sdk::Result<std::vector<sdk::Issue>> FakeTracker::list(const sdk::IssueQuery&, const sdk::CancelToken&) {
+  std::lock_guard lock(m_mutex);
   std::vector<sdk::Issue> out;
   for (const auto& [key, issue] : issues) out.push_back(issue);
   return out;
 }
 
 sdk::Result<sdk::Issue> FakeTracker::get(const std::string& key, const sdk::CancelToken&) {
+  std::lock_guard lock(m_mutex);
   auto found = issues.find(key);
   if (found == issues.end()) return sdk::fail(sdk::FailureKind::not_found, "issue \"" + key + "\" not found");
   return found->second;
 }
 
 sdk::Result<void> FakeTracker::comment(const std::string& key, const std::string& markdown, const sdk::CancelToken&) {
+  std::lock_guard lock(m_mutex);
   comments.emplace_back(key, markdown);
   return {};
 }
 
 int FakeTracker::comments_on(const std::string& key) const {
+  std::lock_guard lock(m_mutex);
   int n = 0;
   for (const auto& [k, text] : comments) n += k == key ? 1 : 0;
   return n;
@@ -71,17 +75,20 @@ int FakeTracker::comments_on(const std::string& key) const {
 // ---- code host
 
 sdk::Result<void> FakeCodeHost::push(const fs::path&, const std::string&, const sdk::CancelToken&) {
+  std::lock_guard lock(m_mutex);
   ++pushes;
   return {};
 }
 
 sdk::Result<std::optional<sdk::PullRequest>> FakeCodeHost::find(const std::string& branch, const sdk::CancelToken&) {
+  std::lock_guard lock(m_mutex);
   auto found = prs.find(branch);
   if (found == prs.end()) return std::optional<sdk::PullRequest>{};
   return std::optional<sdk::PullRequest>{found->second};
 }
 
 sdk::Result<sdk::PullRequest> FakeCodeHost::open(const sdk::PullRequestDraft& draft, const sdk::CancelToken&) {
+  std::lock_guard lock(m_mutex);
   ++opened;
   sdk::PullRequest pr;
   pr.id = std::to_string(100 + opened);
@@ -96,11 +103,13 @@ sdk::Result<sdk::PullRequest> FakeCodeHost::open(const sdk::PullRequestDraft& dr
 }
 
 sdk::Result<sdk::PullRequest> FakeCodeHost::update(const sdk::PullRequest& pr, const sdk::CancelToken&) {
+  std::lock_guard lock(m_mutex);
   prs[pr.head] = pr;
   return pr;
 }
 
 sdk::Result<sdk::PullRequest> FakeCodeHost::get(const std::string& id, const sdk::CancelToken&) {
+  std::lock_guard lock(m_mutex);
   for (const auto& [branch, pr] : prs)
     if (pr.id == id) return pr;
   return sdk::fail(sdk::FailureKind::not_found, "pull request \"" + id + "\" not found");
@@ -108,6 +117,7 @@ sdk::Result<sdk::PullRequest> FakeCodeHost::get(const std::string& id, const sdk
 
 sdk::Result<void> FakeCodeHost::review(const sdk::PullRequest& pr, const sdk::PullRequestReview& review,
                                        const sdk::CancelToken&) {
+  std::lock_guard lock(m_mutex);
   if (refuse_self_review && review.event != sdk::ReviewEvent::comment)
     return sdk::fail(sdk::FailureKind::error, "can not approve your own pull request");
   reviews.emplace_back(pr.id, review);

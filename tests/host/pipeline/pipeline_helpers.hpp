@@ -38,6 +38,9 @@ public:
   sdk::Result<sdk::Issue> get(const std::string& key, const sdk::CancelToken&) override;
   sdk::Result<void> comment(const std::string& key, const std::string& markdown, const sdk::CancelToken&) override;
   int comments_on(const std::string& key) const;
+
+private:
+  mutable std::mutex m_mutex; ///< plugin instances are thread-safe (docs/plugin-abi.md#threading)
 };
 
 class FakeCodeHost final : public sdk::CodeHost {
@@ -56,6 +59,9 @@ public:
   sdk::Result<sdk::PullRequest> get(const std::string& id, const sdk::CancelToken&) override;
   sdk::Result<void> review(const sdk::PullRequest& pr, const sdk::PullRequestReview& review,
                            const sdk::CancelToken&) override;
+
+private:
+  std::mutex m_mutex; ///< plugin instances are thread-safe (docs/plugin-abi.md#threading)
 };
 
 /// What the fake agent does for one issue. Stage is the prompt's first word: PLAN, BUILD, FIX.

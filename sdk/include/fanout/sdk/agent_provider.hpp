@@ -50,7 +50,15 @@ struct SessionRequest {
 
 /// A normalized event, streamed while the session runs.
 struct AgentEvent {
-  enum class Type { text, tool_use, tool_result, usage, error, other };
+  /// What the event is; the fields below it fills are named with each.
+  enum class Type {
+    text,        ///< assistant text: `text`
+    tool_use,    ///< the agent called a tool: `tool`, its input in `detail`
+    tool_result, ///< what the tool returned: `text`
+    usage,       ///< token counts so far: `usage`
+    error,       ///< the agent or the CLI reported an error: `text`
+    other,       ///< anything else the provider streams (kept in the transcript: `raw`)
+  };
   Type type = Type::other;
   std::string text;   ///< assistant text, tool result text, or error message
   std::string tool;   ///< tool name for tool_use
@@ -61,7 +69,7 @@ struct AgentEvent {
 
 /// How the session ended.
 enum class SessionOutcome {
-  success,
+  success,     ///< the agent finished its task and reported a final result
   error,        ///< the agent reported an error
   timeout,      ///< SessionRequest::timeout expired; the process group was killed
   max_turns,    ///< the turn limit was hit
@@ -105,7 +113,7 @@ struct SessionResult {
 /// Receives events on the thread that called `run`. Must not block for long.
 using EventSink = std::function<void(const AgentEvent& event)>;
 
-/// Runs agent sessions. Instances are called from many threads at once (one session each).
+/// Runs agent sessions, many at once (one per thread). Thread-safe, like every kind: see docs/plugin-abi.md#threading.
 class AgentProvider {
 public:
   virtual ~AgentProvider() = default;

@@ -11,7 +11,12 @@
 
 namespace fanout::sdk {
 
-enum class PullRequestState { open, closed, merged };
+/// Where a pull request stands on the code host.
+enum class PullRequestState {
+  open,   ///< open (a draft included: see PullRequest::draft)
+  closed, ///< closed without merging
+  merged, ///< merged into its base
+};
 
 /// A pull request as the code host reports it.
 struct PullRequest {
@@ -34,7 +39,14 @@ struct PullRequestDraft {
   bool draft = false;
 };
 
-enum class ReviewEvent { approve, request_changes, comment };
+/// What a posted review does to the pull request (GitHub's review events; a code host
+/// without them records the word). Hosts that refuse approving one's own pull request
+/// (GitHub) fail approve and request_changes; the caller then posts a comment instead.
+enum class ReviewEvent {
+  approve,         ///< approves the pull request
+  request_changes, ///< blocks it until the author pushes changes
+  comment,         ///< comments without a verdict
+};
 
 /// A comment on one line of the diff (right side, i.e. the new file).
 struct LineComment {
@@ -59,7 +71,7 @@ struct PostedReview {
   std::string submitted_at; ///< ISO-8601, "" when unknown
 };
 
-/// Publishes branches as pull requests. Calls block.
+/// Publishes branches as pull requests. Calls block. Thread-safe, like every kind: see docs/plugin-abi.md#threading.
 class CodeHost {
 public:
   virtual ~CodeHost() = default;

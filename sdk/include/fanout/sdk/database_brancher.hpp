@@ -16,8 +16,8 @@ struct DatabaseBranch {
   std::string url;
 };
 
-/// Creates and removes branches of the configured main database. Calls block. Instances
-/// may be called from several threads at once (one workspace each).
+/// Creates and removes branches of the configured main database, for many workspaces at
+/// once. Calls block. Thread-safe, like every kind: see docs/plugin-abi.md#threading.
 class DatabaseBrancher {
 public:
   virtual ~DatabaseBrancher() = default;

@@ -14,7 +14,14 @@
 
 namespace fanout::sdk {
 
-enum class LogLevel { debug, info, warn, error };
+/// How much a log line matters. fanout prints warn and error on stderr ("fanout: warn: ..."),
+/// everything with `--verbose`, only error with `--quiet`.
+enum class LogLevel {
+  debug, ///< detail for whoever debugs the plugin (requests, retries)
+  info,  ///< a step the user may want to follow ("inlining .claude/commands/x.md")
+  warn,  ///< something went wrong but the call goes on (a fallback was taken, a file skipped)
+  error, ///< the call fails; the Failure returned says why, this adds context
+};
 
 /// One Host per plugin instance. It outlives the instance; every method is thread-safe.
 class Host {

@@ -30,8 +30,7 @@ struct IssueQuery {
   int limit = 0;                   ///< 0 means no limit
 };
 
-/// Reads and annotates issues. Calls block; an instance is used from one thread at a time
-/// unless the plugin documents otherwise.
+/// Reads and annotates issues. Calls block. Thread-safe, like every kind: see docs/plugin-abi.md#threading.
 class IssueTracker {
 public:
   virtual ~IssueTracker() = default;

@@ -14,8 +14,20 @@
 
 namespace fanout::sdk {
 
-enum class Verdict { approve, approve_with_changes, request_changes };
-enum class Severity { critical, important, suggestion };
+/// A reviewer's overall answer (docs/reviewers.md#verdicts-and-findings). Only
+/// request_changes sends the run into a fix round.
+enum class Verdict {
+  approve,              ///< nothing blocking (suggestions allowed)
+  approve_with_changes, ///< only quick, unambiguous important findings: reported, no fix round
+  request_changes,      ///< a critical finding, or important ones that need real work: a fix round
+};
+
+/// How much one finding matters (docs/reviewers.md#verdicts-and-findings).
+enum class Severity {
+  critical,   ///< wrong behaviour, data loss, a security hole, the issue not done, a failing test
+  important,  ///< a real defect on a less central path, an unhandled error case, a broken rule
+  suggestion, ///< would make the code better; fine to merge without
+};
 
 /// Stable lower-case names, as they appear in JSON ("request_changes", "critical").
 constexpr std::string_view to_string(Verdict verdict) noexcept {
@@ -70,7 +82,7 @@ struct ReviewRequest {
   std::string model;                ///< the configured review model, "" for the default
 };
 
-/// Reviews changes. Instances are called from many threads at once (one PR each).
+/// Reviews changes. A fresh instance is made for each validation round. Thread-safe, like every kind: see docs/plugin-abi.md#threading.
 class Reviewer {
 public:
   virtual ~Reviewer() = default;
