@@ -23,16 +23,16 @@ enum class Permission {
 
 /// Token counts. Providers report cumulative totals for the session so far.
 struct Usage {
-  std::int64_t input = 0;
-  std::int64_t output = 0;
-  std::int64_t cache_read = 0;
-  std::int64_t cache_write = 0;
+  std::int64_t input = 0;       ///< prompt tokens not served from the cache
+  std::int64_t output = 0;      ///< tokens the model wrote
+  std::int64_t cache_read = 0;  ///< prompt tokens read from the provider's prompt cache
+  std::int64_t cache_write = 0; ///< prompt tokens written to the provider's prompt cache
 };
 
 /// One session to run.
 struct SessionRequest {
-  std::string prompt;
-  std::filesystem::path workdir;
+  std::string prompt;            ///< the whole task, already rendered; never empty
+  std::filesystem::path workdir; ///< where the agent works (the workspace's worktree)
   /// The agent's environment: the workspace env plus the configured allowlist. Providers
   /// pass it to the process runner as the complete environment (ProcessSpec::replace_env).
   std::map<std::string, std::string> env;

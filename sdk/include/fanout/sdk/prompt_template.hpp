@@ -23,6 +23,7 @@ namespace fanout::sdk {
 using TemplateValues = std::map<std::string, std::string, std::less<>>;
 
 namespace detail {
+/// Whether `name` may be a placeholder: letters, digits, '.', '_' and '-', not empty.
 inline bool is_placeholder_name(std::string_view name) noexcept {
   if (name.empty()) return false;
   for (char c : name)
