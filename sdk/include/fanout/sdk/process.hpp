@@ -34,7 +34,7 @@ struct ProcessSpec {
   std::chrono::milliseconds timeout{0};
   std::chrono::milliseconds kill_grace{3000};
   /// Keep at most this many bytes of each stream in ProcessResult (the callback still
-  /// sees every line). Older output is dropped from the front.
+  /// sees every line until it returns LineAction::stop). Older output is dropped from the front.
   size_t keep_bytes = 1 << 20;
 };
 
