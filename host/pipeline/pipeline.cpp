@@ -215,10 +215,7 @@ void Pipeline::Run::fetch() {
     return;
   }
   enter(stage::fetch);
-  sdk::Result<sdk::Issue> issue = sdk::fail(sdk::FailureKind::error, "no tracker");
-  {
-    issue = m_services.tracker->get(m_key, m_owner.m_scope.child());
-  }
+  auto issue = m_services.tracker->get(m_key, m_owner.m_scope.child());
   check_cancel();
   if (!issue.ok()) throw Stop{RunState::failed, "fetch: " + issue.failure().message};
   m_issue = std::move(*issue);
