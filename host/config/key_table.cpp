@@ -25,6 +25,8 @@ constexpr SectionSpec k_sections[] = {
      "the database branch of each workspace; other keys belong to the brancher plugin"},
     {"review", SectionKind::plugin_array, "plugin",
      "one table per reviewer; other keys belong to the reviewer plugin"},
+    {"notify", SectionKind::plugin_array, "plugin",
+     "one table per notifier (webhook, desktop) and the events it gets; other keys belong to the notifier plugin"},
     {"run", SectionKind::plain, nullptr, "limits of `fanout run`: parallelism, fix rounds, timeouts, budgets"},
     {"heal", SectionKind::plain, nullptr, "what `fanout heal` may change"},
     {"plugins", SectionKind::plain, nullptr, "where plugins are found"},
@@ -59,6 +61,12 @@ constexpr HostKey k_keys[] = {
 
     {"review", {"plugin", ConfigType::string, nullptr, "reviewer plugin: agent-review, command-review, scope-review, diff-rules, or an installed one (required)", false}},
     {"review", {"name", ConfigType::string, nullptr, "name shown in status and reports; default: the plugin name", false}},
+
+    {"notify", {"plugin", ConfigType::string, nullptr, "notifier plugin: webhook, desktop, or an installed one (required)", false}},
+    {"notify", {"name", ConfigType::string, nullptr, "name in logs and in the delivery records; default: the plugin name", false}},
+    {"notify", {"events", ConfigType::string_array, "[\"plan_approval\", \"needs_human\", \"over_budget\", \"failed\", \"pr_ready\", \"fleet_done\"]", "events this notifier gets (see docs/dashboard.md#notifications)", false}},
+    {"notify", {"retries", ConfigType::integer, "3", "retries after a failed delivery, each after twice the previous delay; 0: none", false}},
+    {"notify", {"retry_delay", ConfigType::duration, "\"2s\"", "wait before the first retry", false}},
 
     {"run", {"parallel", ConfigType::positive_integer, "4", "issues worked on at once", false}},
     {"run", {"fix_rounds", ConfigType::integer, "2", "fix rounds after reviewers request changes, before an issue needs a human", false}},

@@ -101,6 +101,16 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
   for (const auto& review : config.reviews)
     reviewers.emplace_back(review, plugins::table_config(config, review.table, registry));
 
+  // Notifiers are made now, so a missing webhook URL stops the command before any run starts.
+  for (const auto& notify : config.notifiers) {
+    auto made = make<sdk::Notifier>(notify.table, m_host_services);
+    notify::Target target{notify.name, {}, notify.retries, notify.retry_delay, made.get()};
+    for (const auto& event : notify.events)
+      if (auto parsed = sdk::notify_event_from_string(event)) target.events.push_back(*parsed);
+    m_notify_targets.push_back(std::move(target));
+    m_notifiers.push_back(std::move(made));
+  }
+
   m_services.tracker = m_tracker.get();
   m_services.code_host = m_code_host.get();
   m_services.agent = *builder;

@@ -5,6 +5,7 @@
 // the HTTP client. Owns all of them; Services points into it.
 
 #include "host/config/config.hpp"
+#include "host/notify/dispatcher.hpp"
 #include "host/pipeline/fleet.hpp"
 #include "host/pipeline/services.hpp"
 #include "host/plugins/instance.hpp"
@@ -30,7 +31,7 @@ namespace fanout::pipeline {
 
 class Environment {
 public:
-  /// Loads the tracker, code host and agent plugins. Throws UserError when one is missing,
+  /// Loads the tracker, code host, agent and notifier plugins. Throws UserError when one is missing,
   /// refuses its config or cannot be made: `[tracker]: unknown plugin "jria" (did you mean "jira"?)`.
   Environment(const config::Config& config, const plugins::Registry& registry);
   ~Environment();
@@ -40,6 +41,8 @@ public:
   /// [run] limits, with --parallel when > 0.
   FleetOptions fleet_options(int parallel_override) const;
   sdk::IssueTracker& tracker() { return *m_tracker; }
+  /// The [[notify]] notifiers with their events and retries (empty when none is configured).
+  const std::vector<notify::Target>& notify_targets() const { return m_notify_targets; }
 
 private:
   class WorkspaceAdapter;
@@ -59,6 +62,8 @@ private:
   plugins::Instance<sdk::IssueTracker> m_tracker;
   plugins::Instance<sdk::CodeHost> m_code_host;
   plugins::Instance<sdk::DatabaseBrancher> m_brancher;
+  std::vector<plugins::Instance<sdk::Notifier>> m_notifiers;
+  std::vector<notify::Target> m_notify_targets;
   std::unique_ptr<workspace::WorkspaceManager> m_manager;
   std::unique_ptr<WorkspaceAdapter> m_workspaces;
   Services m_services;

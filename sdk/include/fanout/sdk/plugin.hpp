@@ -15,7 +15,8 @@
 //   FANOUT_PLUGIN(MyPlugin)
 //
 // Provide one or more of: make_agent_provider, make_issue_tracker, make_code_host,
-// make_database_brancher, make_reviewer. The kinds are derived from which ones exist.
+// make_database_brancher, make_reviewer, make_notifier. The kinds are derived from which
+// ones exist.
 
 #include "fanout/sdk/agent_provider.hpp"
 #include "fanout/sdk/code_host.hpp"
@@ -23,6 +24,7 @@
 #include "fanout/sdk/database_brancher.hpp"
 #include "fanout/sdk/host.hpp"
 #include "fanout/sdk/issue_tracker.hpp"
+#include "fanout/sdk/notifier.hpp"
 #include "fanout/sdk/reviewer.hpp"
 #include "fanout/sdk/version.hpp"
 
@@ -40,6 +42,7 @@ enum class Kind : std::uint32_t {
   code_host = 1u << 2,
   database_brancher = 1u << 3,
   reviewer = 1u << 4,
+  notifier = 1u << 5, ///< the newest kind: see "ABI history" in docs/plugin-abi.md
 };
 
 /// Names as used on the command line and in `fanout plugin list` ("issue_tracker").
@@ -50,6 +53,7 @@ constexpr const char* to_string(Kind kind) noexcept {
   case Kind::code_host: return "code_host";
   case Kind::database_brancher: return "database_brancher";
   case Kind::reviewer: return "reviewer";
+  case Kind::notifier: return "notifier";
   }
   return "unknown";
 }
@@ -88,6 +92,7 @@ template <typename Spec> constexpr std::uint32_t kinds_of() {
   if constexpr (requires(Host& h) { Spec::make_code_host(h); }) kinds |= std::uint32_t(Kind::code_host);
   if constexpr (requires(Host& h) { Spec::make_database_brancher(h); }) kinds |= std::uint32_t(Kind::database_brancher);
   if constexpr (requires(Host& h) { Spec::make_reviewer(h); }) kinds |= std::uint32_t(Kind::reviewer);
+  if constexpr (requires(Host& h) { Spec::make_notifier(h); }) kinds |= std::uint32_t(Kind::notifier);
   return kinds;
 }
 
@@ -102,6 +107,8 @@ template <typename Spec> void* make(Kind kind, Host& host) {
     if (kind == Kind::database_brancher) return static_cast<DatabaseBrancher*>(Spec::make_database_brancher(host).release());
   if constexpr (requires(Host& h) { Spec::make_reviewer(h); })
     if (kind == Kind::reviewer) return static_cast<Reviewer*>(Spec::make_reviewer(host).release());
+  if constexpr (requires(Host& h) { Spec::make_notifier(h); })
+    if (kind == Kind::notifier) return static_cast<Notifier*>(Spec::make_notifier(host).release());
   return nullptr;
 }
 
@@ -126,6 +133,7 @@ template <typename Spec> void destroy(Kind kind, void* instance) noexcept {
     case Kind::code_host: delete static_cast<CodeHost*>(instance); break;
     case Kind::database_brancher: delete static_cast<DatabaseBrancher*>(instance); break;
     case Kind::reviewer: delete static_cast<Reviewer*>(instance); break;
+    case Kind::notifier: delete static_cast<Notifier*>(instance); break;
     }
   } catch (...) {
     // A destructor that throws is a plugin bug; swallowing it keeps the host alive.
