@@ -26,7 +26,7 @@ public:
                  notification.text};
     spec.workdir = m_host.repo_root();
     spec.timeout = std::chrono::seconds(10);
-    auto ran = m_host.processes().run(spec, [](Stream, const std::string&) {}, cancel);
+    auto ran = m_host.processes().run(spec, nullptr, cancel);
     if (!ran.ok()) {
       if (ran.failure().kind == FailureKind::not_found && ran.failure().message.find("notify-send") != std::string::npos)
         return fail(FailureKind::unsupported,

@@ -42,7 +42,7 @@ enum class Kind : std::uint32_t {
   code_host = 1u << 2,
   database_brancher = 1u << 3,
   reviewer = 1u << 4,
-  notifier = 1u << 5, ///< the newest kind: see "ABI history" in docs/plugin-abi.md
+  notifier = 1u << 5, ///< since ABI 2.0
 };
 
 /// Names as used on the command line and in `fanout plugin list` ("issue_tracker").
