@@ -58,8 +58,10 @@ struct Desktop {
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "shows notifications on the desktop with notify-send";
   static constexpr ConfigKey config_keys[] = {
-      {"urgency", ConfigType::string, "\"normal\"", "notification urgency: low, normal or critical", false},
-      {"app_name", ConfigType::string, "\"fanout\"", "application name the notification is shown under", false},
+      {.name = "urgency", .type = ConfigType::string, .default_value = "\"normal\"",
+       .doc = "notification urgency: low, normal or critical"},
+      {.name = "app_name", .type = ConfigType::string, .default_value = "\"fanout\"",
+       .doc = "application name the notification is shown under"},
   };
   static std::unique_ptr<Notifier> make_notifier(Host& host) { return std::make_unique<DesktopNotifier>(host); }
 };

@@ -63,11 +63,13 @@ struct Webhook {
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "posts notifications as JSON (generic, Slack or Discord) to a URL";
   static constexpr ConfigKey config_keys[] = {
-      {"url_env", ConfigType::string, "\"FANOUT_WEBHOOK_URL\"",
-       "environment variable holding the webhook URL (a secret: redacted everywhere)", true},
-      {"format", ConfigType::string, "\"json\"",
-       "payload shape: json (every field), slack ({\"text\": ...}) or discord ({\"content\": ...})", false},
-      {"timeout", ConfigType::duration, "\"10s\"", "time limit for one delivery attempt", false},
+      {.name = "url_env", .type = ConfigType::string, .default_value = "\"FANOUT_WEBHOOK_URL\"",
+       .doc = "environment variable holding the webhook URL (a secret: redacted everywhere)",
+       .trust = Trust::trusted_only},
+      {.name = "format", .type = ConfigType::string, .default_value = "\"json\"",
+       .doc = "payload shape: json (every field), slack ({\"text\": ...}) or discord ({\"content\": ...})"},
+      {.name = "timeout", .type = ConfigType::duration, .default_value = "\"10s\"",
+       .doc = "time limit for one delivery attempt"},
   };
   static std::unique_ptr<Notifier> make_notifier(Host& host) { return std::make_unique<WebhookNotifier>(host); }
 };
