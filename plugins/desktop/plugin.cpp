@@ -57,6 +57,7 @@ struct Desktop {
   static constexpr const char* name = "desktop";
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "shows notifications on the desktop with notify-send";
+  static constexpr Kind kinds[] = {Kind::notifier};
   static constexpr ConfigKey config_keys[] = {
       {.name = "urgency", .type = ConfigType::string, .default_value = "\"normal\"",
        .doc = "notification urgency: low, normal or critical"},

@@ -62,6 +62,7 @@ struct Webhook {
   static constexpr const char* name = "webhook";
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "posts notifications as JSON (generic, Slack or Discord) to a URL";
+  static constexpr Kind kinds[] = {Kind::notifier};
   static constexpr ConfigKey config_keys[] = {
       {.name = "url_env", .type = ConfigType::string, .default_value = "\"FANOUT_WEBHOOK_URL\"",
        .doc = "environment variable holding the webhook URL (a secret: redacted everywhere)",
