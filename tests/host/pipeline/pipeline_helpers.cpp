@@ -247,6 +247,7 @@ sdk::Review request_changes(const std::string& message, const std::string& file,
 
 Harness::Harness() : repo(dir / "repo") {
   init_git_repo(repo, {{"README.md", "sample\n"}, {".gitignore", ".fanout/\n"}}, "init");
+  git(repo, "config --remove-section user"); // no identity of its own: tests set one or check fanout's
   const fs::path prompts = repo / ".fanout" / "prompts"; // the repo's overrides win
   fs::create_directories(prompts);
   std::ofstream(prompts / "plan.md") << "PLAN {{issue.key}} {{issue.title}}";
