@@ -92,7 +92,7 @@ TEST_CASE("workspace clean: a worktree moved with git worktree move is found whe
 
   // Every reader follows it: find, env, doctor (no "has no worktree" finding).
   CHECK(manager.find("7")->record.path == moved);
-  CHECK(manager.env("7").at("FANOUT_WORKSPACE") == moved.string());
+  CHECK(manager.env("7")->at("FANOUT_WORKSPACE") == moved.string());
   CHECK(doctor_text(manager).find("\"7\"") == npos);
   const auto again = manager.up(issue("7", "Fix it"), cancel);
   REQUIRE(again.ok());
