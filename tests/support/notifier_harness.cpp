@@ -1,31 +1,19 @@
 #include "tests/support/notifier_harness.hpp"
 
-#include "host/config/plugin_table.hpp"
 #include "host/services/http_client.hpp"
 #include "host/services/process_runner.hpp"
-#include "tests/support/brancher_harness.hpp"
+#include "tests/support/built_plugins.hpp"
 
 #include <catch2/catch.hpp>
 
 namespace fanout::test::notifiers {
-using branchers::shared_registry;
 
 std::variant<LoadedNotifier, std::string> try_load_notifier(const std::string& plugin, const nlohmann::json& config,
                                                             const std::filesystem::path& repo_root,
                                                             std::map<std::string, std::string> env) {
-  const auto* record = shared_registry().find(plugin);
-  if (!record) return "plugin \"" + plugin + "\" is not in the build's plugin dir";
-  const auto* d = record->library->descriptor();
-  config::PluginTable table;
-  table.plugin = plugin;
-  table.section = "[[notify]]";
-  for (const auto& [key, value] : config.items())
-    table.entries.push_back(config::RawEntry{key, value, value.dump(), {}, {}, false});
-  config::Trust trust;
-  trust.trusted = true;
-  config::Diagnostics errors;
-  auto json = config::validate_plugin_table(table, {d->config_keys, d->config_key_count}, trust, errors);
-  if (!errors.empty()) return errors.front().str();
+  auto validated = validate_plugin_config(plugin, "[[notify]]", config);
+  if (auto* error = std::get_if<std::string>(&validated)) return *error;
+  const auto json = std::get<nlohmann::json>(validated);
 
   LoadedNotifier loaded;
   loaded.processes = std::make_unique<services::LocalProcessRunner>();
@@ -39,7 +27,7 @@ std::variant<LoadedNotifier, std::string> try_load_notifier(const std::string& p
     return it == vars->end() ? nullptr : it->second.c_str();
   };
   loaded.host = std::make_unique<plugins::PluginHost>(std::move(services), plugin, json, repo_root,
-                                                      repo_root / ".fanout" / "plugins-data" / plugin);
+                                                      repo_root / ".fanout" / "data" / plugin);
   auto made = shared_registry().create<sdk::Notifier>(plugin, *loaded.host);
   if (!made.ok()) return made.failure().message;
   loaded.notifier = std::move(made).value();

@@ -3,8 +3,8 @@
 #include "host/notify/delivery_log.hpp"
 #include "host/notify/dispatcher.hpp"
 #include "host/services/secrets.hpp"
-#include "tests/support/brancher_harness.hpp"
 #include "tests/support/notifier_harness.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -13,7 +13,7 @@
 
 using namespace fanout;
 using namespace fanout::test::notifiers;
-using fanout::test::branchers::ScratchDir;
+using fanout::test::TempDir;
 using nlohmann::json;
 
 namespace {
@@ -30,7 +30,7 @@ struct Setup {
   }
   std::filesystem::path db() const { return dir.path() / "state.db"; }
 
-  ScratchDir dir{"fanout-notify"};
+  TempDir dir{"notify"};
   LoadedNotifier webhook;
 };
 

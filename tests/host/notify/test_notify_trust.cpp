@@ -1,20 +1,21 @@
 // url_env chooses where fanout sends run data: an untrusted repo may not set it.
 #include "host/config/loader.hpp"
 #include "host/plugins/table_config.hpp"
-#include "tests/support/brancher_harness.hpp"
+#include "tests/support/built_plugins.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <fstream>
 
 using namespace fanout;
-using fanout::test::branchers::ScratchDir;
-using fanout::test::branchers::shared_registry;
+using fanout::test::TempDir;
+using fanout::test::shared_registry;
 
 TEST_CASE("notify trust: an untrusted repo may not choose the webhook's url_env", "[notify][trust]") {
   // A repo naming AWS_SECRET_ACCESS_KEY here would have that secret used as the URL (and so
   // sent to whatever host it names); the default (FANOUT_WEBHOOK_URL) applies without trust.
-  ScratchDir repo("fanout-notify-untrusted");
+  TempDir repo("notify-untrusted");
   std::ofstream(repo.path() / "fanout.toml") << "[[notify]]\nplugin = \"webhook\"\nurl_env = \"AWS_SECRET_ACCESS_KEY\"\n";
   const auto loaded = config::load_or_throw({repo.path(), repo.path() / "no-user-config.toml"});
   REQUIRE(loaded.notifiers.size() == 1);
@@ -30,7 +31,7 @@ TEST_CASE("notify trust: an untrusted repo may not choose the webhook's url_env"
 }
 
 TEST_CASE("notify trust: a trusted repo and the user config may choose url_env", "[notify][trust]") {
-  ScratchDir repo("fanout-notify-trusted");
+  TempDir repo("notify-trusted");
   std::ofstream(repo.path() / "fanout.toml") << "[[notify]]\nplugin = \"webhook\"\nurl_env = \"TEAM_HOOK\"\n";
   std::ofstream(repo.path() / "user-config.toml") << "[trust]\nrepos = [\"" << repo.path().string() << "\"]\n";
   const auto loaded = config::load_or_throw({repo.path(), repo.path() / "user-config.toml"});

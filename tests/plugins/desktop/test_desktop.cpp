@@ -5,8 +5,8 @@
 // desktop. So these tests put a stand-in `notify-send` first on PATH that records its
 // arguments, and check the command line fanout gives it; the "absent" case runs with a PATH
 // that has no notify-send at all.
-#include "tests/support/brancher_harness.hpp"
 #include "tests/support/notifier_harness.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -17,7 +17,7 @@
 
 using namespace fanout;
 using namespace fanout::test::notifiers;
-using fanout::test::branchers::ScratchDir;
+using fanout::test::TempDir;
 using nlohmann::json;
 
 namespace {
@@ -57,7 +57,7 @@ std::string calls(const std::filesystem::path& dir) {
 } // namespace
 
 TEST_CASE("desktop: runs notify-send with the title and text", "[desktop]") {
-  ScratchDir dir("fanout-desktop");
+  TempDir dir("desktop");
   stand_in(dir.path());
   ScopedPath path(dir.path().string() + ":/usr/bin:/bin");
   auto n = sample(sdk::NotifyEvent::plan_approval);
@@ -80,7 +80,7 @@ TEST_CASE("desktop: runs notify-send with the title and text", "[desktop]") {
 }
 
 TEST_CASE("desktop: failures say why", "[desktop]") {
-  ScratchDir dir("fanout-desktop");
+  TempDir dir("desktop");
   auto n = sample(sdk::NotifyEvent::failed);
   SECTION("notify-send is not installed: a message that says how to get it, not retried") {
     ScopedPath path(dir.path().string()); // nothing in it
