@@ -11,10 +11,7 @@
 
 using namespace fanout;
 using namespace fanout::workspace;
-using fanout::test::FakeBrancher;
-using fanout::test::issue;
-using fanout::test::sh;
-using fanout::test::TempRepo;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {

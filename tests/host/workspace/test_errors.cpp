@@ -17,11 +17,7 @@
 
 using namespace fanout;
 using namespace fanout::workspace;
-using fanout::test::fanout_cli;
-using fanout::test::FakeBrancher;
-using fanout::test::issue;
-using fanout::test::TempRepo;
-using fanout::test::write_cli_config;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {

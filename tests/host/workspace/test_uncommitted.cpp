@@ -8,8 +8,7 @@
 #include <fstream>
 
 using namespace fanout::workspace;
-using fanout::test::sh;
-using fanout::test::TempRepo;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {

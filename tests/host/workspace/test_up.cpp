@@ -14,10 +14,7 @@
 
 using namespace fanout;
 using namespace fanout::workspace;
-using fanout::test::issue;
-using fanout::test::read_file;
-using fanout::test::sh;
-using fanout::test::TempRepo;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 TEST_CASE("workspace up: makes a worktree and branch that the git CLI sees, clean", "[workspace]") {
