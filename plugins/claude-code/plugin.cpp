@@ -108,6 +108,8 @@ struct Plugin {
   static constexpr const char* name = "claude-code";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "Claude Code (claude -p, stream-json)";
+  static constexpr const char* program = "claude"; // fanout doctor checks it is on PATH
+  static constexpr const char* install_hint = "npm install -g @anthropic-ai/claude-code";
   static constexpr ConfigKey config_keys[] = {
       {"command", ConfigType::string, "\"claude\"", "the claude executable: a name on PATH or a path", true},
       {"args", ConfigType::string_array, "[]", "extra arguments appended to every claude command line", true},

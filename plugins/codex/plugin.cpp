@@ -210,6 +210,8 @@ struct Plugin {
   static constexpr const char* name = "codex";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "OpenAI Codex (codex exec --json)";
+  static constexpr const char* program = "codex"; // fanout doctor checks it is on PATH
+  static constexpr const char* install_hint = "npm install -g @openai/codex";
   static constexpr ConfigKey config_keys[] = {
       {"command", ConfigType::string, "\"codex\"", "the codex executable: a name on PATH or a path", true},
       {"args", ConfigType::string_array, "[]", "extra arguments for codex exec (before the prompt)", true},

@@ -64,6 +64,9 @@ class GithubTracker final : public sdk::IssueTracker {
 public:
   explicit GithubTracker(sdk::Host& host) : m_api(host) {}
 
+  /// GitHub closes an issue when a merged pull request's body says "Closes #N".
+  bool closed_by_number(std::string_view code_host) const override { return code_host == "github"; }
+
   sdk::Result<std::vector<sdk::Issue>> list(const sdk::IssueQuery& query, const sdk::CancelToken& cancel) override {
     std::string path = "/issues?state=" + encode(query.state.empty() ? "open" : query.state) + "&per_page=100";
     if (!query.labels.empty()) {

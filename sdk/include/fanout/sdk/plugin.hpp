@@ -12,6 +12,11 @@
 //         {"max_lines", fanout::sdk::ConfigType::positive_integer, "400", "largest diff", false}};
 //     static std::unique_ptr<fanout::sdk::Reviewer> make_reviewer(fanout::sdk::Host& host);
 //   };
+//
+// A plugin that runs a program of its own by default (an agent CLI) may name it, for
+// `fanout doctor` (both optional):
+//     static constexpr const char* program = "claude";
+//     static constexpr const char* install_hint = "npm install -g @anthropic-ai/claude-code";
 //   FANOUT_PLUGIN(MyPlugin)
 //
 // Provide one or more of: make_agent_provider, make_issue_tracker, make_code_host,
@@ -74,6 +79,12 @@ struct PluginDescriptor {
   void* (*create)(Kind kind, Host* host, std::string* error) noexcept;
   /// Destroys an instance made by `create` with the same `kind`. Never throws.
   void (*destroy)(Kind kind, void* instance) noexcept;
+  /// The program the plugin runs by default ("claude"), looked up on PATH by `fanout
+  /// doctor`; nullptr when it runs none of its own (its config names it, or none at all).
+  const char* program;
+  /// The command that installs `program` ("npm install -g @anthropic-ai/claude-code"),
+  /// printed by `fanout doctor` when it is missing; nullptr when there is none to give.
+  const char* install_hint;
 };
 
 /// The exported symbol every plugin defines (through FANOUT_PLUGIN).
@@ -149,6 +160,8 @@ template <typename Spec> const PluginDescriptor* descriptor() noexcept {
     }
     out.create = &create<Spec>;
     out.destroy = &destroy<Spec>;
+    if constexpr (requires { Spec::program; }) out.program = Spec::program;
+    if constexpr (requires { Spec::install_hint; }) out.install_hint = Spec::install_hint;
     return out;
   }();
   return &d;
