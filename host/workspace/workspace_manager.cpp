@@ -90,7 +90,7 @@ sdk::Result<std::string> branch_for(WorkspaceStore& store, const git::Repo& repo
 }
 
 /// Runs `body`, a step of `up` that returns a Result, and turns what the layers below it still
-/// throw (the state store, the port leases, the dependency copy, std::filesystem) into a
+/// throw (the state store, the dependency copy, std::filesystem) into a
 /// failure with the exception's message: the one place `up` catches.
 template <typename F> auto guarded(F&& body) -> decltype(body()) {
   try {
@@ -180,10 +180,10 @@ sdk::Result<void> WorkspaceManager::write_env_file(const Record& record, const P
   return {};
 }
 
-std::map<std::string, std::string> WorkspaceManager::env(const std::string& key) {
+sdk::Result<std::map<std::string, std::string>> WorkspaceManager::env(const std::string& key) {
   WorkspaceStore store(m_settings.repo_root);
   auto record = store.find(key);
-  if (!record) throw UserError("no workspace for issue \"" + key + "\" (run \"fanout up " + key + "\")");
+  if (!record) return failed("no workspace for issue \"" + key + "\" (run \"fanout up " + key + "\")");
   follow_worktree(*record);
   return env_for(*record, find_lease(store.db(), key).value_or(PortBlock{}));
 }
@@ -295,7 +295,12 @@ sdk::Result<std::string> WorkspaceManager::reserve(const sdk::Issue& issue, Work
     }
     ws.record.pid = ::getpid();
     if (!ws.existed) ws.record.state = State::creating;
-    ws.ports = lease_ports(store.db(), m_settings.ports, m_settings.repo_root.string(), issue.key);
+    auto leased = lease_ports(store.db(), m_settings.ports, m_settings.repo_root.string(), issue.key);
+    if (!leased.ok()) {
+      refused = std::move(leased).failure();
+      return;
+    }
+    ws.ports = *leased;
     store.save(ws.record);
   });
   if (refused) return *refused; // nothing was written: the transaction ended without a change
@@ -331,7 +336,8 @@ sdk::Result<void> WorkspaceManager::make(Workspace& ws, const std::string& base,
                       " (run \"git worktree unlock " + shown(registered->path) + "\", then up again)");
       if (auto removed = git::remove_worktree(*registered); !removed.ok()) return removed;
     }
-    remove_worktree_folder(common_dir, dir, anchor, r.path, shown(r.path));
+    if (auto removed = remove_worktree_folder(common_dir, dir, anchor, r.path, shown(r.path)); !removed.ok())
+      return removed;
     mark_made(common_dir, dir, r.path);
     // The user's own checkout.workers, when set, is theirs to choose (as with any config).
     auto configured = repo.config_value("checkout.workers");
