@@ -1,7 +1,7 @@
 // `fanout agent run`: one agent session, for trying a provider setup (docs/agents.md).
 
 #include "host/agent/agent_env.hpp"
-#include "host/agent/providers.hpp"
+#include "host/app/plugin_set.hpp"
 #include "host/agent/result_json.hpp"
 #include "host/agent/session.hpp"
 #include "host/cli/commands.hpp"
@@ -92,7 +92,6 @@ void choose_repo(Context& context, const AgentRunOptions& options) {
 
 void run_agent(Context& context, const AgentRunOptions& options) {
   choose_repo(context, options);
-  const auto& repo = context.repo_root();
   const auto& config = context.config();
   const auto* record = context.plugins().find(options.provider);
   if (record && !(record->kinds & std::uint32_t(sdk::Kind::agent_provider)))
@@ -111,8 +110,8 @@ void run_agent(Context& context, const AgentRunOptions& options) {
   // files, session totals) go to the user's data dir.
   std::filesystem::path data_root;
   if (auto plugin_dir = plugins::user_plugin_dir(::getenv)) data_root = plugin_dir->parent_path() / "agent-run";
-  agent::AgentProviders providers(context.plugins(), services, repo, agent::provider_config_from(config), data_root);
-  auto provider = providers.get(options.provider);
+  app::PluginSet plugins(config, context.plugins(), services, data_root);
+  auto provider = plugins.agent(options.provider);
   if (!provider) throw UserError(provider.failure().message, ExitCode::usage);
 
   sdk::SessionRequest request;

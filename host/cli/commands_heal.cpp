@@ -2,9 +2,9 @@
 
 #include "host/cli/commands.hpp"
 
+#include "host/app/environment.hpp"
 #include "host/config/loader.hpp"
 #include "host/heal/heal.hpp"
-#include "host/pipeline/environment.hpp"
 
 #include <fmt/chrono.h>
 
@@ -22,7 +22,7 @@ void add_heal_command(CLI::App& app, Context& context) {
   cmd->callback([&context, options] {
     const config::Config config = config::load_or_throw({context.repo_root(), std::nullopt});
     register_named_secrets(config);
-    pipeline::Environment environment(config, context.plugins());
+    app::Environment environment(config, context.plugins());
     heal::HealOptions run_options = *options;
     run_options.date = fmt::format("{:%Y-%m-%d}", fmt::gmtime(std::chrono::system_clock::to_time_t(
                                                       std::chrono::system_clock::now())));

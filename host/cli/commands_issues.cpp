@@ -1,7 +1,7 @@
 // `fanout issues` and `fanout issue show KEY`: the configured tracker's issues.
 #include "host/cli/commands.hpp"
 
-#include "host/cli/workspace_plugins.hpp"
+#include "host/app/workspace_plugins.hpp"
 #include "host/config/config.hpp"
 #include "host/util/error.hpp"
 
@@ -20,7 +20,7 @@ std::string join(const std::vector<std::string>& items, const char* separator) {
   return out;
 }
 
-sdk::IssueTracker& tracker_of(WorkspacePlugins& plugins) {
+sdk::IssueTracker& tracker_of(app::WorkspacePlugins& plugins) {
   std::string why;
   sdk::IssueTracker* tracker = plugins.tracker(why);
   if (!tracker) throw UserError(why); // names [tracker] (and its position for config mistakes)
@@ -36,7 +36,7 @@ struct IssuesOptions {
 
 void list_issues(Context& context, const IssuesOptions& options) {
   const auto& config = context.config();
-  WorkspacePlugins plugins(config);
+  app::WorkspacePlugins plugins(config);
   sdk::IssueQuery query;
   query.labels = options.labels;
   query.state = options.state;
@@ -67,7 +67,7 @@ void list_issues(Context& context, const IssuesOptions& options) {
 
 void show_issue(Context& context, const std::string& key) {
   const auto& config = context.config();
-  WorkspacePlugins plugins(config);
+  app::WorkspacePlugins plugins(config);
   auto issue = tracker_of(plugins).get(key, sdk::CancelToken());
   if (!issue) throw UserError(issue.failure().message);
   std::cout << "# " << issue->title << "\n\n"

@@ -1,15 +1,13 @@
 // `fanout pr show ISSUE`: the pull request of an issue's branch on the [codehost], and its reviews.
 #include "host/cli/commands.hpp"
 
+#include "host/app/plugin_set.hpp"
+#include "host/app/pr_branches.hpp"
 #include "host/config/config.hpp"
-#include "host/plugins/table_config.hpp"
-#include "host/plugins/plugin_host.hpp"
-#include "host/plugins/registry.hpp"
 #include "host/services/http_client.hpp"
 #include "host/services/process_runner.hpp"
 #include "host/util/error.hpp"
 #include "host/workspace/naming.hpp"
-#include "host/workspace/store.hpp"
 
 #include <fanout/sdk/code_host.hpp>
 
@@ -35,64 +33,31 @@ const char* state_name(sdk::PullRequestState state) {
 struct CodeHostSession {
   services::LocalProcessRunner processes;
   services::CurlHttpClient http;
-  std::unique_ptr<plugins::PluginHost> host;
-  plugins::Instance<sdk::CodeHost> code_host;
-  ~CodeHostSession() { code_host.reset(); }
+  std::unique_ptr<app::PluginSet> plugins;
+  sdk::CodeHost* code_host = nullptr;
 };
 
 std::unique_ptr<CodeHostSession> open_code_host(Context& context) {
   const auto& config = context.config();
   const auto& table = config.codehost;
   if (table.plugin.empty()) throw UserError("no [codehost] configured (set [codehost] kind, e.g. \"github\")", ExitCode::usage);
-  auto& registry = context.plugins();
-  auto json = plugins::table_config(config, table, registry);
   auto session = std::make_unique<CodeHostSession>();
   plugins::HostServices services;
   services.http = &session->http;
   services.processes = &session->processes;
-  session->host = std::make_unique<plugins::PluginHost>(services, table.plugin, std::move(json),
-                                                        config.repo_root,
-                                                        config.repo_root / ".fanout" / "plugins-data" / table.plugin);
-  auto made = registry.create<sdk::CodeHost>(table.plugin, *session->host);
+  session->plugins = std::make_unique<app::PluginSet>(config, context.plugins(), services);
+  auto made = session->plugins->make<sdk::CodeHost>(table);
   if (!made.ok()) throw UserError("[codehost] " + table.plugin + ": " + made.failure().message);
-  session->code_host = std::move(made).value();
+  session->code_host = *made;
   return session;
-}
-
-/// Branches that may hold the issue's work: the workspace's own, else every local or
-/// remote-tracking branch named fanout/<key>-*.
-std::vector<std::string> candidate_branches(Context& context, CodeHostSession& session, const std::string& key) {
-  const auto& root = context.repo_root();
-  try {
-    workspace::WorkspaceStore store(root);
-    if (auto record = store.find(key); record && !record->branch.empty()) return {record->branch};
-  } catch (const std::exception&) {
-    // No state store yet: fall back to the branch names.
-  }
-  const std::string prefix = "fanout/" + workspace::safe_key(key) + "-";
-  sdk::ProcessSpec spec;
-  spec.argv = {"git", "for-each-ref", "--format=%(refname)", "refs/heads/" + prefix + "*", "refs/remotes/*/" + prefix + "*"};
-  spec.workdir = root;
-  spec.timeout = std::chrono::seconds(30);
-  std::vector<std::string> branches;
-  auto ran = session.processes.run(spec, [](sdk::Stream, const std::string&) {}, sdk::CancelToken());
-  if (!ran || ran->exit_code != 0) return branches;
-  std::istringstream lines(ran->out);
-  for (std::string ref; std::getline(lines, ref);) {
-    size_t at = ref.find(prefix);
-    if (at == std::string::npos) continue;
-    std::string branch = ref.substr(at);
-    if (std::find(branches.begin(), branches.end(), branch) == branches.end()) branches.push_back(branch);
-  }
-  return branches;
 }
 
 void show_pr(Context& context, const std::string& key, bool as_json) {
   auto session = open_code_host(context);
-  const auto branches = candidate_branches(context, *session, key);
+  const auto branches = app::pr_branches(context.repo_root(), key, session->processes);
   if (branches.empty())
-    throw UserError("no branch for issue \"" + key + "\" (no workspace, and no branch \"fanout/" + workspace::safe_key(key) +
-                    "-*\"): run \"fanout up " + key + "\" or \"fanout run\" first");
+    throw UserError("no branch for issue \"" + key + "\" (no workspace, and no branch \"" + workspace::branch_prefix(key) +
+                    "*\"): run \"fanout up " + key + "\" or \"fanout run\" first");
   sdk::CancelToken cancel;
   std::optional<sdk::PullRequest> pr;
   for (const auto& branch : branches) {

@@ -2,14 +2,14 @@
 
 #include "host/cli/commands.hpp"
 
+#include "host/app/environment.hpp"
+#include "host/app/run_actions.hpp"
 #include "host/config/loader.hpp"
-#include "host/pipeline/environment.hpp"
 #include "host/pipeline/fleet.hpp"
-#include "host/services/interrupt.hpp"
 #include "host/pipeline/live_view.hpp"
-#include "host/pipeline/run_actions.hpp"
 #include "host/pipeline/run_store.hpp"
 #include "host/plugins/registry.hpp"
+#include "host/services/interrupt.hpp"
 #include "host/services/process_runner.hpp"
 #include "host/state/process_ledger.hpp"
 #include "host/state/run_lock.hpp"
@@ -61,7 +61,7 @@ void drive(Context& context, std::vector<std::string> keys, int parallel, pipeli
            const std::string& label = "") {
   const config::Config config = config::load_or_throw({context.repo_root(), std::nullopt});
   register_named_secrets(config);
-  pipeline::Environment environment(config, context.plugins());
+  app::Environment environment(config, context.plugins());
   if (!label.empty()) {
     sdk::IssueQuery query;
     query.labels = {label};
@@ -129,7 +129,7 @@ void add_run_commands(CLI::App& app, Context& context) {
   resume->add_option("--parallel", *resume_parallel, "Runs at once (default: [run] parallel)")->check(CLI::PositiveNumber);
   resume->callback([&context, resume_issues, resume_parallel] {
     auto store = open_store(context);
-    auto keys = pipeline::resumable(store, *resume_issues);
+    auto keys = app::resumable(store, *resume_issues);
     if (keys.empty()) {
       if (!context.options.quiet) std::cout << "nothing to resume\n";
       return;
@@ -142,7 +142,7 @@ void add_run_commands(CLI::App& app, Context& context) {
   approve->add_option("issue", *approve_issue, "Issue key")->required();
   approve->callback([&context, approve_issue] {
     auto store = open_store(context);
-    const auto run = pipeline::approve_plan(store, *approve_issue);
+    const auto run = app::approve_plan(store, *approve_issue);
     if (!context.options.quiet) std::cout << "plan approved; continuing " << run.issue << "\n";
     drive(context, {run.issue}, 1, pipeline::RunMode::full);
   });
@@ -152,7 +152,7 @@ void add_run_commands(CLI::App& app, Context& context) {
   review->add_option("issue", *review_issue, "Issue key")->required();
   review->callback([&context, review_issue] {
     auto store = open_store(context);
-    pipeline::reviewable(store, *review_issue);
+    app::reviewable(store, *review_issue);
     drive(context, {*review_issue}, 1, pipeline::RunMode::validate_only);
   });
 
@@ -161,7 +161,7 @@ void add_run_commands(CLI::App& app, Context& context) {
   cancel->add_option("issue", *cancel_issue, "Issue key")->required();
   cancel->callback([&context, cancel_issue] {
     auto store = open_store(context);
-    const auto cancelled = pipeline::cancel(store, *cancel_issue);
+    const auto cancelled = app::cancel(store, *cancel_issue);
     if (context.options.quiet) return;
     std::cout << fmt::format("asked process {} to stop run \"{}\"", cancelled.pid, *cancel_issue);
     if (!cancelled.others.empty())

@@ -1,6 +1,7 @@
 // fanout up / ls / exec / clean / doctor: one workspace per issue (host/workspace).
 #include "host/cli/commands.hpp"
-#include "host/cli/workspace_plugins.hpp"
+#include "host/app/up_many.hpp"
+#include "host/app/workspace_plugins.hpp"
 #include "host/config/loader.hpp"
 #include "host/services/interrupt.hpp"
 #include "host/services/process_runner.hpp"
@@ -9,19 +10,16 @@
 #include "host/state/process_ledger.hpp"
 #include "host/state/run_lock.hpp"
 #include "host/workspace/doctor.hpp"
-#include "host/workspace/uncommitted.hpp"
 #include "host/workspace/workspace_manager.hpp"
 
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <iostream>
 #include <cstring>
 #include <mutex>
 #include <set>
-#include <thread>
 
 namespace fanout::cli {
 namespace {
@@ -63,32 +61,13 @@ config::Config loaded(Context& context) {
 /// Everything a workspace command needs; the config is loaded once per command.
 struct Session {
   config::Config config;
-  WorkspacePlugins plugins;
+  app::WorkspacePlugins plugins;
   WorkspaceManager manager;
 
   explicit Session(Context& context, bool with_brancher = true)
       : config(loaded(context)), plugins(config),
         manager(workspace::Settings::from(config), with_brancher ? plugins.brancher() : nullptr, &plugins.processes()) {}
 };
-
-/// How one issue of `fanout up` ended.
-struct UpOutcome {
-  std::optional<workspace::Workspace> workspace;
-  std::string error;      ///< for the user; empty when ready or never started
-  bool cancelled = false; ///< Ctrl-C stopped it, or came before it started
-};
-
-/// Whether `fanout clean KEY` would keep the workspace of `key` for its uncommitted work (a
-/// setup command that wrote a file, say), so that only --force removes it.
-bool has_uncommitted_work(WorkspaceManager& manager, const std::string& key) {
-  try {
-    const auto ws = manager.find(key);
-    return ws && ws->record.state != workspace::State::creating &&
-           !workspace::uncommitted_work(manager.settings().workspace, ws->record.path).empty();
-  } catch (const std::exception&) {
-    return false; // clean will say what is wrong
-  }
-}
 
 void run_up(Context& context, const std::vector<std::string>& keys) {
   sdk::CancelToken cancel;
@@ -102,68 +81,34 @@ void run_up(Context& context, const std::vector<std::string>& keys) {
       },
       "cancelling the workspaces being made");
   Session session(context);
-  std::vector<sdk::Issue> issues;
-  std::vector<UpOutcome> outcomes(keys.size());
   std::string why;
   sdk::IssueTracker* tracker = session.plugins.tracker(why);
   if (!tracker && !context.options.quiet)
     std::cerr << "fanout: issue titles unavailable (" << why << "); branches use the key only\n";
-  for (size_t i = 0; i < keys.size(); ++i) {
-    sdk::Issue issue;
-    issue.key = keys[i];
-    if (tracker && !cancel.cancelled()) {
-      auto found = tracker->get(keys[i], cancel);
-      if (found.ok()) issue = std::move(found).value();
-      else if (found.failure().kind == sdk::FailureKind::not_found) outcomes[i].error = found.failure().message;
-      else if (!context.options.quiet) std::cerr << "fanout: no title for \"" << keys[i] << "\": " << found.failure().message << "\n";
-    }
-    issues.push_back(std::move(issue));
-  }
-
   std::mutex out_mutex;
-  const auto progress = [&](const std::string& key, const std::string& step) {
-    if (context.options.quiet) return;
-    std::lock_guard lock(out_mutex);
-    std::cerr << key << ": " << step << "\n";
-  };
-  std::atomic<size_t> next{0};
-  const auto work = [&] {
-    for (size_t i = next++; i < issues.size(); i = next++) {
-      auto& outcome = outcomes[i];
-      if (!outcome.error.empty()) continue; // the tracker has no such issue
-      if (cancel.cancelled()) {
-        outcome.cancelled = true;
-        continue;
-      }
-      auto result = session.manager.up(issues[i], cancel, progress);
-      if (result.ok()) {
-        outcome.workspace = std::move(result).value();
-      } else {
-        outcome.error = result.failure().message;
-        outcome.cancelled = cancel.cancelled();
-      }
-    }
-  };
-  const size_t parallel = std::clamp<size_t>(static_cast<size_t>(std::max(session.config.run.parallel, 1)), 1, issues.size());
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < parallel; ++t) pool.emplace_back(work);
-  work();
-  for (auto& thread : pool) thread.join();
+  app::UpOptions options;
+  options.parallel = session.config.run.parallel;
+  if (!context.options.quiet) {
+    options.progress = [&](const std::string& key, const std::string& step) {
+      std::lock_guard lock(out_mutex);
+      std::cerr << key << ": " << step << "\n";
+    };
+    options.warn = [](const std::string& message) { std::cerr << "fanout: " << message << "\n"; };
+  }
+  const auto outcomes = app::up_many(session.manager, tracker, keys, options, cancel);
 
   std::vector<std::vector<std::string>> rows{{"ISSUE", "STATE", "BRANCH", "PATH", "PORTS", "DATABASE"}};
   std::vector<std::string> errors;
   std::string stopped, started, started_with_work; // keys Ctrl-C stopped; those that had begun (with uncommitted work)
-  for (size_t i = 0; i < issues.size(); ++i) {
-    const auto& outcome = outcomes[i];
+  for (const auto& outcome : outcomes) {
     if (outcome.workspace) {
       rows.push_back(row_of(*outcome.workspace, session.config.repo_root));
       continue;
     }
-    rows.push_back({keys[i], outcome.cancelled ? "cancelled" : "failed", "-", "-", "-", "-"});
+    rows.push_back({outcome.key, outcome.cancelled ? "cancelled" : "failed", "-", "-", "-", "-"});
     if (!outcome.error.empty()) errors.push_back(outcome.error);
-    if (outcome.cancelled) stopped += " " + keys[i];
-    if (outcome.cancelled && !outcome.error.empty())
-      (has_uncommitted_work(session.manager, keys[i]) ? started_with_work : started) += " " + keys[i];
+    if (outcome.cancelled) stopped += " " + outcome.key;
+    if (outcome.begun) (outcome.has_work ? started_with_work : started) += " " + outcome.key;
   }
   print_table(std::cout, rows);
   std::cout.flush();

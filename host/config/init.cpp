@@ -1,6 +1,6 @@
 #include "host/config/init.hpp"
 
-#include <git2.h>
+#include "host/git/repo.hpp"
 
 #include <algorithm>
 
@@ -25,21 +25,7 @@ constexpr Lockfile k_lockfiles[] = {
     {"Gemfile.lock", "bundle install", "vendor/bundle"},
 };
 
-std::optional<std::string> origin_url(const fs::path& repo_root) {
-  git_libgit2_init();
-  git_repository* repo = nullptr;
-  std::optional<std::string> url;
-  if (git_repository_open(&repo, repo_root.c_str()) == 0) {
-    git_remote* remote = nullptr;
-    if (git_remote_lookup(&remote, repo, "origin") == 0) {
-      if (const char* text = git_remote_url(remote)) url = text;
-      git_remote_free(remote);
-    }
-    git_repository_free(repo);
-  }
-  git_libgit2_shutdown();
-  return url;
-}
+std::optional<std::string> origin_url(const fs::path& repo_root) { return git::remote_url(repo_root, "origin"); }
 
 std::optional<std::string> find_sqlite(const fs::path& root) {
   std::vector<std::string> found;

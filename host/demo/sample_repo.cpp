@@ -1,5 +1,6 @@
 #include "host/demo/sample_repo.hpp"
 
+#include "host/git/cli.hpp"
 #include "host/plugins/discovery.hpp"
 #include "host/util/error.hpp"
 
@@ -45,15 +46,14 @@ void create_database(const fs::path& file) {
 }
 
 void git(sdk::ProcessRunner& processes, const fs::path& dir, std::vector<std::string> args) {
-  sdk::ProcessSpec spec;
-  spec.argv = {"git", "-c", "user.name=fanout demo", "-c", "user.email=demo@fanout.invalid", "-c", "commit.gpgsign=false"};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.workdir = dir;
-  spec.timeout = std::chrono::seconds(60);
-  auto result = processes.run(spec, {}, {});
-  if (!result.ok()) throw UserError("git " + args.front() + " failed: " + result.failure().message);
+  args.insert(args.begin(), {"-c", "user.name=fanout demo", "-c", "user.email=demo@fanout.invalid", "-c",
+                             "commit.gpgsign=false"});
+  git::RunOptions options;
+  options.timeout = std::chrono::seconds(60);
+  auto result = git::run_process(&processes, args, dir, {}, options);
+  if (!result.ok()) throw UserError(git::what_of(args) + " failed: " + result.failure().message);
   if (result->exit_code != 0 || result->signaled)
-    throw UserError("git " + args.front() + " failed: " + (result->err.empty() ? result->out : result->err));
+    throw UserError(git::what_of(args) + " failed: " + (result->err.empty() ? result->out : result->err));
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "host/heal/heal.hpp"
 
 #include "host/agent/transcript.hpp"
+#include "host/git/cli.hpp"
 #include "host/pipeline/prompt_template.hpp"
 #include "host/state/state_db.hpp"
 #include "host/util/error.hpp"
@@ -18,12 +19,9 @@ namespace {
 /// `git <args>` in `dir`; its trimmed stdout. Throws UserError "heal: git <verb> failed: <stderr>".
 std::string git(sdk::ProcessRunner& processes, const fs::path& dir, const std::vector<std::string>& args,
                 bool allow_failure = false, bool* failed = nullptr) {
-  sdk::ProcessSpec spec;
-  spec.argv = {"git"};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.workdir = dir;
-  spec.timeout = std::chrono::minutes(2);
-  auto result = processes.run(spec, {}, {});
+  git::RunOptions options;
+  options.timeout = std::chrono::minutes(2);
+  auto result = git::run_process(&processes, args, dir, {}, options);
   const bool bad = !result.ok() || result->signaled || result->exit_code != 0;
   if (failed) *failed = bad;
   if (bad && !allow_failure)

@@ -1,10 +1,10 @@
 #include "host/pipeline/fleet.hpp"
 
+#include "host/util/bounded_pool.hpp"
+
 #include <algorithm>
-#include <condition_variable>
 #include <mutex>
 #include <set>
-#include <thread>
 
 namespace fanout::pipeline {
 
@@ -21,10 +21,7 @@ std::map<std::string, RunState> Fleet::run(const std::vector<std::string>& issue
   Pipeline pipeline(m_services, m_settings, m_budget, m_scope, m_observer);
   std::map<std::string, RunState> results;
   std::mutex mutex;
-  std::condition_variable slot_freed;
   int running = 0;
-  const int parallel = std::max(1, m_options.parallel);
-  std::vector<std::thread> threads;
 
   auto record_unstarted = [&](const std::string& issue, RunState state, const std::string& why) {
     RunStore store(m_settings.db_path);
@@ -35,35 +32,28 @@ std::map<std::string, RunState> Fleet::run(const std::vector<std::string>& issue
     results[issue] = state;
   };
 
-  for (const auto& issue : queue) {
-    {
-      std::unique_lock lock(mutex);
-      slot_freed.wait(lock, [&] { return running < parallel; });
-    }
-    // Decided after a slot frees, so that a Ctrl-C or a spent budget seen while waiting
+  util::run_bounded(queue.size(), static_cast<size_t>(std::max(1, m_options.parallel)), [&](size_t i) {
+    const auto& issue = queue[i];
+    // Decided when a worker frees up, so that a Ctrl-C or a spent budget seen while waiting
     // keeps this run from starting.
     if (m_scope.cancelled()) {
       record_unstarted(issue, RunState::cancelled, "cancelled before it started (resume with: fanout resume " + issue + ")");
-      continue;
+      return;
     }
     if (m_budget.exhausted()) {
       record_unstarted(issue, RunState::over_budget, "the fleet's budget was spent before this run started");
-      continue;
+      return;
     }
     {
       std::lock_guard lock(mutex);
       ++running;
       m_peak = std::max(m_peak, running);
     }
-    threads.emplace_back([&, issue] {
-      const RunState state = pipeline.run(issue, m_options.run_limits, m_options.mode);
-      std::lock_guard lock(mutex);
-      results[issue] = state;
-      --running;
-      slot_freed.notify_all();
-    });
-  }
-  for (auto& thread : threads) thread.join();
+    const RunState state = pipeline.run(issue, m_options.run_limits, m_options.mode);
+    std::lock_guard lock(mutex);
+    results[issue] = state;
+    --running;
+  });
   return results;
 }
 

@@ -1,6 +1,6 @@
 #include "host/pipeline/pipeline.hpp"
 
-#include "host/pipeline/git.hpp"
+#include "host/git/changes.hpp"
 #include "host/pipeline/prompt_template.hpp"
 #include "host/pipeline/prompts.hpp"
 #include "host/pipeline/run_status.hpp"

@@ -130,6 +130,17 @@ bool RunStore::done(const std::string& issue, std::string_view stage, int round)
               .empty();
 }
 
+PlanApproval RunStore::approve_plan(const std::string& issue) {
+  PlanApproval out;
+  m_db.transaction([&] {
+    out.run = get(issue);
+    if (!out.run || !out.run->waits_for_plan_approval()) return;
+    complete_stage(issue, stage::approve_plan);
+    out.approved = true;
+  });
+  return out;
+}
+
 void RunStore::reset_validation(const std::string& issue) {
   m_db.transaction([&] {
     m_db.execute("DELETE FROM stages WHERE issue = ?1 AND stage IN ('validate', 'fix', 'report')", {issue});

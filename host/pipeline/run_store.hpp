@@ -37,6 +37,15 @@ struct RunRecord {
   std::string error;         ///< why it failed / stopped; "" otherwise
   std::int64_t pid = 0;      ///< the fanout process driving it (0 when none)
   std::int64_t updated_at = 0; ///< unix seconds
+
+  /// Stopped at stage `approve_plan` until `fanout approve` ([run] approve_plan).
+  bool waits_for_plan_approval() const { return stage == stage::approve_plan && state == RunState::needs_human; }
+};
+
+/// What RunStore::approve_plan found and did.
+struct PlanApproval {
+  std::optional<RunRecord> run; ///< the run as it was; absent when there is none
+  bool approved = false;        ///< it waited for approval and its plan is now approved
 };
 
 /// One row of `stages`: when a stage (of one validation round) started and completed.
@@ -63,6 +72,10 @@ public:
   /// Records a stage as completed; `done()` is true for it from now on.
   void complete_stage(const std::string& issue, std::string_view stage, int round = 0);
   bool done(const std::string& issue, std::string_view stage, int round = 0);
+  /// `fanout approve`: when the run of `issue` waits for plan approval, records the stage
+  /// `approve_plan` as completed. Check and write are one transaction, so a run that moved
+  /// on meanwhile (another approve, a resume) is never approved twice or out of turn.
+  PlanApproval approve_plan(const std::string& issue);
   /// Forgets the completion of every `validate`, `fix` and `report` stage, so the next run
   /// validates again from round 0 (`fanout review`).
   void reset_validation(const std::string& issue);

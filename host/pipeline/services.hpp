@@ -1,7 +1,7 @@
 #pragma once
 // What a pipeline needs from the outside world, as SDK interfaces plus one small interface
 // of its own (Workspaces). `fanout run` fills it from the config and the plugin registry
-// (host/pipeline/environment.hpp); tests fill it with in-process doubles.
+// (host/app/environment.hpp); tests fill it with in-process doubles.
 
 #include "host/pipeline/run_types.hpp"
 

@@ -11,7 +11,7 @@
 
 namespace fanout::plugins {
 
-/// The descriptor size of ABI 1.0: everything up to and including `destroy`. The host reads
+/// The descriptor size of the major's first minor (2.0): everything up to and including `destroy`. The host reads
 /// these fields unconditionally; fields appended by later minors are read only when a
 /// plugin's struct_size covers them.
 inline constexpr std::size_t k_min_descriptor_size =
@@ -29,8 +29,8 @@ struct DescriptorInfo {
 /// major may lay out everything after the first three fields differently), then
 /// abi_minor, struct_size, toolchain, then the contents. Returns the reason for refusing
 /// it, lower-case, or nullopt when the host may use it:
-///   plugin abi 2.0 is not supported by this fanout (abi 1.0): rebuild the plugin against this SDK
-///   plugin abi 1.1 is newer than this fanout's (abi 1.0): upgrade fanout or rebuild the plugin against this SDK
+///   plugin abi 3.0 is not supported by this fanout (abi 2.0): rebuild the plugin against this SDK
+///   plugin abi 2.1 is newer than this fanout's (abi 2.0): upgrade fanout or rebuild the plugin against this SDK
 ///   plugin descriptor is 16 bytes but fanout needs at least 88: rebuild the plugin against this SDK
 ///   built with toolchain "clang-14/..." but fanout uses "gcc-12/...": rebuild the plugin with the same compiler
 ///   plugin has no name

@@ -1,6 +1,6 @@
 #include "host/serve/server.hpp"
 
-#include "host/pipeline/run_actions.hpp"
+#include "host/app/run_actions.hpp"
 #include "host/pipeline/run_status.hpp"
 #include "host/serve/detached.hpp"
 #include "host/serve/page.hpp"
@@ -256,14 +256,14 @@ void Dashboard::action(const std::string& name, const httplib::Request& request,
     pipeline::RunStore store(db);
     std::string message;
     if (name == "cancel") {
-      const auto cancelled = pipeline::cancel(store, issue);
+      const auto cancelled = app::cancel(store, issue);
       message = fmt::format("asked process {} to stop run \"{}\"", cancelled.pid, issue);
       if (!cancelled.others.empty())
         message += fmt::format(" (and the runs it also drives: {})", fmt::join(cancelled.others, ", "));
     } else {
-      if (name == "approve") pipeline::approvable(store, issue);
-      if (name == "resume") pipeline::resumable(store, {issue});
-      if (name == "review") pipeline::reviewable(store, issue);
+      if (name == "approve") app::approvable(store, issue);
+      if (name == "resume") app::resumable(store, {issue});
+      if (name == "review") app::reviewable(store, issue);
       const fs::path log = pipeline::run_dir(pipeline::runs_dir(m_options.repo_root), issue) / "dashboard.log";
       const pid_t pid =
           start_detached({m_executable.string(), "-C", m_options.repo_root.string(), name, issue}, log);

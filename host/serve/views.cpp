@@ -2,7 +2,7 @@
 
 #include "host/agent/transcript.hpp"
 #include "host/pipeline/codec.hpp"
-#include "host/pipeline/git.hpp"
+#include "host/git/changes.hpp"
 #include "host/pipeline/run_status.hpp"
 #include "host/services/process_runner.hpp"
 #include "host/services/secrets.hpp"
@@ -149,7 +149,7 @@ std::string run_diff(const fs::path& repo_root, const std::string& issue, size_t
   auto record = workspaces.find(issue);
   if (!record || !fs::exists(record->path)) return "(no workspace: nothing to diff)";
   services::LocalProcessRunner runner;
-  auto diff = pipeline::git::diff(runner, record->path, record->base, sdk::CancelToken{});
+  auto diff = git::diff(runner, record->path, record->base, sdk::CancelToken{});
   if (!diff.ok()) return "(cannot diff: " + services::SecretRegistry::global().redact(diff.failure().message) + ")";
   std::string text = std::move(*diff);
   if (text.size() > max_bytes) text = text.substr(0, max_bytes) + "\n(diff cut at " + std::to_string(max_bytes) + " bytes)\n";

@@ -143,8 +143,8 @@ public:
       check_leader();
       check_stop();
     }
-    m_out_lines.finish(sdk::Stream::out, m_on_line);
-    m_err_lines.finish(sdk::Stream::err, m_on_line);
+    if (m_out_lines.finish(sdk::Stream::out, lines_callback()) == sdk::LineAction::stop) m_lines_stopped = true;
+    if (m_err_lines.finish(sdk::Stream::err, lines_callback()) == sdk::LineAction::stop) m_lines_stopped = true;
     return reap();
   }
 
@@ -179,11 +179,15 @@ private:
     (void)pid_i; // readable pidfd just wakes us; check_leader() does the rest
   }
 
+  /// The caller's callback until it returns LineAction::stop, then none.
+  const sdk::LineCallback& lines_callback() const { return m_lines_stopped ? m_no_lines : m_on_line; }
+
   void read_from(Fd& fd, LineSplitter& lines, sdk::Stream stream) {
     char buffer[65536];
     ssize_t got = read(fd.get(), buffer, sizeof buffer);
     if (got > 0) {
-      lines.feed(buffer, static_cast<size_t>(got), stream, m_on_line);
+      if (lines.feed(buffer, static_cast<size_t>(got), stream, lines_callback()) == sdk::LineAction::stop)
+        m_lines_stopped = true;
     } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
       fd.reset();
     }
@@ -211,6 +215,7 @@ private:
     auto now = Clock::now();
     if (!m_stop_requested) {
       if (m_cancel.cancelled() || m_stop.load()) m_result.cancelled = m_stop_requested = true;
+      else if (m_lines_stopped) m_stop_requested = true;
       else if (m_deadline && now >= *m_deadline) m_result.timed_out = m_stop_requested = true;
       if (m_stop_requested) {
         signal_everything(SIGTERM);
@@ -245,6 +250,7 @@ private:
       m_result.signaled = true;
       m_result.signal = WTERMSIG(status);
     }
+    m_result.stopped = m_lines_stopped;
     m_result.out = m_out_lines.take_tail();
     m_result.err = m_err_lines.take_tail();
     m_result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - m_start);
@@ -253,6 +259,8 @@ private:
 
   const sdk::ProcessSpec& m_spec;
   const sdk::LineCallback& m_on_line;
+  const sdk::LineCallback m_no_lines;
+  bool m_lines_stopped = false; ///< the callback returned LineAction::stop
   const sdk::CancelToken& m_cancel;
   pid_t m_pid;
   std::string m_tag;

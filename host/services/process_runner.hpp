@@ -23,13 +23,16 @@ namespace fanout::services {
 ///  - the child starts in a new process group (posix_spawn, POSIX_SPAWN_SETPGROUP), with
 ///    default signal dispositions and an empty signal mask, stdin from `stdin_data` or
 ///    /dev/null, stdout and stderr on pipes.
-///  - on timeout, cancel or terminate_all(): SIGTERM to the group, SIGKILL after `kill_grace`.
+///  - on timeout, cancel, terminate_all() or a line callback's LineAction::stop: SIGTERM to the
+///    group, SIGKILL after `kill_grace`. After a stop no more lines are delivered (the output
+///    is still read, and its tail kept) and the result says `stopped`.
 ///  - when the leader exits, whatever is left in its group (background jobs, grandchildren)
 ///    gets SIGTERM, then SIGKILL after `kill_grace` if it still holds the output pipes: no
 ///    orphans. The leader is reaped only after that, so its process-group id cannot be
 ///    reused by an unrelated process while we signal it.
 ///  - an exception thrown by the line callback SIGKILLs the group, reaps the leader and
-///    propagates out of run(): a caller's way to abort at once from inside the stream.
+///    propagates out of run(). Only host code may rely on that: a plugin's callback must not
+///    throw across the boundary and returns LineAction::stop instead.
 class LocalProcessRunner final : public sdk::ProcessRunner {
 public:
   /// Environment variables of the host whose value contains a secret registered in `secrets`

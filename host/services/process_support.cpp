@@ -83,26 +83,35 @@ sdk::Result<std::string> resolve_executable(const std::string& name, const std::
   return sdk::fail(sdk::FailureKind::not_found, "executable \"" + name + "\" not found on PATH");
 }
 
-void LineSplitter::feed(const char* data, size_t size, sdk::Stream stream, const sdk::LineCallback& on_line) {
+sdk::LineAction LineSplitter::feed(const char* data, size_t size, sdk::Stream stream,
+                                   const sdk::LineCallback& on_line) {
   m_tail.append(data, size);
   if (m_tail.size() > 2 * m_keep + 65536) m_tail.erase(0, m_tail.size() - m_keep);
+  // After a stop the lines are still split (so the pending line stays bounded) but no
+  // longer delivered.
+  auto action = sdk::LineAction::keep;
+  const sdk::LineCallback none;
   size_t start = 0;
   for (size_t i = 0; i < size; ++i) {
     if (data[i] != '\n') continue;
     m_pending.append(data + start, i - start);
-    deliver(m_pending, stream, on_line);
+    if (deliver(m_pending, stream, action == sdk::LineAction::stop ? none : on_line) == sdk::LineAction::stop)
+      action = sdk::LineAction::stop;
     start = i + 1;
   }
   m_pending.append(data + start, size - start);
   while (m_pending.size() >= k_max_line_bytes) {
     std::string piece = m_pending.substr(0, k_max_line_bytes);
     m_pending.erase(0, k_max_line_bytes);
-    deliver(piece, stream, on_line);
+    if (deliver(piece, stream, action == sdk::LineAction::stop ? none : on_line) == sdk::LineAction::stop)
+      action = sdk::LineAction::stop;
   }
+  return action;
 }
 
-void LineSplitter::finish(sdk::Stream stream, const sdk::LineCallback& on_line) {
-  if (!m_pending.empty()) deliver(m_pending, stream, on_line);
+sdk::LineAction LineSplitter::finish(sdk::Stream stream, const sdk::LineCallback& on_line) {
+  if (m_pending.empty()) return sdk::LineAction::keep;
+  return deliver(m_pending, stream, on_line);
 }
 
 std::string LineSplitter::take_tail() {
@@ -110,10 +119,11 @@ std::string LineSplitter::take_tail() {
   return std::move(m_tail);
 }
 
-void LineSplitter::deliver(std::string& line, sdk::Stream stream, const sdk::LineCallback& on_line) {
+sdk::LineAction LineSplitter::deliver(std::string& line, sdk::Stream stream, const sdk::LineCallback& on_line) {
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (on_line) on_line(stream, line);
+  const auto action = on_line ? on_line(stream, line) : sdk::LineAction::keep;
   line.clear();
+  return action;
 }
 
 } // namespace fanout::services

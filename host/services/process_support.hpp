@@ -68,15 +68,17 @@ sdk::Result<std::string> resolve_executable(const std::string& name, const std::
 class LineSplitter {
 public:
   explicit LineSplitter(size_t keep_bytes) : m_keep(keep_bytes) {}
-  /// Delivers every complete line in `data` (without "\n", and without a "\r" before it).
-  void feed(const char* data, size_t size, sdk::Stream stream, const sdk::LineCallback& on_line);
+  /// Delivers every complete line in `data` (without "\n", and without a "\r" before it)
+  /// until `on_line` returns LineAction::stop; the rest is only kept in the tail.
+  /// Returns stop when `on_line` asked for it.
+  sdk::LineAction feed(const char* data, size_t size, sdk::Stream stream, const sdk::LineCallback& on_line);
   /// Delivers the unterminated last line, if any.
-  void finish(sdk::Stream stream, const sdk::LineCallback& on_line);
+  sdk::LineAction finish(sdk::Stream stream, const sdk::LineCallback& on_line);
   /// The kept tail of the raw stream.
   std::string take_tail();
 
 private:
-  void deliver(std::string& line, sdk::Stream stream, const sdk::LineCallback& on_line);
+  sdk::LineAction deliver(std::string& line, sdk::Stream stream, const sdk::LineCallback& on_line);
   size_t m_keep;
   std::string m_pending;
   std::string m_tail;

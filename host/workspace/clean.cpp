@@ -1,7 +1,7 @@
 // WorkspaceManager::clean: tear a workspace down, never losing uncommitted work silently.
 #include "host/util/error.hpp"
-#include "host/workspace/git_repo.hpp"
-#include "host/workspace/linked_worktree.hpp"
+#include "host/git/repo.hpp"
+#include "host/git/linked_worktree.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/ownership.hpp"
 #include "host/workspace/uncommitted.hpp"
@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 /// Branches of `key` that outlived its record (an earlier clean kept them unmerged): named
 /// as branch_name() names them and recorded as `key`'s (the name alone is ambiguous).
-std::vector<std::string> kept_branches(const Repo& repo, const std::string& key) {
+std::vector<std::string> kept_branches(const git::Repo& repo, const std::string& key) {
   std::vector<std::string> out;
   for (const auto& branch : repo.branches())
     if (may_be_branch_of(branch, key) && repo.branch_owner(branch) == key) out.push_back(branch);
@@ -46,14 +46,14 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
     return report;
   }
 
-  Repo repo(m_settings.repo_root);
-  const auto registered = find_workspace_worktree(repo.common_dir(), record.path, record.branch, dir);
+  git::Repo repo(m_settings.repo_root);
+  const auto registered = git::find_workspace_worktree(repo.common_dir(), record.path, record.branch, dir);
   // A lock is the user's word that the worktree stays, as git reads it (`git worktree remove`
   // refuses it even with -f; -f twice overrides, which fanout has no form of): nothing is
   // touched, with --force either. git's own "initializing" lock is left only by a git killed
   // while it added the worktree, which no live process is doing (checked above).
-  if (registered && registered->locked() && !(registered->lock == k_initializing_lock && !registered->complete())) {
-    report.kept.push_back("kept " + shown(registered->path) + ": " + describe_lock(*registered) + " (run \"git worktree unlock " +
+  if (registered && registered->locked() && !(registered->lock == git::k_initializing_lock && !registered->complete())) {
+    report.kept.push_back("kept " + shown(registered->path) + ": " + git::describe_lock(*registered) + " (run \"git worktree unlock " +
                           shown(registered->path) + "\" to let clean remove it)");
     return report;
   }
@@ -114,7 +114,7 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   }
 
   const bool existed = fs::exists(record.path);
-  if (registered) remove_worktree(*registered);
+  if (registered) git::remove_worktree(*registered);
   // A folder git does not record as a worktree (cut short): deleted only when fanout made it.
   if (!registered || !registered->present) remove_worktree_folder(common_dir, dir, anchor, record.path, shown(record.path));
   forget_made(common_dir, dir);
@@ -196,7 +196,7 @@ CleanReport WorkspaceManager::clean_orphans(const CleanOptions& options, const s
 
 std::vector<std::string> WorkspaceManager::merged_keys() {
   WorkspaceStore store(m_settings.repo_root);
-  Repo repo(m_settings.repo_root);
+  git::Repo repo(m_settings.repo_root);
   std::vector<std::string> out;
   for (const auto& record : store.all()) {
     if (!repo.branch_exists(record.branch)) continue;

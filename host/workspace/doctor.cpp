@@ -1,8 +1,8 @@
 #include "host/workspace/doctor.hpp"
 
 #include "host/state/process_ledger.hpp"
-#include "host/workspace/git_repo.hpp"
-#include "host/workspace/linked_worktree.hpp"
+#include "host/git/repo.hpp"
+#include "host/git/linked_worktree.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/store.hpp"
 #include "host/workspace/uncommitted.hpp"
@@ -62,10 +62,10 @@ std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* br
     if (!ws.record.db_branch.empty()) recorded_db.insert(ws.record.db_branch);
   }
 
-  Repo repo(s.repo_root);
+  git::Repo repo(s.repo_root);
   const fs::path common = repo.common_dir();
   const fs::path root = fs::weakly_canonical(s.workspace.root);
-  for (const auto& wt : list_worktrees(common)) {
+  for (const auto& wt : git::list_worktrees(common)) {
     if (wt.path.empty()) continue; // git's own `worktree prune` says what is wrong with it
     const fs::path path = fs::weakly_canonical(wt.path);
     // git keeps a locked worktree whose folder is gone (a removable disk, say): so does doctor.
@@ -75,7 +75,7 @@ std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* br
     } else if (wt.present && path.string().rfind(root.string() + "/", 0) == 0 && !recorded_paths.count(path.string())) {
       const std::string unlock = wt.locked() ? "git worktree unlock " + shown(wt.path) + " && " : "";
       findings.push_back({"worktree " + shown(wt.path) + " has no workspace record" +
-                              (wt.locked() ? " and is " + describe_lock(wt) : ""),
+                              (wt.locked() ? " and is " + git::describe_lock(wt) : ""),
                           unlock + "git worktree remove --force " + shown(wt.path)});
     }
   }
@@ -91,9 +91,9 @@ std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* br
     }
     // A locked worktree is kept by clean, --force or not (as by `git worktree remove -f`).
     std::string unlock;
-    const auto registered = find_workspace_worktree(common, r.path, r.branch, directory_name(r.key));
-    if (registered && registered->locked() && registered->lock != k_initializing_lock) {
-      problem += "; its worktree is " + describe_lock(*registered);
+    const auto registered = git::find_workspace_worktree(common, r.path, r.branch, directory_name(r.key));
+    if (registered && registered->locked() && registered->lock != git::k_initializing_lock) {
+      problem += "; its worktree is " + git::describe_lock(*registered);
       unlock = "git worktree unlock " + shown(registered->path) + " && ";
     }
     if (changes.empty()) return unlock + "fanout clean " + r.key;

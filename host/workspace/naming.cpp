@@ -104,9 +104,9 @@ std::string safe_key(std::string_view key) {
   return out;
 }
 
-std::string branch_name(std::string_view key, std::string_view title) {
-  return "fanout/" + safe_key(key) + "-" + slugify(title);
-}
+std::string branch_prefix(std::string_view key) { return "fanout/" + safe_key(key) + "-"; }
+
+std::string branch_name(std::string_view key, std::string_view title) { return branch_prefix(key) + slugify(title); }
 
 std::string with_key_hash(const std::string& branch, std::string_view key) {
   return branch + "-" + short_hash(key);

@@ -31,6 +31,10 @@ std::string safe_key(std::string_view key);
 /// detects that and uses with_key_hash() instead.
 std::string branch_name(std::string_view key, std::string_view title);
 
+/// What every branch branch_name() and with_key_hash() give for `key` starts with:
+/// "fanout/<safe_key>-". Throws like safe_key().
+std::string branch_prefix(std::string_view key);
+
 /// `branch` with "-<8 hex of the key's hash>" appended: the tie-breaker of branch_name.
 std::string with_key_hash(const std::string& branch, std::string_view key);
 

@@ -1,7 +1,7 @@
 #include "host/workspace/ownership.hpp"
 
 #include "host/util/error.hpp"
-#include "host/workspace/linked_worktree.hpp"
+#include "host/git/linked_worktree.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -35,7 +35,7 @@ bool registered_worktree(const fs::path& common_dir, const fs::path& path) {
   std::error_code ec;
   const fs::path dot_git = path / ".git";
   if (!fs::is_regular_file(fs::symlink_status(dot_git, ec))) return false;
-  const auto gitdir = gitdir_of(path);
+  const auto gitdir = git::gitdir_of(path);
   if (!gitdir) return false;
   const fs::path admin = canonical_or_normal(*gitdir);
   if (canonical_or_normal(admin.parent_path()) != canonical_or_normal(common_dir / "worktrees")) return false;
@@ -51,7 +51,7 @@ fs::path common_git_dir(const fs::path& repo_root) {
   std::error_code ec;
   const fs::path dot_git = repo_root / ".git";
   if (fs::is_directory(fs::symlink_status(dot_git, ec))) return dot_git;
-  const auto gitdir = gitdir_of(repo_root);
+  const auto gitdir = git::gitdir_of(repo_root);
   if (!gitdir) return dot_git;
   const fs::path git_dir = *gitdir;
   const std::string common = read_text(git_dir / "commondir");

@@ -1,9 +1,8 @@
 #include "host/workspace/private_files.hpp"
 
 #include "host/util/error.hpp"
-#include "host/workspace/linked_worktree.hpp"
-
-#include <git2.h>
+#include "host/git/linked_worktree.hpp"
+#include "host/git/repo.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -26,13 +25,10 @@ std::string clean_entry(std::string entry) {
   return entry;
 }
 
-/// The user's global excludes: core.excludesFile of the global config, else git's default
+/// The user's global excludes: core.excludesFile of the git config, else git's default
 /// $XDG_CONFIG_HOME/git/ignore (~/.config/git/ignore).
-std::string global_excludes(git_config* config) {
-  git_buf buf{};
-  fs::path path;
-  if (config && git_config_get_path(&buf, config, "core.excludesFile") == 0) path = buf.ptr;
-  git_buf_dispose(&buf);
+std::string global_excludes(const fs::path& repo_root) {
+  fs::path path = git::config_path(repo_root, "core.excludesFile").value_or(fs::path());
   if (path.empty()) {
     const char* xdg = std::getenv("XDG_CONFIG_HOME");
     const char* home = std::getenv("HOME");
@@ -73,33 +69,14 @@ std::vector<std::string> private_files(const config::WorkspaceConfig& workspace)
 }
 
 void exclude_in_worktree(const fs::path& repo_root, const fs::path& worktree, const std::vector<std::string>& files) {
-  const auto gitdir = gitdir_of(worktree);
+  const auto gitdir = git::gitdir_of(worktree);
   if (!gitdir)
     throw UserError("cannot find the git dir of worktree \"" + worktree.string() + "\" to exclude fanout's files");
   const fs::path admin = *gitdir;
 
-  git_libgit2_init();
-  git_repository* repo = nullptr;
-  git_config* config = nullptr;
-  std::string globals;
-  if (git_repository_open(&repo, repo_root.c_str()) == 0 && git_repository_config(&config, repo) == 0) {
-    globals = global_excludes(config);
-    int enabled = 0;
-    if (git_config_get_bool(&enabled, config, "extensions.worktreeConfig") != 0 || !enabled) {
-      // Git config writes fail on a concurrent writer's lock: the caller serialises this.
-      if (git_config_set_bool(config, "extensions.worktreeConfig", 1) != 0) {
-        const git_error* error = git_error_last();
-        const std::string why = error && error->message ? error->message : "unknown error";
-        git_config_free(config);
-        git_repository_free(repo);
-        git_libgit2_shutdown();
-        throw UserError("cannot set extensions.worktreeConfig in the repository's git config: " + why);
-      }
-    }
-  }
-  if (config) git_config_free(config);
-  if (repo) git_repository_free(repo);
-  git_libgit2_shutdown();
+  const std::string globals = global_excludes(repo_root);
+  // Git config writes fail on a concurrent writer's lock: the caller serialises this.
+  if (auto enabled = git::enable_worktree_config(repo_root); !enabled.ok()) throw UserError(enabled.failure().message);
 
   std::string text = "# written by fanout: files it copies into this worktree, never committed\n";
   for (const auto& file : files) text += "/" + file + "\n";

@@ -1,7 +1,8 @@
 #include "host/workspace/uncommitted.hpp"
 
-#include "host/workspace/git_cli.hpp"
-#include "host/workspace/linked_worktree.hpp"
+#include "host/git/cli.hpp"
+#include "host/git/linked_worktree.hpp"
+#include "host/util/error.hpp"
 
 namespace fanout::workspace {
 namespace fs = std::filesystem;
@@ -13,11 +14,13 @@ constexpr size_t k_shown_paths = 3;
 std::vector<std::string> uncommitted_work(const config::WorkspaceConfig& config, const fs::path& worktree) {
   // A checkout that was cut short (git killed before it finished), holding only HEAD's files
   // as far as they were written; counting them as changes would make a plain `clean` keep it.
-  if (!checkout_complete(worktree)) return {};
+  if (!git::checkout_complete(worktree)) return {};
   std::vector<std::string> ours{config.env_file};
   ours.insert(ours.end(), config.copy.begin(), config.copy.end());
   ours.insert(ours.end(), config.reuse.begin(), config.reuse.end());
-  return git_status(worktree, ours);
+  auto paths = git::changed_paths(worktree, ours);
+  if (!paths.ok()) throw UserError(paths.failure().message);
+  return std::move(paths).value();
 }
 
 std::string describe_uncommitted(const std::vector<std::string>& paths) {

@@ -14,7 +14,7 @@ namespace fanout::workspace {
 /// untracked; git status order), leaving out what fanout itself puts there: the env file and
 /// the `copy` and `reuse` entries of `config`. Empty when `worktree` holds no checkout, or an
 /// unfinished one (git killed mid-checkout: only HEAD's files, as far as they were written).
-/// What counts is what `git status` says (git_status(), git_cli.hpp): clean filters, git-lfs
+/// What counts is what `git status` says (git::changed_paths(), host/git/cli.hpp): clean filters, git-lfs
 /// and line-ending rules included. Throws UserError when the status cannot be read. Any thread.
 std::vector<std::string> uncommitted_work(const config::WorkspaceConfig& config, const std::filesystem::path& worktree);
 

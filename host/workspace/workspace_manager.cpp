@@ -2,9 +2,9 @@
 
 #include "host/util/error.hpp"
 #include "host/util/private_mode.hpp"
-#include "host/workspace/git_cli.hpp"
-#include "host/workspace/git_repo.hpp"
-#include "host/workspace/linked_worktree.hpp"
+#include "host/git/cli.hpp"
+#include "host/git/repo.hpp"
+#include "host/git/linked_worktree.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/ownership.hpp"
 #include "host/workspace/private_files.hpp"
@@ -25,8 +25,8 @@ namespace {
 void ensure_excluded(const fs::path& repo_root, const std::vector<std::string>& lines) {
   static std::mutex mutex; // threads of one `up` would otherwise append the same lines twice
   std::lock_guard lock(mutex);
-  Repo repo(repo_root);
-  const fs::path exclude = fs::path(git_repository_commondir(repo.get())) / "info" / "exclude";
+  git::Repo repo(repo_root);
+  const fs::path exclude = repo.common_dir() / "info" / "exclude";
   std::string content;
   {
     std::ifstream in(exclude);
@@ -62,13 +62,13 @@ std::string env_value(const std::string& value) {
 /// Whether a new record of `key` may hold `branch`: no row holds it, and it does not exist
 /// or is recorded as `key`'s (kept by an earlier clean: the same issue's unmerged work). A
 /// branch of another issue, or one made by hand (no owner), is never taken over.
-bool may_hold(WorkspaceStore& store, const Repo& repo, const std::string& branch, const std::string& key) {
+bool may_hold(WorkspaceStore& store, const git::Repo& repo, const std::string& branch, const std::string& key) {
   if (store.branch_owner(branch)) return false;
   return !repo.branch_exists(branch) || repo.branch_owner(branch) == key;
 }
 
 /// The branch of a new record: branch_name(), else its with_key_hash() variant.
-std::string branch_for(WorkspaceStore& store, const Repo& repo, const sdk::Issue& issue) {
+std::string branch_for(WorkspaceStore& store, const git::Repo& repo, const sdk::Issue& issue) {
   const std::string name = branch_name(issue.key, issue.title);
   if (may_hold(store, repo, name, issue.key)) return name;
   const std::string hashed = with_key_hash(name, issue.key);
@@ -109,14 +109,14 @@ std::string relative_to(const fs::path& path, const fs::path& root) {
 
 WorkspaceManager::WorkspaceManager(Settings settings, sdk::DatabaseBrancher* brancher, sdk::ProcessRunner* processes)
     : m_settings(std::move(settings)), m_brancher(brancher), m_processes(processes) {
-  if (m_settings.threads == 0) m_settings.threads = checkout_threads();
+  if (m_settings.threads == 0) m_settings.threads = git::checkout_threads();
 }
 
 std::string WorkspaceManager::shown(const fs::path& path) const { return relative_to(path, m_settings.repo_root); }
 
 void WorkspaceManager::follow_worktree(Record& record) const {
   if (fs::exists(record.path / ".git")) return; // where up made it
-  const auto registered = find_workspace_worktree(Repo(m_settings.repo_root).common_dir(), record.path, record.branch,
+  const auto registered = git::find_workspace_worktree(git::Repo(m_settings.repo_root).common_dir(), record.path, record.branch,
                                                   directory_name(record.key));
   if (registered && registered->points_back) record.path = registered->path;
 }
@@ -194,7 +194,7 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
     ws.log = m_settings.repo_root / ".fanout" / "workspaces" / dir / "setup.log";
     ensure_excluded(m_settings.repo_root, {"/.fanout/", "/" + m_settings.workspace.env_file});
     std::string base = m_settings.workspace.base;
-    if (base.empty()) base = Repo(m_settings.repo_root).default_branch();
+    if (base.empty()) base = git::Repo(m_settings.repo_root).default_branch();
     if (base.empty()) base = "HEAD";
     const std::string base_spec = m_settings.workspace.base_remote ? "origin/" + base : base;
 
@@ -214,7 +214,7 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
         Record& r = ws.record;
         r.key = issue.key;
         r.title = issue.title;
-        const Repo repo(m_settings.repo_root);
+        const git::Repo repo(m_settings.repo_root);
         r.branch = branch_for(store, repo, issue);
         if (repo.branch_exists(r.branch)) r.start_commit = repo.branch_start(r.branch);
         r.path = m_settings.workspace.root / dir;
@@ -235,13 +235,10 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
     try {
       Record& r = ws.record;
       step("worktree");
-      Repo repo(m_settings.repo_root);
+      git::Repo repo(m_settings.repo_root);
       if (m_settings.workspace.base_remote && m_processes) {
-        sdk::ProcessSpec fetch{{"git", "fetch", "--quiet", "origin", base}, m_settings.repo_root};
-        auto ran = m_processes->run(fetch, {}, cancel);
-        if (!ran.ok()) throw UserError(ran.failure().message);
-        if (ran->exit_code != 0)
-          throw UserError("\"git fetch origin " + base + "\" failed: " + ran->err.substr(0, 500));
+        auto fetched = git::fetch_origin(*m_processes, m_settings.repo_root, base, cancel);
+        if (!fetched.ok()) throw UserError(fetched.failure().message);
       }
       if (!repo.branch_exists(r.branch)) {
         // The start commit (for clean --merged) is saved before the branch is made, so a
@@ -267,21 +264,23 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
       if (auto why = why_not_ours(common_dir, dir, anchor, r.path))
         throw UserError("refused to use \"" + shown(r.path) + "\" for the worktree: " + *why +
                         " (move or delete it yourself, or set [workspace] root elsewhere)");
-      const auto registered = find_workspace_worktree(common_dir, r.path, r.branch, dir);
+      const auto registered = git::find_workspace_worktree(common_dir, r.path, r.branch, dir);
       if (!registered || !registered->complete()) {
         // Leftovers of a git killed (SIGKILL) mid-checkout; on SIGTERM git removes them itself.
         if (registered) {
-          if (registered->locked() && *registered->lock != k_initializing_lock)
-            throw UserError("the unfinished worktree " + shown(registered->path) + " is " + describe_lock(*registered) +
+          if (registered->locked() && *registered->lock != git::k_initializing_lock)
+            throw UserError("the unfinished worktree " + shown(registered->path) + " is " + git::describe_lock(*registered) +
                             " (run \"git worktree unlock " + shown(registered->path) + "\", then up again)");
-          remove_worktree(*registered);
+          git::remove_worktree(*registered);
         }
         remove_worktree_folder(common_dir, dir, anchor, r.path, shown(r.path));
         mark_made(common_dir, dir, r.path);
         // The user's own checkout.workers, when set, is theirs to choose (as with any config).
         const unsigned workers = repo.config_value("checkout.workers") ? 0 : m_settings.threads;
-        git_worktree_add(m_processes, m_settings.repo_root, m_settings.repo_root / ".fanout" / "worktree-add.lock",
-                         r.path, r.branch, workers, cancel);
+        auto added = git::worktree_add(m_processes, m_settings.repo_root,
+                                       m_settings.repo_root / ".fanout" / "worktree-add.lock", r.path, r.branch,
+                                       workers, cancel);
+        if (!added.ok()) throw UserError(added.failure().message);
       }
       if (cancel.cancelled()) throw UserError("cancelled");
       step("dependencies");

@@ -37,7 +37,7 @@ struct Settings {
   config::PortsConfig ports;
   std::string brancher;                ///< [database] brancher; "" = no database branches
   std::string url_env = "DATABASE_URL";
-  unsigned threads = 0;                ///< checkout.workers and copy threads; 0 = checkout_threads()
+  unsigned threads = 0;                ///< checkout.workers and copy threads; 0 = git::checkout_threads()
   std::vector<std::string> pass_env;   ///< [agent] pass_env: host variables install and setup get too
 
   /// From the loaded config (root defaults to <repo>/.fanout/worktrees).
@@ -101,7 +101,7 @@ public:
   /// with force), database branch, port lease, record. Never deletes uncommitted work
   /// without force: then nothing is removed and `kept` says why. Cleans leftovers of a
   /// key that has no record (a lease, a worktree folder) too, and with force the branches
-  /// an earlier clean kept (those recorded as the key's, Repo::branch_owner).
+  /// an earlier clean kept (those recorded as the key's, git::Repo::branch_owner).
   CleanReport clean(const std::string& key, const CleanOptions& options, const sdk::CancelToken& cancel);
 
   /// Removes what no workspace owns: database branches the brancher lists that no record

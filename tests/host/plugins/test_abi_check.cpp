@@ -39,7 +39,7 @@ TEST_CASE("plugin abi: each broken library is refused with its reason", "[plugin
   SECTION("a newer abi major") {
     auto record = inspect(fixture_library("abi-major"));
     CHECK(record.status == PluginStatus::rejected);
-    CHECK(record.reason == "plugin abi 2." + std::to_string(sdk::k_abi_minor) + " is not supported by this fanout (abi " +
+    CHECK(record.reason == "plugin abi " + std::to_string(sdk::k_abi_major + 1) + "." + std::to_string(sdk::k_abi_minor) + " is not supported by this fanout (abi " +
                                k_host_abi + "): rebuild the plugin against this SDK");
     CHECK(record.version == ""); // nothing past the first three fields is read
   }

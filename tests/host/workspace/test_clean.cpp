@@ -1,5 +1,5 @@
 #include "host/workspace/doctor.hpp"
-#include "host/workspace/git_repo.hpp"
+#include "host/git/repo.hpp"
 #include "host/workspace/store.hpp"
 #include "host/workspace/workspace_manager.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"

@@ -1,5 +1,5 @@
 #include "host/services/process_runner.hpp"
-#include "host/workspace/git_repo.hpp"
+#include "host/git/repo.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/workspace_manager.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"

@@ -3,11 +3,11 @@
 // future runner (a container, a cluster job) can replace local processes without plugin changes.
 
 #include "fanout/sdk/cancel.hpp"
+#include "fanout/sdk/line_callback.hpp"
 #include "fanout/sdk/result.hpp"
 
 #include <chrono>
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,13 +38,6 @@ struct ProcessSpec {
   size_t keep_bytes = 1 << 20;
 };
 
-/// Which stream a line came from.
-enum class Stream { out, err };
-
-/// Called for every complete line (without its newline), in order per stream, on the
-/// thread that called `run`. A final unterminated line is delivered at exit.
-using LineCallback = std::function<void(Stream stream, const std::string& line)>;
-
 /// How the process ended.
 struct ProcessResult {
   int exit_code = -1;       ///< valid when !signaled
@@ -52,6 +45,8 @@ struct ProcessResult {
   bool signaled = false;
   bool timed_out = false;   ///< the host killed it because `timeout` expired
   bool cancelled = false;   ///< the host killed it because the cancel token fired
+  bool stopped = false;     ///< the line callback returned LineAction::stop (the host then
+                            ///< stopped the process, unless it had ended already)
   std::string out;          ///< tail of stdout (see keep_bytes)
   std::string err;          ///< tail of stderr
   std::chrono::milliseconds duration{0};
@@ -64,8 +59,8 @@ class ProcessRunner {
 public:
   virtual ~ProcessRunner() = default;
 
-  /// Blocks until the process group's leader exits, its timeout fires or `cancel` fires
-  /// (both kill the group). Fails only when the process could not be started
+  /// Blocks until the process group's leader exits, its timeout fires, `cancel` fires or
+  /// `on_line` returns LineAction::stop (the last three kill the group). Fails only when the process could not be started
   /// (FailureKind::not_found for a missing executable, with its name in the message).
   virtual Result<ProcessResult> run(const ProcessSpec& spec, const LineCallback& on_line,
                                     const CancelToken& cancel) = 0;

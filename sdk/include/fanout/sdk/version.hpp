@@ -9,11 +9,11 @@ namespace fanout::sdk {
 
 /// Bumped when a change breaks existing plugins (an interface's virtual functions change,
 /// a struct passed across the boundary changes layout). The host refuses another major.
-inline constexpr std::uint32_t k_abi_major = 1;
+/// The history of both is in docs/plugin-abi.md.
+inline constexpr std::uint32_t k_abi_major = 2;
 /// Bumped when something is appended that old plugins can ignore. The host refuses a
 /// plugin whose minor is newer than its own (it may rely on what the host lacks).
-/// 1.1: ConfigType::path and ConfigType::path_array.
-inline constexpr std::uint32_t k_abi_minor = 1;
+inline constexpr std::uint32_t k_abi_minor = 0;
 
 #define FANOUT_SDK_STR2(x) #x
 #define FANOUT_SDK_STR(x) FANOUT_SDK_STR2(x)

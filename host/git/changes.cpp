@@ -1,27 +1,24 @@
-#include "host/pipeline/git.hpp"
+#include "host/git/changes.hpp"
 
-namespace fanout::pipeline::git {
+#include "host/git/cli.hpp"
+
+namespace fanout::git {
 namespace {
 
 sdk::Result<std::string> run_git(sdk::ProcessRunner& runner, const std::filesystem::path& worktree,
                                  std::vector<std::string> args, const sdk::CancelToken& cancel) {
-  sdk::ProcessSpec spec;
-  spec.argv = {"git", "-C", worktree.string()};
-  // The subcommand, past "-c key=value" pairs, for messages.
-  size_t at = 0;
-  while (at + 2 < args.size() && args[at] == "-c") at += 2;
-  const std::string name = args.at(at);
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.workdir = worktree;
-  spec.env = {{"GIT_TERMINAL_PROMPT", "0"}, {"LC_ALL", "C"}};
-  spec.keep_bytes = 64u << 20;
-  auto result = runner.run(spec, nullptr, cancel);
+  const std::string name = what_of(args);
+  args.insert(args.begin(), {"-C", worktree.string()});
+  RunOptions options;
+  options.env = {{"LC_ALL", "C"}};
+  options.keep_bytes = 64u << 20;
+  auto result = run_process(&runner, args, worktree, cancel, options);
   if (!result.ok()) return std::move(result).failure();
-  if (result->cancelled) return sdk::fail(sdk::FailureKind::cancelled, "git " + name + " was cancelled");
+  if (result->cancelled) return sdk::fail(sdk::FailureKind::cancelled, name + " was cancelled");
   if (result->signaled || result->exit_code != 0) {
     std::string err = result->err;
     while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
-    return sdk::fail(sdk::FailureKind::error, "git " + name + " failed in \"" + worktree.string() +
+    return sdk::fail(sdk::FailureKind::error, name + " failed in \"" + worktree.string() +
                                                   "\": " + (err.empty() ? "exit " + std::to_string(result->exit_code) : err));
   }
   return std::move(result->out);
@@ -101,4 +98,4 @@ sdk::Result<std::vector<std::pair<std::string, std::string>>> touched_files(sdk:
   return files;
 }
 
-} // namespace fanout::pipeline::git
+} // namespace fanout::git

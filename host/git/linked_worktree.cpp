@@ -1,4 +1,4 @@
-#include "host/workspace/linked_worktree.hpp"
+#include "host/git/linked_worktree.hpp"
 
 #include "host/util/error.hpp"
 
@@ -8,7 +8,7 @@
 #include <atomic>
 #include <fstream>
 
-namespace fanout::workspace {
+namespace fanout::git {
 namespace fs = std::filesystem;
 
 namespace {
@@ -136,4 +136,4 @@ void remove_worktree(const LinkedWorktree& worktree) {
   if (ec) throw UserError("cannot delete \"" + doomed.string() + "\": " + ec.message());
 }
 
-} // namespace fanout::workspace
+} // namespace fanout::git

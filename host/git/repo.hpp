@@ -1,7 +1,9 @@
 #pragma once
 // The git reads (and ref and config writes) a workspace needs, on libgit2, in-process. One
 // Repo per thread (libgit2 objects are not shared across threads). Failures throw UserError
-// with libgit2's message. What only git does exactly (checkout, status) is in git_cli.hpp.
+// with libgit2's message. What only git does exactly (checkout, status) is in cli.hpp.
+
+#include <fanout/sdk/result.hpp>
 
 #include <git2.h>
 
@@ -11,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace fanout::workspace {
+namespace fanout::git {
 
 /// An open repository (the main checkout or a linked worktree).
 class Repo {
@@ -81,7 +83,22 @@ private:
   std::unique_ptr<git_repository, Free> m_repo;
 };
 
+/// The URL of remote `name` ("origin") of the repository at `repo_root`; nullopt when there is
+/// no such remote or no repository.
+std::optional<std::string> remote_url(const std::filesystem::path& repo_root, const std::string& name);
+
+/// The path git config `key` names for the repository at `repo_root` (any level; "~/"
+/// expanded, as git_config_get_path does); nullopt when unset or no repository.
+std::optional<std::filesystem::path> config_path(const std::filesystem::path& repo_root, const std::string& key);
+
+/// Sets extensions.worktreeConfig in the repository's config unless it is on already, so
+/// each linked worktree reads its own config.worktree (git 2.20+). Does nothing when
+/// `repo_root` holds no repository. Config writes fail on a concurrent writer's lock:
+/// callers serialise them. Failure: "cannot set extensions.worktreeConfig in the
+/// repository's git config: <libgit2's message>".
+sdk::Result<void> enable_worktree_config(const std::filesystem::path& repo_root);
+
 /// Throws UserError("<what>: <libgit2 message>") when `rc` < 0.
 void check(int rc, const std::string& what);
 
-} // namespace fanout::workspace
+} // namespace fanout::git

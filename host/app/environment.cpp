@@ -1,10 +1,10 @@
-#include "host/pipeline/environment.hpp"
+#include "host/app/environment.hpp"
 
+#include "host/app/plugin_set.hpp"
 #include "host/agent/agent_env.hpp"
 #include "host/agent/command_runner.hpp"
 #include "host/config/plugin_table.hpp"
 #include "host/plugins/registry.hpp"
-#include "host/plugins/table_config.hpp"
 #include "host/services/http_client.hpp"
 #include "host/services/process_runner.hpp"
 #include "host/state/state_db.hpp"
@@ -14,12 +14,12 @@
 
 #include <span>
 
-namespace fanout::pipeline {
+namespace fanout::app {
 
 namespace fs = std::filesystem;
 
 /// The workspace manager seen through the pipeline's Workspaces interface.
-class Environment::WorkspaceAdapter final : public Workspaces {
+class Environment::WorkspaceAdapter final : public pipeline::Workspaces {
 public:
   explicit WorkspaceAdapter(workspace::WorkspaceManager& manager) : m_manager(manager) {}
 
@@ -43,88 +43,66 @@ private:
   workspace::WorkspaceManager& m_manager;
 };
 
-template <typename T>
-plugins::Instance<T> Environment::make(const config::PluginTable& table, plugins::HostServices services) {
-  nlohmann::json json = plugins::table_config(m_config, table, m_registry);
-  auto host = std::make_unique<plugins::PluginHost>(std::move(services), table.plugin, std::move(json),
-                                                    m_config.repo_root,
-                                                    m_config.repo_root / ".fanout" / "plugins-data" / table.plugin);
-  auto made = m_registry.create<T>(table.plugin, *host);
-  if (!made.ok()) throw UserError(table.section + ": " + made.failure().message);
-  std::lock_guard lock(m_mutex);
-  m_hosts.push_back(std::move(host));
-  return std::move(*made);
-}
-
-sdk::Result<sdk::AgentProvider*> Environment::agent(std::string_view name) {
-  {
-    std::lock_guard lock(m_mutex);
-    if (auto found = m_agents.find(name); found != m_agents.end()) return found->second.get();
-  }
-  const auto table_of = m_config.agent.providers.find(std::string(name));
-  const config::PluginTable table = table_of != m_config.agent.providers.end()
-                                        ? table_of->second
-                                        : config::empty_table("[agent." + std::string(name) + "]", std::string(name));
-  try {
-    plugins::HostServices services = m_host_services;
-    services.agent = nullptr; // an agent does not run other agents
-    auto made = make<sdk::AgentProvider>(table, services);
-    std::lock_guard lock(m_mutex);
-    auto [it, added] = m_agents.emplace(std::string(name), std::move(made));
-    return it->second.get();
-  } catch (const std::exception& e) {
-    return sdk::fail(sdk::FailureKind::not_found, e.what());
-  }
-}
-
 Environment::Environment(const config::Config& config, const plugins::Registry& registry)
-    : m_config(config), m_registry(registry), m_http(std::make_unique<services::CurlHttpClient>()),
+    : m_config(config), m_http(std::make_unique<services::CurlHttpClient>()),
       m_processes(std::make_unique<services::LocalProcessRunner>()) {
-  m_host_services.http = m_http.get();
-  m_host_services.processes = m_processes.get();
+  plugins::HostServices services;
+  services.http = m_http.get();
+  services.processes = m_processes.get();
   m_command_processes = std::make_unique<agent::CommandRunner>(*m_processes, config.agent.pass_env);
-  m_host_services.agent = [this](std::string_view name) { return agent(name); };
+  m_plugins = std::make_unique<PluginSet>(config, registry, services);
 
-  m_tracker = make<sdk::IssueTracker>(config.tracker, m_host_services);
-  m_code_host = make<sdk::CodeHost>(config.codehost, m_host_services);
+  const auto made = [](const config::PluginTable& table, auto result) {
+    if (!result.ok()) throw UserError(table.section + ": " + result.failure().message);
+    return *result;
+  };
+  m_tracker = made(config.tracker, m_plugins->make<sdk::IssueTracker>(config.tracker));
+  m_code_host = made(config.codehost, m_plugins->make<sdk::CodeHost>(config.codehost));
   if (!config.database.brancher.plugin.empty())
-    m_brancher = make<sdk::DatabaseBrancher>(config.database.brancher, m_host_services);
-  auto builder = agent(config.agent.provider);
+    m_brancher = made(config.database.brancher, m_plugins->make<sdk::DatabaseBrancher>(config.database.brancher));
+  // An unknown builder is reported with its section, as a configured name ("[agent.cladue]:
+  // unknown plugin ..."); the agent cache alone would give the registry's bare message.
+  const auto& provider = config.agent.provider;
+  if (!registry.find(provider)) {
+    const auto table = config.agent.providers.find(provider);
+    try {
+      m_plugins->config_of(table != config.agent.providers.end() ? table->second
+                                                                 : config::empty_table("[agent." + provider + "]", provider));
+    } catch (const UserError& e) {
+      throw UserError(e.what()); // the run fails (exit 1), as for any agent that cannot be made
+    }
+  }
+  auto builder = m_plugins->agent(provider);
   if (!builder.ok()) throw UserError(builder.failure().message);
 
-  m_manager = std::make_unique<workspace::WorkspaceManager>(workspace::Settings::from(config),
-                                                            m_brancher.get(), m_processes.get());
+  m_manager = std::make_unique<workspace::WorkspaceManager>(workspace::Settings::from(config), m_brancher,
+                                                            m_processes.get());
   m_workspaces = std::make_unique<WorkspaceAdapter>(*m_manager);
 
   // Reviewer tables are checked now, so a typo fails the command before any agent runs.
   std::vector<std::pair<config::ReviewConfig, nlohmann::json>> reviewers;
-  for (const auto& review : config.reviews)
-    reviewers.emplace_back(review, plugins::table_config(config, review.table, registry));
+  for (const auto& review : config.reviews) reviewers.emplace_back(review, m_plugins->config_of(review.table));
 
-  m_services.tracker = m_tracker.get();
-  m_services.code_host = m_code_host.get();
+  m_services.tracker = m_tracker;
+  m_services.code_host = m_code_host;
   m_services.agent = *builder;
   m_services.workspaces = m_workspaces.get();
   m_services.processes = m_processes.get();
-  m_services.make_reviewers = [this, reviewers](const AgentWrapper& wrap) -> sdk::Result<std::vector<ReviewerSlot>> {
-    std::vector<ReviewerSlot> slots;
+  m_services.make_reviewers = [this, reviewers](const pipeline::AgentWrapper& wrap)
+      -> sdk::Result<std::vector<pipeline::ReviewerSlot>> {
+    std::vector<pipeline::ReviewerSlot> slots;
     for (const auto& [review, json] : reviewers) {
-      plugins::HostServices services = m_host_services;
+      plugins::HostServices services = m_plugins->services();
       services.processes = m_command_processes.get();
       const std::string name = review.name;
       services.agent = [this, wrap, name](std::string_view provider) -> sdk::Result<sdk::AgentProvider*> {
-        auto inner = agent(provider);
+        auto inner = m_plugins->agent(provider);
         if (!inner.ok()) return inner;
         return wrap(name, provider, **inner);
       };
-      auto host = std::make_shared<plugins::PluginHost>(services, review.table.plugin, json, m_config.repo_root,
-                                                        m_config.repo_root / ".fanout" / "plugins-data" /
-                                                            review.table.plugin);
-      auto made = m_registry.create<sdk::Reviewer>(review.table.plugin, *host);
+      auto made = m_plugins->make_fresh<sdk::Reviewer>(review.table, json, services);
       if (!made.ok()) return sdk::fail(made.failure().kind, "[[review]] \"" + name + "\": " + made.failure().message);
-      auto deleter = made->get_deleter();
-      sdk::Reviewer* raw = made->release();
-      slots.push_back({name, std::shared_ptr<sdk::Reviewer>(raw, [deleter, host](sdk::Reviewer* r) { deleter(r); })});
+      slots.push_back({name, std::move(*made)});
     }
     return slots;
   };
@@ -151,12 +129,12 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
 
 Environment::~Environment() = default;
 
-FleetOptions Environment::fleet_options(int parallel_override) const {
-  FleetOptions options;
+pipeline::FleetOptions Environment::fleet_options(int parallel_override) const {
+  pipeline::FleetOptions options;
   options.parallel = parallel_override > 0 ? parallel_override : m_config.run.parallel;
   options.run_limits = {m_config.run.max_cost_usd, m_config.run.max_tokens};
   options.fleet_limits = {m_config.run.fleet_max_cost_usd, m_config.run.fleet_max_tokens};
   return options;
 }
 
-} // namespace fanout::pipeline
+} // namespace fanout::app

@@ -1,4 +1,4 @@
-#include "host/pipeline/run_actions.hpp"
+#include "host/app/run_actions.hpp"
 
 #include "host/state/run_lock.hpp"
 #include "host/util/error.hpp"
@@ -11,14 +11,26 @@
 
 #include <filesystem>
 
-namespace fanout::pipeline {
+namespace fanout::app {
+
+using pipeline::RunState;
 
 namespace {
 
+UserError no_run(const std::string& issue) {
+  return UserError(fmt::format("no run for issue \"{}\" (start one with: fanout run {})", issue, issue));
+}
+
 RunRecord existing(RunStore& store, const std::string& issue) {
   auto run = store.get(issue);
-  if (!run) throw UserError(fmt::format("no run for issue \"{}\" (start one with: fanout run {})", issue, issue));
+  if (!run) throw no_run(issue);
   return *run;
+}
+
+/// The refusal of approvable() for a run that does not wait for plan approval.
+UserError not_waiting(const RunRecord& run) {
+  return UserError(fmt::format("run \"{}\" is not waiting for plan approval (it is {} at stage \"{}\")", run.issue,
+                               to_string(run.state), run.stage));
 }
 
 /// Throws the live-run refusal when a process holds the run lock of `run` (one live run per
@@ -41,16 +53,15 @@ bool is_fanout(std::int64_t pid) {
 
 RunRecord approvable(RunStore& store, const std::string& issue) {
   auto run = existing(store, issue);
-  if (run.stage != stage::approve_plan || run.state != RunState::needs_human)
-    throw UserError(fmt::format("run \"{}\" is not waiting for plan approval (it is {} at stage \"{}\")", run.issue,
-                                to_string(run.state), run.stage));
+  if (!run.waits_for_plan_approval()) throw not_waiting(run);
   return run;
 }
 
 RunRecord approve_plan(RunStore& store, const std::string& issue) {
-  auto run = approvable(store, issue);
-  store.complete_stage(run.issue, stage::approve_plan);
-  return run;
+  auto approval = store.approve_plan(issue);
+  if (!approval.run) throw no_run(issue);
+  if (!approval.approved) throw not_waiting(*approval.run);
+  return *approval.run;
 }
 
 std::vector<std::string> resumable(RunStore& store, const std::vector<std::string>& named) {
@@ -60,7 +71,7 @@ std::vector<std::string> resumable(RunStore& store, const std::vector<std::strin
       if (explicit_name) refuse_live(store, run);
       return;
     }
-    if (run.stage == stage::approve_plan && run.state == RunState::needs_human) {
+    if (run.waits_for_plan_approval()) {
       if (explicit_name)
         throw UserError(fmt::format("run \"{}\" waits for plan approval (fanout approve {})", run.issue, run.issue));
       return;
@@ -104,4 +115,4 @@ Cancelled cancel(RunStore& store, const std::string& issue) {
   return out;
 }
 
-} // namespace fanout::pipeline
+} // namespace fanout::app

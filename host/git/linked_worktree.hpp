@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace fanout::workspace {
+namespace fanout::git {
 
 /// The lock reason `git worktree add` writes while it makes a worktree; left behind only
 /// when git was killed with SIGKILL before it finished.
@@ -62,4 +62,4 @@ bool checkout_complete(const std::filesystem::path& path);
 /// .git does not point back to the admin folder.
 void remove_worktree(const LinkedWorktree& worktree);
 
-} // namespace fanout::workspace
+} // namespace fanout::git

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-namespace fanout::pipeline::git {
+namespace fanout::git {
 
 /// The commit HEAD points at in `worktree` (40 hex digits).
 sdk::Result<std::string> head(sdk::ProcessRunner& runner, const std::filesystem::path& worktree,
@@ -44,4 +44,4 @@ sdk::Result<std::vector<std::pair<std::string, std::string>>> touched_files(sdk:
                                                                            const std::string& base,
                                                                            const sdk::CancelToken& cancel);
 
-} // namespace fanout::pipeline::git
+} // namespace fanout::git

@@ -2,8 +2,8 @@
 // The plugins the workspace commands use (the [database] brancher, the [tracker] for issue
 // titles), with the host services they need. Owned by the command for its duration.
 
+#include "host/app/plugin_set.hpp"
 #include "host/config/config.hpp"
-#include "host/plugins/plugin_host.hpp"
 #include "host/plugins/registry.hpp"
 #include "host/services/http_client.hpp"
 #include "host/services/process_runner.hpp"
@@ -14,7 +14,7 @@
 #include <memory>
 #include <optional>
 
-namespace fanout::cli {
+namespace fanout::app {
 
 /// Discovers plugins lazily and makes the brancher and tracker configured in `config`.
 class WorkspacePlugins {
@@ -32,18 +32,17 @@ public:
   sdk::IssueTracker* tracker(std::string& why);
 
 private:
-  plugins::Registry& registry();
-  plugins::PluginHost& host_for(const config::PluginTable& table);
+  PluginSet& plugins();
 
   const config::Config& m_config;
   services::LocalProcessRunner m_processes;
   services::CurlHttpClient m_http;
   std::optional<plugins::Registry> m_registry;
-  std::vector<std::unique_ptr<plugins::PluginHost>> m_hosts;
-  plugins::Instance<sdk::DatabaseBrancher> m_brancher;
-  plugins::Instance<sdk::IssueTracker> m_tracker;
+  std::unique_ptr<PluginSet> m_plugins; ///< destroyed before the registry (the libraries)
+  sdk::DatabaseBrancher* m_brancher = nullptr;
+  sdk::IssueTracker* m_tracker = nullptr;
   bool m_tracker_tried = false;
   std::string m_tracker_error;
 };
 
-} // namespace fanout::cli
+} // namespace fanout::app

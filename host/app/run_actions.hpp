@@ -8,18 +8,22 @@
 #include <string>
 #include <vector>
 
-namespace fanout::pipeline {
+namespace fanout::app {
+
+using pipeline::RunRecord;
+using pipeline::RunStore;
 
 /// The run of `issue` when it waits for plan approval; otherwise throws UserError
 /// (`no run for issue "7"`, `run "7" is not waiting for plan approval (...)`).
 RunRecord approvable(RunStore& store, const std::string& issue);
 
-/// Records the plan of `issue` as approved (the stage `approve_plan` completed), after the
-/// checks of approvable(). The run continues when it is resumed (`fanout approve` does so).
+/// Records the plan of `issue` as approved (the stage `approve_plan` completed) in one
+/// run-store operation that refuses, like approvable(), a run that does not wait for it.
+/// The run continues when it is resumed (`fanout approve` does so).
 RunRecord approve_plan(RunStore& store, const std::string& issue);
 
-/// The runs `fanout resume` picks up. With no names: every run that is not finished and
-/// not driven by a live process. With names: each named run, or a UserError saying why it
+/// The runs `fanout resume` picks up. With no names: every run that is not finished
+/// (done, or waiting for a human) and not driven by a live process. With names: each named run, or a UserError saying why it
 /// cannot be resumed (unknown, driven by a live process, waiting for plan approval).
 std::vector<std::string> resumable(RunStore& store, const std::vector<std::string>& named);
 
@@ -37,4 +41,4 @@ struct Cancelled {
 /// run is unknown, not running, or its process is gone or is not a fanout process.
 Cancelled cancel(RunStore& store, const std::string& issue);
 
-} // namespace fanout::pipeline
+} // namespace fanout::app

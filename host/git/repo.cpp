@@ -1,13 +1,13 @@
-#include "host/workspace/git_repo.hpp"
+#include "host/git/repo.hpp"
 
 #include "host/util/error.hpp"
-#include "host/workspace/linked_worktree.hpp"
+#include "host/git/linked_worktree.hpp"
 
 #include <algorithm>
 #include <string_view>
 #include <mutex>
 
-namespace fanout::workspace {
+namespace fanout::git {
 namespace fs = std::filesystem;
 
 namespace {
@@ -205,4 +205,47 @@ fs::path Repo::checked_out_in(const std::string& name) const {
 
 fs::path Repo::common_dir() const { return git_repository_commondir(get()); }
 
-} // namespace fanout::workspace
+std::optional<std::string> remote_url(const fs::path& repo_root, const std::string& name) {
+  init_libgit2();
+  git_repository* raw = nullptr;
+  if (git_repository_open(&raw, repo_root.c_str()) != 0) return std::nullopt;
+  Owned<git_repository, git_repository_free> repo(raw);
+  git_remote* raw_remote = nullptr;
+  if (git_remote_lookup(&raw_remote, repo.get(), name.c_str()) != 0) return std::nullopt;
+  Owned<git_remote, git_remote_free> remote(raw_remote);
+  const char* url = git_remote_url(remote.get());
+  return url ? std::optional<std::string>(url) : std::nullopt;
+}
+
+std::optional<fs::path> config_path(const fs::path& repo_root, const std::string& key) {
+  init_libgit2();
+  git_repository* raw = nullptr;
+  if (git_repository_open(&raw, repo_root.c_str()) != 0) return std::nullopt;
+  Owned<git_repository, git_repository_free> repo(raw);
+  git_config* raw_config = nullptr;
+  if (git_repository_config(&raw_config, repo.get()) != 0) return std::nullopt;
+  Config config(raw_config);
+  git_buf buf{};
+  std::optional<fs::path> path;
+  if (git_config_get_path(&buf, config.get(), key.c_str()) == 0) path = fs::path(buf.ptr);
+  git_buf_dispose(&buf);
+  return path;
+}
+
+sdk::Result<void> enable_worktree_config(const fs::path& repo_root) {
+  init_libgit2();
+  git_repository* raw = nullptr;
+  if (git_repository_open(&raw, repo_root.c_str()) != 0) return {};
+  Owned<git_repository, git_repository_free> repo(raw);
+  git_config* raw_config = nullptr;
+  if (git_repository_config(&raw_config, repo.get()) != 0) return {};
+  Config config(raw_config);
+  int enabled = 0;
+  if (git_config_get_bool(&enabled, config.get(), "extensions.worktreeConfig") == 0 && enabled) return {};
+  if (git_config_set_bool(config.get(), "extensions.worktreeConfig", 1) == 0) return {};
+  const git_error* error = git_error_last();
+  return sdk::fail(sdk::FailureKind::error, std::string("cannot set extensions.worktreeConfig in the repository's git config: ") +
+                                                (error && error->message ? error->message : "unknown error"));
+}
+
+} // namespace fanout::git

@@ -1,0 +1,62 @@
+#pragma once
+// Environment: the real outside world of `fanout run` and `fanout heal`, built from the
+// loaded config and the plugin registry: tracker, code host, brancher and agent plugins
+// (made by its PluginSet), fresh reviewer instances per validation round, the workspace
+// manager, the process runner and the HTTP client. Owns all of them; the pipeline's
+// Services point into it.
+
+#include "host/config/config.hpp"
+#include "host/pipeline/fleet.hpp"
+#include "host/pipeline/services.hpp"
+
+#include <fanout/sdk/database_brancher.hpp>
+
+#include <memory>
+
+namespace fanout::plugins {
+class Registry;
+}
+namespace fanout::workspace {
+class WorkspaceManager;
+}
+namespace fanout::services {
+class CurlHttpClient;
+class LocalProcessRunner;
+} // namespace fanout::services
+
+namespace fanout::app {
+
+class PluginSet;
+
+class Environment {
+public:
+  /// Loads the tracker, code host and agent plugins. Throws UserError when one is missing,
+  /// refuses its config or cannot be made: `[tracker]: unknown plugin "jria" (did you mean "jira"?)`.
+  Environment(const config::Config& config, const plugins::Registry& registry);
+  ~Environment();
+
+  const pipeline::Services& services() const { return m_services; }
+  const pipeline::Settings& settings() const { return m_settings; }
+  /// [run] limits, with --parallel when > 0.
+  pipeline::FleetOptions fleet_options(int parallel_override) const;
+  sdk::IssueTracker& tracker() { return *m_tracker; }
+
+private:
+  class WorkspaceAdapter;
+
+  const config::Config& m_config;
+  std::unique_ptr<services::CurlHttpClient> m_http;
+  std::unique_ptr<services::LocalProcessRunner> m_processes;
+  /// What reviewers run commands with: the allowlisted env, never the host's whole one.
+  std::unique_ptr<sdk::ProcessRunner> m_command_processes;
+  std::unique_ptr<PluginSet> m_plugins; ///< owns the instances below
+  sdk::IssueTracker* m_tracker = nullptr;
+  sdk::CodeHost* m_code_host = nullptr;
+  sdk::DatabaseBrancher* m_brancher = nullptr;
+  std::unique_ptr<workspace::WorkspaceManager> m_manager;
+  std::unique_ptr<WorkspaceAdapter> m_workspaces;
+  pipeline::Services m_services;
+  pipeline::Settings m_settings;
+};
+
+} // namespace fanout::app
