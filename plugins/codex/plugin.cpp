@@ -11,7 +11,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <fstream>
 
 namespace codex {
@@ -19,8 +18,6 @@ namespace codex {
 using namespace fanout::sdk;
 
 namespace {
-
-struct StopFlood {};
 
 const char* sandbox(Permission permission) {
   switch (permission) {
@@ -161,21 +158,18 @@ public:
       if (auto totals = stream.totals()) save_session_totals(m_host.data_dir(), result.session_id, {*totals, 0});
       return result;
     };
+    // A flood stops codex at once; finish() then reports it (the flood decides the outcome).
     auto on_line = [&](Stream which, const std::string& line) {
-      if (which == Stream::err) return stream.on_stderr(line);
+      if (which == Stream::err) {
+        stream.on_stderr(line);
+        return LineAction::keep;
+      }
       stream.on_line(line, sink);
-      if (stream.flooded()) throw StopFlood{};
+      return stream.flooded() ? LineAction::stop : LineAction::keep;
     };
-    try {
-      auto process = m_host.processes().run(spec, on_line, cancel);
-      if (!process) return std::move(process).failure();
-      return record(stream.finish(*process));
-    } catch (const StopFlood&) {
-      ProcessResult killed;
-      killed.signaled = true;
-      killed.signal = SIGKILL;
-      return record(stream.finish(killed));
-    }
+    auto process = m_host.processes().run(spec, on_line, cancel);
+    if (!process) return std::move(process).failure();
+    return record(stream.finish(*process));
   }
 
 private:
