@@ -161,7 +161,7 @@ void add_config_commands(CLI::App& app, Context& context) {
       const auto* section = config::find_section(key.section);
       std::cout << config::section_label(*section) << " " << key.key.name << " (" << config::type_name(key.key.type)
                 << (key.key.default_value ? std::string(", default ") + key.key.default_value : std::string())
-                << (key.key.trusted_only ? ", trusted" : "") << "): " << key.key.doc << "\n";
+                << (key.key.trust == sdk::Trust::trusted_only ? ", trusted" : "") << "): " << key.key.doc << "\n";
     }
   });
 

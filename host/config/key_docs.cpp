@@ -17,7 +17,7 @@ std::string cell(const std::string& text) {
 std::string key_row(const sdk::ConfigKey& key) {
   const std::string def = key.default_value ? "`" + cell(key.default_value) + "`" : "none";
   return "| `" + std::string(key.name) + "` | " + type_name(key.type) + " | " + def + " | " +
-         (key.trusted_only ? "trusted" : "") + " | " + cell(key.doc) + " |\n";
+         (key.trust == sdk::Trust::trusted_only ? "trusted" : "") + " | " + cell(key.doc) + " |\n";
 }
 
 constexpr const char* k_header = "| key | type | default | trust | description |\n| --- | --- | --- | --- | --- |\n";

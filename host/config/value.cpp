@@ -186,7 +186,7 @@ nlohmann::json validate_entries(const std::string& section, const std::vector<Ra
       errors.push_back({entry.key_position, where, "unknown key" + util::did_you_mean(entry.key, names)});
       continue;
     }
-    if (spec->trusted_only && entry.from_repo && !trust.trusted) {
+    if (spec->trust == sdk::Trust::trusted_only && entry.from_repo && !trust.trusted) {
       errors.push_back({entry.key_position, where, trust_message(trust)});
       continue;
     }

@@ -101,7 +101,8 @@ struct @IDENT@ {
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "flags added lines longer than a limit";
   static constexpr ConfigKey config_keys[] = {
-      {"max_line_length", ConfigType::positive_integer, "120", "longest added line allowed", false},
+      {.name = "max_line_length", .type = ConfigType::positive_integer, .default_value = "120",
+       .doc = "longest added line allowed"},
   };
   static std::unique_ptr<Reviewer> make_reviewer(Host& host) { return std::make_unique<@IDENT@Reviewer>(host); }
 };
@@ -167,7 +168,8 @@ struct @IDENT@ {
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "runs a command with the prompt on stdin";
   static constexpr ConfigKey config_keys[] = {
-      {"command", ConfigType::string_array, "[\"cat\"]", "the agent command; gets the prompt on stdin", true},
+      {.name = "command", .type = ConfigType::string_array, .default_value = "[\"cat\"]",
+       .doc = "the agent command; gets the prompt on stdin", .trust = Trust::trusted_only},
   };
   static std::unique_ptr<AgentProvider> make_agent_provider(Host& host) {
     return std::make_unique<@IDENT@Agent>(host);
@@ -257,7 +259,8 @@ struct @IDENT@ {
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "issues from a JSON file in the repository";
   static constexpr ConfigKey config_keys[] = {
-      {"file", ConfigType::string, "\".fanout/issues.json\"", "the issues file, relative to the repo", false},
+      {.name = "file", .type = ConfigType::string, .default_value = "\".fanout/issues.json\"",
+       .doc = "the issues file, relative to the repo"},
   };
   static std::unique_ptr<IssueTracker> make_issue_tracker(Host& host) {
     return std::make_unique<@IDENT@Tracker>(host);
@@ -324,7 +327,8 @@ struct @IDENT@ {
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "branches a file database by copying it";
   static constexpr ConfigKey config_keys[] = {
-      {"source", ConfigType::string, "\"data/app.db\"", "the main database file, relative to the repo", false},
+      {.name = "source", .type = ConfigType::string, .default_value = "\"data/app.db\"",
+       .doc = "the main database file, relative to the repo"},
   };
   static std::unique_ptr<DatabaseBrancher> make_database_brancher(Host& host) {
     return std::make_unique<@IDENT@Brancher>(host);

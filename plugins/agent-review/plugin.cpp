@@ -34,15 +34,20 @@ struct AgentReviewPlugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "an agent reviews the change in a fresh session (review-pr, adversarial, or your prompt)";
   static constexpr sdk::ConfigKey config_keys[] = {
-      {"provider", sdk::ConfigType::string, "\"claude-code\"", "agent provider plugin that runs the review", false},
-      {"prompt", sdk::ConfigType::path, "\"review-pr\"",
-       "prompt name (review-pr, adversarial, scope, or .fanout/prompts/<name>.md) or a file in the repo", false},
-      {"model", sdk::ConfigType::string, "\"\"", "model for this reviewer; \"\" = [agent] models.review", false},
-      {"timeout", sdk::ConfigType::duration, "\"20m\"", "longest the review session may run", false},
-      {"max_turns", sdk::ConfigType::integer, "0", "turn limit for the session; 0 = none", false},
-      {"max_diff_bytes", sdk::ConfigType::positive_integer, "200000", "larger diffs are cut in the prompt", false},
-      {"database_env", sdk::ConfigType::string, "\"\"",
-       "env var naming the workspace database URL; \"\" = DATABASE_URL when set", false},
+      {.name = "provider", .type = sdk::ConfigType::string, .default_value = "\"claude-code\"",
+       .doc = "agent provider plugin that runs the review"},
+      {.name = "prompt", .type = sdk::ConfigType::path, .default_value = "\"review-pr\"",
+       .doc = "prompt name (review-pr, adversarial, scope, or .fanout/prompts/<name>.md) or a file in the repo"},
+      {.name = "model", .type = sdk::ConfigType::string, .default_value = "\"\"",
+       .doc = "model for this reviewer; \"\" = [agent] models.review"},
+      {.name = "timeout", .type = sdk::ConfigType::duration, .default_value = "\"20m\"",
+       .doc = "longest the review session may run"},
+      {.name = "max_turns", .type = sdk::ConfigType::integer, .default_value = "0",
+       .doc = "turn limit for the session; 0 = none"},
+      {.name = "max_diff_bytes", .type = sdk::ConfigType::positive_integer, .default_value = "200000",
+       .doc = "larger diffs are cut in the prompt"},
+      {.name = "database_env", .type = sdk::ConfigType::string, .default_value = "\"\"",
+       .doc = "env var naming the workspace database URL; \"\" = DATABASE_URL when set"},
   };
   static std::unique_ptr<sdk::Reviewer> make_reviewer(sdk::Host& host) { return std::make_unique<AgentReviewer>(host); }
 };

@@ -100,13 +100,20 @@ struct Plugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "Claude Code (claude -p, stream-json)";
   static constexpr ConfigKey config_keys[] = {
-      {"command", ConfigType::string, "\"claude\"", "the claude executable: a name on PATH or a path", true},
-      {"args", ConfigType::string_array, "[]", "extra arguments appended to every claude command line", true},
-      {"env", ConfigType::string_map, "{}", "extra environment variables for claude", true},
-      {"model", ConfigType::string, nullptr, "model when the stage names none (alias or full id)", false},
-      {"allowed_tools", ConfigType::string_array, "[]", "tool rules added to --allowedTools of sessions that may edit (never to read-only plan and review sessions)", false},
-      {"disallowed_tools", ConfigType::string_array, "[]", "tool rules added to --disallowedTools", false},
-      {"bare", ConfigType::boolean, "false", "pass --bare: skip hooks, skills, MCP and CLAUDE.md discovery", false},
+      {.name = "command", .type = ConfigType::string, .default_value = "\"claude\"",
+       .doc = "the claude executable: a name on PATH or a path", .trust = Trust::trusted_only},
+      {.name = "args", .type = ConfigType::string_array, .default_value = "[]",
+       .doc = "extra arguments appended to every claude command line", .trust = Trust::trusted_only},
+      {.name = "env", .type = ConfigType::string_map, .default_value = "{}",
+       .doc = "extra environment variables for claude", .trust = Trust::trusted_only},
+      {.name = "model", .type = ConfigType::string,
+       .doc = "model when the stage names none (alias or full id)"},
+      {.name = "allowed_tools", .type = ConfigType::string_array, .default_value = "[]",
+       .doc = "tool rules added to --allowedTools of sessions that may edit (never to read-only plan and review sessions)"},
+      {.name = "disallowed_tools", .type = ConfigType::string_array, .default_value = "[]",
+       .doc = "tool rules added to --disallowedTools"},
+      {.name = "bare", .type = ConfigType::boolean, .default_value = "false",
+       .doc = "pass --bare: skip hooks, skills, MCP and CLAUDE.md discovery"},
   };
   static std::unique_ptr<AgentProvider> make_agent_provider(Host& host) {
     return std::make_unique<ClaudeProvider>(host);

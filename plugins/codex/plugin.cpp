@@ -183,12 +183,15 @@ struct Plugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "OpenAI Codex (codex exec --json)";
   static constexpr ConfigKey config_keys[] = {
-      {"command", ConfigType::string, "\"codex\"", "the codex executable: a name on PATH or a path", true},
-      {"args", ConfigType::string_array, "[]", "extra arguments for codex exec (before the prompt)", true},
-      {"env", ConfigType::string_map, "{}", "extra environment variables for codex", true},
-      {"model", ConfigType::string, nullptr, "model when the stage names none", false},
-      {"default_timeout", ConfigType::duration, "\"30m\"",
-       "timeout when the session has none (codex may wait forever for the network)", false},
+      {.name = "command", .type = ConfigType::string, .default_value = "\"codex\"",
+       .doc = "the codex executable: a name on PATH or a path", .trust = Trust::trusted_only},
+      {.name = "args", .type = ConfigType::string_array, .default_value = "[]",
+       .doc = "extra arguments for codex exec (before the prompt)", .trust = Trust::trusted_only},
+      {.name = "env", .type = ConfigType::string_map, .default_value = "{}",
+       .doc = "extra environment variables for codex", .trust = Trust::trusted_only},
+      {.name = "model", .type = ConfigType::string, .doc = "model when the stage names none"},
+      {.name = "default_timeout", .type = ConfigType::duration, .default_value = "\"30m\"",
+       .doc = "timeout when the session has none (codex may wait forever for the network)"},
   };
   static std::unique_ptr<AgentProvider> make_agent_provider(Host& host) {
     return std::make_unique<CodexProvider>(host);

@@ -94,13 +94,22 @@ struct CommandReviewPlugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "runs your tests and checks in the workspace; failures become findings";
   static constexpr sdk::ConfigKey config_keys[] = {
-      {"run", sdk::ConfigType::string_array, "[]", "shell commands run in the worktree (sh -c) with the workspace env", true},
-      {"timeout", sdk::ConfigType::duration, "\"10m\"", "longest each command may run", false},
-      {"start", sdk::ConfigType::string, "\"\"", "command that starts the app on $PORT, kept running during \"run\"", true},
-      {"probe", sdk::ConfigType::string, "\"\"", "HTTP path that must answer 2xx on 127.0.0.1:$PORT once the app is up", false},
-      {"ready_timeout", sdk::ConfigType::duration, "\"30s\"", "how long to wait for the probe to answer", false},
-      {"severity", sdk::ConfigType::string, "\"critical\"", "severity of a failed command or probe", false},
-      {"tail_lines", sdk::ConfigType::positive_integer, "40", "lines of output kept in a finding's detail", false},
+      {.name = "run", .type = sdk::ConfigType::string_array, .default_value = "[]",
+       .doc = "shell commands run in the worktree (sh -c) with the workspace env",
+       .trust = sdk::Trust::trusted_only},
+      {.name = "timeout", .type = sdk::ConfigType::duration, .default_value = "\"10m\"",
+       .doc = "longest each command may run"},
+      {.name = "start", .type = sdk::ConfigType::string, .default_value = "\"\"",
+       .doc = "command that starts the app on $PORT, kept running during \"run\"",
+       .trust = sdk::Trust::trusted_only},
+      {.name = "probe", .type = sdk::ConfigType::string, .default_value = "\"\"",
+       .doc = "HTTP path that must answer 2xx on 127.0.0.1:$PORT once the app is up"},
+      {.name = "ready_timeout", .type = sdk::ConfigType::duration, .default_value = "\"30s\"",
+       .doc = "how long to wait for the probe to answer"},
+      {.name = "severity", .type = sdk::ConfigType::string, .default_value = "\"critical\"",
+       .doc = "severity of a failed command or probe"},
+      {.name = "tail_lines", .type = sdk::ConfigType::positive_integer, .default_value = "40",
+       .doc = "lines of output kept in a finding's detail"},
   };
   static std::unique_ptr<sdk::Reviewer> make_reviewer(sdk::Host& host) { return std::make_unique<CommandReviewer>(host); }
 };

@@ -127,13 +127,14 @@ struct Plugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "any agent CLI from an argv template ({prompt}, {model}, {workdir})";
   static constexpr ConfigKey config_keys[] = {
-      {"command", ConfigType::string_array, nullptr,
-       "argv template: [\"aider\", \"--yes\", \"--message\", \"{prompt}\"]; also {prompt_file}, {model}, {workdir}, "
-       "{system_prompt}",
-       true},
-      {"env", ConfigType::string_map, "{}", "extra environment variables", true},
-      {"model", ConfigType::string, nullptr, "model when the stage names none", false},
-      {"prompt_on_stdin", ConfigType::boolean, "false", "also write the prompt to the command's stdin", false},
+      {.name = "command", .type = ConfigType::string_array,
+       .doc = "argv template: [\"aider\", \"--yes\", \"--message\", \"{prompt}\"]; also {prompt_file}, {model}, {workdir}, " "{system_prompt}",
+       .trust = Trust::trusted_only},
+      {.name = "env", .type = ConfigType::string_map, .default_value = "{}",
+       .doc = "extra environment variables", .trust = Trust::trusted_only},
+      {.name = "model", .type = ConfigType::string, .doc = "model when the stage names none"},
+      {.name = "prompt_on_stdin", .type = ConfigType::boolean, .default_value = "false",
+       .doc = "also write the prompt to the command's stdin"},
   };
   static std::unique_ptr<AgentProvider> make_agent_provider(Host& host) {
     return std::make_unique<CommandProvider>(host);

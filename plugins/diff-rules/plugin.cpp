@@ -48,9 +48,12 @@ struct DiffRules {
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "flags added conflict markers, likely secrets and TODO/FIXME lines";
   static constexpr ConfigKey config_keys[] = {
-      {"conflict_markers", ConfigType::boolean, "true", "flag added merge conflict markers (critical)", false},
-      {"secrets", ConfigType::boolean, "true", "flag added private keys, tokens and key-like literals (critical)", false},
-      {"todos", ConfigType::boolean, "true", "flag added TODO and FIXME lines (suggestion)", false},
+      {.name = "conflict_markers", .type = ConfigType::boolean, .default_value = "true",
+       .doc = "flag added merge conflict markers (critical)"},
+      {.name = "secrets", .type = ConfigType::boolean, .default_value = "true",
+       .doc = "flag added private keys, tokens and key-like literals (critical)"},
+      {.name = "todos", .type = ConfigType::boolean, .default_value = "true",
+       .doc = "flag added TODO and FIXME lines (suggestion)"},
   };
   static std::unique_ptr<Reviewer> make_reviewer(Host& host) { return std::make_unique<DiffRulesReviewer>(host); }
 };

@@ -11,12 +11,15 @@ struct GithubPlugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "GitHub issues, pull requests and reviews (REST v3, GitHub Enterprise too)";
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
-      {"repo", fanout::sdk::ConfigType::string, nullptr, "repository as \"owner/name\"", false},
-      {"api_url", fanout::sdk::ConfigType::string, "\"https://api.github.com\"",
-       "REST API base URL (GitHub Enterprise: https://HOST/api/v3)", true},
-      {"token_env", fanout::sdk::ConfigType::string, nullptr,
-       "environment variable holding the token (default: GITHUB_TOKEN, then GH_TOKEN, then `gh auth token`)", true},
-      {"remote", fanout::sdk::ConfigType::string, "\"origin\"", "git remote that branches are pushed to", false},
+      {.name = "repo", .type = fanout::sdk::ConfigType::string, .doc = "repository as \"owner/name\""},
+      {.name = "api_url", .type = fanout::sdk::ConfigType::string, .default_value = "\"https://api.github.com\"",
+       .doc = "REST API base URL (GitHub Enterprise: https://HOST/api/v3)",
+       .trust = fanout::sdk::Trust::trusted_only},
+      {.name = "token_env", .type = fanout::sdk::ConfigType::string,
+       .doc = "environment variable holding the token (default: GITHUB_TOKEN, then GH_TOKEN, then `gh auth token`)",
+       .trust = fanout::sdk::Trust::trusted_only},
+      {.name = "remote", .type = fanout::sdk::ConfigType::string, .default_value = "\"origin\"",
+       .doc = "git remote that branches are pushed to"},
   };
   static std::unique_ptr<fanout::sdk::IssueTracker> make_issue_tracker(fanout::sdk::Host& host) {
     return fanout::github::make_tracker(host);

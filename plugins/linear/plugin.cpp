@@ -13,11 +13,15 @@ struct LinearPlugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "Linear issues over GraphQL: list, read, comment, move state";
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
-      {"team", fanout::sdk::ConfigType::string, nullptr, "team key whose issues are listed (\"ENG\"); all teams when unset", false},
-      {"api_url", fanout::sdk::ConfigType::string, "\"https://api.linear.app/graphql\"", "GraphQL endpoint", true},
-      {"token_env", fanout::sdk::ConfigType::string, "\"LINEAR_API_KEY\"", "environment variable holding the API key or OAuth token", true},
-      {"auth", fanout::sdk::ConfigType::string, "\"api_key\"",
-       "\"api_key\" (personal key, sent without Bearer) or \"oauth\" (sent as Bearer)", false},
+      {.name = "team", .type = fanout::sdk::ConfigType::string,
+       .doc = "team key whose issues are listed (\"ENG\"); all teams when unset"},
+      {.name = "api_url", .type = fanout::sdk::ConfigType::string, .default_value = "\"https://api.linear.app/graphql\"",
+       .doc = "GraphQL endpoint", .trust = fanout::sdk::Trust::trusted_only},
+      {.name = "token_env", .type = fanout::sdk::ConfigType::string, .default_value = "\"LINEAR_API_KEY\"",
+       .doc = "environment variable holding the API key or OAuth token",
+       .trust = fanout::sdk::Trust::trusted_only},
+      {.name = "auth", .type = fanout::sdk::ConfigType::string, .default_value = "\"api_key\"",
+       .doc = "\"api_key\" (personal key, sent without Bearer) or \"oauth\" (sent as Bearer)"},
   };
   static std::unique_ptr<fanout::sdk::IssueTracker> make_issue_tracker(fanout::sdk::Host& host) {
     return fanout::linear::make_tracker(host);

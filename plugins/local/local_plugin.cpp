@@ -14,11 +14,12 @@ struct LocalPlugin {
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "issues as Markdown files, pull requests as records under .fanout/prs";
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
-      {"issues_dir", fanout::sdk::ConfigType::path, "\".fanout/issues\"",
-       "directory of issue files <KEY>.md, relative to the repo root", false},
-      {"prs_dir", fanout::sdk::ConfigType::path, "\".fanout/prs\"",
-       "directory of pull request records, relative to the repo root", false},
-      {"author", fanout::sdk::ConfigType::string, "\"fanout\"", "author written on comments", false},
+      {.name = "issues_dir", .type = fanout::sdk::ConfigType::path, .default_value = "\".fanout/issues\"",
+       .doc = "directory of issue files <KEY>.md, relative to the repo root"},
+      {.name = "prs_dir", .type = fanout::sdk::ConfigType::path, .default_value = "\".fanout/prs\"",
+       .doc = "directory of pull request records, relative to the repo root"},
+      {.name = "author", .type = fanout::sdk::ConfigType::string, .default_value = "\"fanout\"",
+       .doc = "author written on comments"},
   };
 
   static std::unique_ptr<fanout::sdk::IssueTracker> make_issue_tracker(fanout::sdk::Host& host) {

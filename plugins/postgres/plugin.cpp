@@ -12,16 +12,18 @@ struct PostgresPlugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "branches a PostgreSQL database with CREATE DATABASE ... TEMPLATE";
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
-      {"url", fanout::sdk::ConfigType::string, nullptr,
-       "server connection URL without a password (postgresql://user@host:port/app); overrides server_url_env", true},
-      {"server_url_env", fanout::sdk::ConfigType::string, "\"DATABASE_URL\"",
-       "environment variable holding the server's connection URL, used when url is not set (not [database] "
-       "url_env, which names the variable that gets each branch's URL)", true},
-      {"database", fanout::sdk::ConfigType::string, nullptr,
-       "the database to branch (the template); default: the database in the URL", false},
-      {"maintenance_database", fanout::sdk::ConfigType::string, "\"postgres\"",
-       "the database the brancher connects to for CREATE/DROP DATABASE", false},
-      {"connect_timeout", fanout::sdk::ConfigType::duration, "\"10s\"", "how long to wait for a connection", false},
+      {.name = "url", .type = fanout::sdk::ConfigType::string,
+       .doc = "server connection URL without a password (postgresql://user@host:port/app); overrides server_url_env",
+       .trust = fanout::sdk::Trust::trusted_only},
+      {.name = "server_url_env", .type = fanout::sdk::ConfigType::string, .default_value = "\"DATABASE_URL\"",
+       .doc = "environment variable holding the server's connection URL, used when url is not set (not [database] " "url_env, which names the variable that gets each branch's URL)",
+       .trust = fanout::sdk::Trust::trusted_only},
+      {.name = "database", .type = fanout::sdk::ConfigType::string,
+       .doc = "the database to branch (the template); default: the database in the URL"},
+      {.name = "maintenance_database", .type = fanout::sdk::ConfigType::string, .default_value = "\"postgres\"",
+       .doc = "the database the brancher connects to for CREATE/DROP DATABASE"},
+      {.name = "connect_timeout", .type = fanout::sdk::ConfigType::duration, .default_value = "\"10s\"",
+       .doc = "how long to wait for a connection"},
   };
 
   static std::unique_ptr<fanout::sdk::DatabaseBrancher> make_database_brancher(fanout::sdk::Host& host) {

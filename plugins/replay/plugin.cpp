@@ -133,10 +133,14 @@ struct Plugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "replays recorded sessions and their changes (demo, CI)";
   static constexpr ConfigKey config_keys[] = {
-      {"dir", ConfigType::path, "\".fanout/recordings\"", "recordings folder, relative to the repo root", false},
-      {"key", ConfigType::string, nullptr, "always play this recording (a folder name under dir)", false},
-      {"delay", ConfigType::duration, "0", "pause between events, to watch a demo", false},
-      {"commit", ConfigType::boolean, "true", "commit the applied changes with the recording's commit.txt", false},
+      {.name = "dir", .type = ConfigType::path, .default_value = "\".fanout/recordings\"",
+       .doc = "recordings folder, relative to the repo root"},
+      {.name = "key", .type = ConfigType::string,
+       .doc = "always play this recording (a folder name under dir)"},
+      {.name = "delay", .type = ConfigType::duration, .default_value = "0",
+       .doc = "pause between events, to watch a demo"},
+      {.name = "commit", .type = ConfigType::boolean, .default_value = "true",
+       .doc = "commit the applied changes with the recording's commit.txt"},
   };
   static std::unique_ptr<AgentProvider> make_agent_provider(Host& host) {
     return std::make_unique<ReplayProvider>(host);

@@ -64,20 +64,24 @@ struct ScopeReviewPlugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "does the diff match the issue: missing parts, unrelated changes";
   static constexpr sdk::ConfigKey config_keys[] = {
-      {"missing_path_severity", sdk::ConfigType::string, "\"important\"",
-       "severity when a file the issue names is not touched", false},
-      {"missing_identifier_severity", sdk::ConfigType::string, "\"suggestion\"",
-       "severity when a `name` the issue mentions appears nowhere in the diff", false},
-      {"unrelated_severity", sdk::ConfigType::string, "\"suggestion\"",
-       "severity of a changed file the issue does not relate to", false},
-      {"large_lines", sdk::ConfigType::positive_integer, "200",
-       "an unrelated file with more changed lines than this is an important finding", false},
-      {"provider", sdk::ConfigType::string, "\"\"", "agent provider that also judges scope; \"\" = heuristics only", false},
-      {"prompt", sdk::ConfigType::path, "\"scope\"", "prompt for the agent mode", false},
-      {"model", sdk::ConfigType::string, "\"\"", "model for the agent mode; \"\" = [agent] models.review", false},
-      {"timeout", sdk::ConfigType::duration, "\"10m\"", "longest the agent mode may run", false},
-      {"max_diff_bytes", sdk::ConfigType::positive_integer, "200000",
-       "larger diffs are cut in the agent mode's prompt, with a note that says so", false},
+      {.name = "missing_path_severity", .type = sdk::ConfigType::string, .default_value = "\"important\"",
+       .doc = "severity when a file the issue names is not touched"},
+      {.name = "missing_identifier_severity", .type = sdk::ConfigType::string, .default_value = "\"suggestion\"",
+       .doc = "severity when a `name` the issue mentions appears nowhere in the diff"},
+      {.name = "unrelated_severity", .type = sdk::ConfigType::string, .default_value = "\"suggestion\"",
+       .doc = "severity of a changed file the issue does not relate to"},
+      {.name = "large_lines", .type = sdk::ConfigType::positive_integer, .default_value = "200",
+       .doc = "an unrelated file with more changed lines than this is an important finding"},
+      {.name = "provider", .type = sdk::ConfigType::string, .default_value = "\"\"",
+       .doc = "agent provider that also judges scope; \"\" = heuristics only"},
+      {.name = "prompt", .type = sdk::ConfigType::path, .default_value = "\"scope\"",
+       .doc = "prompt for the agent mode"},
+      {.name = "model", .type = sdk::ConfigType::string, .default_value = "\"\"",
+       .doc = "model for the agent mode; \"\" = [agent] models.review"},
+      {.name = "timeout", .type = sdk::ConfigType::duration, .default_value = "\"10m\"",
+       .doc = "longest the agent mode may run"},
+      {.name = "max_diff_bytes", .type = sdk::ConfigType::positive_integer, .default_value = "200000",
+       .doc = "larger diffs are cut in the agent mode's prompt, with a note that says so"},
   };
   static std::unique_ptr<sdk::Reviewer> make_reviewer(sdk::Host& host) { return std::make_unique<ScopeReviewer>(host); }
 };

@@ -14,15 +14,14 @@ struct SqlitePlugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "copies the repository's SQLite database per workspace";
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
-      {"path", fanout::sdk::ConfigType::path, nullptr,
-       "the main database file, relative to the repository root", false},
-      {"dir", fanout::sdk::ConfigType::path, "\".fanout/databases\"",
-       "where branch copies go, relative to the repository root", false},
-      {"url_style", fanout::sdk::ConfigType::string, "\"sqlite\"",
-       "DATABASE_URL form: \"sqlite\" (sqlite:///abs), \"sqlalchemy\" (sqlite:////abs), \"file\" (file:/abs) or \"path\"",
-       false},
-      {"busy_timeout", fanout::sdk::ConfigType::duration, "\"30s\"",
-       "how long a copy waits for a write lock on the main database to clear", false},
+      {.name = "path", .type = fanout::sdk::ConfigType::path,
+       .doc = "the main database file, relative to the repository root"},
+      {.name = "dir", .type = fanout::sdk::ConfigType::path, .default_value = "\".fanout/databases\"",
+       .doc = "where branch copies go, relative to the repository root"},
+      {.name = "url_style", .type = fanout::sdk::ConfigType::string, .default_value = "\"sqlite\"",
+       .doc = "DATABASE_URL form: \"sqlite\" (sqlite:///abs), \"sqlalchemy\" (sqlite:////abs), \"file\" (file:/abs) or \"path\""},
+      {.name = "busy_timeout", .type = fanout::sdk::ConfigType::duration, .default_value = "\"30s\"",
+       .doc = "how long a copy waits for a write lock on the main database to clear"},
   };
 
   static std::unique_ptr<fanout::sdk::DatabaseBrancher> make_database_brancher(fanout::sdk::Host& host) {

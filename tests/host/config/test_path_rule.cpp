@@ -122,8 +122,9 @@ TEST_CASE("path rule: the user config and a trusted repo may name paths anywhere
 
 TEST_CASE("path rule: plugin path keys are checked like host keys", "[config][trust][paths]") {
   constexpr ConfigKey keys[] = {
-      {"prompt", ConfigType::path, "\"review-pr\"", "prompt name or file", false},
-      {"dirs", ConfigType::path_array, "[]", "dirs", false},
+      {.name = "prompt", .type = ConfigType::path, .default_value = "\"review-pr\"",
+       .doc = "prompt name or file"},
+      {.name = "dirs", .type = ConfigType::path_array, .default_value = "[]", .doc = "dirs"},
   };
   ConfigRepo repo;
   repo.repo_toml("[[review]]\nplugin = \"agent-review\"\nprompt = \"/etc/hostname\"\ndirs = [\"ok\", \"../no\"]\n");

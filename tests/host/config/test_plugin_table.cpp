@@ -7,19 +7,22 @@
 
 using fanout::sdk::ConfigKey;
 using fanout::sdk::ConfigType;
+using fanout::sdk::Trust;
 using fanout::test::ConfigRepo;
 using Errors = std::vector<std::string>;
 
 namespace {
 
 constexpr ConfigKey k_github_keys[] = {
-    {"repo", ConfigType::string, nullptr, "owner/name", false},
-    {"api_url", ConfigType::string, "\"https://api.github.com\"", "API base URL", true},
-    {"token_env", ConfigType::string, "\"GITHUB_TOKEN\"", "env var with the token", false},
-    {"timeout", ConfigType::duration, "\"30s\"", "request timeout", false},
-    {"labels", ConfigType::string_array, "[]", "labels", false},
-    {"headers", ConfigType::string_map, "{}", "extra headers", false},
-    {"per_page", ConfigType::positive_integer, "100", "page size", false},
+    {.name = "repo", .type = ConfigType::string, .doc = "owner/name"},
+    {.name = "api_url", .type = ConfigType::string, .default_value = "\"https://api.github.com\"",
+     .doc = "API base URL", .trust = Trust::trusted_only},
+    {.name = "token_env", .type = ConfigType::string, .default_value = "\"GITHUB_TOKEN\"",
+     .doc = "env var with the token"},
+    {.name = "timeout", .type = ConfigType::duration, .default_value = "\"30s\"", .doc = "request timeout"},
+    {.name = "labels", .type = ConfigType::string_array, .default_value = "[]", .doc = "labels"},
+    {.name = "headers", .type = ConfigType::string_map, .default_value = "{}", .doc = "extra headers"},
+    {.name = "per_page", .type = ConfigType::positive_integer, .default_value = "100", .doc = "page size"},
 };
 
 Errors validate(const ConfigRepo& repo, const fanout::config::PluginTable& table, nlohmann::json* out = nullptr) {

@@ -42,7 +42,8 @@ TEST_CASE("key table: keys are unique within a section", "[config]") {
 }
 
 TEST_CASE("key table: a plugin's bad default is reported as its bug", "[config]") {
-  const fanout::sdk::ConfigKey key{"n", fanout::sdk::ConfigType::positive_integer, "\"many\"", "n", false};
+  const fanout::sdk::ConfigKey key{
+      .name = "n", .type = fanout::sdk::ConfigType::positive_integer, .default_value = "\"many\"", .doc = "n"};
   CHECK_THROWS_WITH(fanout::config::default_json(key),
                     "config key \"n\" has a default that is not a positive integer: \"many\"");
 }

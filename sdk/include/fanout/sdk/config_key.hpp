@@ -26,15 +26,25 @@ enum class ConfigType : std::uint32_t {
   path_array,       ///< JSON array of strings, each a path
 };
 
-/// One key of a plugin's table. Plain data so a plugin can declare a static array of them.
+/// Who may set a key. Plain `bool` before ABI 2.0; an enum so that a key list says it by name.
+enum class Trust : bool {
+  any_repo = false,    ///< any fanout.toml may set it
+  trusted_only = true, ///< the key chooses binaries, paths or URLs that get credentials: honoured
+                       ///< from a repo's fanout.toml only when the user config marks that repo
+                       ///< trusted (docs/config.md#trust); the user config may always set it
+};
+
+/// One key of a plugin's table. Plain data so a plugin can declare a static array of them,
+/// written with designated initializers (fields left out take the defaults below):
+///
+///   {.name = "api_url", .type = ConfigType::string, .default_value = "\"https://api.github.com\"",
+///    .doc = "API base URL", .trust = Trust::trusted_only}
 struct ConfigKey {
-  const char* name;          ///< as written in fanout.toml: "api_url"
-  ConfigType type;
-  const char* default_value; ///< TOML literal ("\"https://api.github.com\"", "3", "[]"), or nullptr: no default
-  const char* doc;           ///< one line for `docs/config.md` and error messages
-  bool trusted_only;         ///< true for keys that choose binaries, paths or URLs that get
-                             ///< credentials: honoured from a repo's fanout.toml only when the
-                             ///< user config marks that repo trusted
+  const char* name = nullptr;          ///< as written in fanout.toml: "api_url"
+  ConfigType type = ConfigType::string;
+  const char* default_value = nullptr; ///< TOML literal ("\"https://api.github.com\"", "3", "[]"), or nullptr: no default
+  const char* doc = nullptr;           ///< one line for `docs/config.md` and error messages
+  Trust trust = Trust::any_repo;
 };
 
 } // namespace fanout::sdk

@@ -9,7 +9,8 @@
 //     static constexpr const char* version = "1.0.0";
 //     static constexpr const char* description = "flags large diffs";
 //     static constexpr fanout::sdk::ConfigKey config_keys[] = {   // optional
-//         {"max_lines", fanout::sdk::ConfigType::positive_integer, "400", "largest diff", false}};
+//         {.name = "max_lines", .type = fanout::sdk::ConfigType::positive_integer,
+//          .default_value = "400", .doc = "largest diff"}};
 //     static std::unique_ptr<fanout::sdk::Reviewer> make_reviewer(fanout::sdk::Host& host);
 //   };
 //   FANOUT_PLUGIN(MyPlugin)
