@@ -1,7 +1,5 @@
 #include "host/git/linked_worktree.hpp"
 
-#include "host/util/error.hpp"
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -115,14 +113,15 @@ bool checkout_complete(const fs::path& path) {
   return read_admin(*admin).complete();
 }
 
-void remove_worktree(const LinkedWorktree& worktree) {
+sdk::Result<void> remove_worktree(const LinkedWorktree& worktree) {
+  const auto failed = [](const std::string& message) { return sdk::fail(sdk::FailureKind::error, message); };
   std::error_code ec;
   if (worktree.present && !worktree.points_back)
-    throw UserError("\"" + worktree.path.string() + "\" does not hold git's worktree \"" + worktree.id +
-                    "\" (its .git names another): not deleted");
+    return failed("\"" + worktree.path.string() + "\" does not hold git's worktree \"" + worktree.id +
+                  "\" (its .git names another): not deleted");
   if (worktree.present) {
     fs::remove_all(worktree.path, ec);
-    if (ec) throw UserError("cannot delete \"" + worktree.path.string() + "\": " + ec.message());
+    if (ec) return failed("cannot delete \"" + worktree.path.string() + "\": " + ec.message());
   }
   // Out of worktrees/ in one rename first: a `git worktree add` running meanwhile reads every
   // folder there, and fails on one that is half deleted.
@@ -131,9 +130,10 @@ void remove_worktree(const LinkedWorktree& worktree) {
                           ("fanout-removing-" + worktree.id + "-" + std::to_string(::getpid()) + "-" +
                            std::to_string(counter++));
   fs::rename(worktree.admin, doomed, ec);
-  if (ec) throw UserError("cannot delete \"" + worktree.admin.string() + "\": " + ec.message());
+  if (ec) return failed("cannot delete \"" + worktree.admin.string() + "\": " + ec.message());
   fs::remove_all(doomed, ec);
-  if (ec) throw UserError("cannot delete \"" + doomed.string() + "\": " + ec.message());
+  if (ec) return failed("cannot delete \"" + doomed.string() + "\": " + ec.message());
+  return {};
 }
 
 } // namespace fanout::git

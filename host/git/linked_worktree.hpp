@@ -4,6 +4,8 @@
 // `locked` file, when present, holds the reason of `git worktree lock`. Read from the files
 // git writes (gitrepository-layout(5)), so fanout sees what git sees.
 
+#include <fanout/sdk/result.hpp>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -57,9 +59,9 @@ bool checkout_complete(const std::filesystem::path& path);
 /// Deletes the worktree's files at its path, then its admin folder, as `git worktree remove
 /// --force` does but without git's refusals (callers check uncommitted work and locks
 /// first). The admin folder leaves worktrees/ in one rename before it is deleted, so a
-/// concurrent `git worktree add` never reads it half deleted. Throws UserError naming what
-/// could not be deleted, and without deleting anything when the worktree is present but its
-/// .git does not point back to the admin folder.
-void remove_worktree(const LinkedWorktree& worktree);
+/// concurrent `git worktree add` never reads it half deleted. A failure names what could not
+/// be deleted; nothing is deleted when the worktree is present but its .git does not point
+/// back to the admin folder.
+sdk::Result<void> remove_worktree(const LinkedWorktree& worktree);
 
 } // namespace fanout::git

@@ -1,6 +1,5 @@
 #include "host/git/repo.hpp"
 
-#include "host/util/error.hpp"
 #include "host/git/linked_worktree.hpp"
 
 #include <algorithm>
@@ -34,41 +33,48 @@ using Config = Owned<git_config, git_config_free>;
 
 std::string owner_key(const std::string& branch) { return "branch." + branch + ".fanoutIssue"; }
 
-git_oid resolve(git_repository* repo, const std::string& spec) {
+/// "<what>: <libgit2's last message>", for a call that returned `rc` < 0.
+sdk::Failure failure(const std::string& what) {
+  const git_error* error = git_error_last();
+  return sdk::fail(sdk::FailureKind::error,
+                   what + ": " + (error && error->message ? error->message : "unknown libgit2 error"));
+}
+
+sdk::Result<git_oid> resolve(git_repository* repo, const std::string& spec) {
   git_object* raw = nullptr;
-  check(git_revparse_single(&raw, repo, spec.c_str()), "cannot resolve \"" + spec + "\"");
+  if (git_revparse_single(&raw, repo, spec.c_str()) < 0) return failure("cannot resolve \"" + spec + "\"");
   Object object(raw);
   git_object* peeled = nullptr;
-  check(git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT), "\"" + spec + "\" is not a commit");
+  if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) < 0) return failure("\"" + spec + "\" is not a commit");
   Object commit(peeled);
   return *git_object_id(commit.get());
 }
 
+std::string hex_of(const git_oid& oid) {
+  char hex[GIT_OID_HEXSZ + 1];
+  return git_oid_tostr(hex, sizeof hex, &oid);
+}
+
 } // namespace
 
-void check(int rc, const std::string& what) {
-  if (rc >= 0) return;
-  const git_error* error = git_error_last();
-  throw UserError(what + ": " + (error && error->message ? error->message : "unknown libgit2 error"));
-}
-
-Repo::Repo(const fs::path& path) {
+sdk::Result<Repo> Repo::open(const fs::path& path) {
   init_libgit2();
   git_repository* raw = nullptr;
-  check(git_repository_open(&raw, path.c_str()), "cannot open git repository \"" + path.string() + "\"");
-  m_repo.reset(raw);
+  if (git_repository_open(&raw, path.c_str()) < 0) return failure("cannot open git repository \"" + path.string() + "\"");
+  return Repo(raw);
 }
 
-std::string Repo::head_branch() const {
+sdk::Result<std::string> Repo::head_branch() const {
   git_reference* raw = nullptr;
   const int rc = git_repository_head(&raw, get());
-  if (rc == GIT_EUNBORNBRANCH) throw UserError("the repository has no commits yet (commit something first)");
-  check(rc, "cannot read HEAD");
+  if (rc == GIT_EUNBORNBRANCH)
+    return sdk::fail(sdk::FailureKind::error, "the repository has no commits yet (commit something first)");
+  if (rc < 0) return failure("cannot read HEAD");
   Reference head(raw);
-  return git_reference_is_branch(head.get()) ? git_reference_shorthand(head.get()) : "";
+  return std::string(git_reference_is_branch(head.get()) ? git_reference_shorthand(head.get()) : "");
 }
 
-std::string Repo::default_branch() const {
+sdk::Result<std::string> Repo::default_branch() const {
   git_reference* raw = nullptr;
   if (git_reference_lookup(&raw, get(), "refs/remotes/origin/HEAD") == 0) {
     Reference origin_head(raw);
@@ -79,27 +85,27 @@ std::string Repo::default_branch() const {
         return std::string(target.substr(prefix.size()));
     }
   }
-  git_config* raw_config = nullptr;
-  check(git_repository_config_snapshot(&raw_config, get()), "cannot read the git config");
-  Config config(raw_config);
-  const char* configured = nullptr;
-  if (git_config_get_string(&configured, config.get(), "init.defaultBranch") == 0 && *configured &&
-      branch_exists(configured))
-    return configured;
-  for (const char* name : {"main", "master"})
-    if (branch_exists(name)) return name;
+  auto configured = config_value("init.defaultBranch");
+  if (!configured.ok()) return std::move(configured).failure();
+  std::vector<std::string> candidates{"main", "master"};
+  if (*configured && !(*configured)->empty()) candidates.insert(candidates.begin(), **configured);
+  for (const auto& name : candidates) {
+    auto exists = branch_exists(name);
+    if (!exists.ok()) return std::move(exists).failure();
+    if (*exists) return name;
+  }
   return head_branch();
 }
 
-std::string Repo::commit_of(const std::string& spec) const {
-  const git_oid oid = resolve(get(), spec);
-  char hex[GIT_OID_HEXSZ + 1];
-  return git_oid_tostr(hex, sizeof hex, &oid);
+sdk::Result<std::string> Repo::commit_of(const std::string& spec) const {
+  auto oid = resolve(get(), spec);
+  if (!oid.ok()) return std::move(oid).failure();
+  return hex_of(*oid);
 }
 
-std::vector<std::string> Repo::branches() const {
+sdk::Result<std::vector<std::string>> Repo::branches() const {
   git_branch_iterator* raw = nullptr;
-  check(git_branch_iterator_new(&raw, get(), GIT_BRANCH_LOCAL), "cannot list branches");
+  if (git_branch_iterator_new(&raw, get(), GIT_BRANCH_LOCAL) < 0) return failure("cannot list branches");
   Owned<git_branch_iterator, git_branch_iterator_free> iterator(raw);
   std::vector<std::string> out;
   git_reference* ref = nullptr;
@@ -113,28 +119,33 @@ std::vector<std::string> Repo::branches() const {
   return out;
 }
 
-std::optional<std::string> Repo::config_value(const std::string& key) const {
+sdk::Result<std::optional<std::string>> Repo::config_value(const std::string& key) const {
   git_config* raw = nullptr;
-  check(git_repository_config_snapshot(&raw, get()), "cannot read the git config");
+  if (git_repository_config_snapshot(&raw, get()) < 0) return failure("cannot read the git config");
   Config config(raw);
   const char* value = nullptr;
-  if (git_config_get_string(&value, config.get(), key.c_str()) != 0) return std::nullopt;
-  return value;
+  if (git_config_get_string(&value, config.get(), key.c_str()) != 0) return std::optional<std::string>();
+  return std::optional<std::string>(value);
 }
 
-std::string Repo::branch_owner(const std::string& name) const { return config_value(owner_key(name)).value_or(""); }
+sdk::Result<std::string> Repo::branch_owner(const std::string& name) const {
+  auto value = config_value(owner_key(name));
+  if (!value.ok()) return std::move(value).failure();
+  return value->value_or("");
+}
 
-void Repo::set_branch_owner(const std::string& name, const std::string& key) {
+sdk::Result<void> Repo::set_branch_owner(const std::string& name, const std::string& key) {
   git_config* raw = nullptr;
-  check(git_repository_config(&raw, get()), "cannot open the git config");
+  if (git_repository_config(&raw, get()) < 0) return failure("cannot open the git config");
   Config config(raw);
   // The repository's own .git/config, also when extensions.worktreeConfig would make a
   // plain write go to the main checkout's config.worktree (which linked worktrees do not read).
   git_config* raw_local = nullptr;
-  check(git_config_open_level(&raw_local, config.get(), GIT_CONFIG_LEVEL_LOCAL), "cannot open .git/config");
+  if (git_config_open_level(&raw_local, config.get(), GIT_CONFIG_LEVEL_LOCAL) < 0) return failure("cannot open .git/config");
   Config local(raw_local);
-  check(git_config_set_string(local.get(), owner_key(name).c_str(), key.c_str()),
-        "cannot record the owner of branch \"" + name + "\"");
+  if (git_config_set_string(local.get(), owner_key(name).c_str(), key.c_str()) < 0)
+    return failure("cannot record the owner of branch \"" + name + "\"");
+  return {};
 }
 
 std::string Repo::branch_start(const std::string& name) const {
@@ -145,44 +156,49 @@ std::string Repo::branch_start(const std::string& name) const {
   if (count == 0) return "";
   const git_reflog_entry* oldest = git_reflog_entry_byindex(reflog.get(), count - 1); // 0 is the newest
   if (!git_oid_is_zero(git_reflog_entry_id_old(oldest))) return ""; // the creation entry has expired
-  char hex[GIT_OID_HEXSZ + 1];
-  return git_oid_tostr(hex, sizeof hex, git_reflog_entry_id_new(oldest));
+  return hex_of(*git_reflog_entry_id_new(oldest));
 }
 
-bool Repo::branch_exists(const std::string& name) const {
+sdk::Result<bool> Repo::branch_exists(const std::string& name) const {
   git_reference* raw = nullptr;
   const int rc = git_branch_lookup(&raw, get(), name.c_str(), GIT_BRANCH_LOCAL);
   if (rc == GIT_ENOTFOUND) return false;
-  check(rc, "cannot look up branch \"" + name + "\"");
+  if (rc < 0) return failure("cannot look up branch \"" + name + "\"");
   git_reference_free(raw);
   return true;
 }
 
-void Repo::create_branch(const std::string& name, const std::string& start) {
-  const git_oid oid = resolve(get(), start);
+sdk::Result<void> Repo::create_branch(const std::string& name, const std::string& start) {
+  auto oid = resolve(get(), start);
+  if (!oid.ok()) return std::move(oid).failure();
   git_commit* raw_commit = nullptr;
-  check(git_commit_lookup(&raw_commit, get(), &oid), "cannot read \"" + start + "\"");
+  if (git_commit_lookup(&raw_commit, get(), &*oid) < 0) return failure("cannot read \"" + start + "\"");
   Commit commit(raw_commit);
   git_reference* raw = nullptr;
-  check(git_branch_create(&raw, get(), name.c_str(), commit.get(), 0), "cannot create branch \"" + name + "\"");
+  if (git_branch_create(&raw, get(), name.c_str(), commit.get(), 0) < 0)
+    return failure("cannot create branch \"" + name + "\"");
   git_reference_free(raw);
+  return {};
 }
 
-void Repo::delete_branch(const std::string& name) {
+sdk::Result<void> Repo::delete_branch(const std::string& name) {
   git_reference* raw = nullptr;
   const int rc = git_branch_lookup(&raw, get(), name.c_str(), GIT_BRANCH_LOCAL);
-  if (rc == GIT_ENOTFOUND) return;
-  check(rc, "cannot look up branch \"" + name + "\"");
+  if (rc == GIT_ENOTFOUND) return {};
+  if (rc < 0) return failure("cannot look up branch \"" + name + "\"");
   Reference branch(raw);
-  check(git_branch_delete(branch.get()), "cannot delete branch \"" + name + "\"");
+  if (git_branch_delete(branch.get()) < 0) return failure("cannot delete branch \"" + name + "\"");
+  return {};
 }
 
-bool Repo::is_merged(const std::string& branch, const std::string& base) const {
-  const git_oid tip = resolve(get(), "refs/heads/" + branch);
-  const git_oid base_tip = resolve(get(), base);
-  if (git_oid_equal(&tip, &base_tip)) return true;
-  const int rc = git_graph_descendant_of(get(), &base_tip, &tip);
-  check(rc, "cannot compare \"" + branch + "\" with \"" + base + "\"");
+sdk::Result<bool> Repo::is_merged(const std::string& branch, const std::string& base) const {
+  auto tip = resolve(get(), "refs/heads/" + branch);
+  if (!tip.ok()) return std::move(tip).failure();
+  auto base_tip = resolve(get(), base);
+  if (!base_tip.ok()) return std::move(base_tip).failure();
+  if (git_oid_equal(&*tip, &*base_tip)) return true;
+  const int rc = git_graph_descendant_of(get(), &*base_tip, &*tip);
+  if (rc < 0) return failure("cannot compare \"" + branch + "\" with \"" + base + "\"");
   return rc == 1;
 }
 

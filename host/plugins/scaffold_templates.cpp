@@ -100,6 +100,7 @@ struct @IDENT@ {
   static constexpr const char* name = "@NAME@";
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "flags added lines longer than a limit";
+  static constexpr Kind kinds[] = {Kind::reviewer};
   static constexpr ConfigKey config_keys[] = {
       {.name = "max_line_length", .type = ConfigType::positive_integer, .default_value = "120",
        .doc = "longest added line allowed"},
@@ -167,6 +168,7 @@ struct @IDENT@ {
   static constexpr const char* name = "@NAME@";
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "runs a command with the prompt on stdin";
+  static constexpr Kind kinds[] = {Kind::agent_provider};
   static constexpr ConfigKey config_keys[] = {
       {.name = "command", .type = ConfigType::string_array, .default_value = "[\"cat\"]",
        .doc = "the agent command; gets the prompt on stdin", .trust = Trust::trusted_only},
@@ -258,6 +260,7 @@ struct @IDENT@ {
   static constexpr const char* name = "@NAME@";
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "issues from a JSON file in the repository";
+  static constexpr Kind kinds[] = {Kind::issue_tracker};
   static constexpr ConfigKey config_keys[] = {
       {.name = "file", .type = ConfigType::string, .default_value = "\".fanout/issues.json\"",
        .doc = "the issues file, relative to the repo"},
@@ -326,6 +329,7 @@ struct @IDENT@ {
   static constexpr const char* name = "@NAME@";
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "branches a file database by copying it";
+  static constexpr Kind kinds[] = {Kind::database_brancher};
   static constexpr ConfigKey config_keys[] = {
       {.name = "source", .type = ConfigType::string, .default_value = "\"data/app.db\"",
        .doc = "the main database file, relative to the repo"},

@@ -1,9 +1,19 @@
 #pragma once
-// The two error tiers: recoverable errors are values (sdk::Result); a UserError is fatal for
-// the command, thrown up to one catch in cli::run, printed as "fanout: error: <message>".
+// The two error tiers (as in ccache):
+//  - recoverable failures are values, sdk::Result, everywhere below the CLI: git, workspace,
+//    state, pipeline. A function that can fail returns one; its caller decides whether the
+//    failure ends an issue's run, is reported and skipped, or ends the command.
+//  - a UserError is fatal for the command. It is thrown only where the command must end (the
+//    CLI, turning a failure into the error the user reads: value_or_throw), caught once in
+//    cli::run and printed as "fanout: error: <message>".
+// What still throws below the CLI (the state store, dependency copies, clean and doctor) is
+// listed in docs/architecture.md ("Errors"); WorkspaceManager::up turns it into a failure.
+
+#include <fanout/sdk/result.hpp>
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace fanout {
 
@@ -25,6 +35,16 @@ public:
 private:
   ExitCode m_code;
 };
+
+/// Where a failure must end the command: the value of `result`, or a UserError with the
+/// failure's message (exit code `code`).
+template <typename T> T value_or_throw(sdk::Result<T> result, ExitCode code = ExitCode::failure) {
+  if (!result.ok()) throw UserError(result.failure().message, code);
+  return std::move(result).value();
+}
+inline void value_or_throw(sdk::Result<void> result, ExitCode code = ExitCode::failure) {
+  if (!result.ok()) throw UserError(result.failure().message, code);
+}
 
 /// Thrown by a command that has already printed what it had to say and only needs to set
 /// the exit code (e.g. `fanout config check` finding errors). Caught in cli::run.

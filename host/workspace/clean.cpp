@@ -19,8 +19,8 @@ namespace {
 /// as branch_name() names them and recorded as `key`'s (the name alone is ambiguous).
 std::vector<std::string> kept_branches(const git::Repo& repo, const std::string& key) {
   std::vector<std::string> out;
-  for (const auto& branch : repo.branches())
-    if (may_be_branch_of(branch, key) && repo.branch_owner(branch) == key) out.push_back(branch);
+  for (const auto& branch : value_or_throw(repo.branches()))
+    if (may_be_branch_of(branch, key) && value_or_throw(repo.branch_owner(branch)) == key) out.push_back(branch);
   return out;
 }
 } // namespace
@@ -46,7 +46,7 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
     return report;
   }
 
-  git::Repo repo(m_settings.repo_root);
+  git::Repo repo = value_or_throw(git::Repo::open(m_settings.repo_root));
   const auto registered = git::find_workspace_worktree(repo.common_dir(), record.path, record.branch, dir);
   // A lock is the user's word that the worktree stays, as git reads it (`git worktree remove`
   // refuses it even with -f; -f twice overrides, which fanout has no form of): nothing is
@@ -80,8 +80,8 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   }
 
   std::vector<std::string> branches; // to delete
-  if (found && !record.branch.empty() && repo.branch_exists(record.branch)) {
-    if (options.force || repo.is_merged(record.branch, record.base)) branches.push_back(record.branch);
+  if (found && !record.branch.empty() && value_or_throw(repo.branch_exists(record.branch))) {
+    if (options.force || value_or_throw(repo.is_merged(record.branch, record.base))) branches.push_back(record.branch);
     else
       report.kept.push_back("kept branch \"" + record.branch + "\": not merged into \"" + record.base +
                             "\" (use --force to delete)");
@@ -114,7 +114,7 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   }
 
   const bool existed = fs::exists(record.path);
-  if (registered) git::remove_worktree(*registered);
+  if (registered) value_or_throw(git::remove_worktree(*registered));
   // A folder git does not record as a worktree (cut short): deleted only when fanout made it.
   if (!registered || !registered->present) remove_worktree_folder(common_dir, dir, anchor, record.path, shown(record.path));
   forget_made(common_dir, dir);
@@ -126,7 +126,7 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
       report.kept.push_back("kept branch \"" + branch + "\": checked out in " + (main ? "the main checkout" : shown(where)));
       continue;
     }
-    store.db().transaction([&] { repo.delete_branch(branch); }); // a git config write, as in up
+    store.db().transaction([&] { value_or_throw(repo.delete_branch(branch)); }); // a git config write, as in up
     report.removed.push_back("deleted branch \"" + branch + "\"");
   }
   if (has_db) {
@@ -196,15 +196,15 @@ CleanReport WorkspaceManager::clean_orphans(const CleanOptions& options, const s
 
 std::vector<std::string> WorkspaceManager::merged_keys() {
   WorkspaceStore store(m_settings.repo_root);
-  git::Repo repo(m_settings.repo_root);
+  git::Repo repo = value_or_throw(git::Repo::open(m_settings.repo_root));
   std::vector<std::string> out;
   for (const auto& record : store.all()) {
-    if (!repo.branch_exists(record.branch)) continue;
+    if (!value_or_throw(repo.branch_exists(record.branch))) continue;
     // Merged means: the branch has commits of its own, and they are in the base. A new
     // workspace's branch sits on its start, inside the base, with nothing merged.
     const std::string start = record.start_commit.empty() ? repo.branch_start(record.branch) : record.start_commit;
-    if (start.empty() || repo.commit_of("refs/heads/" + record.branch) == start) continue;
-    if (repo.is_merged(record.branch, record.base)) out.push_back(record.key);
+    if (start.empty() || value_or_throw(repo.commit_of("refs/heads/" + record.branch)) == start) continue;
+    if (value_or_throw(repo.is_merged(record.branch, record.base))) out.push_back(record.key);
   }
   return out;
 }

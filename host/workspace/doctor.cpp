@@ -2,6 +2,7 @@
 
 #include "host/state/process_ledger.hpp"
 #include "host/git/repo.hpp"
+#include "host/util/error.hpp"
 #include "host/git/linked_worktree.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/store.hpp"
@@ -62,8 +63,7 @@ std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* br
     if (!ws.record.db_branch.empty()) recorded_db.insert(ws.record.db_branch);
   }
 
-  git::Repo repo(s.repo_root);
-  const fs::path common = repo.common_dir();
+  const fs::path common = value_or_throw(git::Repo::open(s.repo_root)).common_dir();
   const fs::path root = fs::weakly_canonical(s.workspace.root);
   for (const auto& wt : git::list_worktrees(common)) {
     if (wt.path.empty()) continue; // git's own `worktree prune` says what is wrong with it

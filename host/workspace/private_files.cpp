@@ -1,6 +1,5 @@
 #include "host/workspace/private_files.hpp"
 
-#include "host/util/error.hpp"
 #include "host/git/linked_worktree.hpp"
 #include "host/git/repo.hpp"
 
@@ -68,15 +67,17 @@ std::vector<std::string> private_files(const config::WorkspaceConfig& workspace)
   return out;
 }
 
-void exclude_in_worktree(const fs::path& repo_root, const fs::path& worktree, const std::vector<std::string>& files) {
+sdk::Result<void> exclude_in_worktree(const fs::path& repo_root, const fs::path& worktree,
+                                      const std::vector<std::string>& files) {
   const auto gitdir = git::gitdir_of(worktree);
   if (!gitdir)
-    throw UserError("cannot find the git dir of worktree \"" + worktree.string() + "\" to exclude fanout's files");
+    return sdk::fail(sdk::FailureKind::error,
+                     "cannot find the git dir of worktree \"" + worktree.string() + "\" to exclude fanout's files");
   const fs::path admin = *gitdir;
 
   const std::string globals = global_excludes(repo_root);
   // Git config writes fail on a concurrent writer's lock: the caller serialises this.
-  if (auto enabled = git::enable_worktree_config(repo_root); !enabled.ok()) throw UserError(enabled.failure().message);
+  if (auto enabled = git::enable_worktree_config(repo_root); !enabled.ok()) return enabled;
 
   std::string text = "# written by fanout: files it copies into this worktree, never committed\n";
   for (const auto& file : files) text += "/" + file + "\n";
@@ -84,7 +85,8 @@ void exclude_in_worktree(const fs::path& repo_root, const fs::path& worktree, co
   const fs::path exclude = admin / "fanout-exclude";
   std::ofstream(exclude, std::ios::trunc) << text;
   set_ini(admin / "config.worktree", "core", "excludesFile", exclude.string());
-  if (!std::ifstream(exclude)) throw UserError("cannot write \"" + exclude.string() + "\"");
+  if (!std::ifstream(exclude)) return sdk::fail(sdk::FailureKind::error, "cannot write \"" + exclude.string() + "\"");
+  return {};
 }
 
 std::optional<std::string> first_private(const std::vector<std::string>& touched, const std::vector<std::string>& files) {

@@ -6,6 +6,8 @@
 
 #include "host/config/config.hpp"
 
+#include <fanout/sdk/result.hpp>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -21,12 +23,12 @@ std::vector<std::string> private_files(const config::WorkspaceConfig& workspace)
 /// extensions.worktreeConfig in the repository (git 2.20+ reads it; libgit2 opens such
 /// repositories) and core.excludesFile in the worktree's own config.worktree, pointing at
 /// <worktree admin dir>/fanout-exclude. That file also carries the user's global excludes
-/// (which the per-worktree core.excludesFile would otherwise hide). Throws UserError when
-/// the worktree's admin dir cannot be found or written. It may write the repository's git
+/// (which the per-worktree core.excludesFile would otherwise hide). A failure when the
+/// worktree's admin dir cannot be found or written. It may write the repository's git
 /// config, which fails on a concurrent writer's lock: callers serialise it with other
 /// config writes (WorkspaceManager::up runs it in a state store transaction).
-void exclude_in_worktree(const std::filesystem::path& repo_root, const std::filesystem::path& worktree,
-                         const std::vector<std::string>& files);
+sdk::Result<void> exclude_in_worktree(const std::filesystem::path& repo_root, const std::filesystem::path& worktree,
+                                      const std::vector<std::string>& files);
 
 /// The first of `touched` (paths a commit changed) that is one of `files` or inside one.
 std::optional<std::string> first_private(const std::vector<std::string>& touched, const std::vector<std::string>& files);

@@ -1,6 +1,5 @@
 // [workspace] install and setup: commands run in a new workspace, with its env, output to its log.
 #include "host/agent/agent_env.hpp"
-#include "host/util/error.hpp"
 #include "host/util/private_mode.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/workspace_manager.hpp"
@@ -16,13 +15,15 @@ namespace {
 
 constexpr size_t k_tail_lines = 10;
 
+sdk::Failure failed(std::string message) { return sdk::fail(sdk::FailureKind::error, std::move(message)); }
+
 /// Runs `commands` in order with `sh -c`; the first that fails, cannot start or is cancelled
-/// throws UserError naming it as "<kind> command" (with the log and its last lines).
-void run_commands(sdk::ProcessRunner& processes, const std::string& kind, const std::vector<std::string>& commands,
+/// is the failure, naming it as "<kind> command" (with the log and its last lines).
+sdk::Result<void> run_commands(sdk::ProcessRunner& processes, const std::string& kind, const std::vector<std::string>& commands,
                   const sdk::ProcessSpec& base, std::ofstream& log, const std::string& log_shown,
                   const sdk::CancelToken& cancel) {
   for (const auto& command : commands) {
-    if (cancel.cancelled()) throw UserError("cancelled before " + kind + " command \"" + command + "\"");
+    if (cancel.cancelled()) return failed("cancelled before " + kind + " command \"" + command + "\"");
     log << "$ " << command << '\n' << std::flush;
     std::deque<std::string> tail;
     std::mutex mutex;
@@ -38,10 +39,10 @@ void run_commands(sdk::ProcessRunner& processes, const std::string& kind, const 
         },
         cancel);
     log.flush();
-    if (!result.ok()) throw UserError(kind + " command \"" + command + "\" could not start: " + result.failure().message);
+    if (!result.ok()) return failed(kind + " command \"" + command + "\" could not start: " + result.failure().message);
     if (result->cancelled) {
       log << "# cancelled\n";
-      throw UserError(kind + " command \"" + command + "\" was cancelled (log: " + log_shown + ")");
+      return failed(kind + " command \"" + command + "\" was cancelled (log: " + log_shown + ")");
     }
     if (result->signaled || result->exit_code != 0) {
       std::string message = kind + " command \"" + command + "\" " +
@@ -50,15 +51,16 @@ void run_commands(sdk::ProcessRunner& processes, const std::string& kind, const 
                             " (log: " + log_shown + ")";
       for (const auto& line : tail) message += "\n  " + line;
       log << "# failed\n";
-      throw UserError(message);
+      return failed(message);
     }
   }
+  return {};
 }
 
 } // namespace
 
-void WorkspaceManager::run_setup(const Record& record, const PortBlock& ports, const DepsReport& deps,
-                                 const sdk::CancelToken& cancel) {
+sdk::Result<void> WorkspaceManager::run_setup(const Record& record, const PortBlock& ports, const DepsReport& deps,
+                                              const sdk::CancelToken& cancel) {
   const fs::path dir = m_settings.repo_root / ".fanout" / "workspaces" / directory_name(record.key);
   const fs::path log_path = dir / "setup.log";
   // Present from the moment dependencies are found not reused until they are installed. A
@@ -70,8 +72,8 @@ void WorkspaceManager::run_setup(const Record& record, const PortBlock& ports, c
   const bool reused = deps.all_reused() && !fs::exists(pending);
   const auto& install = m_settings.workspace.install;
   const auto& setup = m_settings.workspace.setup;
-  if ((reused || install.empty()) && setup.empty()) return;
-  if (!m_processes) throw UserError("[workspace] install and setup need a process runner, and none is available");
+  if ((reused || install.empty()) && setup.empty()) return {};
+  if (!m_processes) return failed("[workspace] install and setup need a process runner, and none is available");
   if (!reused) std::ofstream(pending) << "[workspace] install has not finished; the next \"fanout up\" runs it again\n";
 
   util::private_file(log_path);
@@ -86,12 +88,14 @@ void WorkspaceManager::run_setup(const Record& record, const PortBlock& ports, c
   sdk::ProcessSpec spec{{}, record.path, agent::command_environment(workspace_env, m_settings.pass_env)};
   spec.replace_env = true;
   if (!reused && !install.empty()) {
-    run_commands(*m_processes, "install", install, spec, log, log_shown, cancel);
+    if (auto installed = run_commands(*m_processes, "install", install, spec, log, log_shown, cancel); !installed.ok())
+      return installed;
     fs::remove(pending);
   }
-  run_commands(*m_processes, "setup", setup, spec, log, log_shown, cancel);
+  if (auto set_up = run_commands(*m_processes, "setup", setup, spec, log, log_shown, cancel); !set_up.ok()) return set_up;
   std::error_code ec;
   fs::remove(pending, ec); // without install, setup is what installs
+  return {};
 }
 
 } // namespace fanout::workspace

@@ -20,13 +20,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
+sdk::Failure failed(std::string message) { return sdk::fail(sdk::FailureKind::error, std::move(message)); }
+
 /// Adds `lines` to the repository's info/exclude (shared by every worktree) unless present,
 /// so .fanout/ and the env file never show up as uncommitted work.
-void ensure_excluded(const fs::path& repo_root, const std::vector<std::string>& lines) {
+sdk::Result<void> ensure_excluded(const fs::path& repo_root, const std::vector<std::string>& lines) {
   static std::mutex mutex; // threads of one `up` would otherwise append the same lines twice
   std::lock_guard lock(mutex);
-  git::Repo repo(repo_root);
-  const fs::path exclude = repo.common_dir() / "info" / "exclude";
+  auto repo = git::Repo::open(repo_root);
+  if (!repo.ok()) return std::move(repo).failure();
+  const fs::path exclude = repo->common_dir() / "info" / "exclude";
   std::string content;
   {
     std::ifstream in(exclude);
@@ -36,11 +39,12 @@ void ensure_excluded(const fs::path& repo_root, const std::vector<std::string>& 
   for (const auto& line : lines)
     if (content.find("\n" + line + "\n") == std::string::npos && content.rfind(line + "\n", 0) != 0)
       missing += line + "\n";
-  if (missing.empty()) return;
+  if (missing.empty()) return {};
   fs::create_directories(exclude.parent_path());
   std::ofstream out(exclude, std::ios::app);
   if (!content.empty() && content.back() != '\n') out << '\n';
   out << missing;
+  return {};
 }
 
 /// An env file value: bare when it is plain, else double-quoted with \ and " escaped.
@@ -62,18 +66,38 @@ std::string env_value(const std::string& value) {
 /// Whether a new record of `key` may hold `branch`: no row holds it, and it does not exist
 /// or is recorded as `key`'s (kept by an earlier clean: the same issue's unmerged work). A
 /// branch of another issue, or one made by hand (no owner), is never taken over.
-bool may_hold(WorkspaceStore& store, const git::Repo& repo, const std::string& branch, const std::string& key) {
+sdk::Result<bool> may_hold(WorkspaceStore& store, const git::Repo& repo, const std::string& branch,
+                           const std::string& key) {
   if (store.branch_owner(branch)) return false;
-  return !repo.branch_exists(branch) || repo.branch_owner(branch) == key;
+  auto exists = repo.branch_exists(branch);
+  if (!exists.ok()) return std::move(exists).failure();
+  if (!*exists) return true;
+  auto owner = repo.branch_owner(branch);
+  if (!owner.ok()) return std::move(owner).failure();
+  return *owner == key;
 }
 
 /// The branch of a new record: branch_name(), else its with_key_hash() variant.
-std::string branch_for(WorkspaceStore& store, const git::Repo& repo, const sdk::Issue& issue) {
+sdk::Result<std::string> branch_for(WorkspaceStore& store, const git::Repo& repo, const sdk::Issue& issue) {
   const std::string name = branch_name(issue.key, issue.title);
-  if (may_hold(store, repo, name, issue.key)) return name;
   const std::string hashed = with_key_hash(name, issue.key);
-  if (may_hold(store, repo, hashed, issue.key)) return hashed;
-  throw UserError("branches \"" + name + "\" and \"" + hashed + "\" belong to other work (rename or delete one)");
+  for (const auto& candidate : {name, hashed}) {
+    auto free = may_hold(store, repo, candidate, issue.key);
+    if (!free.ok()) return std::move(free).failure();
+    if (*free) return candidate;
+  }
+  return failed("branches \"" + name + "\" and \"" + hashed + "\" belong to other work (rename or delete one)");
+}
+
+/// Runs `body`, a step of `up` that returns a Result, and turns what the layers below it still
+/// throw (the state store, the port leases, the dependency copy, std::filesystem) into a
+/// failure with the exception's message: the one place `up` catches.
+template <typename F> auto guarded(F&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    return failed(e.what());
+  }
 }
 
 sdk::Failure as_failure(const std::string& key, const std::string& message) {
@@ -116,8 +140,10 @@ std::string WorkspaceManager::shown(const fs::path& path) const { return relativ
 
 void WorkspaceManager::follow_worktree(Record& record) const {
   if (fs::exists(record.path / ".git")) return; // where up made it
-  const auto registered = git::find_workspace_worktree(git::Repo(m_settings.repo_root).common_dir(), record.path, record.branch,
-                                                  directory_name(record.key));
+  const auto repo = git::Repo::open(m_settings.repo_root);
+  if (!repo.ok()) return; // no repository: nothing was moved by git
+  const auto registered =
+      git::find_workspace_worktree(repo->common_dir(), record.path, record.branch, directory_name(record.key));
   if (registered && registered->points_back) record.path = registered->path;
 }
 
@@ -136,7 +162,7 @@ std::map<std::string, std::string> WorkspaceManager::env_for(const Record& recor
   return env;
 }
 
-void WorkspaceManager::write_env_file(const Record& record, const PortBlock& ports) const {
+sdk::Result<void> WorkspaceManager::write_env_file(const Record& record, const PortBlock& ports) const {
   const fs::path file = record.path / m_settings.workspace.env_file;
   const fs::path partial = file.string() + ".tmp";
   // The env file can hold a database password: 0600, and never written through a symlink
@@ -148,9 +174,10 @@ void WorkspaceManager::write_env_file(const Record& record, const PortBlock& por
     std::ofstream out(partial, std::ios::trunc);
     out << "# written by fanout for issue " << record.key << "; regenerated by \"fanout up\"\n";
     for (const auto& [name, value] : env_for(record, ports)) out << name << '=' << env_value(value) << '\n';
-    if (!out) throw UserError("cannot write \"" + shown(file) + "\"");
+    if (!out) return failed("cannot write \"" + shown(file) + "\"");
   }
   fs::rename(partial, file);
+  return {};
 }
 
 std::map<std::string, std::string> WorkspaceManager::env(const std::string& key) {
@@ -188,133 +215,189 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
   const auto step = [&](const std::string& what) {
     if (progress) progress(issue.key, what);
   };
-  Workspace ws;
-  try {
-    const std::string dir = directory_name(issue.key);
-    ws.log = m_settings.repo_root / ".fanout" / "workspaces" / dir / "setup.log";
-    ensure_excluded(m_settings.repo_root, {"/.fanout/", "/" + m_settings.workspace.env_file});
-    std::string base = m_settings.workspace.base;
-    if (base.empty()) base = git::Repo(m_settings.repo_root).default_branch();
-    if (base.empty()) base = "HEAD";
-    const std::string base_spec = m_settings.workspace.base_remote ? "origin/" + base : base;
-
-    WorkspaceStore store(m_settings.repo_root);
-    store.db().transaction([&] {
-      auto existing = store.find(issue.key);
-      if (existing) {
-        const bool busy = (existing->state == State::creating || existing->state == State::removing) &&
-                          existing->pid != ::getpid() && process_alive(existing->pid);
-        if (busy)
-          throw UserError("workspace is being " + std::string(existing->state == State::creating ? "created" : "removed") +
-                          " by process " + std::to_string(existing->pid));
-        ws.record = *existing;
-        follow_worktree(ws.record);
-        ws.existed = existing->state == State::ready && fs::exists(ws.record.path / ".git");
-      } else {
-        Record& r = ws.record;
-        r.key = issue.key;
-        r.title = issue.title;
-        const git::Repo repo(m_settings.repo_root);
-        r.branch = branch_for(store, repo, issue);
-        if (repo.branch_exists(r.branch)) r.start_commit = repo.branch_start(r.branch);
-        r.path = m_settings.workspace.root / dir;
-        r.base = base_spec;
-        r.brancher = m_settings.brancher;
-        r.created_at = std::time(nullptr);
-      }
-      ws.record.pid = ::getpid();
-      if (!ws.existed) ws.record.state = State::creating;
-      ws.ports = lease_ports(store.db(), m_settings.ports, m_settings.repo_root.string(), issue.key);
-      store.save(ws.record);
-    });
-    if (ws.existed) {
-      write_env_file(ws.record, ws.ports);
-      step("reused");
-      return ws;
-    }
-    try {
-      Record& r = ws.record;
-      step("worktree");
-      git::Repo repo(m_settings.repo_root);
-      if (m_settings.workspace.base_remote && m_processes) {
-        auto fetched = git::fetch_origin(*m_processes, m_settings.repo_root, base, cancel);
-        if (!fetched.ok()) throw UserError(fetched.failure().message);
-      }
-      if (!repo.branch_exists(r.branch)) {
-        // The start commit (for clean --merged) is saved before the branch is made, so a
-        // crash leaves at worst a row with a start and no branch (the next up makes both
-        // anew), never a branch whose row lacks its start. The branch's reflog is weaker:
-        // libgit2 writes it apart from the ref, core.logAllRefUpdates=false skips it and
-        // `git gc` expires it; it only stands in where no row saw the branch made (a
-        // branch kept by an earlier clean, rows older than the column).
-        r.start_commit = repo.commit_of(r.base);
-        store.save(r);
-        // Git config writes fail on a concurrent writer's lock: serialised with the store's.
-        store.db().transaction([&] {
-          repo.create_branch(r.branch, r.start_commit);
-          repo.set_branch_owner(r.branch, r.key);
-        });
-      } else if (repo.branch_owner(r.branch) != r.key) { // killed before the owner was written, or an older row
-        store.db().transaction([&] { repo.set_branch_owner(r.branch, r.key); });
-      }
-      // The worktree's place holds only what fanout made, or nothing: never a folder of the
-      // user's ([workspace] root = "~" and an issue keyed "src") or a symlink out of the repo.
-      const fs::path common_dir = repo.common_dir();
-      const fs::path anchor = deletion_anchor(m_settings.repo_root, m_settings.workspace.root, r.path);
-      if (auto why = why_not_ours(common_dir, dir, anchor, r.path))
-        throw UserError("refused to use \"" + shown(r.path) + "\" for the worktree: " + *why +
-                        " (move or delete it yourself, or set [workspace] root elsewhere)");
-      const auto registered = git::find_workspace_worktree(common_dir, r.path, r.branch, dir);
-      if (!registered || !registered->complete()) {
-        // Leftovers of a git killed (SIGKILL) mid-checkout; on SIGTERM git removes them itself.
-        if (registered) {
-          if (registered->locked() && *registered->lock != git::k_initializing_lock)
-            throw UserError("the unfinished worktree " + shown(registered->path) + " is " + git::describe_lock(*registered) +
-                            " (run \"git worktree unlock " + shown(registered->path) + "\", then up again)");
-          git::remove_worktree(*registered);
-        }
-        remove_worktree_folder(common_dir, dir, anchor, r.path, shown(r.path));
-        mark_made(common_dir, dir, r.path);
-        // The user's own checkout.workers, when set, is theirs to choose (as with any config).
-        const unsigned workers = repo.config_value("checkout.workers") ? 0 : m_settings.threads;
-        auto added = git::worktree_add(m_processes, m_settings.repo_root,
-                                       m_settings.repo_root / ".fanout" / "worktree-add.lock", r.path, r.branch,
-                                       workers, cancel);
-        if (!added.ok()) throw UserError(added.failure().message);
-      }
-      if (cancel.cancelled()) throw UserError("cancelled");
-      step("dependencies");
-      ws.deps = prepare_dependencies(m_settings.repo_root, r.path, m_settings.workspace, m_settings.threads, &cancel);
-      // What fanout copies or writes into the worktree stays out of its commits.
-      store.db().transaction([&] { exclude_in_worktree(m_settings.repo_root, r.path, private_files(m_settings.workspace)); });
-      if (cancel.cancelled()) throw UserError("cancelled");
-      if (!r.brancher.empty()) {
-        step("database");
-        if (!m_brancher) throw UserError("database brancher \"" + r.brancher + "\" is not available");
-        r.db_branch = database_branch(r.key);
-        auto branch = m_brancher->create(r.db_branch, cancel);
-        if (!branch.ok()) throw UserError("database branch \"" + r.db_branch + "\": " + branch.failure().message);
-        r.db_url = branch->url;
-        store.save(r);
-      }
-      write_env_file(r, ws.ports);
-      if (!m_settings.workspace.install.empty() || !m_settings.workspace.setup.empty()) {
-        step("setup");
-        run_setup(r, ws.ports, ws.deps, cancel);
-      }
-      r.state = State::ready;
-      r.error.clear();
-      store.save(r);
-      step("ready");
-      return ws;
-    } catch (const std::exception& e) {
-      store.set_state(issue.key, State::failed, e.what());
-      throw;
-    }
-  } catch (const std::exception& e) {
+  const auto stop = [&](const sdk::Failure& failure) -> sdk::Failure {
     step("failed");
-    return as_failure(issue.key, e.what());
+    return as_failure(issue.key, failure.message);
+  };
+  Workspace ws;
+  ws.log = m_settings.repo_root / ".fanout" / "workspaces" / directory_name(issue.key) / "setup.log";
+  auto base = guarded([&] { return reserve(issue, ws); });
+  if (!base.ok()) return stop(base.failure());
+  if (ws.existed) {
+    if (auto written = guarded([&] { return write_env_file(ws.record, ws.ports); }); !written.ok())
+      return stop(written.failure());
+    step("reused");
+    return ws;
   }
+  if (auto made = guarded([&] { return make(ws, *base, cancel, step); }); !made.ok()) {
+    // Failures leave the row `failed` with the reason (a failure to record it is the one told).
+    auto marked = guarded([&]() -> sdk::Result<void> {
+      WorkspaceStore(m_settings.repo_root).set_state(issue.key, State::failed, made.failure().message);
+      return {};
+    });
+    return stop(marked.ok() ? made.failure() : marked.failure());
+  }
+  step("ready");
+  return ws;
+}
+
+sdk::Result<std::string> WorkspaceManager::reserve(const sdk::Issue& issue, Workspace& ws) {
+  if (auto excluded = ensure_excluded(m_settings.repo_root, {"/.fanout/", "/" + m_settings.workspace.env_file});
+      !excluded.ok())
+    return std::move(excluded).failure();
+  auto repo = git::Repo::open(m_settings.repo_root);
+  if (!repo.ok()) return std::move(repo).failure();
+  std::string base = m_settings.workspace.base;
+  if (base.empty()) {
+    auto found = repo->default_branch();
+    if (!found.ok()) return std::move(found).failure();
+    base = *found;
+  }
+  if (base.empty()) base = "HEAD";
+  const std::string base_spec = m_settings.workspace.base_remote ? "origin/" + base : base;
+
+  WorkspaceStore store(m_settings.repo_root);
+  std::optional<sdk::Failure> refused;
+  store.db().transaction([&] {
+    auto existing = store.find(issue.key);
+    if (existing) {
+      const bool busy = (existing->state == State::creating || existing->state == State::removing) &&
+                        existing->pid != ::getpid() && process_alive(existing->pid);
+      if (busy) {
+        refused = failed("workspace is being " +
+                         std::string(existing->state == State::creating ? "created" : "removed") + " by process " +
+                         std::to_string(existing->pid));
+        return;
+      }
+      ws.record = *existing;
+      follow_worktree(ws.record);
+      ws.existed = existing->state == State::ready && fs::exists(ws.record.path / ".git");
+    } else {
+      Record& r = ws.record;
+      r.key = issue.key;
+      r.title = issue.title;
+      auto branch = branch_for(store, *repo, issue);
+      if (!branch.ok()) {
+        refused = std::move(branch).failure();
+        return;
+      }
+      r.branch = *branch;
+      auto exists = repo->branch_exists(r.branch);
+      if (!exists.ok()) {
+        refused = std::move(exists).failure();
+        return;
+      }
+      if (*exists) r.start_commit = repo->branch_start(r.branch);
+      r.path = m_settings.workspace.root / directory_name(issue.key);
+      r.base = base_spec;
+      r.brancher = m_settings.brancher;
+      r.created_at = std::time(nullptr);
+    }
+    ws.record.pid = ::getpid();
+    if (!ws.existed) ws.record.state = State::creating;
+    ws.ports = lease_ports(store.db(), m_settings.ports, m_settings.repo_root.string(), issue.key);
+    store.save(ws.record);
+  });
+  if (refused) return *refused; // nothing was written: the transaction ended without a change
+  return base;
+}
+
+sdk::Result<void> WorkspaceManager::make(Workspace& ws, const std::string& base, const sdk::CancelToken& cancel,
+                                         const std::function<void(const std::string&)>& step) {
+  Record& r = ws.record;
+  const std::string dir = directory_name(r.key);
+  WorkspaceStore store(m_settings.repo_root);
+  step("worktree");
+  auto opened = git::Repo::open(m_settings.repo_root);
+  if (!opened.ok()) return std::move(opened).failure();
+  git::Repo& repo = *opened;
+  if (m_settings.workspace.base_remote && m_processes)
+    if (auto fetched = git::fetch_origin(*m_processes, m_settings.repo_root, base, cancel); !fetched.ok())
+      return fetched;
+  if (auto branch = make_branch(repo, store, r); !branch.ok()) return branch;
+  // The worktree's place holds only what fanout made, or nothing: never a folder of the
+  // user's ([workspace] root = "~" and an issue keyed "src") or a symlink out of the repo.
+  const fs::path common_dir = repo.common_dir();
+  const fs::path anchor = deletion_anchor(m_settings.repo_root, m_settings.workspace.root, r.path);
+  if (auto why = why_not_ours(common_dir, dir, anchor, r.path))
+    return failed("refused to use \"" + shown(r.path) + "\" for the worktree: " + *why +
+                  " (move or delete it yourself, or set [workspace] root elsewhere)");
+  const auto registered = git::find_workspace_worktree(common_dir, r.path, r.branch, dir);
+  if (!registered || !registered->complete()) {
+    // Leftovers of a git killed (SIGKILL) mid-checkout; on SIGTERM git removes them itself.
+    if (registered) {
+      if (registered->locked() && *registered->lock != git::k_initializing_lock)
+        return failed("the unfinished worktree " + shown(registered->path) + " is " + git::describe_lock(*registered) +
+                      " (run \"git worktree unlock " + shown(registered->path) + "\", then up again)");
+      if (auto removed = git::remove_worktree(*registered); !removed.ok()) return removed;
+    }
+    remove_worktree_folder(common_dir, dir, anchor, r.path, shown(r.path));
+    mark_made(common_dir, dir, r.path);
+    // The user's own checkout.workers, when set, is theirs to choose (as with any config).
+    auto configured = repo.config_value("checkout.workers");
+    if (!configured.ok()) return std::move(configured).failure();
+    const unsigned workers = *configured ? 0 : m_settings.threads;
+    auto added = git::worktree_add(m_processes, m_settings.repo_root,
+                                   m_settings.repo_root / ".fanout" / "worktree-add.lock", r.path, r.branch, workers,
+                                   cancel);
+    if (!added.ok()) return added;
+  }
+  if (cancel.cancelled()) return failed("cancelled");
+  step("dependencies");
+  ws.deps = prepare_dependencies(m_settings.repo_root, r.path, m_settings.workspace, m_settings.threads, &cancel);
+  // What fanout copies or writes into the worktree stays out of its commits.
+  sdk::Result<void> excluded;
+  store.db().transaction(
+      [&] { excluded = exclude_in_worktree(m_settings.repo_root, r.path, private_files(m_settings.workspace)); });
+  if (!excluded.ok()) return excluded;
+  if (cancel.cancelled()) return failed("cancelled");
+  if (!r.brancher.empty()) {
+    step("database");
+    if (!m_brancher) return failed("database brancher \"" + r.brancher + "\" is not available");
+    r.db_branch = database_branch(r.key);
+    auto branch = m_brancher->create(r.db_branch, cancel);
+    if (!branch.ok()) return failed("database branch \"" + r.db_branch + "\": " + branch.failure().message);
+    r.db_url = branch->url;
+    store.save(r);
+  }
+  if (auto written = write_env_file(r, ws.ports); !written.ok()) return written;
+  if (!m_settings.workspace.install.empty() || !m_settings.workspace.setup.empty()) {
+    step("setup");
+    if (auto set_up = run_setup(r, ws.ports, ws.deps, cancel); !set_up.ok()) return set_up;
+  }
+  r.state = State::ready;
+  r.error.clear();
+  store.save(r);
+  return {};
+}
+
+sdk::Result<void> WorkspaceManager::make_branch(git::Repo& repo, WorkspaceStore& store, Record& r) {
+  auto exists = repo.branch_exists(r.branch);
+  if (!exists.ok()) return std::move(exists).failure();
+  sdk::Result<void> written;
+  if (!*exists) {
+    // The start commit (for clean --merged) is saved before the branch is made, so a
+    // crash leaves at worst a row with a start and no branch (the next up makes both
+    // anew), never a branch whose row lacks its start. The branch's reflog is weaker:
+    // libgit2 writes it apart from the ref, core.logAllRefUpdates=false skips it and
+    // `git gc` expires it; it only stands in where no row saw the branch made (a
+    // branch kept by an earlier clean, rows older than the column).
+    auto start = repo.commit_of(r.base);
+    if (!start.ok()) return std::move(start).failure();
+    r.start_commit = *start;
+    store.save(r);
+    // Git config writes fail on a concurrent writer's lock: serialised with the store's.
+    store.db().transaction([&] {
+      written = repo.create_branch(r.branch, r.start_commit);
+      if (written.ok()) written = repo.set_branch_owner(r.branch, r.key);
+    });
+    return written;
+  }
+  auto owner = repo.branch_owner(r.branch);
+  if (!owner.ok()) return std::move(owner).failure();
+  if (*owner != r.key) // killed before the owner was written, or an older row
+    store.db().transaction([&] { written = repo.set_branch_owner(r.branch, r.key); });
+  return written;
 }
 
 } // namespace fanout::workspace

@@ -28,6 +28,10 @@
 #include <string>
 #include <vector>
 
+namespace fanout::git {
+class Repo;
+} // namespace fanout::git
+
 namespace fanout::workspace {
 
 /// What the manager needs from the configuration.
@@ -114,8 +118,19 @@ public:
 
 private:
   std::map<std::string, std::string> env_for(const Record& record, const PortBlock& ports) const;
-  void write_env_file(const Record& record, const PortBlock& ports) const;
-  void run_setup(const Record& record, const PortBlock& ports, const DepsReport& deps, const sdk::CancelToken& cancel);
+  sdk::Result<void> write_env_file(const Record& record, const PortBlock& ports) const;
+  sdk::Result<void> run_setup(const Record& record, const PortBlock& ports, const DepsReport& deps,
+                              const sdk::CancelToken& cancel);
+  /// up's first step: the record of `issue` (found, or new with its branch name) marked
+  /// `creating` and its ports leased, in one transaction; `ws.existed` when it is ready.
+  /// Returns the base branch.
+  sdk::Result<std::string> reserve(const sdk::Issue& issue, Workspace& ws);
+  /// up's second step: branch, worktree, dependencies, database branch, env file, setup;
+  /// the record `ready` at the end.
+  sdk::Result<void> make(Workspace& ws, const std::string& base, const sdk::CancelToken& cancel,
+                         const std::function<void(const std::string&)>& step);
+  /// Creates the record's branch at its base (start commit saved first) and records its owner.
+  sdk::Result<void> make_branch(git::Repo& repo, WorkspaceStore& store, Record& record);
   std::string shown(const std::filesystem::path& path) const;
   /// Points `record.path` where git says its worktree is when `git worktree move` moved it.
   void follow_worktree(Record& record) const;

@@ -33,6 +33,7 @@ struct AgentReviewPlugin {
   static constexpr const char* name = "agent-review";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "an agent reviews the change in a fresh session (review-pr, adversarial, or your prompt)";
+  static constexpr sdk::Kind kinds[] = {sdk::Kind::reviewer};
   static constexpr sdk::ConfigKey config_keys[] = {
       {.name = "provider", .type = sdk::ConfigType::string, .default_value = "\"claude-code\"",
        .doc = "agent provider plugin that runs the review"},

@@ -99,6 +99,7 @@ struct Plugin {
   static constexpr const char* name = "claude-code";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "Claude Code (claude -p, stream-json)";
+  static constexpr Kind kinds[] = {Kind::agent_provider};
   static constexpr ConfigKey config_keys[] = {
       {.name = "command", .type = ConfigType::string, .default_value = "\"claude\"",
        .doc = "the claude executable: a name on PATH or a path", .trust = Trust::trusted_only},

@@ -182,6 +182,7 @@ struct Plugin {
   static constexpr const char* name = "codex";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "OpenAI Codex (codex exec --json)";
+  static constexpr Kind kinds[] = {Kind::agent_provider};
   static constexpr ConfigKey config_keys[] = {
       {.name = "command", .type = ConfigType::string, .default_value = "\"codex\"",
        .doc = "the codex executable: a name on PATH or a path", .trust = Trust::trusted_only},

@@ -93,6 +93,7 @@ struct CommandReviewPlugin {
   static constexpr const char* name = "command-review";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "runs your tests and checks in the workspace; failures become findings";
+  static constexpr sdk::Kind kinds[] = {sdk::Kind::reviewer};
   static constexpr sdk::ConfigKey config_keys[] = {
       {.name = "run", .type = sdk::ConfigType::string_array, .default_value = "[]",
        .doc = "shell commands run in the worktree (sh -c) with the workspace env",

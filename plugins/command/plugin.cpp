@@ -126,6 +126,7 @@ struct Plugin {
   static constexpr const char* name = "command";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "any agent CLI from an argv template ({prompt}, {model}, {workdir})";
+  static constexpr Kind kinds[] = {Kind::agent_provider};
   static constexpr ConfigKey config_keys[] = {
       {.name = "command", .type = ConfigType::string_array,
        .doc = "argv template: [\"aider\", \"--yes\", \"--message\", \"{prompt}\"]; also {prompt_file}, {model}, {workdir}, " "{system_prompt}",

@@ -47,6 +47,7 @@ struct DiffRules {
   static constexpr const char* name = "diff-rules";
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "flags added conflict markers, likely secrets and TODO/FIXME lines";
+  static constexpr Kind kinds[] = {Kind::reviewer};
   static constexpr ConfigKey config_keys[] = {
       {.name = "conflict_markers", .type = ConfigType::boolean, .default_value = "true",
        .doc = "flag added merge conflict markers (critical)"},

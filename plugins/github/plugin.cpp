@@ -10,6 +10,7 @@ struct GithubPlugin {
   static constexpr const char* name = "github";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "GitHub issues, pull requests and reviews (REST v3, GitHub Enterprise too)";
+  static constexpr fanout::sdk::Kind kinds[] = {fanout::sdk::Kind::issue_tracker, fanout::sdk::Kind::code_host};
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
       {.name = "repo", .type = fanout::sdk::ConfigType::string, .doc = "repository as \"owner/name\""},
       {.name = "api_url", .type = fanout::sdk::ConfigType::string, .default_value = "\"https://api.github.com\"",

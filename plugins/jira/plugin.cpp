@@ -12,6 +12,7 @@ struct JiraPlugin {
   static constexpr const char* name = "jira";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "Jira Cloud issues (REST v3): search, read, comment, transition";
+  static constexpr fanout::sdk::Kind kinds[] = {fanout::sdk::Kind::issue_tracker};
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
       {.name = "site", .type = fanout::sdk::ConfigType::string,
        .doc = "site URL, e.g. \"https://acme.atlassian.net\"", .trust = fanout::sdk::Trust::trusted_only},

@@ -12,6 +12,7 @@ struct LinearPlugin {
   static constexpr const char* name = "linear";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "Linear issues over GraphQL: list, read, comment, move state";
+  static constexpr fanout::sdk::Kind kinds[] = {fanout::sdk::Kind::issue_tracker};
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
       {.name = "team", .type = fanout::sdk::ConfigType::string,
        .doc = "team key whose issues are listed (\"ENG\"); all teams when unset"},

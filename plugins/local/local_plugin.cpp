@@ -13,6 +13,7 @@ struct LocalPlugin {
   static constexpr const char* name = "local";
   static constexpr const char* version = "0.1.0";
   static constexpr const char* description = "issues as Markdown files, pull requests as records under .fanout/prs";
+  static constexpr fanout::sdk::Kind kinds[] = {fanout::sdk::Kind::issue_tracker, fanout::sdk::Kind::code_host};
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
       {.name = "issues_dir", .type = fanout::sdk::ConfigType::path, .default_value = "\".fanout/issues\"",
        .doc = "directory of issue files <KEY>.md, relative to the repo root"},

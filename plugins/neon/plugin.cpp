@@ -14,6 +14,7 @@ struct NeonPlugin {
   static constexpr const char* name = "neon";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "branches a Neon Postgres project per workspace";
+  static constexpr fanout::sdk::Kind kinds[] = {fanout::sdk::Kind::database_brancher};
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
       {.name = "api_url", .type = ConfigType::string, .default_value = "\"https://console.neon.tech/api/v2\"",
        .doc = "Neon API base URL", .trust = Trust::trusted_only},

@@ -11,6 +11,7 @@ struct PostgresPlugin {
   static constexpr const char* name = "postgres";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "branches a PostgreSQL database with CREATE DATABASE ... TEMPLATE";
+  static constexpr fanout::sdk::Kind kinds[] = {fanout::sdk::Kind::database_brancher};
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
       {.name = "url", .type = fanout::sdk::ConfigType::string,
        .doc = "server connection URL without a password (postgresql://user@host:port/app); overrides server_url_env",

@@ -132,6 +132,7 @@ struct Plugin {
   static constexpr const char* name = "replay";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "replays recorded sessions and their changes (demo, CI)";
+  static constexpr Kind kinds[] = {Kind::agent_provider};
   static constexpr ConfigKey config_keys[] = {
       {.name = "dir", .type = ConfigType::path, .default_value = "\".fanout/recordings\"",
        .doc = "recordings folder, relative to the repo root"},

@@ -63,6 +63,7 @@ struct ScopeReviewPlugin {
   static constexpr const char* name = "scope-review";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "does the diff match the issue: missing parts, unrelated changes";
+  static constexpr sdk::Kind kinds[] = {sdk::Kind::reviewer};
   static constexpr sdk::ConfigKey config_keys[] = {
       {.name = "missing_path_severity", .type = sdk::ConfigType::string, .default_value = "\"important\"",
        .doc = "severity when a file the issue names is not touched"},

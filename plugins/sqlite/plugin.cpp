@@ -13,6 +13,7 @@ struct SqlitePlugin {
   static constexpr const char* name = "sqlite";
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "copies the repository's SQLite database per workspace";
+  static constexpr fanout::sdk::Kind kinds[] = {fanout::sdk::Kind::database_brancher};
   static constexpr fanout::sdk::ConfigKey config_keys[] = {
       {.name = "path", .type = fanout::sdk::ConfigType::path,
        .doc = "the main database file, relative to the repository root"},

@@ -8,6 +8,7 @@
 //     static constexpr const char* name = "my-reviewer";
 //     static constexpr const char* version = "1.0.0";
 //     static constexpr const char* description = "flags large diffs";
+//     static constexpr fanout::sdk::Kind kinds[] = {fanout::sdk::Kind::reviewer};
 //     static constexpr fanout::sdk::ConfigKey config_keys[] = {   // optional
 //         {.name = "max_lines", .type = fanout::sdk::ConfigType::positive_integer,
 //          .default_value = "400", .doc = "largest diff"}};
@@ -15,8 +16,10 @@
 //   };
 //   FANOUT_PLUGIN(MyPlugin)
 //
-// Provide one or more of: make_agent_provider, make_issue_tracker, make_code_host,
-// make_database_brancher, make_reviewer. The kinds are derived from which ones exist.
+// List the kinds the plugin provides in `kinds` and give each its factory: make_agent_provider,
+// make_issue_tracker, make_code_host, make_database_brancher, make_reviewer. A kind listed
+// without its factory (a misspelled `make_reviwer`) or a factory whose kind is not listed
+// fails to compile, with a message naming both (plugin_spec.hpp).
 
 #include "fanout/sdk/agent_provider.hpp"
 #include "fanout/sdk/code_host.hpp"
@@ -24,6 +27,8 @@
 #include "fanout/sdk/database_brancher.hpp"
 #include "fanout/sdk/host.hpp"
 #include "fanout/sdk/issue_tracker.hpp"
+#include "fanout/sdk/kind.hpp"
+#include "fanout/sdk/plugin_spec.hpp"
 #include "fanout/sdk/reviewer.hpp"
 #include "fanout/sdk/version.hpp"
 
@@ -33,27 +38,6 @@
 #include <string>
 
 namespace fanout::sdk {
-
-/// Plugin kinds, as bits of PluginDescriptor::kinds.
-enum class Kind : std::uint32_t {
-  agent_provider = 1u << 0,
-  issue_tracker = 1u << 1,
-  code_host = 1u << 2,
-  database_brancher = 1u << 3,
-  reviewer = 1u << 4,
-};
-
-/// Names as used on the command line and in `fanout plugin list` ("issue_tracker").
-constexpr const char* to_string(Kind kind) noexcept {
-  switch (kind) {
-  case Kind::agent_provider: return "agent_provider";
-  case Kind::issue_tracker: return "issue_tracker";
-  case Kind::code_host: return "code_host";
-  case Kind::database_brancher: return "database_brancher";
-  case Kind::reviewer: return "reviewer";
-  }
-  return "unknown";
-}
 
 /// What `fanout_plugin_entry` returns. Layout rules: the first three fields never move;
 /// fields are only ever appended (with a minor version bump); the host reads a field only
@@ -134,6 +118,7 @@ template <typename Spec> void destroy(Kind kind, void* instance) noexcept {
 }
 
 template <typename Spec> const PluginDescriptor* descriptor() noexcept {
+  static_assert(check_spec<Spec>());
   static const PluginDescriptor d = [] {
     PluginDescriptor out{};
     out.abi_major = k_abi_major;
