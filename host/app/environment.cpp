@@ -32,8 +32,10 @@ public:
     info.base = made->record.base;
     info.ports = made->ports.ports();
     try {
-      info.env = m_manager.env(issue.key);
-    } catch (const std::exception& e) {
+      auto env = m_manager.env(issue.key);
+      if (!env.ok()) return std::move(env).failure();
+      info.env = std::move(env).value();
+    } catch (const std::exception& e) { // the state store
       return sdk::fail(sdk::FailureKind::error, e.what());
     }
     return info;

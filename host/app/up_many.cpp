@@ -13,10 +13,11 @@ namespace {
 bool has_uncommitted_work(workspace::WorkspaceManager& manager, const std::string& key) {
   try {
     const auto ws = manager.find(key);
-    return ws && ws->record.state != workspace::State::creating &&
-           !workspace::uncommitted_work(manager.settings().workspace, ws->record.path).empty();
+    if (!ws || ws->record.state == workspace::State::creating) return false;
+    const auto changes = workspace::uncommitted_work(manager.settings().workspace, ws->record.path);
+    return changes.ok() && !changes->empty(); // on a failure, clean will say what is wrong
   } catch (const std::exception&) {
-    return false; // clean will say what is wrong
+    return false; // the state store: clean will say what is wrong
   }
 }
 

@@ -161,7 +161,7 @@ void run_ls(Context& context, bool json) {
   if (!ws) throw UserError("no workspace for issue \"" + key + "\" (run \"fanout up " + key + "\")");
   if (ws->record.state != workspace::State::ready)
     throw UserError("workspace of issue \"" + key + "\" is " + to_string(ws->record.state) + " (run \"fanout up " + key + "\")");
-  for (const auto& [name, value] : session.manager.env(key)) ::setenv(name.c_str(), value.c_str(), 1);
+  for (const auto& [name, value] : value_or_throw(session.manager.env(key))) ::setenv(name.c_str(), value.c_str(), 1);
   if (::chdir(ws->record.path.c_str()) != 0)
     throw UserError("cannot enter \"" + ws->record.path.string() + "\": " + std::strerror(errno));
   std::vector<char*> argv;

@@ -71,7 +71,7 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   const bool has_tree = fs::exists(record.path / ".git");
   const bool half_made = found && record.state == State::creating;
   if (has_tree && !options.force && !half_made) {
-    const auto changes = uncommitted_work(m_settings.workspace, record.path);
+    const auto changes = value_or_throw(uncommitted_work(m_settings.workspace, record.path));
     if (!changes.empty()) {
       report.kept.push_back("kept " + shown(record.path) + ": " + describe_uncommitted(changes) +
                             " (use --force to delete)");
@@ -116,7 +116,8 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   const bool existed = fs::exists(record.path);
   if (registered) value_or_throw(git::remove_worktree(*registered));
   // A folder git does not record as a worktree (cut short): deleted only when fanout made it.
-  if (!registered || !registered->present) remove_worktree_folder(common_dir, dir, anchor, record.path, shown(record.path));
+  if (!registered || !registered->present)
+    value_or_throw(remove_worktree_folder(common_dir, dir, anchor, record.path, shown(record.path)));
   forget_made(common_dir, dir);
   if (existed) report.removed.push_back("removed worktree " + shown(record.path));
   for (const auto& branch : branches) {

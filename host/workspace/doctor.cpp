@@ -84,10 +84,10 @@ std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* br
   // says what that deletes.
   const auto clean_fix = [&](const Record& r, std::string& problem) {
     std::vector<std::string> changes;
-    try {
-      if (r.state != State::creating) changes = uncommitted_work(s.workspace, r.path);
-    } catch (const std::exception& e) { // clean will say the same; doctor goes on
-      problem += "; " + std::string(e.what());
+    if (r.state != State::creating) {
+      auto found = uncommitted_work(s.workspace, r.path);
+      if (found.ok()) changes = std::move(found).value();
+      else problem += "; " + found.failure().message; // clean will say the same; doctor goes on
     }
     // A locked worktree is kept by clean, --force or not (as by `git worktree remove -f`).
     std::string unlock;

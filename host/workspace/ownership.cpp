@@ -1,6 +1,5 @@
 #include "host/workspace/ownership.hpp"
 
-#include "host/util/error.hpp"
 #include "host/git/linked_worktree.hpp"
 
 #include <fstream>
@@ -102,13 +101,15 @@ std::optional<std::string> why_not_ours(const fs::path& common_dir, const std::s
   return "it is not a worktree of this repository and fanout did not make it";
 }
 
-void remove_worktree_folder(const fs::path& common_dir, const std::string& name, const fs::path& anchor,
-                            const fs::path& path, const std::string& shown) {
+sdk::Result<void> remove_worktree_folder(const fs::path& common_dir, const std::string& name, const fs::path& anchor,
+                                         const fs::path& path, const std::string& shown) {
   if (auto why = why_not_ours(common_dir, name, anchor, path))
-    throw UserError("refused to delete \"" + shown + "\": " + *why + " (move or delete it yourself, then try again)");
+    return sdk::fail(sdk::FailureKind::error, "refused to delete \"" + shown + "\": " + *why +
+                                                  " (move or delete it yourself, then try again)");
   std::error_code ec;
   fs::remove_all(path, ec);
-  if (ec) throw UserError("cannot delete \"" + shown + "\": " + ec.message());
+  if (ec) return sdk::fail(sdk::FailureKind::error, "cannot delete \"" + shown + "\": " + ec.message());
+  return {};
 }
 
 std::optional<std::string> remove_own_folder(const fs::path& anchor, const fs::path& path) {

@@ -6,6 +6,8 @@
 // and the folder did not exist yet. A symlink is never followed: a worktree path that is a
 // symlink, or that reaches its place through one below `anchor`, is refused.
 
+#include <fanout/sdk/result.hpp>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -39,9 +41,9 @@ std::optional<std::string> why_not_ours(const std::filesystem::path& common_dir,
                                         const std::filesystem::path& anchor, const std::filesystem::path& path);
 
 /// Deletes the worktree folder `path` recursively (symlinks inside are removed, never
-/// followed) when why_not_ours() finds nothing against it; otherwise throws UserError:
-/// `refused to delete "<shown>": <why> (delete it yourself if it is not needed)`.
-void remove_worktree_folder(const std::filesystem::path& common_dir, const std::string& name,
+/// followed) when why_not_ours() finds nothing against it; otherwise fails with
+/// `refused to delete "<shown>": <why> (move or delete it yourself, then try again)`.
+sdk::Result<void> remove_worktree_folder(const std::filesystem::path& common_dir, const std::string& name,
                             const std::filesystem::path& anchor, const std::filesystem::path& path,
                             const std::string& shown);
 

@@ -2,7 +2,6 @@
 
 #include "host/git/cli.hpp"
 #include "host/git/linked_worktree.hpp"
-#include "host/util/error.hpp"
 
 namespace fanout::workspace {
 namespace fs = std::filesystem;
@@ -11,16 +10,14 @@ namespace {
 constexpr size_t k_shown_paths = 3;
 } // namespace
 
-std::vector<std::string> uncommitted_work(const config::WorkspaceConfig& config, const fs::path& worktree) {
+sdk::Result<std::vector<std::string>> uncommitted_work(const config::WorkspaceConfig& config, const fs::path& worktree) {
   // A checkout that was cut short (git killed before it finished), holding only HEAD's files
   // as far as they were written; counting them as changes would make a plain `clean` keep it.
-  if (!git::checkout_complete(worktree)) return {};
+  if (!git::checkout_complete(worktree)) return std::vector<std::string>{};
   std::vector<std::string> ours{config.env_file};
   ours.insert(ours.end(), config.copy.begin(), config.copy.end());
   ours.insert(ours.end(), config.reuse.begin(), config.reuse.end());
-  auto paths = git::changed_paths(worktree, ours);
-  if (!paths.ok()) throw UserError(paths.failure().message);
-  return std::move(paths).value();
+  return git::changed_paths(worktree, ours);
 }
 
 std::string describe_uncommitted(const std::vector<std::string>& paths) {

@@ -4,6 +4,8 @@
 
 #include "host/config/config.hpp"
 
+#include <fanout/sdk/result.hpp>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -15,8 +17,8 @@ namespace fanout::workspace {
 /// the `copy` and `reuse` entries of `config`. Empty when `worktree` holds no checkout, or an
 /// unfinished one (git killed mid-checkout: only HEAD's files, as far as they were written).
 /// What counts is what `git status` says (git::changed_paths(), host/git/cli.hpp): clean filters, git-lfs
-/// and line-ending rules included. Throws UserError when the status cannot be read. Any thread.
-std::vector<std::string> uncommitted_work(const config::WorkspaceConfig& config, const std::filesystem::path& worktree);
+/// and line-ending rules included. A failure when the status cannot be read. Any thread.
+sdk::Result<std::vector<std::string>> uncommitted_work(const config::WorkspaceConfig& config, const std::filesystem::path& worktree);
 
 /// "2 uncommitted changes, e.g. build.out, src/a.ts": the count and the first three paths.
 std::string describe_uncommitted(const std::vector<std::string>& paths);

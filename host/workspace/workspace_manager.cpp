@@ -180,10 +180,10 @@ sdk::Result<void> WorkspaceManager::write_env_file(const Record& record, const P
   return {};
 }
 
-std::map<std::string, std::string> WorkspaceManager::env(const std::string& key) {
+sdk::Result<std::map<std::string, std::string>> WorkspaceManager::env(const std::string& key) {
   WorkspaceStore store(m_settings.repo_root);
   auto record = store.find(key);
-  if (!record) throw UserError("no workspace for issue \"" + key + "\" (run \"fanout up " + key + "\")");
+  if (!record) return failed("no workspace for issue \"" + key + "\" (run \"fanout up " + key + "\")");
   follow_worktree(*record);
   return env_for(*record, find_lease(store.db(), key).value_or(PortBlock{}));
 }
@@ -331,7 +331,8 @@ sdk::Result<void> WorkspaceManager::make(Workspace& ws, const std::string& base,
                       " (run \"git worktree unlock " + shown(registered->path) + "\", then up again)");
       if (auto removed = git::remove_worktree(*registered); !removed.ok()) return removed;
     }
-    remove_worktree_folder(common_dir, dir, anchor, r.path, shown(r.path));
+    if (auto removed = remove_worktree_folder(common_dir, dir, anchor, r.path, shown(r.path)); !removed.ok())
+      return removed;
     mark_made(common_dir, dir, r.path);
     // The user's own checkout.workers, when set, is theirs to choose (as with any config).
     auto configured = repo.config_value("checkout.workers");

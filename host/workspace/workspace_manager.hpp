@@ -98,8 +98,8 @@ public:
 
   /// The environment every process started in the workspace gets: PORT, FANOUT_PORTS,
   /// FANOUT_ISSUE, FANOUT_WORKSPACE, COMPOSE_PROJECT_NAME and the database URL under
-  /// `url_env` (when there is a database branch). Throws UserError for an unknown key.
-  std::map<std::string, std::string> env(const std::string& key);
+  /// `url_env` (when there is a database branch). A failure for an unknown key.
+  sdk::Result<std::map<std::string, std::string>> env(const std::string& key);
 
   /// Removes the workspace of `key`: worktree, branch (only if merged into its base, or
   /// with force), database branch, port lease, record. Never deletes uncommitted work

@@ -1,7 +1,6 @@
 #include "real_loop_helpers.hpp"
 
 #include "tests/support/agent_harness.hpp"
-#include "tests/support/child_process.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/real_agents.hpp"
 #include "tests/support/shell.hpp"
@@ -9,7 +8,6 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <random>
 #include <sstream>
 
 namespace fanout::test {
@@ -17,23 +15,6 @@ namespace fanout::test {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using real_agents::shell_quote;
-
-namespace {
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void must(const std::string& command) {
-  auto ran = sh(command);
-  INFO(command << "\n" << ran.out);
-  REQUIRE(ran.rc == 0);
-}
-
-} // namespace
 
 std::string model_of(const std::string& provider) {
   return provider == "codex" ? real_agents::k_codex_model : real_agents::k_claude_model;
@@ -43,19 +24,11 @@ RealLoop::RealLoop(std::string builder_, std::string reviewer_)
     : builder(std::move(builder_)), reviewer(std::move(reviewer_)) {
   real_agents::require_cli(builder == "codex" ? "codex" : "claude");
   real_agents::require_cli(reviewer == "codex" ? "codex" : "claude");
-  std::random_device device;
-  root = fs::temp_directory_path() / ("fanout-real-loop-" + std::to_string(device()));
-  repo = root / "repo";
-  home = root / "home";
   fs::create_directories(repo);
   fs::create_directories(home);
   github.add_issue({0, "add a greeting", "Add greeting.txt saying hello.", "open", {"fanout"}, "", "", {}});
 
-  fs::create_directories(root / "config" / "fanout");
-  std::ofstream(root / "config" / "fanout" / "config.toml") << "[trust]\nrepos = [\"" << repo.string() << "\"]\n";
-  const std::string git = "git -c user.name=e2e -c user.email=e2e@fanout.invalid -C " + shell_quote(repo.string());
-  must("git init -q --bare " + shell_quote((root / "origin.git").string()));
-  must(git + " init -q -b main");
+  write_text(root / "config" / "fanout" / "config.toml", trusting(repo));
   std::ofstream(repo / "app.py") << "print('hello app')\n";
   std::ofstream(repo / ".gitignore") << ".fanout/\n.env.fanout\n";
   std::ofstream(repo / "fanout.toml") << "[tracker]\nkind = \"github\"\nrepo = \"" << github.repo()
@@ -67,17 +40,12 @@ RealLoop::RealLoop(std::string builder_, std::string reviewer_)
                                       << "[[review]]\nplugin = \"agent-review\"\nprovider = \"" << reviewer
                                       << "\"\nmodel = \"" << model_of(reviewer) << "\"\n\n"
                                       << "[run]\nparallel = 1\nfix_rounds = 1\n";
-  must(git + " add -A");
-  must(git + " commit -q -m init");
-  must(git + " remote add origin " + shell_quote((root / "origin.git").string()));
-  must(git + " push -q origin main");
+  commit_and_push_to_origin(repo, root / "origin.git");
 }
 
 RealLoop::~RealLoop() {
   claude_api.release_hangs();
   codex_api.release_hangs();
-  std::error_code ec;
-  fs::remove_all(root, ec);
 }
 
 void RealLoop::append_config(const std::string& toml) { std::ofstream(repo / "fanout.toml", std::ios::app) << toml; }
@@ -92,25 +60,11 @@ std::vector<std::string> RealLoop::environment() const {
   return out;
 }
 
-pid_t RealLoop::start(const std::vector<std::string>& args) {
-  const int n = ++m_runs;
-  std::vector<std::string> argv{fanout_executable().string(), "-C", repo.string()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const auto env = environment();
-  const fs::path out = root / ("run-" + std::to_string(n) + ".out");
-  const fs::path err = root / ("run-" + std::to_string(n) + ".err");
-  return spawn(argv, env, out, err);
-}
+pid_t RealLoop::start(const std::vector<std::string>& args) { return m_runs.start(args, environment()); }
 
-LoopRan RealLoop::wait(pid_t pid) {
-  LoopRan ran;
-  ran.exit_code = wait_exit(pid);
-  ran.out = slurp(root / ("run-" + std::to_string(m_runs) + ".out"));
-  ran.err = slurp(root / ("run-" + std::to_string(m_runs) + ".err"));
-  return ran;
-}
+Ran RealLoop::wait(pid_t pid) { return m_runs.wait(pid); }
 
-LoopRan RealLoop::fanout(const std::vector<std::string>& args) { return wait(start(args)); }
+Ran RealLoop::fanout(const std::vector<std::string>& args) { return wait(start(args)); }
 
 json RealLoop::status() {
   auto ran = fanout({"status", "--json"});

@@ -6,6 +6,8 @@
 
 #include "tests/support/fake_github_server.hpp"
 #include "tests/support/fake_model_server.hpp"
+#include "tests/support/fanout_runs.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,12 +19,6 @@
 #include <vector>
 
 namespace fanout::test {
-
-struct LoopRan {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
 
 class RealLoop {
 public:
@@ -36,10 +32,10 @@ public:
   void append_config(const std::string& toml);
 
   /// Runs `fanout -C <repo> <args>` to completion.
-  LoopRan fanout(const std::vector<std::string>& args);
+  Ran fanout(const std::vector<std::string>& args);
   /// Starts it in its own process group; returns its pid (see wait()).
   pid_t start(const std::vector<std::string>& args);
-  LoopRan wait(pid_t pid);
+  Ran wait(pid_t pid);
 
   /// `fanout status --json`, the run of issue 1.
   nlohmann::json status();
@@ -53,13 +49,14 @@ public:
   FakeModelServer codex_api;
   std::string builder;
   std::string reviewer;
-  std::filesystem::path root;
-  std::filesystem::path repo;
-  std::filesystem::path home;
+  TempDir dir{"real-loop"};
+  std::filesystem::path root = dir.path();
+  std::filesystem::path repo = root / "repo";
+  std::filesystem::path home = root / "home";
 
 private:
   std::vector<std::string> environment() const;
-  int m_runs = 0;
+  FanoutRuns m_runs{root, repo};
 };
 
 /// The model the tests name for `provider`.

@@ -1,7 +1,7 @@
 // One live run per issue across processes, and what a fanout killed with -9 leaves behind
 // (docs/running.md, "One run per issue" and "After a crash").
 #include "tests/support/e2e.hpp"
-#include "tests/support/agent_harness.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -67,7 +67,7 @@ TEST_CASE("e2e: after kill -9 the lock is free, doctor reports the orphaned agen
   auto clean = e2e.fanout({"clean", "1"});
   INFO(clean.out << clean.err);
   CHECK(clean.out.rfind("ended process group " + std::to_string(agent) + " (issue \"1\": claude ", 0) == 0);
-  CHECK(agents::await_process_gone(agent));
+  CHECK(await_process_gone(agent));
   CHECK(clean.exit_code == 0);
   CHECK_FALSE(std::filesystem::exists(e2e.repo / ".fanout" / "worktrees" / "1"));
   CHECK(e2e.fanout({"doctor"}).out.find("process group") == std::string::npos);

@@ -5,6 +5,7 @@
 #include "real_loop_helpers.hpp"
 
 #include "tests/support/process_list.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -25,7 +26,7 @@ void script_happy_run(RealLoop& loop) {
   script_review(loop.api(loop.reviewer), "approve");
 }
 
-void check_done_with_verdict(RealLoop& loop, const LoopRan& ran, const std::string& verdict) {
+void check_done_with_verdict(RealLoop& loop, const Ran& ran, const std::string& verdict) {
   INFO(ran.out << ran.err);
   CHECK(ran.exit_code == 0);
   auto run = loop.status();
@@ -131,12 +132,12 @@ TEST_CASE("real loop: Ctrl-C stops the agent and every process its tools started
         api.push(ModelTurn::shell("(sleep 987651 &) ; sleep 987652 & sleep 987653"));
         api.push(ModelTurn::hang()); // codex hands the running command back to the model
         auto pid = loop.start({"run", "1"});
-        REQUIRE(await_true([] { return !processes_with("sleep 987653").empty(); }, std::chrono::seconds(60)));
+        REQUIRE(await_true("a process running \"sleep 987653\"", [] { return !processes_with("sleep 987653").empty(); }, std::chrono::seconds(60)));
         for (int i = 0; i < presses; ++i) ::kill(pid, SIGINT);
         auto ran = loop.wait(pid);
         INFO(ran.out << ran.err);
         CHECK(ran.exit_code == 130);
-        bool gone = await_true([] { return processes_with("sleep 98765").empty(); }, std::chrono::seconds(10));
+        bool gone = await_true("no process running \"sleep 98765\"", [] { return processes_with("sleep 98765").empty(); }, std::chrono::seconds(10));
         auto left = processes_with("sleep 98765");
         kill_all(left);
         CHECK(gone);
@@ -175,7 +176,7 @@ TEST_CASE("real loop: a build timeout stops the agent and every process its tool
       api.push(ModelTurn::shell("(sleep 987661 &) ; sleep 987662 & sleep 987663"));
       api.push(ModelTurn::hang()); // codex hands the running command back to the model
       auto pid = loop.start({"run", "1"});
-      REQUIRE(await_true([] { return !processes_with("sleep 987663").empty(); }, std::chrono::seconds(60)));
+      REQUIRE(await_true("a process running \"sleep 987663\"", [] { return !processes_with("sleep 987663").empty(); }, std::chrono::seconds(60)));
       auto ran = loop.wait(pid);
       INFO(ran.out << ran.err);
       CHECK(ran.exit_code == 1);
@@ -183,7 +184,7 @@ TEST_CASE("real loop: a build timeout stops the agent and every process its tool
       CHECK(run["state"] == "failed");
       CHECK(run["stage"] == "build");
       CHECK(run["error"].get<std::string>().find("timed out") != std::string::npos);
-      bool gone = await_true([] { return processes_with("sleep 98766").empty(); }, std::chrono::seconds(10));
+      bool gone = await_true("no process running \"sleep 98766\"", [] { return processes_with("sleep 98766").empty(); }, std::chrono::seconds(10));
       auto left = processes_with("sleep 98766");
       kill_all(left);
       CHECK(gone);
@@ -201,7 +202,7 @@ TEST_CASE("real loop: an agent killed outright (OOM) leaves none of its tool pro
       api.push(ModelTurn::shell("(sleep 987671 &) ; sleep 987672 & sleep 987673"));
       api.push(ModelTurn::hang());
       auto pid = loop.start({"run", "1"});
-      REQUIRE(await_true([] { return !processes_with("sleep 987673").empty(); }, std::chrono::seconds(60)));
+      REQUIRE(await_true("a process running \"sleep 987673\"", [] { return !processes_with("sleep 987673").empty(); }, std::chrono::seconds(60)));
       // The agent itself, as the kernel's OOM killer would: SIGKILL, no chance to clean up.
       // Only this test's agent: other tests may run these CLIs at the same time.
       auto agents = processes_with(builder == "codex" ? "exec" : "stream-json", loop.root);
@@ -211,7 +212,7 @@ TEST_CASE("real loop: an agent killed outright (OOM) leaves none of its tool pro
       INFO(ran.out << ran.err);
       CHECK(ran.exit_code == 1);
       CHECK(loop.status()["state"] == "failed");
-      bool gone = await_true([] { return processes_with("sleep 98767").empty(); }, std::chrono::seconds(10));
+      bool gone = await_true("no process running \"sleep 98767\"", [] { return processes_with("sleep 98767").empty(); }, std::chrono::seconds(10));
       auto left = processes_with("sleep 98767");
       kill_all(left);
       CHECK(gone);

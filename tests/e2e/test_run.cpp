@@ -1,5 +1,5 @@
-#include "tests/support/agent_harness.hpp"
 #include "tests/support/e2e.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -142,7 +142,7 @@ TEST_CASE("e2e: kill -9 during a build, then resume finishes and publishes each 
   // The old builder was ended before resume started the new one: one builder at a time.
   CHECK(resumed.err.find("fanout: ended process group " + std::to_string(builder) + " (issue \"1\": claude ") !=
         std::string::npos);
-  CHECK(agents::await_process_gone(builder));
+  CHECK(await_process_gone(builder));
   CHECK(e2e.calls()["BUILD 1"] == 2);
   auto runs = status(e2e);
   REQUIRE(runs.size() == 3);

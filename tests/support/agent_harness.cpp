@@ -1,6 +1,8 @@
 #include "tests/support/agent_harness.hpp"
 
+#include "tests/support/built_plugins.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,30 +11,17 @@
 #include <fstream>
 #include <thread>
 
-#include <stdlib.h>
 
 namespace fanout::test::agents {
 
 namespace fs = std::filesystem;
 
 TempRepo::TempRepo(bool git_repo) {
-  std::string pattern = (fs::temp_directory_path() / "fanout-agent-XXXXXX").string();
-  m_path = mkdtemp(pattern.data());
-  if (git_repo) {
-    git("init -q -b main");
-    write("README.md", "# test\n");
-    git("add -A");
-    git("-c user.name=t -c user.email=t@example.invalid commit -q -m initial");
-  }
-}
-
-TempRepo::~TempRepo() {
-  std::error_code ec;
-  fs::remove_all(m_path, ec);
+  if (git_repo) init_git_repo(path(), {{"README.md", "# test\n"}});
 }
 
 std::string TempRepo::git(const std::string& args) const {
-  std::string command = "git -C '" + m_path.string() + "' " + args + " 2>/dev/null";
+  std::string command = "git -C '" + path().string() + "' " + args + " 2>/dev/null";
   std::string out;
   if (FILE* pipe = popen(command.c_str(), "r")) {
     std::array<char, 4096> buffer;
@@ -44,8 +33,7 @@ std::string TempRepo::git(const std::string& args) const {
 }
 
 void TempRepo::write(const std::string& relative, const std::string& content) const {
-  fs::create_directories((m_path / relative).parent_path());
-  std::ofstream(m_path / relative) << content;
+  write_text(path() / relative, content);
 }
 
 fs::path fake_bin_dir() { return fixture_dir() / "bin"; }
@@ -57,25 +45,12 @@ std::map<std::string, std::string> fake_env(const fs::path& home, std::map<std::
   return env;
 }
 
-namespace {
-
-const plugins::Registry& registry() {
-  static const plugins::Registry* made = [] {
-    auto* r = new plugins::Registry();
-    r->discover({plugins::SearchDir{plugin_dir(), "build"}});
-    return r;
-  }();
-  return *made; // never destroyed: plugin libraries stay loaded until exit
-}
-
-} // namespace
-
 LoadedAgent::LoadedAgent(const std::string& plugin, nlohmann::json config, const fs::path& repo_root) {
   plugins::HostServices services;
   services.processes = &m_runner;
   m_host = std::make_unique<plugins::PluginHost>(services, plugin, std::move(config), repo_root,
                                                  repo_root / ".fanout" / "data" / plugin);
-  auto made = registry().create<sdk::AgentProvider>(plugin, *m_host);
+  auto made = shared_registry().create<sdk::AgentProvider>(plugin, *m_host);
   if (!made.ok()) FAIL("cannot load agent provider " << plugin << ": " << made.failure().message);
   m_provider = std::move(made).value();
 }
@@ -93,6 +68,46 @@ LoadedAgent::Run LoadedAgent::run(const sdk::SessionRequest& request, const sdk:
   Run run;
   run.result = m_provider->run(request, [&](const sdk::AgentEvent& e) { run.events.push_back(e); }, cancel);
   return run;
+}
+
+sdk::SessionRequest SessionFixture::request(const std::string& prompt, std::map<std::string, std::string> env) const {
+  sdk::SessionRequest r;
+  r.prompt = prompt;
+  r.workdir = repo.path();
+  env["FAKE_AGENT_LOG"] = log.string();
+  r.env = fake_env(home.path(), env);
+  return r;
+}
+
+void SessionFixture::write_script(const nlohmann::json& content) const { write_text(script, content.dump()); }
+
+void check_modes(LoadedAgent& agent, const SessionFixture& session, const std::vector<ModeCase>& cases) {
+  for (const auto& c : cases) {
+    INFO(c.what << " (FAKE_AGENT_MODE=" << c.mode << ")");
+    auto run = agent.run(session.request("do it", {{"FAKE_AGENT_MODE", c.mode}}));
+    REQUIRE(run.result.ok());
+    CHECK(run.result->outcome == c.outcome);
+    if (c.text) CHECK(run.result->text == *c.text);
+    if (c.garbage_lines) CHECK(run.result->garbage_lines == *c.garbage_lines);
+  }
+}
+
+LoadedAgent::Run run_cancelled_once(LoadedAgent& agent, const sdk::SessionRequest& request, const fs::path& pidfile) {
+  sdk::CancelToken cancel;
+  std::thread canceller([&] {
+    poll_until([&] { return fs::exists(pidfile); }, std::chrono::seconds(10));
+    cancel.cancel();
+  });
+  auto run = agent.run(request, cancel);
+  canceller.join();
+  return run;
+}
+
+void check_grandchild_gone(const fs::path& pidfile) {
+  int grandchild = 0;
+  std::ifstream(pidfile) >> grandchild;
+  REQUIRE(grandchild > 0);
+  CHECK(await_process_gone(grandchild));
 }
 
 std::vector<nlohmann::json> read_jsonl(const fs::path& file) {
@@ -119,18 +134,6 @@ void check_big_prompt_through_stdin(LoadedAgent& agent, sdk::SessionRequest requ
   auto call = invocations(log).at(0);
   CHECK(call["stdin"] == request.prompt);
   for (const auto& arg : call["argv"]) CHECK(arg.get<std::string>().size() < 1000);
-}
-
-bool await_process_gone(int pid) {
-  for (int i = 0; i < 200; ++i) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    if (!stat) return true;
-    std::string content((std::istreambuf_iterator<char>(stat)), {});
-    auto paren = content.rfind(')');
-    if (paren != std::string::npos && paren + 2 < content.size() && content[paren + 2] == 'Z') return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
 }
 
 } // namespace fanout::test::agents

@@ -6,6 +6,7 @@
 #include "host/plugins/plugin_host.hpp"
 #include "host/plugins/registry.hpp"
 #include "host/services/process_runner.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <fanout/sdk/agent_provider.hpp>
 
@@ -14,26 +15,25 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace fanout::test::agents {
 
-/// A git repository in a fresh temp dir (one commit, "README.md"), removed on destruction.
+/// A git repository in a fresh temp dir (one commit, "README.md"; a plain folder when `git`
+/// is false), removed on destruction.
 class TempRepo {
 public:
   explicit TempRepo(bool git = true);
-  ~TempRepo();
-  TempRepo(const TempRepo&) = delete;
-  TempRepo& operator=(const TempRepo&) = delete;
-  const std::filesystem::path& path() const { return m_path; }
+  const std::filesystem::path& path() const { return m_dir.path(); }
   /// Runs `git <args>` in the repo; its stdout, trailing newline removed.
   std::string git(const std::string& args) const;
   /// Writes `content` to `relative` (creating folders).
   void write(const std::string& relative, const std::string& content) const;
 
 private:
-  std::filesystem::path m_path;
+  TempDir m_dir{"agent"};
 };
 
 /// <build>/tests/fixtures/bin: the fake claude and codex.
@@ -67,6 +67,42 @@ private:
   plugins::Instance<sdk::AgentProvider> m_provider;
 };
 
+/// A session of a fake CLI (tests/fakes): a repo to work in, a HOME beside it holding the
+/// fake's invocation log and script file, and requests that use them.
+struct SessionFixture {
+  TempRepo repo;
+  TempRepo home{false};
+  std::filesystem::path log = home.path() / "invocations.jsonl";   ///< FAKE_AGENT_LOG
+  std::filesystem::path script = home.path() / "script.json";      ///< for FAKE_AGENT_SCRIPT
+
+  /// `prompt` in the repo, with fake_env(home, env) and FAKE_AGENT_LOG.
+  sdk::SessionRequest request(const std::string& prompt, std::map<std::string, std::string> env = {}) const;
+  /// Writes `content` to the script file.
+  void write_script(const nlohmann::json& content) const;
+};
+
+/// One way a fake CLI ends (its FAKE_AGENT_MODE) and what the provider must make of it.
+struct ModeCase {
+  std::string what; ///< the behaviour, shown when a check fails
+  std::string mode;
+  sdk::SessionOutcome outcome;
+  std::optional<std::string> text;  ///< the result's text, when checked
+  std::optional<int> garbage_lines; ///< when checked
+};
+
+/// Runs a session ("do it") in each case's mode; REQUIREs a result and CHECKs its outcome,
+/// and its text and garbage_lines where the case gives them.
+void check_modes(LoadedAgent& agent, const SessionFixture& session, const std::vector<ModeCase>& cases);
+
+/// Runs `request`, cancelling it from another thread once `pidfile` exists (the fake's
+/// hang_spawn writes it when its grandchild runs; bounded: cancels after 10 s regardless).
+LoadedAgent::Run run_cancelled_once(LoadedAgent& agent, const sdk::SessionRequest& request,
+                                    const std::filesystem::path& pidfile);
+
+/// REQUIREs the pid that hang_spawn wrote to `pidfile` and CHECKs that process is gone
+/// (it was killed with the agent's process group).
+void check_grandchild_gone(const std::filesystem::path& pidfile);
+
 /// Every line of a JSONL file, parsed.
 std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& file);
 
@@ -80,8 +116,5 @@ bool has_flag(const nlohmann::json& argv, const std::string& flag, const std::st
 /// Linux refuses more than 128 KiB) and checks that the session succeeded, the fake CLI read
 /// the prompt from stdin and argv held nothing big. `log` is the request's FAKE_AGENT_LOG.
 void check_big_prompt_through_stdin(LoadedAgent& agent, sdk::SessionRequest request, const std::filesystem::path& log);
-
-/// Waits (bounded, 2 s) until `pid` no longer runs; true when it is gone.
-bool await_process_gone(int pid);
 
 } // namespace fanout::test::agents

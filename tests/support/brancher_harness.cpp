@@ -9,27 +9,6 @@
 
 namespace fanout::test::branchers {
 
-ScratchDir::ScratchDir(const std::string& tag) {
-  std::string pattern = (std::filesystem::temp_directory_path() / (tag + "-XXXXXX")).string();
-  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
-  m_path = std::filesystem::canonical(pattern);
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(m_path, ec);
-}
-
-const plugins::Registry& shared_registry() {
-  static const plugins::Registry* registry = [] {
-    auto* made = new plugins::Registry();
-    made->discover({plugins::SearchDir{plugin_dir(), "build"}});
-    return made;
-  }();
-  // Never destroyed: libraries stay loaded until exit, so static destructors order is moot.
-  return *registry;
-}
-
 sdk::Result<LoadedBrancher> try_load_brancher(const std::string& plugin, nlohmann::json config,
                                               const std::filesystem::path& repo_root, plugins::HostServices services) {
   LoadedBrancher loaded;

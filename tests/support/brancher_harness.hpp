@@ -4,6 +4,8 @@
 
 #include "host/plugins/plugin_host.hpp"
 #include "host/plugins/registry.hpp"
+#include "tests/support/built_plugins.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <fanout/sdk/database_brancher.hpp>
 
@@ -15,21 +17,9 @@
 
 namespace fanout::test::branchers {
 
-/// A fresh directory under the system temp dir, removed with everything in it on destruction.
-class ScratchDir {
-public:
-  explicit ScratchDir(const std::string& tag = "fanout-test");
-  ~ScratchDir();
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return m_path; }
-
-private:
-  std::filesystem::path m_path;
-};
-
-/// The registry of the build's plugins, discovered once per test executable.
-const plugins::Registry& shared_registry();
+/// The name these tests give a temp folder (tests/support/temp_dir.hpp).
+using ScratchDir = TempDir;
+using test::shared_registry;
 
 /// A brancher instance and the host it is bound to (declared in destruction order).
 struct LoadedBrancher {

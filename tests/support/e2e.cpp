@@ -1,7 +1,8 @@
 #include "tests/support/e2e.hpp"
 
-#include "tests/support/child_process.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,7 +12,6 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <thread>
 
@@ -23,30 +23,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 void sh(const std::string& command) {
   const std::string full = command + " >/dev/null 2>&1";
   INFO(command);
   REQUIRE(std::system(full.c_str()) == 0);
 }
 
-constexpr const char* k_git = "git -c user.name=e2e -c user.email=e2e@fanout.invalid ";
-
 } // namespace
 
 E2e::E2e() {
-  std::random_device device;
-  root = fs::temp_directory_path() / ("fanout-e2e-" + std::to_string(device()));
-  repo = root / "repo";
-  origin = root / "origin.git";
-  scripts = root / "scripts";
-  m_bin = root / "bin";
   fs::create_directories(repo);
   fs::create_directories(scripts);
   fs::create_directories(m_bin);
@@ -57,10 +42,7 @@ E2e::E2e() {
     server.add_issue({0, title, std::string("Please ") + title + ".", "open", {"fanout"}, "", "", {}});
 
   // The repo's config passes env vars to agents: a trusted-only key.
-  fs::create_directories(root / "config" / "fanout");
-  std::ofstream(root / "config" / "fanout" / "config.toml") << "[trust]\nrepos = [\"" << repo.string() << "\"]\n";
-  sh("git init -q --bare '" + origin.string() + "'");
-  sh("git -C '" + repo.string() + "' init -q -b main");
+  write_text(root / "config" / "fanout" / "config.toml", trusting(repo));
   std::ofstream(repo / "app.py") << "print('todo app')\n";
   std::ofstream(repo / ".gitignore") << ".fanout/\n.env.fanout\ndata/\n";
   fs::create_directories(repo / "data");
@@ -81,10 +63,7 @@ E2e::E2e() {
                                          "run = [\"test \\\"$FANOUT_ISSUE\\\" != 2 || test -f fixed.txt\"]\n\n"
                                          "[[review]]\nplugin = \"agent-review\"\nprovider = \"claude-code\"\n\n"
                                          "[run]\nparallel = 3\nfix_rounds = 1\n";
-  sh(std::string(k_git) + "-C '" + repo.string() + "' add -A");
-  sh(std::string(k_git) + "-C '" + repo.string() + "' commit -q -m init");
-  sh("git -C '" + repo.string() + "' remote add origin '" + origin.string() + "'");
-  sh("git -C '" + repo.string() + "' push -q origin main");
+  commit_and_push_to_origin(repo, origin);
 
   script("PLAN", R"({"text": "1. change app.py for issue {issue}"})");
   script("BUILD", R"({"files": {"feature-{issue}.txt": "issue {issue}\n"}, "commit": "implement {issue}"})");
@@ -92,14 +71,10 @@ E2e::E2e() {
   script("REVIEW", R"({"structured_output": {"verdict": "approve", "summary": "fine", "findings": []}})");
 }
 
-E2e::~E2e() {
-  kill_leftovers();
-  std::error_code ec;
-  fs::remove_all(root, ec);
-}
+E2e::~E2e() { kill_leftovers(); }
 
 void E2e::kill_leftovers() const {
-  std::istringstream log(slurp(scripts / "calls.log"));
+  std::istringstream log(read_text(scripts / "calls.log"));
   std::string stage, key;
   pid_t pid;
   while (log >> stage >> key >> pid) ::kill(-pid, SIGKILL);
@@ -129,33 +104,15 @@ std::vector<std::string> E2e::environment() const {
   return env;
 }
 
-pid_t E2e::start(const std::vector<std::string>& args) {
-  const int n = ++m_runs;
-  std::vector<std::string> argv{fanout_executable().string(), "-C", repo.string()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const auto env = environment();
-  const fs::path out = root / ("run-" + std::to_string(n) + ".out");
-  const fs::path err = root / ("run-" + std::to_string(n) + ".err");
-  const pid_t pid = spawn(argv, env, out, err);
-  std::ofstream(root / ("run-" + std::to_string(n) + ".pid")) << pid;
-  m_started[pid] = n;
-  return pid;
-}
+pid_t E2e::start(const std::vector<std::string>& args) { return m_runs.start(args, environment()); }
 
-Ran E2e::wait(pid_t pid) {
-  Ran ran;
-  ran.exit_code = wait_exit(pid);
-  const int n = m_started.count(pid) ? m_started[pid] : m_runs;
-  ran.out = slurp(root / ("run-" + std::to_string(n) + ".out"));
-  ran.err = slurp(root / ("run-" + std::to_string(n) + ".err"));
-  return ran;
-}
+Ran E2e::wait(pid_t pid) { return m_runs.wait(pid); }
 
 Ran E2e::fanout(const std::vector<std::string>& args) { return wait(start(args)); }
 
 std::map<std::string, int> E2e::calls() const {
   std::map<std::string, int> counts;
-  std::istringstream log(slurp(scripts / "calls.log"));
+  std::istringstream log(read_text(scripts / "calls.log"));
   std::string stage, key;
   pid_t pid;
   while (log >> stage >> key >> pid) ++counts[stage + " " + key];
@@ -163,7 +120,7 @@ std::map<std::string, int> E2e::calls() const {
 }
 
 pid_t E2e::call_pid(const std::string& call) const {
-  std::istringstream log(slurp(scripts / "calls.log"));
+  std::istringstream log(read_text(scripts / "calls.log"));
   std::string stage, key;
   pid_t pid;
   while (log >> stage >> key >> pid)
@@ -172,26 +129,21 @@ pid_t E2e::call_pid(const std::string& call) const {
 }
 
 bool E2e::wait_for_call(const std::string& call, int times) const {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto counts = calls();
-    if (counts[call] >= times) return true;
-    // Another process writes the log; there is nothing to block on but the file itself.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+  // Another process writes the log; there is nothing to block on but the file itself.
+  return await_true(std::to_string(times) + " agent calls \"" + call + "\"", [&] { return calls()[call] >= times; },
+                    std::chrono::seconds(60), std::chrono::milliseconds(50));
 }
 
 bool E2e::wait_for_agent_event(const std::string& issue, const std::string& stage) const {
   const fs::path transcript = repo / ".fanout" / "runs" / issue / (stage + ".jsonl");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    // The first line is fanout's own "start"; the next ones come from the agent.
-    const std::string text = slurp(transcript);
-    if (std::count(text.begin(), text.end(), '\n') >= 2) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+  // The first line is fanout's own "start"; the next ones come from the agent.
+  return await_true(
+      "an agent event in " + transcript.string(),
+      [&] {
+        const std::string text = read_text(transcript);
+        return std::count(text.begin(), text.end(), '\n') >= 2;
+      },
+      std::chrono::seconds(60), std::chrono::milliseconds(50));
 }
 
 } // namespace fanout::test

@@ -5,6 +5,8 @@
 // stage and of the agent reviewer. The real `fanout` executable runs as a child process.
 
 #include "tests/support/fake_github_server.hpp"
+#include "tests/support/fanout_runs.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <sys/types.h>
 
@@ -14,12 +16,6 @@
 #include <vector>
 
 namespace fanout::test {
-
-struct Ran {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
 
 class E2e {
 public:
@@ -55,16 +51,16 @@ public:
   std::vector<std::string> environment() const;
 
   FakeGithubServer server;
-  std::filesystem::path root;
-  std::filesystem::path repo;
-  std::filesystem::path origin;
-  std::filesystem::path scripts;
+  TempDir dir{"e2e"};
+  std::filesystem::path root = dir.path();
+  std::filesystem::path repo = root / "repo";
+  std::filesystem::path origin = root / "origin.git";
+  std::filesystem::path scripts = root / "scripts";
 
 private:
   void kill_leftovers() const;
-  std::filesystem::path m_bin;
-  int m_runs = 0;
-  std::map<pid_t, int> m_started; ///< pid -> the number of its output files
+  std::filesystem::path m_bin = root / "bin";
+  FanoutRuns m_runs{root, repo};
 };
 
 } // namespace fanout::test

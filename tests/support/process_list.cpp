@@ -41,13 +41,4 @@ void kill_all(const std::vector<int>& pids) {
   for (int pid : pids) ::kill(pid, SIGKILL);
 }
 
-bool await_true(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
 } // namespace fanout::test

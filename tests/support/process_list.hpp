@@ -1,6 +1,6 @@
 #pragma once
-// Which processes run on this machine, for tests that check what an agent left behind, and
-// a bounded wait for a condition another process decides.
+// Which processes run on this machine, for tests that check what an agent left behind
+// (tests/support/wait.hpp waits for them).
 
 #include <chrono>
 #include <filesystem>
@@ -16,9 +16,5 @@ std::vector<int> processes_with(const std::string& marker, const std::filesystem
 
 /// SIGKILLs each pid.
 void kill_all(const std::vector<int>& pids);
-
-/// Polls `done` (every 100 ms) until it is true or `limit` has passed; its last value.
-/// For conditions only another process decides, where there is nothing to block on.
-bool await_true(const std::function<bool()>& done, std::chrono::milliseconds limit);
 
 } // namespace fanout::test

@@ -1,26 +1,13 @@
 #include "tests/support/reviewer_harness.hpp"
 
-#include "host/config/plugin_table.hpp"
 #include "host/services/http_client.hpp"
 #include "host/services/process_runner.hpp"
+#include "tests/support/built_plugins.hpp"
 #include "tests/support/paths.hpp"
 
 #include <catch2/catch.hpp>
 
 namespace fanout::test::reviewers {
-
-namespace {
-
-const plugins::Registry& registry() {
-  static const plugins::Registry* made = [] {
-    auto* r = new plugins::Registry();
-    r->discover({plugins::SearchDir{plugin_dir(), "build"}});
-    return r;
-  }();
-  return *made; // never destroyed: libraries stay loaded until exit
-}
-
-} // namespace
 
 void ScriptedAgent::push(sdk::SessionResult result) {
   std::lock_guard lock(m_mutex);
@@ -51,20 +38,7 @@ std::vector<sdk::SessionRequest> ScriptedAgent::requests() const {
 }
 
 std::variant<nlohmann::json, std::string> validate_config(const std::string& plugin, const nlohmann::json& config) {
-  const auto* record = registry().find(plugin);
-  if (!record) return "plugin \"" + plugin + "\" is not in the build's plugin dir";
-  const auto* d = record->library->descriptor();
-  config::PluginTable table;
-  table.plugin = plugin;
-  table.section = "[[review]]";
-  for (const auto& [key, value] : config.items())
-    table.entries.push_back(config::RawEntry{key, value, value.dump(), {}, {}, false});
-  config::Trust trust;
-  trust.trusted = true;
-  config::Diagnostics errors;
-  auto json = config::validate_plugin_table(table, {d->config_keys, d->config_key_count}, trust, errors);
-  if (!errors.empty()) return errors.front().str();
-  return json;
+  return validate_plugin_config(plugin, "[[review]]", config);
 }
 
 LoadedReviewer load_reviewer(const std::string& plugin, const nlohmann::json& config,
@@ -85,7 +59,7 @@ LoadedReviewer load_reviewer(const std::string& plugin, const nlohmann::json& co
   loaded.host = std::make_unique<plugins::PluginHost>(std::move(services), plugin,
                                                       std::get<nlohmann::json>(validated), repo_root,
                                                       repo_root / ".fanout" / "plugins" / plugin);
-  auto made = registry().create<sdk::Reviewer>(plugin, *loaded.host);
+  auto made = shared_registry().create<sdk::Reviewer>(plugin, *loaded.host);
   if (!made.ok()) FAIL("cannot load the " << plugin << " reviewer: " << made.failure().message);
   loaded.reviewer = std::move(made).value();
   return loaded;

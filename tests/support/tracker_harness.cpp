@@ -1,8 +1,8 @@
 #include "tests/support/tracker_harness.hpp"
 
-#include "host/config/plugin_table.hpp"
 #include "host/services/http_client.hpp"
 #include "host/services/process_runner.hpp"
+#include "tests/support/built_plugins.hpp"
 #include "tests/support/paths.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,19 +10,6 @@
 #include <spdlog/spdlog.h>
 
 namespace fanout::test::trackers {
-
-namespace {
-
-const plugins::Registry& registry() {
-  static const plugins::Registry* made = [] {
-    auto* r = new plugins::Registry();
-    r->discover({plugins::SearchDir{plugin_dir(), "build"}});
-    return r;
-  }();
-  return *made; // never destroyed: libraries stay loaded until exit
-}
-
-} // namespace
 
 std::vector<std::chrono::milliseconds> Services::recorded_waits() {
   std::lock_guard lock(mutex);
@@ -54,23 +41,12 @@ std::unique_ptr<Services> make_services(std::map<std::string, std::string> env) 
 }
 
 nlohmann::json validated_config(const std::string& plugin, const nlohmann::json& config, std::string& error) {
-  const auto* record = registry().find(plugin);
-  if (!record) {
-    error = "plugin \"" + plugin + "\" is not in the build's plugin dir";
+  auto validated = validate_plugin_config(plugin, "[tracker]", config);
+  if (auto* message = std::get_if<std::string>(&validated)) {
+    error = *message;
     return {};
   }
-  const auto* d = record->library->descriptor();
-  config::PluginTable table;
-  table.plugin = plugin;
-  table.section = "[tracker]";
-  for (const auto& [key, value] : config.items())
-    table.entries.push_back(config::RawEntry{key, value, value.dump(), {}, {}, false});
-  config::Trust trust;
-  trust.trusted = true;
-  config::Diagnostics errors;
-  auto json = config::validate_plugin_table(table, {d->config_keys, d->config_key_count}, trust, errors);
-  if (!errors.empty()) error = errors.front().str();
-  return json;
+  return std::get<nlohmann::json>(std::move(validated));
 }
 
 template <typename T>
@@ -89,7 +65,7 @@ plugins::Instance<T> load(Services& s, const std::string& plugin, const nlohmann
   };
   s.hosts.push_back(std::make_unique<plugins::PluginHost>(std::move(host_services), plugin, json, repo_root,
                                                           repo_root / ".fanout" / "plugins" / plugin));
-  auto made = registry().create<T>(plugin, *s.hosts.back());
+  auto made = shared_registry().create<T>(plugin, *s.hosts.back());
   if (!made.ok()) FAIL("cannot load plugin " << plugin << ": " << made.failure().message);
   return std::move(made).value();
 }

@@ -3,6 +3,7 @@
 #include "host/config/key_docs.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/shell.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -10,7 +11,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -22,35 +22,19 @@ using Ran = fanout::test::Shell;
 Ran shell(const std::string& command) { return fanout::test::sh(command); }
 
 struct Repo {
-  fs::path base;
-  fs::path root;
-  fs::path xdg;
+  fanout::test::TempDir dir{"cfgcli"};
+  fs::path base = dir.path();
+  fs::path root = base / "repo";
+  fs::path xdg = base / "xdg";
 
   Repo() {
-    std::random_device random;
-    base = fs::temp_directory_path() / ("fanout-cfgcli-" + std::to_string(random()));
-    fs::create_directories(base / "repo");
-    fs::create_directories(base / "xdg" / "fanout");
-    base = fs::canonical(base);
-    root = base / "repo";
-    xdg = base / "xdg";
+    fs::create_directories(root);
+    fs::create_directories(xdg / "fanout");
     REQUIRE(shell("git -C '" + root.string() + "' init -q -b main").rc == 0);
   }
-  ~Repo() {
-    std::error_code ec;
-    fs::remove_all(base, ec);
-  }
 
-  void write(const fs::path& relative, const std::string& text) const {
-    fs::create_directories((root / relative).parent_path());
-    std::ofstream(root / relative, std::ios::binary) << text;
-  }
-  std::string read(const fs::path& path) const {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-  }
+  void write(const fs::path& relative, const std::string& text) const { fanout::test::write_text(root / relative, text); }
+  std::string read(const fs::path& path) const { return fanout::test::read_text(path); }
   Ran fanout(const std::string& args) const {
     return shell("cd '" + root.string() + "' && XDG_CONFIG_HOME='" + xdg.string() + "' '" +
                  fanout::test::fanout_executable().string() + "' " + args);
@@ -106,36 +90,28 @@ TEST_CASE("fanout config check: prints every error and exits 2", "[cli][config]"
 
 TEST_CASE("fanout config check: checks plugin tables against the plugins", "[cli][config]") {
   Repo repo;
-  SECTION("an unknown plugin") {
-    repo.write("fanout.toml", "[tracker]\nkind = \"locl\"\n");
+  const struct {
+    const char* what;
+    const char* toml;
+    int rc;
+    const char* out;
+  } cases[] = {
+      {"an unknown plugin", "[tracker]\nkind = \"locl\"\n", 2,
+       "fanout.toml:2:1: [tracker]: unknown plugin \"locl\" (did you mean \"local\"?)\n1 error\n"},
+      {"an unknown agent provider, at the value's position", "[agent]\nprovider = \"cluade-code\"\n", 2,
+       "fanout.toml:2:12: [agent] provider: unknown plugin \"cluade-code\" (did you mean \"claude-code\"?)\n1 error\n"},
+      {"a plugin of the wrong kind", "[database]\nbrancher = \"local\"\n", 2,
+       "fanout.toml:2:1: [database]: plugin \"local\" is not a database brancher\n1 error\n"},
+      {"an unknown plugin key", "[tracker]\nkind = \"local\"\nissue_dir = \"x\"\n", 2,
+       "fanout.toml:3:1: [tracker] issue_dir: unknown key (did you mean \"issues_dir\"?)\n1 error\n"},
+      {"a valid file", "[tracker]\nkind = \"local\"\nissues_dir = \"issues\"\n", 0, "fanout.toml: ok\n"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    repo.write("fanout.toml", c.toml);
     auto ran = repo.fanout("config check");
-    CHECK(ran.rc == 2);
-    CHECK(ran.out == "fanout.toml:2:1: [tracker]: unknown plugin \"locl\" (did you mean \"local\"?)\n1 error\n");
-  }
-  SECTION("an unknown agent provider, at the value's position") {
-    repo.write("fanout.toml", "[agent]\nprovider = \"cluade-code\"\n");
-    auto ran = repo.fanout("config check");
-    CHECK(ran.rc == 2);
-    CHECK(ran.out ==
-          "fanout.toml:2:12: [agent] provider: unknown plugin \"cluade-code\" (did you mean \"claude-code\"?)\n1 error\n");
-  }
-  SECTION("a plugin of the wrong kind") {
-    repo.write("fanout.toml", "[database]\nbrancher = \"local\"\n");
-    auto ran = repo.fanout("config check");
-    CHECK(ran.rc == 2);
-    CHECK(ran.out == "fanout.toml:2:1: [database]: plugin \"local\" is not a database brancher\n1 error\n");
-  }
-  SECTION("an unknown plugin key") {
-    repo.write("fanout.toml", "[tracker]\nkind = \"local\"\nissue_dir = \"x\"\n");
-    auto ran = repo.fanout("config check");
-    CHECK(ran.rc == 2);
-    CHECK(ran.out == "fanout.toml:3:1: [tracker] issue_dir: unknown key (did you mean \"issues_dir\"?)\n1 error\n");
-  }
-  SECTION("a valid file") {
-    repo.write("fanout.toml", "[tracker]\nkind = \"local\"\nissues_dir = \"issues\"\n");
-    auto ran = repo.fanout("config check");
-    CHECK(ran.rc == 0);
-    CHECK(ran.out == "fanout.toml: ok\n");
+    CHECK(ran.rc == c.rc);
+    CHECK(ran.out == c.out);
   }
 }
 
@@ -153,10 +129,11 @@ TEST_CASE("fanout issues and issue show: the local tracker", "[cli][issues]") {
   repo.write(".fanout/issues/docs.md", "---\ntitle: Document config\nlabels: [docs]\n---\nEvery key.\n");
   repo.write(".fanout/issues/old.md", "---\ntitle: Old\nstate: closed\n---\n");
 
+  const std::string open_issues = "add-health  open   Add a health endpoint  [api, small]\n"
+                                  "docs        open   Document config  [docs]\n";
   auto text = repo.fanout("issues");
   REQUIRE(text.rc == 0);
-  CHECK(text.out == "add-health  open   Add a health endpoint  [api, small]\n"
-                    "docs        open   Document config  [docs]\n");
+  CHECK(text.out == open_issues);
 
   auto json = repo.fanout("issues --json --label api");
   REQUIRE(json.rc == 0);
@@ -192,8 +169,7 @@ TEST_CASE("fanout issues and issue show: the local tracker", "[cli][issues]") {
     repo.write(".fanout/issues/bad.md", "---\ntitle Bad\n---\n");
     auto listed = repo.fanout("issues 2>/dev/null");
     CHECK(listed.rc == 0);
-    CHECK(listed.out == "add-health  open   Add a health endpoint  [api, small]\n"
-                        "docs        open   Document config  [docs]\n");
+    CHECK(listed.out == open_issues);
     auto warned = repo.fanout("issues --json 2>&1 >/dev/null");
     CHECK(warned.out == "fanout: warning: [local] .fanout/issues/bad.md:2: front matter: expected \"key: value\", got "
                         "\"title Bad\" (skipped)\n");

@@ -1,12 +1,12 @@
 #include "tests/support/fake_github_server.hpp"
 #include "tests/support/paths.hpp"
 #include "tests/support/shell.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 using namespace fanout::test;
 namespace fs = std::filesystem;
@@ -20,24 +20,19 @@ Ran shell(const std::string& command) { return fanout::test::sh(command); }
 /// A git repo whose fanout.toml points [tracker] (and so [codehost]) at the fake GitHub,
 /// trusted by a private user config so it may set api_url.
 struct Repo {
-  fs::path root;
-  fs::path xdg;
+  TempDir dir{"pr"};
+  fs::path root = dir.path();
+  fs::path xdg = root / "xdg";
   std::string token;
 
   Repo(const FakeGithubServer& github) : token(github.token()) {
-    root = fs::temp_directory_path() / ("fanout-pr-" + std::to_string(::getpid()));
-    fs::remove_all(root);
     fs::create_directories(root / "repo");
-    xdg = root / "xdg";
     fs::create_directories(xdg / "fanout");
-    root = fs::canonical(root);
-    xdg = root / "xdg";
     std::ofstream(root / "repo" / "fanout.toml") << "[tracker]\nkind = \"github\"\nrepo = \"acme/widgets\"\napi_url = \""
                                                  << github.api_url() << "\"\n";
     std::ofstream(xdg / "fanout" / "config.toml") << "[trust]\nrepos = [\"" << (root / "repo").string() << "\"]\n";
     REQUIRE(git("init -q -b main && git -c user.email=t@e -c user.name=t commit -q --allow-empty -m init").rc == 0);
   }
-  ~Repo() { fs::remove_all(root); }
 
   Ran git(const std::string& args) const { return shell("cd '" + (root / "repo").string() + "' && git " + args); }
   Ran fanout(const std::string& args) const {

@@ -2,6 +2,7 @@
 // A temp repo with a fanout.toml and a user config, for config tests.
 
 #include "host/config/loader.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <filesystem>
 #include <string>
@@ -12,9 +13,6 @@ namespace fanout::test {
 class ConfigRepo {
 public:
   ConfigRepo();
-  ~ConfigRepo();
-  ConfigRepo(const ConfigRepo&) = delete;
-  ConfigRepo& operator=(const ConfigRepo&) = delete;
 
   const std::filesystem::path& root() const { return m_root; }
   const std::filesystem::path& user_config() const { return m_user_config; }
@@ -31,7 +29,7 @@ public:
   std::vector<std::string> errors() const;
 
 private:
-  std::filesystem::path m_base;
+  TempDir m_base{"config"};
   std::filesystem::path m_root;
   std::filesystem::path m_user_config;
 };

@@ -1,11 +1,12 @@
 #include "pipeline_helpers.hpp"
 
+#include "tests/support/wait.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <array>
 #include <cstdio>
 #include <fstream>
-#include <random>
 #include <thread>
 
 namespace fanout::test {
@@ -26,17 +27,6 @@ std::string git(const fs::path& dir, const std::string& args) {
   INFO("git " << args << ": " << out);
   REQUIRE(status == 0);
   return out;
-}
-
-TempDir::TempDir() {
-  std::random_device device;
-  path = fs::temp_directory_path() / ("fanout-pipeline-" + std::to_string(device()) + std::to_string(::getpid()));
-  fs::create_directories(path);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path, ec);
 }
 
 // ---- tracker
@@ -143,6 +133,11 @@ std::vector<sdk::SessionRequest> FakeAgent::requests_for(const std::string& word
   return out;
 }
 
+bool FakeAgent::await_hanging(int count, std::chrono::milliseconds limit) {
+  std::unique_lock lock(m_mutex);
+  return m_cv.wait_for(lock, limit, [&] { return hanging.load() >= count; });
+}
+
 sdk::Result<sdk::SessionResult> FakeAgent::run(const sdk::SessionRequest& request, const sdk::EventSink& on_event,
                                                const sdk::CancelToken& cancel) {
   const std::string word = word_of(request.prompt);
@@ -185,10 +180,22 @@ sdk::Result<sdk::SessionResult> FakeAgent::run(const sdk::SessionRequest& reques
       m_cv.wait_for(lock, std::chrono::seconds(5), [&] { return m_arrived % rendezvous == 0; });
     }
     if (script.hang_in_build) {
-      ++hanging;
-      while (!cancel.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      ++cancels_seen;
+      {
+        std::lock_guard lock(m_mutex);
+        ++hanging;
+      }
+      m_cv.notify_all();
+      // The token is a flag agents poll (sdk/cancel.hpp); bounded, so a pipeline that never
+      // cancels fails its test with this text instead of hanging it.
+      const bool cancelled = poll_until([&] { return cancel.cancelled(); }, std::chrono::seconds(60),
+                                        std::chrono::milliseconds(5));
       --in_build;
+      if (!cancelled) {
+        result.outcome = sdk::SessionOutcome::error;
+        result.text = "the fake agent waited 60 s in build for a cancel that never came";
+        return result;
+      }
+      ++cancels_seen;
       result.outcome = sdk::SessionOutcome::cancelled;
       return result;
     }
@@ -238,13 +245,9 @@ sdk::Review request_changes(const std::string& message, const std::string& file,
 
 // ---- harness
 
-Harness::Harness() : repo(dir.path / "repo") {
-  fs::create_directories(repo);
-  git(repo, "init -q -b main");
-  std::ofstream(repo / "README.md") << "sample\n";
-  std::ofstream(repo / ".gitignore") << ".fanout/\n";
-  git(repo, "add -A");
-  git(repo, "commit -q -m init");
+Harness::Harness() : repo(dir / "repo") {
+  init_git_repo(repo, {{"README.md", "sample\n"}, {".gitignore", ".fanout/\n"}}, "init");
+  git(repo, "config --remove-section user"); // no identity of its own: tests set one or check fanout's
   const fs::path prompts = repo / ".fanout" / "prompts"; // the repo's overrides win
   fs::create_directories(prompts);
   std::ofstream(prompts / "plan.md") << "PLAN {{issue.key}} {{issue.title}}";

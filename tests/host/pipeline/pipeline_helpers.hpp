@@ -6,6 +6,7 @@
 #include "host/pipeline/fleet.hpp"
 #include "host/pipeline/services.hpp"
 #include "host/services/process_runner.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -21,13 +22,6 @@ namespace fanout::test {
 
 /// Runs `git <args>` in `dir` with a fixed identity; returns stdout; REQUIREs success.
 std::string git(const std::filesystem::path& dir, const std::string& args);
-
-/// A temp directory removed at destruction.
-struct TempDir {
-  TempDir();
-  ~TempDir();
-  std::filesystem::path path;
-};
 
 class FakeTracker final : public sdk::IssueTracker {
 public:
@@ -87,6 +81,8 @@ public:
                                       const sdk::CancelToken& cancel) override;
   bool can_resume() const override { return resumable; }
   std::vector<sdk::SessionRequest> requests_for(const std::string& word, const std::string& key);
+  /// Blocks until `count` builds hang (hang_in_build) or `limit` passes; true when they do.
+  bool await_hanging(int count, std::chrono::milliseconds limit);
 
 private:
   std::mutex m_mutex;
@@ -125,7 +121,7 @@ sdk::Review request_changes(const std::string& message, const std::string& file 
 /// A repo, the doubles and settings wired together. Prompts: PLAN/BUILD/FIX templates.
 struct Harness {
   Harness();
-  TempDir dir;
+  TempDir dir{"pipeline"};
   std::filesystem::path repo;
   FakeTracker tracker;
   FakeCodeHost code_host;

@@ -250,9 +250,10 @@ TEST_CASE("fleet: cancel ends running and queued runs as cancelled, and they res
   pipeline::Fleet fleet(h.services, h.settings, options, nullptr);
   std::map<std::string, RunState> states;
   std::thread runner([&] { states = fleet.run({"1", "2", "3"}); });
-  while (h.agent.hanging.load() < 2) std::this_thread::yield();
+  const bool both_hang = h.agent.await_hanging(2, std::chrono::seconds(60));
   fleet.cancel();
   runner.join();
+  if (!both_hang) FAIL("timed out after 60 s waiting for builds 1 and 2 to start");
   CHECK(states == std::map<std::string, RunState>{
                       {"1", RunState::cancelled}, {"2", RunState::cancelled}, {"3", RunState::cancelled}});
   CHECK(h.agent.cancels_seen == 2);

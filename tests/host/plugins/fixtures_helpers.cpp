@@ -3,7 +3,6 @@
 #include "tests/support/paths.hpp"
 
 #include <array>
-#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <sys/wait.h>
@@ -17,20 +16,6 @@ fs::path fixture_folder(const std::string& folder) { return fixture_dir() / fold
 
 fs::path fixture_library(const std::string& folder) {
   return fixture_folder(folder) / ("fanout-fixture-" + folder + ".so");
-}
-
-TempDir::TempDir() {
-  static std::atomic<int> counter{0};
-  m_path = fs::temp_directory_path() /
-           ("fanout-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fs::remove_all(m_path);
-  fs::create_directories(m_path);
-  m_path = fs::canonical(m_path);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(m_path, ec);
 }
 
 std::vector<plugins::SearchDir> dirs_of(const std::vector<fs::path>& paths) {

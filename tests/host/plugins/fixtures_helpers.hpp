@@ -1,8 +1,9 @@
 #pragma once
-// Helpers for the plugin loader tests: fixture paths, temp dirs, a PluginHost, running fanout.
+// Helpers for the plugin loader tests: fixture paths, a PluginHost, running fanout.
 
 #include "host/plugins/discovery.hpp"
 #include "host/plugins/plugin_host.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -15,19 +16,6 @@ namespace fanout::test {
 std::filesystem::path fixture_folder(const std::string& folder);
 /// The fixture library in that folder: .../<folder>/fanout-fixture-<folder>.so
 std::filesystem::path fixture_library(const std::string& folder);
-
-/// A fresh empty directory, removed when the object dies.
-class TempDir {
-public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return m_path; }
-
-private:
-  std::filesystem::path m_path;
-};
 
 /// Search dirs for exactly these folders, in order (origin "test").
 std::vector<plugins::SearchDir> dirs_of(const std::vector<std::filesystem::path>& paths);

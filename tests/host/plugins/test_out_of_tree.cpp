@@ -12,8 +12,7 @@
 #include <map>
 
 using namespace fanout;
-using fanout::test::run_shell;
-using fanout::test::shell_quote;
+using namespace fanout::test;
 
 namespace fs = std::filesystem;
 

@@ -12,10 +12,7 @@
 #include <sstream>
 
 using namespace fanout;
-using fanout::test::fixture_library;
-using fanout::test::run_shell;
-using fanout::test::shell_quote;
-using fanout::test::TempDir;
+using namespace fanout::test;
 
 namespace fs = std::filesystem;
 

@@ -8,10 +8,7 @@
 using namespace fanout;
 using fanout::plugins::PluginStatus;
 using fanout::plugins::Registry;
-using fanout::test::dirs_of;
-using fanout::test::fixture_folder;
-using fanout::test::fixture_library;
-using fanout::test::TempDir;
+using namespace fanout::test;
 
 namespace fs = std::filesystem;
 

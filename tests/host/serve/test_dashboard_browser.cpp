@@ -10,6 +10,7 @@
 #include "tests/support/chromium.hpp"
 #include "tests/support/e2e.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -71,16 +72,15 @@ std::int64_t started_pid(const json& notice) {
 /// Blocks until process `pid` (a command the dashboard started) is gone and no fanout
 /// process drives `issue` any more.
 void wait_settled(E2e& e2e, const std::string& issue, std::int64_t pid = 0) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto run = pipeline::RunStore(state::StateDb::path_for(e2e.repo)).get(issue);
-    if (!workspace::process_alive(pid) && run && run->state != pipeline::RunState::running &&
-        !workspace::process_alive(run->pid))
-      return;
-    // Another process's life; nothing to block on but its pid.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  FAIL("run " << issue << " still running after 60 s");
+  // Another process's life; nothing to block on but its pid.
+  const bool settled = test::poll_until(
+      [&] {
+        auto run = pipeline::RunStore(state::StateDb::path_for(e2e.repo)).get(issue);
+        return !workspace::process_alive(pid) && run && run->state != pipeline::RunState::running &&
+               !workspace::process_alive(run->pid);
+      },
+      std::chrono::seconds(60), std::chrono::milliseconds(50));
+  if (!settled) FAIL("run " << issue << " still running after 60 s");
 }
 
 } // namespace

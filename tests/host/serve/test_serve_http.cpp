@@ -6,6 +6,7 @@
 #include "host/pipeline/run_store.hpp"
 #include "host/state/state_db.hpp"
 #include "host/workspace/store.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
@@ -13,7 +14,6 @@
 
 #include <chrono>
 #include <fstream>
-#include <random>
 
 #include <unistd.h>
 
@@ -29,8 +29,6 @@ namespace {
 /// A folder with a state store holding runs "7" (at stage plan) and "8" (failed).
 struct Repo {
   Repo() {
-    std::random_device device;
-    root = fs::temp_directory_path() / ("fanout-serve-" + std::to_string(device()));
     fs::create_directories(root / ".git");
     pipeline::RunStore store(state::StateDb::path_for(root));
     store.begin("7");
@@ -40,12 +38,9 @@ struct Repo {
     store.enter_stage("8", "build");
     store.set_state("8", pipeline::RunState::failed, "build: the agent gave up");
   }
-  ~Repo() {
-    std::error_code ec;
-    fs::remove_all(root, ec);
-  }
   pipeline::RunStore store() { return pipeline::RunStore(state::StateDb::path_for(root)); }
-  fs::path root;
+  TempDir dir{"serve"};
+  fs::path root = dir.path();
 };
 
 httplib::Client client(const Served& served) {

@@ -1,7 +1,7 @@
 // kill_all_now (the second Ctrl-C): children that ignore SIGTERM are killed, children that
 // obey it are not; and through the built fanout: two Ctrl-C leave no agent behind.
 #include "host/services/process_runner.hpp"
-#include "tests/host/services/process_helpers.hpp"
+#include "tests/support/wait.hpp"
 #include "tests/support/paths.hpp"
 
 #include <catch2/catch.hpp>
@@ -57,18 +57,6 @@ private:
   bool m_started = false;
   std::future<sdk::Result<sdk::ProcessResult>> m_result;
 };
-
-
-/// Polls (bounded) for something another process does; no fixed sleeps.
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds limit = 20s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return predicate();
-}
 
 } // namespace
 
@@ -144,7 +132,9 @@ TEST_CASE("fanout agent run: a second Ctrl-C exits 130 and leaves no agent, nor 
     in >> pid;
     return pid;
   };
-  REQUIRE(eventually([&] { return read_pid("agent.pid") > 0 && read_pid("fanout.pid") > 0 && read_pid("tool.pid") > 0; }));
+  REQUIRE(test::await_true("agent.pid, fanout.pid and tool.pid",
+                          [&] { return read_pid("agent.pid") > 0 && read_pid("fanout.pid") > 0 && read_pid("tool.pid") > 0; },
+                          20s));
   const pid_t tool_pid = read_pid("tool.pid");
   fanout_pid = read_pid("fanout.pid");
   const pid_t agent_pid = read_pid("agent.pid");
@@ -159,8 +149,8 @@ TEST_CASE("fanout agent run: a second Ctrl-C exits 130 and leaves no agent, nor 
   INFO(result->err);
   CHECK(result->exit_code == 130);
   CHECK(result->err.find("fanout: interrupted: stopping child processes") != std::string::npos);
-  CHECK(eventually([&] { return process_gone(agent_pid); }, 10s));
-  CHECK(eventually([&] { return process_gone(tool_pid); }, 10s));
+  CHECK(test::await_process_gone(agent_pid, 10s));
+  CHECK(test::await_process_gone(tool_pid, 10s));
   if (!process_gone(tool_pid)) ::kill(tool_pid, SIGKILL);
   fs::remove_all(dir);
 }

@@ -1,7 +1,7 @@
 // A line callback that returns LineAction::stop ends its process: how a plugin stops a CLI
 // from inside its output without throwing through the host.
 #include "host/services/process_runner.hpp"
-#include "tests/host/services/process_helpers.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,10 +1,11 @@
 #include "host/services/process_runner.hpp"
-#include "tests/host/services/process_helpers.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <atomic>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -34,16 +35,6 @@ sdk::ProcessSpec shell(const std::string& script) {
   sdk::ProcessSpec spec;
   spec.argv = {"/bin/sh", "-c", script};
   return spec;
-}
-
-
-/// Waits (bounded) for the kernel to finish tearing down a killed process.
-bool await_gone(pid_t pid) {
-  for (int i = 0; i < 200; ++i) {
-    if (process_gone(pid)) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
 }
 
 } // namespace
@@ -196,7 +187,7 @@ TEST_CASE("process runner: timeout kills the whole process group", "[process]") 
     CHECK(result->signaled);
     CHECK(result->signal == SIGTERM);
     REQUIRE(grandchild > 0);
-    CHECK(await_gone(grandchild));
+    CHECK(test::await_process_gone(grandchild));
   }
   SECTION("SIGTERM first: a child may exit cleanly") {
     auto spec = shell("trap 'echo term; exit 7' TERM; sleep 300 & wait");
@@ -232,7 +223,7 @@ TEST_CASE("process runner: a leader's leftover background jobs are terminated", 
   CHECK(result->exit_code == 0);
   CHECK(result->duration < 3s);
   REQUIRE(background > 0);
-  CHECK(await_gone(background));
+  CHECK(test::await_process_gone(background));
 }
 
 TEST_CASE("process runner: cancel and terminate_all stop a running child", "[process]") {
@@ -247,13 +238,18 @@ TEST_CASE("process runner: cancel and terminate_all stop a running child", "[pro
     CHECK(result->duration < 3s);
   }
   SECTION("terminate_all") {
-    std::atomic<bool> started{false};
+    std::promise<void> started; // the child's one line
+    auto printed = started.get_future();
     std::optional<sdk::Result<sdk::ProcessResult>> result;
     std::thread worker([&] {
       result.emplace(runner.run(shell("echo started; sleep 300"),
-                                [&](sdk::Stream, const std::string&) { started = true; }, {}));
+                                [&](sdk::Stream, const std::string&) { started.set_value(); }, {}));
     });
-    while (!started) std::this_thread::sleep_for(5ms);
+    if (printed.wait_for(20s) != std::future_status::ready) {
+      services::terminate_all();
+      worker.join();
+      FAIL("timed out after 20 s waiting for the child to print \"started\"");
+    }
     CHECK(services::terminate_all() == 1);
     worker.join();
     REQUIRE(result->ok());

@@ -3,7 +3,7 @@
 
 #include "host/services/process_runner.hpp"
 #include "host/services/process_tree.hpp"
-#include "tests/host/services/process_helpers.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -28,12 +28,6 @@ sdk::ProcessSpec escaping(const std::string& then) {
                "(setsid sh -c 'trap \"\" TERM; echo $$; exec sleep 300 > /dev/null 2>&1' &); " + then};
   spec.kill_grace = 300ms;
   return spec;
-}
-
-/// Waits (bounded) for the kernel to finish tearing down a killed process.
-bool await_gone(pid_t pid) {
-  for (int i = 0; i < 500 && !process_gone(pid); ++i) std::this_thread::sleep_for(10ms);
-  return process_gone(pid);
 }
 
 /// Runs `spec` and returns the pid the sleeper printed.
@@ -68,7 +62,7 @@ TEST_CASE("process runner: a setsid, double-forked child does not outlive its ru
     sleeper = run_and_get_sleeper(runner, escaping("sleep 300"), cancel);
     canceller.join();
   }
-  CHECK(await_gone(sleeper));
+  CHECK(test::await_process_gone(sleeper, 5s));
   if (!process_gone(sleeper)) ::kill(sleeper, SIGKILL);
   CHECK(services::live_process_groups() == 0);
 }

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -171,15 +170,7 @@ std::string admin_difference(const fs::path& ours, const fs::path& git) {
 } // namespace
 
 CompatRepo::CompatRepo() {
-  static std::atomic<int> counter{0};
-  const std::string base = "fanout-compat-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-  m_root = fs::temp_directory_path() / base;
-  m_home = fs::temp_directory_path() / (base + "-home");
-  sh("rm -rf " + quoted(m_root) + " " + quoted(m_home));
-  fs::create_directories(m_root);
   fs::create_directories(m_home / ".config");
-  m_root = fs::canonical(m_root);
-  m_home = fs::canonical(m_home);
   const char* path = std::getenv("PATH");
   m_path = path ? path : "/usr/bin:/bin";
   git("init -q -b main");
@@ -190,16 +181,10 @@ CompatRepo::CompatRepo() {
   commit("initial");
 }
 
-CompatRepo::~CompatRepo() { sh("rm -rf " + quoted(m_root) + " " + quoted(m_home)); }
-
-void CompatRepo::write(const std::string& path, const std::string& content) const {
-  fs::create_directories((m_root / path).parent_path());
-  std::ofstream(m_root / path, std::ios::binary) << content;
-}
+void CompatRepo::write(const std::string& path, const std::string& content) const { write_text(m_root / path, content); }
 
 void CompatRepo::write_home(const std::string& path, const std::string& content) const {
-  fs::create_directories((m_home / path).parent_path());
-  std::ofstream(m_home / path, std::ios::binary) << content;
+  write_text(m_home / path, content);
 }
 
 std::string CompatRepo::env() const {

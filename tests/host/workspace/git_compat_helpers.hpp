@@ -5,6 +5,7 @@
 // the worktree's admin folder).
 
 #include "tests/support/shell.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <filesystem>
 #include <map>
@@ -17,13 +18,10 @@ namespace fanout::test {
 /// `git worktree add`) runs with that HOME, XDG_CONFIG_HOME=$HOME/.config and
 /// GIT_CONFIG_NOSYSTEM=1, so global git config, XDG attributes and fanout's user config are
 /// the row's own and the machine's git config plays no part. Both folders are removed on
-/// destruction (with `rm -rf`, which copes with paths longer than PATH_MAX).
+/// destruction (also paths longer than PATH_MAX).
 class CompatRepo {
 public:
   CompatRepo();
-  ~CompatRepo();
-  CompatRepo(const CompatRepo&) = delete;
-  CompatRepo& operator=(const CompatRepo&) = delete;
 
   const std::filesystem::path& root() const { return m_root; }
   const std::filesystem::path& home() const { return m_home; }
@@ -50,7 +48,8 @@ public:
   Shell fanout(const std::string& args) const;
 
 private:
-  std::filesystem::path m_root, m_home;
+  TempDir m_root_dir{"compat"}, m_home_dir{"compat-home"};
+  std::filesystem::path m_root = m_root_dir.path(), m_home = m_home_dir.path();
   std::string m_path; ///< PATH for the row's commands
 };
 

@@ -11,10 +11,7 @@
 
 using namespace fanout;
 using namespace fanout::workspace;
-using fanout::test::FakeBrancher;
-using fanout::test::issue;
-using fanout::test::sh;
-using fanout::test::TempRepo;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -57,7 +54,7 @@ TEST_CASE("workspace clean: removes worktree, merged branch, database branch and
   auto ws = manager.up(issue("7", "Fix it"), cancel);
   REQUIRE(ws.ok());
   CHECK(brancher.branches.size() == 1);
-  CHECK(manager.env("7").at("DATABASE_URL") == brancher.branches.begin()->second);
+  CHECK(manager.env("7")->at("DATABASE_URL") == brancher.branches.begin()->second);
 
   const auto dry = manager.clean("7", {.dry_run = true}, cancel);
   CHECK(dry.removed == std::vector<std::string>{"would remove worktree .fanout/worktrees/7",

@@ -10,11 +10,7 @@
 
 using namespace fanout;
 using namespace fanout::workspace;
-using fanout::test::fanout_cli;
-using fanout::test::issue;
-using fanout::test::read_file;
-using fanout::test::sh;
-using fanout::test::TempRepo;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -96,7 +92,7 @@ TEST_CASE("workspace clean: a worktree moved with git worktree move is found whe
 
   // Every reader follows it: find, env, doctor (no "has no worktree" finding).
   CHECK(manager.find("7")->record.path == moved);
-  CHECK(manager.env("7").at("FANOUT_WORKSPACE") == moved.string());
+  CHECK(manager.env("7")->at("FANOUT_WORKSPACE") == moved.string());
   CHECK(doctor_text(manager).find("\"7\"") == npos);
   const auto again = manager.up(issue("7", "Fix it"), cancel);
   REQUIRE(again.ok());

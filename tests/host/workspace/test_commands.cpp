@@ -16,10 +16,7 @@
 #include <thread>
 
 using namespace fanout;
-using fanout::test::fanout_cli;
-using fanout::test::read_file;
-using fanout::test::sh;
-using fanout::test::TempRepo;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -128,7 +125,7 @@ TEST_CASE("fanout clean: after fanout is killed mid-up, nothing is left behind",
     ::_exit(127);
   }
   const fs::path pid_file = repo.root() / ".fanout/worktrees/7/setup.pid";
-  for (int i = 0; i < 600 && read_file(pid_file).empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  test::wait_for_content(pid_file, std::chrono::seconds(30));
   REQUIRE_FALSE(read_file(pid_file).empty());
   ::kill(child, SIGKILL);
   ::waitpid(child, nullptr, 0);

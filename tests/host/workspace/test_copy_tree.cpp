@@ -18,8 +18,7 @@
 
 using namespace fanout;
 using namespace fanout::workspace;
-using fanout::test::read_file;
-using fanout::test::TempRepo;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {

@@ -11,12 +11,7 @@
 
 using namespace fanout;
 using namespace fanout::workspace;
-using fanout::test::fanout_cli;
-using fanout::test::FakeBrancher;
-using fanout::test::issue;
-using fanout::test::read_file;
-using fanout::test::TempRepo;
-using fanout::test::write_cli_config;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -44,7 +39,7 @@ TEST_CASE("workspace env: [database] url_env names the variable that gets the br
   REQUIRE(ws.ok());
   const std::string url = brancher.branches.at(database_branch("7"));
 
-  const auto env = manager.env("7");
+  const auto env = *manager.env("7");
   CHECK(env.at("APP_DB") == url);
   CHECK(env.count("DATABASE_URL") == 0);
   const std::string file = read_file(ws->record.path / ".env.fanout");

@@ -10,10 +10,7 @@
 
 using namespace fanout;
 using namespace fanout::workspace;
-using fanout::test::issue;
-using fanout::test::read_file;
-using fanout::test::sh;
-using fanout::test::TempRepo;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 TEST_CASE("workspace deps: copy_tree keeps symlinks, modes and mtimes", "[workspace][deps]") {

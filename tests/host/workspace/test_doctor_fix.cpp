@@ -9,9 +9,7 @@
 #include <sstream>
 
 using namespace fanout;
-using fanout::test::fanout_cli;
-using fanout::test::TempRepo;
-using fanout::test::write_cli_config;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {

@@ -17,11 +17,7 @@
 
 using namespace fanout;
 using namespace fanout::workspace;
-using fanout::test::fanout_cli;
-using fanout::test::FakeBrancher;
-using fanout::test::issue;
-using fanout::test::TempRepo;
-using fanout::test::write_cli_config;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -59,14 +55,14 @@ TEST_CASE("workspace errors: a database branch that cannot be made fails that wo
   CHECK(failed->record.error == "database branch \"" + db2 + "\": the server refused it");
   CHECK(failed->record.db_url.empty());
   CHECK(manager.find("1")->record.state == State::ready);
-  CHECK(manager.env("1").at("DATABASE_URL") == brancher.branches.at(db1));
+  CHECK(manager.env("1")->at("DATABASE_URL") == brancher.branches.at(db1));
   CHECK(brancher.branches.size() == 1);
 
   brancher.fail_create.clear(); // a later up makes it
   auto again = manager.up(issue("2"), k_no_cancel);
   REQUIRE(again.ok());
   CHECK(again->record.state == State::ready);
-  CHECK(manager.env("2").at("DATABASE_URL") == brancher.branches.at(db2));
+  CHECK(manager.env("2")->at("DATABASE_URL") == brancher.branches.at(db2));
 }
 
 TEST_CASE("workspace errors: a configured brancher that is not available fails the workspace", "[workspace][errors]") {

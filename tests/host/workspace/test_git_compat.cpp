@@ -11,13 +11,7 @@
 
 #include <random>
 
-using fanout::test::CompatRepo;
-using fanout::test::compare_with_git;
-using fanout::test::first_difference;
-using fanout::test::read_file;
-using fanout::test::scan_tree;
-using fanout::test::sh;
-using fanout::test::TreeEntry;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {

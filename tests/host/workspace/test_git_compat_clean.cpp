@@ -7,9 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-using fanout::test::CompatRepo;
-using fanout::test::read_file;
-using fanout::test::sh;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {

@@ -8,8 +8,7 @@
 #include <fstream>
 
 using namespace fanout::workspace;
-using fanout::test::sh;
-using fanout::test::TempRepo;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -32,13 +31,13 @@ TEST_CASE("uncommitted work: none in a checkout git never finished, the new file
   std::ofstream(admin / "locked") << "initializing";
   fs::remove(admin / "index");
   fs::remove(worktree / "src/b.txt");
-  CHECK(uncommitted_work(config, worktree).empty());
+  CHECK(uncommitted_work(config, worktree)->empty());
 
   fs::remove(admin / "locked");
   REQUIRE(sh("git reset -q --hard", worktree).rc == 0);
-  CHECK(uncommitted_work(config, worktree).empty());
+  CHECK(uncommitted_work(config, worktree)->empty());
   std::ofstream(worktree / "notes.txt") << "the agent's work\n";
-  CHECK(uncommitted_work(config, worktree) == std::vector<std::string>{"notes.txt"});
+  CHECK(*uncommitted_work(config, worktree) == std::vector<std::string>{"notes.txt"});
   fs::remove_all(worktree);
 }
 
@@ -59,20 +58,20 @@ TEST_CASE("uncommitted work: git's rules decide, so filtered, CRLF and binary fi
   // New timestamps: status must look at the contents, through the filters.
   REQUIRE(sh("touch -d '2030-01-01 00:00' shout.up notes.txt blob.bin", worktree).rc == 0);
   fanout::config::WorkspaceConfig config;
-  CHECK(uncommitted_work(config, worktree).empty());
+  CHECK(uncommitted_work(config, worktree)->empty());
 
   SECTION("a real change through the filter is one") {
     std::ofstream(worktree / "shout.up") << "LOUDER WORDS\n";
-    CHECK(uncommitted_work(config, worktree) == std::vector<std::string>{"shout.up"});
+    CHECK(*uncommitted_work(config, worktree) == std::vector<std::string>{"shout.up"});
   }
   SECTION("an emptied binary file is one") {
     std::ofstream(worktree / "blob.bin", std::ios::trunc);
-    CHECK(uncommitted_work(config, worktree) == std::vector<std::string>{"blob.bin"});
+    CHECK(*uncommitted_work(config, worktree) == std::vector<std::string>{"blob.bin"});
   }
   SECTION("status.showUntrackedFiles=no does not hide new files") {
     repo.git("config status.showUntrackedFiles no");
     std::ofstream(worktree / "new.txt") << "x\n";
-    CHECK(uncommitted_work(config, worktree) == std::vector<std::string>{"new.txt"});
+    CHECK(*uncommitted_work(config, worktree) == std::vector<std::string>{"new.txt"});
   }
   SECTION("the env file and copied folders are fanout's own") {
     config.copy = {"cache"};
@@ -81,7 +80,7 @@ TEST_CASE("uncommitted work: git's rules decide, so filtered, CRLF and binary fi
     std::ofstream(worktree / "cache/x/y") << "1\n";
     std::ofstream(worktree / "staged.txt") << "s\n";
     REQUIRE(sh("git add staged.txt && git mv notes.txt moved.txt", worktree).rc == 0);
-    CHECK(uncommitted_work(config, worktree) == std::vector<std::string>{"moved.txt", "staged.txt"});
+    CHECK(*uncommitted_work(config, worktree) == std::vector<std::string>{"moved.txt", "staged.txt"});
   }
   fs::remove_all(worktree);
 }

@@ -13,10 +13,7 @@
 #include <fstream>
 
 using namespace fanout;
-using fanout::test::issue;
-using fanout::test::read_file;
-using fanout::test::sh;
-using fanout::test::TempRepo;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {

@@ -14,10 +14,7 @@
 
 using namespace fanout;
 using namespace fanout::workspace;
-using fanout::test::issue;
-using fanout::test::read_file;
-using fanout::test::sh;
-using fanout::test::TempRepo;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 TEST_CASE("workspace up: makes a worktree and branch that the git CLI sees, clean", "[workspace]") {
@@ -58,7 +55,7 @@ TEST_CASE("workspace up: makes a worktree and branch that the git CLI sees, clea
     CHECK(fs::exists(path / "new.txt"));
   }
   SECTION("the env file and env() carry the workspace's values") {
-    const auto env = manager.env("7");
+    const auto env = *manager.env("7");
     CHECK(env.at("PORT") == std::to_string(ws->ports.first));
     CHECK(env.at("FANOUT_ISSUE") == "7");
     CHECK(env.at("FANOUT_WORKSPACE") == path.string());
@@ -72,7 +69,7 @@ TEST_CASE("workspace up: makes a worktree and branch that the git CLI sees, clea
     CHECK(file.find("\nCOMPOSE_PROJECT_NAME=" + env.at("COMPOSE_PROJECT_NAME") + "\n") != std::string::npos);
   }
   SECTION("unknown keys are refused by env()") {
-    CHECK_THROWS_WITH(manager.env("99"), "no workspace for issue \"99\" (run \"fanout up 99\")");
+    CHECK(manager.env("99").failure().message == "no workspace for issue \"99\" (run \"fanout up 99\")");
   }
 }
 

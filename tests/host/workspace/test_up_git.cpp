@@ -2,7 +2,7 @@
 // checkout, its admin folder) is what the workspace gets, and a cancel stops git's process group.
 #include "host/workspace/workspace_manager.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
-#include "tests/support/agent_harness.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -19,10 +19,7 @@
 using namespace fanout;
 using namespace fanout::workspace;
 using namespace std::chrono_literals;
-using fanout::test::issue;
-using fanout::test::read_file;
-using fanout::test::sh;
-using fanout::test::TempRepo;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -126,7 +123,7 @@ TEST_CASE("workspace up: a cancel during git's checkout stops git and its filter
   REQUIRE_FALSE(ws.ok());
   CHECK(ws.failure().message == "issue \"7\": \"git worktree add\" was cancelled");
   const pid_t filter = std::stoi(read_file(pid_file));
-  CHECK(test::agents::await_process_gone(filter)); // killed with git's group (a zombie until reaped)
+  CHECK(test::await_process_gone(filter)); // killed with git's group (a zombie until reaped)
   fs::remove(pid_file);
   // git removed its half-made worktree on SIGTERM, as it does.
   CHECK(repo.git("worktree list --porcelain").find(".fanout") == std::string::npos);

@@ -3,7 +3,7 @@
 #include "host/workspace/store.hpp"
 #include "host/workspace/workspace_manager.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
-#include "tests/support/agent_harness.hpp"
+#include "tests/support/wait.hpp"
 #include "tests/support/paths.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,12 +20,7 @@
 
 using namespace fanout;
 using namespace std::chrono_literals;
-using fanout::test::fanout_cli;
-using fanout::test::issue;
-using fanout::test::read_file;
-using fanout::test::table_row;
-using fanout::test::TempRepo;
-using fanout::test::write_cli_config;
+using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -71,12 +66,8 @@ public:
 
   /// Its exit status once it exits; -1 when it has not within `timeout` (or died of a signal).
   int wait(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
     int status = 0;
-    while (::waitpid(m_pid, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) return -1;
-      std::this_thread::sleep_for(20ms);
-    }
+    if (!test::poll_until([&] { return ::waitpid(m_pid, &status, WNOHANG) != 0; }, timeout, 20ms)) return -1;
     m_pid = 0;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
@@ -175,7 +166,7 @@ TEST_CASE("fanout up: Ctrl-C during git's checkout stops git and its filter, and
   CHECK(out.find("fanout: error: issue \"7\": \"git worktree add\" was cancelled\n") != npos);
   CHECK(out.find("fanout: interrupted; finish with \"fanout up 7\" or remove with \"fanout clean 7\"\n") != npos);
   const pid_t filter = std::stoi(read_file(pid_file));
-  CHECK(test::agents::await_process_gone(filter)); // killed with git's group (a zombie until reaped)
+  CHECK(test::await_process_gone(filter)); // killed with git's group (a zombie until reaped)
   CHECK(repo.git("worktree list --porcelain").find(".fanout") == npos);
 
   repo.git("config filter.slow.smudge cat");

@@ -6,51 +6,27 @@
 
 #include <unistd.h>
 
-#include <atomic>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 namespace fanout::test {
 namespace fs = std::filesystem;
 
 int test_port_base() { return 21000 + static_cast<int>(::getpid() % 100) * 100; }
 
-TempRepo::TempRepo(const std::map<std::string, std::string>& files) {
-  static std::atomic<int> counter{0};
-  m_root = fs::temp_directory_path() /
-           ("fanout-ws-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fs::remove_all(m_root);
-  fs::create_directories(m_root);
-  m_root = fs::canonical(m_root);
-  git("init -q -b main");
-  git("config user.email t@example.com");
-  git("config user.name Test");
-  git("config commit.gpgsign false");
-  for (const auto& [path, content] : files) write(path, content);
-  git("add -A");
-  git("commit -q -m initial");
-}
+TempRepo::TempRepo(const std::map<std::string, std::string>& files) { init_git_repo(root(), files); }
 
-TempRepo::~TempRepo() {
-  std::error_code ec;
-  fs::remove_all(m_root, ec);
-}
-
-void TempRepo::write(const std::string& path, const std::string& content) const {
-  fs::create_directories((m_root / path).parent_path());
-  std::ofstream(m_root / path, std::ios::binary) << content;
-}
+void TempRepo::write(const std::string& path, const std::string& content) const { write_text(root() / path, content); }
 
 std::string TempRepo::git(const std::string& args) const {
-  const auto result = sh("git " + args, m_root);
+  const auto result = sh("git " + args, root());
   INFO("git " << args << "\n" << result.out);
   REQUIRE(result.rc == 0);
   return result.out;
 }
 
 workspace::Settings TempRepo::settings() const {
-  auto s = workspace::Settings::defaults(m_root);
+  auto s = workspace::Settings::defaults(root());
   s.ports.base = test_port_base() - 10000;
   s.ports.span = 100;
   return s;
@@ -87,22 +63,6 @@ sdk::Issue issue(const std::string& key, const std::string& title) {
   i.key = key;
   i.title = title;
   return i;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-bool wait_for_content(const fs::path& path, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (read_file(path).empty()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
 }
 
 void write_cli_config(const TempRepo& repo, const std::string& extra, bool trusted) {

@@ -4,6 +4,8 @@
 
 #include "host/workspace/workspace_manager.hpp"
 #include "tests/support/shell.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/wait.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -26,11 +28,10 @@ int test_port_base();
 class TempRepo {
 public:
   explicit TempRepo(const std::map<std::string, std::string>& files = {{"README.md", "hello\n"}});
-  ~TempRepo();
   TempRepo(const TempRepo&) = delete;
   TempRepo& operator=(const TempRepo&) = delete;
 
-  const std::filesystem::path& root() const { return m_root; }
+  const std::filesystem::path& root() const { return m_dir.path(); }
   /// Writes a file (making folders), relative to the root.
   void write(const std::string& path, const std::string& content) const;
   /// Runs `git <args>` in the root; REQUIREs success; returns its output.
@@ -39,7 +40,7 @@ public:
   workspace::Settings settings() const;
 
 private:
-  std::filesystem::path m_root;
+  TempDir m_dir{"ws"};
 };
 
 /// A fake database brancher that records branches in memory. The failure switches make a
@@ -64,10 +65,7 @@ private:
 sdk::Issue issue(const std::string& key, const std::string& title = "Add a thing");
 
 /// Reads a whole file.
-std::string read_file(const std::filesystem::path& path);
-
-/// Polls until `path` exists and is not empty, or `timeout` passes. True when it is there.
-bool wait_for_content(const std::filesystem::path& path, std::chrono::milliseconds timeout);
+inline std::string read_file(const std::filesystem::path& path) { return read_text(path); }
 
 /// For tests of the built `fanout`: a fanout.toml with a port range of this process's own
 /// followed by `extra`, a user config (under `<repo>/.xdg`) that trusts the repo unless

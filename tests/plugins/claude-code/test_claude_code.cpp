@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <thread>
 #include <signal.h>
 #include <unistd.h>
 
@@ -14,26 +13,8 @@ using namespace fanout::test::agents;
 using Type = sdk::AgentEvent::Type;
 using namespace std::chrono_literals;
 
-namespace {
-
-struct Fixture {
-  TempRepo repo;
-  TempRepo home{false};
-  std::filesystem::path log = home.path() / "invocations.jsonl";
-  std::filesystem::path script = home.path() / "script.json";
-
-  sdk::SessionRequest request(const std::string& prompt, std::map<std::string, std::string> env = {}) {
-    sdk::SessionRequest r;
-    r.prompt = prompt;
-    r.workdir = repo.path();
-    env["FAKE_AGENT_LOG"] = log.string();
-    r.env = fake_env(home.path(), env);
-    return r;
-  }
-  void write_script(const nlohmann::json& content) { std::ofstream(script) << content.dump(); }
-};
-
-} // namespace
+using Fixture = fanout::test::agents::SessionFixture;
+using Outcome = sdk::SessionOutcome;
 
 TEST_CASE("claude-code: a session edits, commits and reports the result", "[claude-code]") {
   Fixture f;
@@ -203,66 +184,32 @@ TEST_CASE("claude-code: the environment is the request's plus config env, withou
 TEST_CASE("claude-code: each failure of the agent has its outcome", "[claude-code]") {
   Fixture f;
   LoadedAgent agent("claude-code", nlohmann::json::object(), f.repo.path());
-  auto run_mode = [&](const std::string& mode) {
-    auto run = agent.run(f.request("do it", {{"FAKE_AGENT_MODE", mode}}));
-    REQUIRE(run.result.ok());
-    return *run.result;
-  };
-  SECTION("is_error with a success subtype and exit 0 is an error") {
-    auto r = run_mode("is_error");
-    CHECK(r.outcome == sdk::SessionOutcome::error);
-    CHECK(r.text == "API Error: 500 Internal server error");
-  }
-  SECTION("error_max_turns") { CHECK(run_mode("max_turns").outcome == sdk::SessionOutcome::max_turns); }
-  SECTION("error_max_budget_usd") { CHECK(run_mode("max_budget").outcome == sdk::SessionOutcome::budget); }
-  SECTION("error_during_execution") {
-    auto r = run_mode("during_execution");
-    CHECK(r.outcome == sdk::SessionOutcome::error);
-    CHECK(r.text == "claude reported error_during_execution");
-  }
-  SECTION("a stream without a result") {
-    auto r = run_mode("truncated");
-    CHECK(r.outcome == sdk::SessionOutcome::no_result);
-    CHECK(r.text == "claude's output ended without a result event");
-  }
-  SECTION("a few garbage lines are counted, not fatal") {
-    auto r = run_mode("garbage");
-    CHECK(r.outcome == sdk::SessionOutcome::success);
-    CHECK(r.garbage_lines == 2);
-  }
-  SECTION("a flood of garbage is fatal") {
-    auto r = run_mode("flood");
-    CHECK(r.outcome == sdk::SessionOutcome::error);
-    CHECK(r.text == "claude output is not stream-json: 201 of 202 lines were not JSON events");
-  }
-  SECTION("a crash") {
-    auto r = run_mode("crash");
-    CHECK(r.outcome == sdk::SessionOutcome::crashed);
-    CHECK(r.text == "claude was killed by signal 11 (Segmentation fault)");
-  }
-  SECTION("not logged in") {
-    auto r = run_mode("auth");
-    CHECK(r.outcome == sdk::SessionOutcome::auth);
-    CHECK(r.text == "Not logged in · Please run /login (check ANTHROPIC_API_KEY or the CLI's own login: the "
-                    "credentials were missing or refused)");
-  }
-  SECTION("an invalid key reported on stderr only") {
-    auto r = run_mode("auth_text");
-    CHECK(r.outcome == sdk::SessionOutcome::auth);
-    CHECK(r.text == "Invalid API key · Please run /login (check ANTHROPIC_API_KEY or the CLI's own login: the "
-                    "credentials were missing or refused)");
-  }
-  SECTION("rate limited, with the advice to try again later") {
-    auto r = run_mode("rate_limit");
-    CHECK(r.outcome == sdk::SessionOutcome::rate_limited);
-    CHECK(r.text == "API Error: Rate limit reached (the model API is rate limiting or overloaded: try again later)");
-  }
-  SECTION("overloaded (529) is rate_limited, as for codex") {
-    auto r = run_mode("overloaded");
-    CHECK(r.outcome == sdk::SessionOutcome::rate_limited);
-    CHECK(r.text == R"(API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"
-                    " (the model API is rate limiting or overloaded: try again later)");
-  }
+  check_modes(
+      agent, f,
+      {
+          {"is_error with a success subtype and exit 0 is an error", "is_error", Outcome::error,
+           "API Error: 500 Internal server error"},
+          {"error_max_turns", "max_turns", Outcome::max_turns},
+          {"error_max_budget_usd", "max_budget", Outcome::budget},
+          {"error_during_execution", "during_execution", Outcome::error, "claude reported error_during_execution"},
+          {"a stream without a result", "truncated", Outcome::no_result,
+           "claude's output ended without a result event"},
+          {"a few garbage lines are counted, not fatal", "garbage", Outcome::success, {}, 2},
+          {"a flood of garbage is fatal", "flood", Outcome::error,
+           "claude output is not stream-json: 201 of 202 lines were not JSON events"},
+          {"a crash", "crash", Outcome::crashed, "claude was killed by signal 11 (Segmentation fault)"},
+          {"not logged in", "auth", Outcome::auth,
+           "Not logged in · Please run /login (check ANTHROPIC_API_KEY or the CLI's own login: the "
+           "credentials were missing or refused)"},
+          {"an invalid key reported on stderr only", "auth_text", Outcome::auth,
+           "Invalid API key · Please run /login (check ANTHROPIC_API_KEY or the CLI's own login: the "
+           "credentials were missing or refused)"},
+          {"rate limited, with the advice to try again later", "rate_limit", Outcome::rate_limited,
+           "API Error: Rate limit reached (the model API is rate limiting or overloaded: try again later)"},
+          {"overloaded (529) is rate_limited, as for codex", "overloaded", Outcome::rate_limited,
+           R"(API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"
+           " (the model API is rate limiting or overloaded: try again later)"},
+      });
 }
 
 TEST_CASE("claude-code: timeout and cancel kill the whole process group", "[claude-code]") {
@@ -279,22 +226,13 @@ TEST_CASE("claude-code: timeout and cancel kill the whole process group", "[clau
     CHECK_FALSE(run.result->session_id.empty());
   }
   SECTION("cancel") {
-    sdk::CancelToken cancel;
     request.timeout = 20s; // a safety net only
-    std::thread canceller([&] {
-      for (int i = 0; i < 1000 && !std::filesystem::exists(pidfile); ++i) std::this_thread::sleep_for(10ms);
-      cancel.cancel();
-    });
-    auto run = agent.run(request, cancel);
-    canceller.join();
+    auto run = run_cancelled_once(agent, request, pidfile);
     REQUIRE(run.result.ok());
     CHECK(run.result->outcome == sdk::SessionOutcome::cancelled);
     CHECK(run.result->duration < 10s);
   }
-  int grandchild = 0;
-  std::ifstream(pidfile) >> grandchild;
-  REQUIRE(grandchild > 0);
-  CHECK(await_process_gone(grandchild));
+  check_grandchild_gone(pidfile);
 }
 
 TEST_CASE("claude-code: a missing claude is not_found with its name", "[claude-code]") {

@@ -5,32 +5,14 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <thread>
 
 using namespace fanout;
 using namespace fanout::test::agents;
 using Type = sdk::AgentEvent::Type;
 using namespace std::chrono_literals;
 
-namespace {
-
-struct Fixture {
-  TempRepo repo;
-  TempRepo home{false};
-  std::filesystem::path log = home.path() / "invocations.jsonl";
-  std::filesystem::path script = home.path() / "script.json";
-
-  sdk::SessionRequest request(const std::string& prompt, std::map<std::string, std::string> env = {}) {
-    sdk::SessionRequest r;
-    r.prompt = prompt;
-    r.workdir = repo.path();
-    env["FAKE_AGENT_LOG"] = log.string();
-    r.env = fake_env(home.path(), env);
-    return r;
-  }
-};
-
-} // namespace
+using Fixture = fanout::test::agents::SessionFixture;
+using Outcome = sdk::SessionOutcome;
 
 TEST_CASE("codex: a session edits, commits and reports usage", "[codex]") {
   Fixture f;
@@ -190,57 +172,27 @@ TEST_CASE("codex: resume, output schema and a workdir outside git", "[codex]") {
 TEST_CASE("codex: each failure of the agent has its outcome", "[codex]") {
   Fixture f;
   LoadedAgent agent("codex", nlohmann::json::object(), f.repo.path());
-  auto run_mode = [&](const std::string& mode) {
-    auto run = agent.run(f.request("do it", {{"FAKE_AGENT_MODE", mode}}));
-    REQUIRE(run.result.ok());
-    return *run.result;
-  };
-  SECTION("turn.failed with exit code 0") {
-    auto r = run_mode("turn_failed");
-    CHECK(r.outcome == sdk::SessionOutcome::error);
-    CHECK(r.text == "stream disconnected before completion");
-  }
-  SECTION("a transient error event is not fatal") {
-    CHECK(run_mode("transient_error").outcome == sdk::SessionOutcome::success);
-  }
-  SECTION("a stream without turn.completed") {
-    auto r = run_mode("truncated");
-    CHECK(r.outcome == sdk::SessionOutcome::no_result);
-    CHECK(r.text == "codex's output ended without turn.completed");
-  }
-  SECTION("garbage lines are counted") {
-    auto r = run_mode("garbage");
-    CHECK(r.outcome == sdk::SessionOutcome::success);
-    CHECK(r.garbage_lines == 1);
-  }
-  SECTION("a flood of garbage is fatal") {
-    auto r = run_mode("flood");
-    CHECK(r.outcome == sdk::SessionOutcome::error);
-    CHECK(r.text == "codex output is not JSON events: 201 of 203 lines were not JSON");
-  }
-  SECTION("a crash") {
-    auto r = run_mode("crash");
-    CHECK(r.outcome == sdk::SessionOutcome::crashed);
-    CHECK(r.text == "codex was killed by signal 11 (Segmentation fault)");
-  }
-  SECTION("unauthorized") {
-    auto r = run_mode("auth");
-    CHECK(r.outcome == sdk::SessionOutcome::auth);
-    CHECK(r.text == "unexpected status 401 Unauthorized: Missing bearer or basic authentication in header (check "
-                    "OPENAI_API_KEY or the CLI's own login: the credentials were missing or refused)");
-  }
-  SECTION("rate limited") { CHECK(run_mode("rate_limit").outcome == sdk::SessionOutcome::rate_limited); }
-  SECTION("overloaded (529) is rate_limited, as for claude") {
-    auto r = run_mode("overloaded");
-    CHECK(r.outcome == sdk::SessionOutcome::rate_limited);
-    CHECK(r.text == "exceeded retry limit, last status: 529 Overloaded (the model API is rate limiting or overloaded: "
-                    "try again later)");
-  }
-  SECTION("a missing OPENAI_API_KEY is auth") {
-    auto r = run_mode("missing_key");
-    CHECK(r.outcome == sdk::SessionOutcome::auth);
-    CHECK(r.text == "Error: Missing environment variable: `OPENAI_API_KEY`.");
-  }
+  check_modes(agent, f,
+              {
+                  {"turn.failed with exit code 0", "turn_failed", Outcome::error,
+                   "stream disconnected before completion"},
+                  {"a transient error event is not fatal", "transient_error", Outcome::success},
+                  {"a stream without turn.completed", "truncated", Outcome::no_result,
+                   "codex's output ended without turn.completed"},
+                  {"garbage lines are counted", "garbage", Outcome::success, {}, 1},
+                  {"a flood of garbage is fatal", "flood", Outcome::error,
+                   "codex output is not JSON events: 201 of 203 lines were not JSON"},
+                  {"a crash", "crash", Outcome::crashed, "codex was killed by signal 11 (Segmentation fault)"},
+                  {"unauthorized", "auth", Outcome::auth,
+                   "unexpected status 401 Unauthorized: Missing bearer or basic authentication in header (check "
+                   "OPENAI_API_KEY or the CLI's own login: the credentials were missing or refused)"},
+                  {"rate limited", "rate_limit", Outcome::rate_limited},
+                  {"overloaded (529) is rate_limited, as for claude", "overloaded", Outcome::rate_limited,
+                   "exceeded retry limit, last status: 529 Overloaded (the model API is rate limiting or overloaded: "
+                   "try again later)"},
+                  {"a missing OPENAI_API_KEY is auth", "missing_key", Outcome::auth,
+                   "Error: Missing environment variable: `OPENAI_API_KEY`."},
+              });
 }
 
 TEST_CASE("codex: a hung codex is killed at the timeout, with its whole group", "[codex]") {
@@ -262,20 +214,11 @@ TEST_CASE("codex: a hung codex is killed at the timeout, with its whole group", 
   }
   SECTION("cancel") {
     LoadedAgent agent("codex", nlohmann::json::object(), f.repo.path());
-    sdk::CancelToken cancel;
-    std::thread canceller([&] {
-      for (int i = 0; i < 1000 && !std::filesystem::exists(pidfile); ++i) std::this_thread::sleep_for(10ms);
-      cancel.cancel();
-    });
-    auto run = agent.run(request, cancel);
-    canceller.join();
+    auto run = run_cancelled_once(agent, request, pidfile);
     REQUIRE(run.result.ok());
     CHECK(run.result->outcome == sdk::SessionOutcome::cancelled);
   }
-  int grandchild = 0;
-  std::ifstream(pidfile) >> grandchild;
-  REQUIRE(grandchild > 0);
-  CHECK(await_process_gone(grandchild));
+  check_grandchild_gone(pidfile);
 }
 
 TEST_CASE("codex: a missing codex is not_found; argument errors are crashes with the message", "[codex]") {

@@ -6,19 +6,13 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <random>
-#include <sstream>
 #include <stdexcept>
 
 namespace fanout::test {
 namespace fs = std::filesystem;
 
-LocalPluginFixture::LocalPluginFixture(bool with_git, const std::string& config) {
-  std::random_device random;
-  m_base = fs::temp_directory_path() / ("fanout-local-" + std::to_string(random()));
-  m_root = m_base / "repo";
+LocalPluginFixture::LocalPluginFixture(bool with_git, const std::string& config) : m_root(m_base / "repo") {
   fs::create_directories(m_root);
-  m_root = fs::canonical(m_root);
   if (with_git && git("init -q -b main") != 0) throw std::runtime_error("git init failed");
   write("fanout.toml", "[tracker]\nkind = \"local\"\n" + config);
   std::ofstream(m_base / "user.toml") << "";
@@ -38,21 +32,13 @@ LocalPluginFixture::~LocalPluginFixture() {
   m_tracker.reset();
   m_code_host.reset();
   m_host.reset();
-  std::error_code ec;
-  fs::remove_all(m_base, ec);
 }
 
 void LocalPluginFixture::write(const fs::path& relative, const std::string& text) const {
-  fs::create_directories((m_root / relative).parent_path());
-  std::ofstream(m_root / relative, std::ios::binary) << text;
+  write_text(m_root / relative, text);
 }
 
-std::string LocalPluginFixture::read(const fs::path& relative) const {
-  std::ifstream in(m_root / relative, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+std::string LocalPluginFixture::read(const fs::path& relative) const { return read_text(m_root / relative); }
 
 int LocalPluginFixture::git(const std::string& args) const {
   const std::string command = "git -C '" + m_root.string() +

@@ -4,6 +4,7 @@
 #include "host/plugins/plugin_host.hpp"
 #include "host/plugins/registry.hpp"
 #include "host/services/process_runner.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <fanout/sdk/code_host.hpp>
 #include <fanout/sdk/issue_tracker.hpp>
@@ -31,7 +32,7 @@ public:
   sdk::CodeHost& code_host();
 
 private:
-  std::filesystem::path m_base;
+  TempDir m_base{"local"};
   std::filesystem::path m_root;
   services::LocalProcessRunner m_processes;
   plugins::Registry m_registry;

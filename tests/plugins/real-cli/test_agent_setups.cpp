@@ -9,6 +9,7 @@
 #include "tests/support/process_list.hpp"
 #include "tests/support/real_agents.hpp"
 #include "tests/support/shell.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -105,7 +106,7 @@ TEST_CASE("real codex: a codex killed mid-command leaves no empty .git, .codex o
                     "codex", "--model", real_agents::k_codex_model, "--permission", "edit", "--workdir",
                     plain.path().string(), "wait"},
                    env, s.home.path() / "out.txt", s.home.path() / "err.txt");
-  bool running = await_true([] { return !processes_with("sleep 987681").empty(); }, std::chrono::seconds(60));
+  bool running = await_true("a process running \"sleep 987681\"", [] { return !processes_with("sleep 987681").empty(); }, std::chrono::seconds(60));
   // SIGKILL, as the OOM killer or a second Ctrl-C after the grace period would: codex gets
   // no chance to remove what it made.
   auto codex = processes_with(" exec ", plain.path());
@@ -115,7 +116,7 @@ TEST_CASE("real codex: a codex killed mid-command leaves no empty .git, .codex o
   REQUIRE(running);
   REQUIRE(!codex.empty());
   CHECK(exit_code == 1);
-  bool gone = await_true([] { return processes_with("sleep 987681").empty(); }, std::chrono::seconds(10));
+  bool gone = await_true("no process running \"sleep 987681\"", [] { return processes_with("sleep 987681").empty(); }, std::chrono::seconds(10));
   kill_all(processes_with("sleep 987681"));
   CHECK(gone);
   for (const auto& root : {tmp.path(), plain.path()})
