@@ -2,12 +2,9 @@
 
 #include "plugins/support/cli_session.hpp"
 
-#include "tests/support/agent_harness.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
-
-#include <fstream>
-#include <sstream>
 
 using namespace fanout;
 using namespace std::chrono_literals;
@@ -37,7 +34,7 @@ TEST_CASE("cli session: the session's model wins over the config's", "[support][
 }
 
 TEST_CASE("cli session: a session file holds its content and is removed when it ends", "[support][cli]") {
-  test::agents::TempRepo dir(false);
+  test::TempDir dir("support");
   std::filesystem::path path;
   {
     auto file =
@@ -47,10 +44,7 @@ TEST_CASE("cli session: a session file holds its content and is removed when it 
     CHECK(path.parent_path() == dir.path() / "data");
     CHECK(path.filename().string().rfind("prompt-", 0) == 0);
     CHECK(path.extension() == ".md");
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    CHECK(text.str() == "the prompt text");
+    CHECK(test::read_text(path) == "the prompt text");
     auto other = support::SessionFile::write(dir.path() / "data", "prompt", ".md", "", "the prompt");
     REQUIRE(other.ok());
     CHECK(other->path() != path);
@@ -60,8 +54,8 @@ TEST_CASE("cli session: a session file holds its content and is removed when it 
 }
 
 TEST_CASE("cli session: a session file that cannot be written says where", "[support][cli]") {
-  test::agents::TempRepo dir(false);
-  std::ofstream(dir.path() / "blocker") << "a file where the folder should be";
+  test::TempDir dir("support");
+  test::write_text(dir / "blocker", "a file where the folder should be");
   auto file =
       support::SessionFile::write(dir.path() / "blocker", "schema", ".json", "{}", "the output schema");
   REQUIRE_FALSE(file.ok());
