@@ -4,8 +4,6 @@
 #include "support/event_lines.hpp"
 #include "support/json_access.hpp"
 
-#include <fanout/sdk/agent_outcome.hpp>
-
 #include <algorithm>
 #include <cstring>
 #include <regex>
@@ -164,12 +162,9 @@ fanout::sdk::SessionResult ClaudeStream::finish(const fanout::sdk::ProcessResult
   }
   const std::string stderr_tail = m_stderr.text();
 
-  if (auto by_host = fanout::sdk::ended_by_host(process, result.text)) {
-    result.outcome = *by_host;
-  } else if (m_garbage.flooded()) {
-    result.outcome = SessionOutcome::error;
-    result.text = "claude output is not stream-json: " + std::to_string(m_garbage.garbage()) + " of " +
-                  std::to_string(m_garbage.lines()) + " lines were not JSON events";
+  if (auto early = ended_early(process, m_garbage, "claude output is not stream-json", "lines were not JSON events",
+                               result.text)) {
+    result.outcome = *early;
   } else if (m_result) {
     const json& r = *m_result;
     std::string subtype = string_at(r, "subtype");

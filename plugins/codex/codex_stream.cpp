@@ -4,7 +4,6 @@
 #include "support/event_lines.hpp"
 #include "support/json_access.hpp"
 
-#include <fanout/sdk/agent_outcome.hpp>
 #include <fanout/sdk/session_totals.hpp>
 
 #include <algorithm>
@@ -121,12 +120,9 @@ fanout::sdk::SessionResult CodexStream::finish(const fanout::sdk::ProcessResult&
   result.garbage_lines = static_cast<int>(m_garbage.garbage());
   const std::string stderr_tail = m_stderr.text();
 
-  if (auto by_host = fanout::sdk::ended_by_host(process, result.text)) {
-    result.outcome = *by_host;
-  } else if (m_garbage.flooded()) {
-    result.outcome = SessionOutcome::error;
-    result.text = "codex output is not JSON events: " + std::to_string(m_garbage.garbage()) + " of " +
-                  std::to_string(m_garbage.lines()) + " lines were not JSON";
+  if (auto early = ended_early(process, m_garbage, "codex output is not JSON events", "lines were not JSON",
+                               result.text)) {
+    result.outcome = *early;
   } else if (m_failed) {
     result.outcome = classify_failure(m_failure + "\n" + m_last_error);
     result.text = m_failure;

@@ -1,5 +1,7 @@
 #include "support/agent_outcome.hpp"
 
+#include <fanout/sdk/agent_outcome.hpp>
+
 #include <cstring>
 #include <regex>
 
@@ -28,6 +30,16 @@ std::string with_advice(SessionOutcome outcome, std::string text, std::string_vi
   else if (outcome == SessionOutcome::rate_limited && !std::regex_search(text, try_again))
     text += " (the model API is rate limiting or overloaded: try again later)";
   return text;
+}
+
+std::optional<SessionOutcome> ended_early(const sdk::ProcessResult& process, const sdk::GarbageCounter& garbage,
+                                          const std::string& not_events, const std::string& lines_were,
+                                          std::string& text) {
+  if (auto by_host = sdk::ended_by_host(process, text)) return by_host;
+  if (!garbage.flooded()) return std::nullopt;
+  text = not_events + ": " + std::to_string(garbage.garbage()) + " of " + std::to_string(garbage.lines()) + " " +
+         lines_were;
+  return SessionOutcome::error;
 }
 
 std::string killed_by_signal(const std::string& name, int signal) {

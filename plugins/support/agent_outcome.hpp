@@ -6,8 +6,10 @@
 // is knowledge about the shipped CLIs' texts, which the SDK does not promise.
 
 #include <fanout/sdk/agent_provider.hpp>
+#include <fanout/sdk/agent_stream.hpp>
 #include <fanout/sdk/process.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +25,14 @@ sdk::SessionOutcome classify_agent_error(const std::string& text);
 /// holds the key (`key_env`, "ANTHROPIC_API_KEY"); for `rate_limited`, to try again later.
 /// Other outcomes' texts are returned unchanged.
 std::string with_advice(sdk::SessionOutcome outcome, std::string text, std::string_view key_env);
+
+/// The outcome decided before a CLI's own words are read, or nullopt: the host ended the
+/// process (sdk::ended_by_host: `timeout`, `cancelled`), else the stream was flooded (the
+/// SDK's flood rule): `error` with "<not_events>: 201 of 202 <lines_were>", e.g.
+/// "claude output is not stream-json: 201 of 202 lines were not JSON events".
+std::optional<sdk::SessionOutcome> ended_early(const sdk::ProcessResult& process, const sdk::GarbageCounter& garbage,
+                                               const std::string& not_events, const std::string& lines_were,
+                                               std::string& text);
 
 /// "claude was killed by signal 9 (Killed)".
 std::string killed_by_signal(const std::string& name, int signal);
