@@ -41,6 +41,10 @@ public:
       ClaudeStream stream;
       auto spec = build_spec(request, m_host.config(), prompt);
       bool may_inline = attempt == 0 && command.has_value();
+      // The attempt that may be stopped to inline the command must end before its first model
+      // call: no grace after the stop (given SIGTERM first, the real claude still sent that
+      // call). A cancel or timeout during this attempt kills at once too.
+      if (may_inline) spec.kill_grace = std::chrono::milliseconds(0);
       Stop stop = Stop::none;
       auto on_line = [&](Stream which, const std::string& line) {
         if (which == Stream::err) {
