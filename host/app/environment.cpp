@@ -85,6 +85,15 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
   std::vector<std::pair<config::ReviewConfig, nlohmann::json>> reviewers;
   for (const auto& review : config.reviews) reviewers.emplace_back(review, m_plugins->config_of(review.table));
 
+  // Notifiers are made now, so a missing webhook URL stops the command before any run starts.
+  for (const auto& notify : config.notifiers) {
+    notify::Target target{notify.name, {}, notify.retries, notify.retry_delay,
+                          made(notify.table, m_plugins->make<sdk::Notifier>(notify.table))};
+    for (const auto& event : notify.events)
+      if (auto parsed = sdk::notify_event_from_string(event)) target.events.push_back(*parsed);
+    m_notify_targets.push_back(std::move(target));
+  }
+
   m_services.tracker = m_tracker;
   m_services.code_host = m_code_host;
   m_services.agent = *builder;

@@ -6,6 +6,7 @@
 // Services point into it.
 
 #include "host/config/config.hpp"
+#include "host/notify/dispatcher.hpp"
 #include "host/pipeline/fleet.hpp"
 #include "host/pipeline/services.hpp"
 
@@ -30,7 +31,7 @@ class PluginSet;
 
 class Environment {
 public:
-  /// Loads the tracker, code host and agent plugins. Throws UserError when one is missing,
+  /// Loads the tracker, code host, agent and notifier plugins. Throws UserError when one is missing,
   /// refuses its config or cannot be made: `[tracker]: unknown plugin "jria" (did you mean "jira"?)`.
   Environment(const config::Config& config, const plugins::Registry& registry);
   ~Environment();
@@ -40,6 +41,8 @@ public:
   /// [run] limits, with --parallel when > 0.
   pipeline::FleetOptions fleet_options(int parallel_override) const;
   sdk::IssueTracker& tracker() { return *m_tracker; }
+  /// The [[notify]] notifiers with their events and retries (empty when none is configured).
+  const std::vector<notify::Target>& notify_targets() const { return m_notify_targets; }
 
 private:
   class WorkspaceAdapter;
@@ -53,6 +56,7 @@ private:
   sdk::IssueTracker* m_tracker = nullptr;
   sdk::CodeHost* m_code_host = nullptr;
   sdk::DatabaseBrancher* m_brancher = nullptr;
+  std::vector<notify::Target> m_notify_targets; ///< notifiers owned by m_plugins
   std::unique_ptr<workspace::WorkspaceManager> m_manager;
   std::unique_ptr<WorkspaceAdapter> m_workspaces;
   pipeline::Services m_services;

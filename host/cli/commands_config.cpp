@@ -8,6 +8,7 @@
 #include "host/config/plugin_table.hpp"
 #include "host/config/trust_edit.hpp"
 #include "host/config/value.hpp"
+#include "host/plugins/abi_check.hpp"
 #include "host/plugins/registry.hpp"
 #include "host/util/error.hpp"
 #include "host/util/suggest.hpp"
@@ -29,6 +30,7 @@ const char* kind_text(sdk::Kind kind) {
   case sdk::Kind::code_host: return "a code host";
   case sdk::Kind::database_brancher: return "a database brancher";
   case sdk::Kind::reviewer: return "a reviewer";
+  case sdk::Kind::notifier: return "a notifier";
   }
   return "a plugin";
 }
@@ -72,6 +74,7 @@ void check_plugins(const config::Config& config, const plugins::Registry& regist
     check_plugin_table(config, table, sdk::Kind::agent_provider, registry, errors);
   check_plugin_table(config, config.database.brancher, sdk::Kind::database_brancher, registry, errors);
   for (const auto& review : config.reviews) check_plugin_table(config, review.table, sdk::Kind::reviewer, registry, errors);
+  for (const auto& notify : config.notifiers) check_plugin_table(config, notify.table, sdk::Kind::notifier, registry, errors);
 }
 
 std::vector<config::PluginKeys> plugin_keys(const plugins::Registry& registry) {
@@ -79,8 +82,7 @@ std::vector<config::PluginKeys> plugin_keys(const plugins::Registry& registry) {
   for (const auto& record : registry.records()) {
     if (record.status != plugins::PluginStatus::loaded || !record.library) continue;
     std::string kinds;
-    for (auto kind : {sdk::Kind::agent_provider, sdk::Kind::issue_tracker, sdk::Kind::code_host,
-                      sdk::Kind::database_brancher, sdk::Kind::reviewer})
+    for (auto kind : plugins::k_all_kinds)
       if (record.kinds & static_cast<std::uint32_t>(kind)) kinds += (kinds.empty() ? "" : ", ") + std::string(sdk::to_string(kind));
     const auto* d = record.library->descriptor();
     out.push_back({record.name, kinds, std::span<const sdk::ConfigKey>(d->config_keys, d->config_key_count)});

@@ -5,6 +5,7 @@
 #include "host/app/environment.hpp"
 #include "host/app/run_actions.hpp"
 #include "host/config/loader.hpp"
+#include "host/notify/run_events.hpp"
 #include "host/pipeline/fleet.hpp"
 #include "host/pipeline/live_view.hpp"
 #include "host/pipeline/run_store.hpp"
@@ -80,11 +81,15 @@ void drive(Context& context, std::vector<std::string> keys, int parallel, pipeli
   const bool tty = ::isatty(STDOUT_FILENO) && !context.options.quiet;
   pipeline::LiveView view(std::cout, tty);
   view.expect(keys);
-  pipeline::Fleet fleet(environment.services(), environment.settings(), options, context.options.quiet ? nullptr : &view);
+  // Notifications go out on their own thread; the dispatcher waits for them when it ends.
+  notify::Dispatcher notifications(environment.settings().db_path, environment.notify_targets());
+  notify::RunEvents events(notifications, environment.settings(), context.options.quiet ? nullptr : &view);
+  pipeline::Fleet fleet(environment.services(), environment.settings(), options, &events);
   std::map<std::string, RunState> results;
   {
     services::InterruptGuard guard([&] {
       fleet.cancel();
+      notifications.cancel();
       services::terminate_all();
     });
     view.start();
@@ -94,6 +99,8 @@ void drive(Context& context, std::vector<std::string> keys, int parallel, pipeli
       std::cerr << "fanout: interrupted; resume with: fanout resume\n";
       throw ExitRequest{ExitCode::interrupted};
     }
+    events.fleet_done(results);
+    notifications.close();
   }
   int not_done = 0;
   for (const auto& [key, state] : results) not_done += state == RunState::done ? 0 : 1;

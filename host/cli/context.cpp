@@ -67,6 +67,7 @@ void register_named_secrets(const config::Config& config) {
   table(config.database.brancher);
   for (const auto& [name, provider] : config.agent.providers) table(provider);
   for (const auto& review : config.reviews) table(review.table);
+  for (const auto& notify : config.notifiers) table(notify.table);
 }
 
 const config::Config& Context::config() {

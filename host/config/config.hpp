@@ -2,7 +2,8 @@
 // Config: fanout.toml merged over the user config, validated against the key table
 // (host/config/key_table.hpp). What the rest of the host reads; built by config::load().
 //
-// Plugin tables ([tracker], [codehost], [agent.<provider>], [database], each [[review]])
+// Plugin tables ([tracker], [codehost], [agent.<provider>], [database], each [[review]]
+// and [[notify]])
 // are kept raw here, with source positions, because only the selected plugin knows its
 // keys: turn one into the JSON that sdk::Host::config() returns with
 // config::plugin_config() (host/config/plugin_table.hpp).
@@ -101,6 +102,15 @@ struct ReviewConfig {
   PluginTable table;
 };
 
+/// One [[notify]] table: a notifier plugin and the events it gets.
+struct NotifyConfig {
+  std::string name; ///< [[notify]] name, else the plugin name, suffixed "-2", "-3" when repeated
+  PluginTable table;
+  std::vector<std::string> events; ///< sdk::NotifyEvent names, checked by the loader
+  int retries = 3;                 ///< retries after a failed delivery
+  std::chrono::milliseconds retry_delay{2000}; ///< before the first retry; doubled after each
+};
+
 /// [run]: the loop's limits. Zero durations and budgets mean "no limit".
 struct RunConfig {
   int parallel = 4;
@@ -140,6 +150,7 @@ struct Config {
   PortsConfig ports;
   DatabaseConfig database;
   std::vector<ReviewConfig> reviews;
+  std::vector<NotifyConfig> notifiers;
   RunConfig run;
   HealConfig heal;
   PluginsConfig plugins;

@@ -7,6 +7,8 @@
 #include "host/util/error.hpp"
 #include "host/util/suggest.hpp"
 
+#include <fanout/sdk/notifier.hpp>
+
 #include <algorithm>
 #include <cstdlib>
 #include <tuple>
@@ -52,6 +54,23 @@ PluginTable plugin_table(const std::string& name, const std::string& label, cons
   if (host_values.contains(spec->selector)) table.plugin = host_values[spec->selector].get<std::string>();
   if (const RawEntry* selector = raw.find(spec->selector)) table.position = selector->key_position;
   return table;
+}
+
+/// [[notify]] events must be known ones, retries not negative.
+void check_notify_values(const RawSection& raw, NotifyConfig& notify, Diagnostics& errors) {
+  static const std::vector<std::string> k_events = {"plan_approval", "needs_human", "over_budget",
+                                                    "failed",        "pr_ready",    "fleet_done"};
+  if (const RawEntry* e = raw.find("events")) {
+    for (const auto& event : notify.events)
+      if (!sdk::notify_event_from_string(event))
+        errors.push_back({e->value_position, "[[notify]] events",
+                          "unknown event \"" + event + "\"" + util::did_you_mean(event, k_events) +
+                              "; events are plan_approval, needs_human, over_budget, failed, pr_ready, fleet_done"});
+  }
+  if (const RawEntry* e = raw.find("retries"); e && notify.retries < 0) {
+    errors.push_back({e->value_position, "[[notify]] retries", "expected a non-negative integer, got " + e->shown});
+    notify.retries = 0;
+  }
 }
 
 void check_semantics(const RawConfig& raw, Config& config, Diagnostics& errors) {
@@ -206,6 +225,21 @@ LoadResult load(const LoadOptions& options) {
     out.name = values.contains("name") ? values["name"].get<std::string>() : out.table.plugin;
     if (const int count = ++name_counts[out.name]; count > 1) out.name += "-" + std::to_string(count);
     config.reviews.push_back(std::move(out));
+  }
+
+  name_counts.clear();
+  for (const auto& notify : raw.notify) {
+    NotifyConfig out;
+    out.table = plugin_table("notify", "[[notify]]", notify, config.trust, values, errors);
+    if (!values.contains("plugin") && !notify.find("plugin"))
+      errors.push_back({notify.position, "[[notify]]", "missing key \"plugin\" (the notifier plugin to use)"});
+    out.name = values.contains("name") ? values["name"].get<std::string>() : out.table.plugin;
+    if (const int count = ++name_counts[out.name]; count > 1) out.name += "-" + std::to_string(count);
+    if (values.contains("events")) out.events = strings(values["events"]);
+    if (values.contains("retries")) out.retries = values["retries"].get<int>();
+    if (values.contains("retry_delay")) out.retry_delay = millis(values["retry_delay"]);
+    check_notify_values(notify, out, errors);
+    config.notifiers.push_back(std::move(out));
   }
 
   const auto run = plain("run");

@@ -56,13 +56,15 @@ void read_section(const SectionSpec& spec, const toml::key& key, const toml::nod
   }
   if (spec.kind == SectionKind::plugin_array) {
     const auto* array = node.as_array();
+    const bool reviews = std::string_view(spec.name) == "review";
     if (!array || !array->is_array_of_tables()) {
-      errors.push_back({where, section_label(spec),
-                        "expected [[" + std::string(spec.name) + "]] tables, one per " + spec.name + "er"});
+      errors.push_back({where, section_label(spec), "expected [[" + std::string(spec.name) + "]] tables, one per " +
+                                                        (reviews ? "reviewer" : "notifier")});
       return;
     }
-    out.has_reviews = true;
-    for (const auto& element : *array) out.reviews.push_back(read_table(*element.as_table(), file, from_repo));
+    (reviews ? out.has_reviews : out.has_notify) = true;
+    for (const auto& element : *array)
+      (reviews ? out.reviews : out.notify).push_back(read_table(*element.as_table(), file, from_repo));
     return;
   }
   const auto* table = node.as_table();
@@ -178,6 +180,10 @@ RawConfig merge(RawConfig base, const RawConfig& over) {
   if (over.has_reviews) {
     base.has_reviews = true;
     base.reviews = over.reviews;
+  }
+  if (over.has_notify) {
+    base.has_notify = true;
+    base.notify = over.notify;
   }
   return base;
 }

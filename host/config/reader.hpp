@@ -30,6 +30,8 @@ struct RawConfig {
   std::map<std::string, RawSection> agent_providers; ///< [agent.<provider>] by provider name
   bool has_reviews = false;
   std::vector<RawSection> reviews;                   ///< [[review]] in order
+  bool has_notify = false;
+  std::vector<RawSection> notify;                    ///< [[notify]] in order
 };
 
 /// Parses TOML `text`; `file` is the name shown in messages, `from_repo` marks the repo's
@@ -41,7 +43,8 @@ RawConfig read_config_file(const std::filesystem::path& path, const std::string&
                            Diagnostics& errors);
 
 /// `over` merged onto `base` key by key. A plugin table whose selector names another plugin
-/// replaces the base's table whole; [[review]] tables in `over` replace all of the base's.
+/// replaces the base's table whole; [[review]] ([[notify]]) tables in `over` replace all of
+/// the base's.
 RawConfig merge(RawConfig base, const RawConfig& over);
 
 } // namespace fanout::config

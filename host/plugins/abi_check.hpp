@@ -45,7 +45,7 @@ DescriptorInfo read_info(const sdk::PluginDescriptor& descriptor);
 /// The kinds this host knows, in a fixed order.
 inline constexpr sdk::Kind k_all_kinds[] = {sdk::Kind::agent_provider, sdk::Kind::issue_tracker,
                                             sdk::Kind::code_host, sdk::Kind::database_brancher,
-                                            sdk::Kind::reviewer};
+                                            sdk::Kind::reviewer, sdk::Kind::notifier};
 
 /// The names of the kinds set in `kinds` ("issue_tracker", "code_host"), in k_all_kinds order.
 std::vector<std::string> kind_names(std::uint32_t kinds);

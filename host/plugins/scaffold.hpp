@@ -9,7 +9,7 @@
 namespace fanout::plugins {
 
 /// The kinds `plugin new` can scaffold, as typed on the command line.
-inline const std::vector<std::string> k_scaffold_kinds = {"reviewer", "agent", "tracker", "brancher"};
+inline const std::vector<std::string> k_scaffold_kinds = {"reviewer", "agent", "tracker", "brancher", "notifier"};
 
 /// One file of a template: its path relative to the project and its text, with @NAME@
 /// (the plugin name), @IDENT@ (the name as a C++ identifier) and @FILE@ (the source's

@@ -3,6 +3,9 @@
 #include "host/plugins/scaffold.hpp"
 
 namespace fanout::plugins {
+
+extern const char* const k_scaffold_notifier; // scaffold_notifier.cpp
+
 namespace {
 
 constexpr const char* k_cmake = R"tmpl(cmake_minimum_required(VERSION 3.20)
@@ -365,6 +368,8 @@ const char* readme_for(const std::string& kind) {
        "| key | type | default | |\n| --- | --- | --- | --- |\n| `command` | string array | [\"cat\"] | the agent command; gets the prompt on stdin (trusted repos only) |\n"},
       {"tracker", "issue tracker", "In `fanout.toml`:\n\n```toml\n[tracker]\nkind = \"@NAME@\"\nfile = \".fanout/issues.json\"\n```\n",
        "| key | type | default | |\n| --- | --- | --- | --- |\n| `file` | string | \".fanout/issues.json\" | the issues file, relative to the repo |\n"},
+      {"notifier", "notifier", "In `fanout.toml` (or your user config, for every repo):\n\n```toml\n[[notify]]\nplugin = \"@NAME@\"\nevents = [\"plan_approval\", \"failed\", \"fleet_done\"]\nfile = \".fanout/notifications.log\"\n```\n",
+       "| key | type | default | |\n| --- | --- | --- | --- |\n| `file` | path | \".fanout/notifications.log\" | the file notifications are appended to, relative to the repo |\n"},
       {"brancher", "database brancher", "In `fanout.toml`:\n\n```toml\n[database]\nbrancher = \"@NAME@\"\nsource = \"data/app.db\"\n```\n",
        "| key | type | default | |\n| --- | --- | --- | --- |\n| `source` | string | \"data/app.db\" | the main database file, relative to the repo |\n"},
   };
@@ -387,6 +392,7 @@ std::vector<TemplateFile> scaffold_template(const std::string& kind) {
   const char* source = kind == "reviewer" ? k_reviewer
                        : kind == "agent"  ? k_agent
                        : kind == "tracker" ? k_tracker
+                       : kind == "notifier" ? k_scaffold_notifier
                                            : k_brancher;
   return {{"CMakeLists.txt", k_cmake}, {"@FILE@.cpp", source}, {"README.md", readme_for(kind)}};
 }

@@ -12,6 +12,7 @@ enum class Kind : std::uint32_t {
   code_host = 1u << 2,
   database_brancher = 1u << 3,
   reviewer = 1u << 4,
+  notifier = 1u << 5, ///< since ABI 2.0
 };
 
 /// Names as used on the command line and in `fanout plugin list` ("issue_tracker").
@@ -22,6 +23,7 @@ constexpr const char* to_string(Kind kind) noexcept {
   case Kind::code_host: return "code_host";
   case Kind::database_brancher: return "database_brancher";
   case Kind::reviewer: return "reviewer";
+  case Kind::notifier: return "notifier";
   }
   return "unknown";
 }

@@ -17,9 +17,9 @@
 //   FANOUT_PLUGIN(MyPlugin)
 //
 // List the kinds the plugin provides in `kinds` and give each its factory: make_agent_provider,
-// make_issue_tracker, make_code_host, make_database_brancher, make_reviewer. A kind listed
-// without its factory (a misspelled `make_reviwer`) or a factory whose kind is not listed
-// fails to compile, with a message naming both (plugin_spec.hpp).
+// make_issue_tracker, make_code_host, make_database_brancher, make_reviewer, make_notifier.
+// A kind listed without its factory (a misspelled `make_reviwer`) or a factory whose kind is
+// not listed fails to compile, with a message naming both (plugin_spec.hpp).
 
 #include "fanout/sdk/agent_provider.hpp"
 #include "fanout/sdk/code_host.hpp"
@@ -28,6 +28,7 @@
 #include "fanout/sdk/host.hpp"
 #include "fanout/sdk/issue_tracker.hpp"
 #include "fanout/sdk/kind.hpp"
+#include "fanout/sdk/notifier.hpp"
 #include "fanout/sdk/plugin_spec.hpp"
 #include "fanout/sdk/reviewer.hpp"
 #include "fanout/sdk/version.hpp"
@@ -73,6 +74,7 @@ template <typename Spec> constexpr std::uint32_t kinds_of() {
   if constexpr (requires(Host& h) { Spec::make_code_host(h); }) kinds |= std::uint32_t(Kind::code_host);
   if constexpr (requires(Host& h) { Spec::make_database_brancher(h); }) kinds |= std::uint32_t(Kind::database_brancher);
   if constexpr (requires(Host& h) { Spec::make_reviewer(h); }) kinds |= std::uint32_t(Kind::reviewer);
+  if constexpr (requires(Host& h) { Spec::make_notifier(h); }) kinds |= std::uint32_t(Kind::notifier);
   return kinds;
 }
 
@@ -87,6 +89,8 @@ template <typename Spec> void* make(Kind kind, Host& host) {
     if (kind == Kind::database_brancher) return static_cast<DatabaseBrancher*>(Spec::make_database_brancher(host).release());
   if constexpr (requires(Host& h) { Spec::make_reviewer(h); })
     if (kind == Kind::reviewer) return static_cast<Reviewer*>(Spec::make_reviewer(host).release());
+  if constexpr (requires(Host& h) { Spec::make_notifier(h); })
+    if (kind == Kind::notifier) return static_cast<Notifier*>(Spec::make_notifier(host).release());
   return nullptr;
 }
 
@@ -111,6 +115,7 @@ template <typename Spec> void destroy(Kind kind, void* instance) noexcept {
     case Kind::code_host: delete static_cast<CodeHost*>(instance); break;
     case Kind::database_brancher: delete static_cast<DatabaseBrancher*>(instance); break;
     case Kind::reviewer: delete static_cast<Reviewer*>(instance); break;
+    case Kind::notifier: delete static_cast<Notifier*>(instance); break;
     }
   } catch (...) {
     // A destructor that throws is a plugin bug; swallowing it keeps the host alive.

@@ -15,6 +15,7 @@
 #include "fanout/sdk/host.hpp"
 #include "fanout/sdk/issue_tracker.hpp"
 #include "fanout/sdk/kind.hpp"
+#include "fanout/sdk/notifier.hpp"
 #include "fanout/sdk/reviewer.hpp"
 
 #include <concepts>
@@ -46,6 +47,7 @@ FANOUT_SDK_KIND_TRAITS(issue_tracker, IssueTracker)
 FANOUT_SDK_KIND_TRAITS(code_host, CodeHost)
 FANOUT_SDK_KIND_TRAITS(database_brancher, DatabaseBrancher)
 FANOUT_SDK_KIND_TRAITS(reviewer, Reviewer)
+FANOUT_SDK_KIND_TRAITS(notifier, Notifier)
 #undef FANOUT_SDK_KIND_TRAITS
 
 template <typename Spec>
@@ -70,6 +72,7 @@ template <typename Spec> constexpr bool check_spec() {
     FANOUT_SDK_CHECK_KIND(code_host, CodeHost)
     FANOUT_SDK_CHECK_KIND(database_brancher, DatabaseBrancher)
     FANOUT_SDK_CHECK_KIND(reviewer, Reviewer)
+    FANOUT_SDK_CHECK_KIND(notifier, Notifier)
 #undef FANOUT_SDK_CHECK_KIND
   }
   return true;
