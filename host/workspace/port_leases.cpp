@@ -1,6 +1,5 @@
 #include "host/workspace/port_leases.hpp"
 
-#include "host/util/error.hpp"
 #include "host/workspace/naming.hpp"
 
 #include <arpa/inet.h>
@@ -76,13 +75,13 @@ std::vector<std::pair<std::string, PortBlock>> all_leases(state::StateDb& db) {
   return out;
 }
 
-PortBlock lease_ports(state::StateDb& db, const config::PortsConfig& config, std::string_view repo_root,
+sdk::Result<PortBlock> lease_ports(state::StateDb& db, const config::PortsConfig& config, std::string_view repo_root,
                       std::string_view key, const std::function<bool(int)>& is_free) {
   if (auto held = find_lease(db, key)) return *held;
   const int per = config.per_workspace;
   const int blocks = per > 0 ? config.span / per : 0;
   if (blocks <= 0 || config.base <= 0 || config.base + config.span > 65536)
-    throw UserError("[ports] base = " + std::to_string(config.base) + ", span = " + std::to_string(config.span) +
+    return sdk::fail(sdk::FailureKind::invalid_input, "[ports] base = " + std::to_string(config.base) + ", span = " + std::to_string(config.span) +
                     ", per_workspace = " + std::to_string(per) + " leave no room for one port block");
   const auto leases = all_leases(db);
   const auto preferred = static_cast<int>(fnv1a(std::string(repo_root) + '\0' + std::string(key)) % blocks);
@@ -99,7 +98,7 @@ PortBlock lease_ports(state::StateDb& db, const config::PortsConfig& config, std
                 std::int64_t{std::time(nullptr)}});
     return PortBlock{first, per};
   }
-  throw UserError("no free block of " + std::to_string(per) + " ports in " + std::to_string(config.base) + "-" +
+  return sdk::fail(sdk::FailureKind::error, "no free block of " + std::to_string(per) + " ports in " + std::to_string(config.base) + "-" +
                   std::to_string(config.base + config.span - 1) + " (" + std::to_string(leases.size()) +
                   " leased; run \"fanout clean\" or widen [ports] span)");
 }

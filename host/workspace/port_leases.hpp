@@ -6,6 +6,8 @@
 #include "host/config/config.hpp"
 #include "host/state/state_db.hpp"
 
+#include <fanout/sdk/result.hpp>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,9 +31,9 @@ bool port_is_free(int port);
 /// Returns `key`'s lease, taking one if it has none: the preferred block comes from
 /// FNV-1a of repo root + key; a block is granted only when no lease overlaps it and
 /// `is_free` holds for each of its ports; otherwise the next block, wrapping around.
-/// Must run inside db.transaction(). Throws UserError when every block is taken or the
-/// config leaves no room for one block.
-PortBlock lease_ports(state::StateDb& db, const config::PortsConfig& config, std::string_view repo_root,
+/// Must run inside db.transaction(). A failure when every block is taken or the config
+/// leaves no room for one block (the state store's own errors still throw).
+sdk::Result<PortBlock> lease_ports(state::StateDb& db, const config::PortsConfig& config, std::string_view repo_root,
                       std::string_view key, const std::function<bool(int)>& is_free = port_is_free);
 
 /// `key`'s lease, if it holds one.

@@ -90,7 +90,7 @@ sdk::Result<std::string> branch_for(WorkspaceStore& store, const git::Repo& repo
 }
 
 /// Runs `body`, a step of `up` that returns a Result, and turns what the layers below it still
-/// throw (the state store, the port leases, the dependency copy, std::filesystem) into a
+/// throw (the state store, the dependency copy, std::filesystem) into a
 /// failure with the exception's message: the one place `up` catches.
 template <typename F> auto guarded(F&& body) -> decltype(body()) {
   try {
@@ -295,7 +295,12 @@ sdk::Result<std::string> WorkspaceManager::reserve(const sdk::Issue& issue, Work
     }
     ws.record.pid = ::getpid();
     if (!ws.existed) ws.record.state = State::creating;
-    ws.ports = lease_ports(store.db(), m_settings.ports, m_settings.repo_root.string(), issue.key);
+    auto leased = lease_ports(store.db(), m_settings.ports, m_settings.repo_root.string(), issue.key);
+    if (!leased.ok()) {
+      refused = std::move(leased).failure();
+      return;
+    }
+    ws.ports = *leased;
     store.save(ws.record);
   });
   if (refused) return *refused; // nothing was written: the transaction ended without a change

@@ -33,10 +33,10 @@ config::PortsConfig range(int base, int span, int per = 10) {
   return c;
 }
 
-PortBlock lease(const fs::path& db_path, const config::PortsConfig& config, const std::string& key,
-                const std::function<bool(int)>& is_free = [](int) { return true; }) {
+sdk::Result<PortBlock> lease(const fs::path& db_path, const config::PortsConfig& config, const std::string& key,
+                             const std::function<bool(int)>& is_free = [](int) { return true; }) {
   state::StateDb db(db_path);
-  PortBlock block;
+  sdk::Result<PortBlock> block = PortBlock{};
   db.transaction([&] { block = lease_ports(db, config, "/repo", key, is_free); });
   return block;
 }
@@ -67,13 +67,13 @@ struct Listener {
 TEST_CASE("port leases: the preferred block is stable and a held lease is returned again", "[workspace][ports]") {
   const auto path = temp_db("stable");
   const auto config = range(30000, 1000);
-  const PortBlock first = lease(path, config, "42");
+  const PortBlock first = *lease(path, config, "42");
   CHECK(first.count == 10);
   CHECK((first.first - 30000) % 10 == 0);
-  CHECK(lease(path, config, "42").first == first.first);
+  CHECK(lease(path, config, "42")->first == first.first);
   state::StateDb db(path);
   release_ports(db, "42");
-  CHECK(lease(path, config, "42").first == first.first); // same hash, same block
+  CHECK(lease(path, config, "42")->first == first.first); // same hash, same block
 }
 
 TEST_CASE("port leases: many threads never share a port", "[workspace][ports]") {
@@ -83,11 +83,11 @@ TEST_CASE("port leases: many threads never share a port", "[workspace][ports]") 
   std::vector<PortBlock> blocks(20);
   std::vector<std::thread> threads;
   for (int i = 0; i < 20; ++i)
-    threads.emplace_back([&, i] { blocks[i] = lease(path, config, "key-" + std::to_string(i)); });
+    threads.emplace_back([&, i] { blocks[i] = *lease(path, config, "key-" + std::to_string(i)); });
   for (auto& t : threads) t.join();
   check_disjoint(blocks);
-  CHECK_THROWS_WITH(lease(path, config, "one-too-many"),
-                    "no free block of 10 ports in 31000-31199 (20 leased; run \"fanout clean\" or widen [ports] span)");
+  CHECK(lease(path, config, "one-too-many").failure().message ==
+        "no free block of 10 ports in 31000-31199 (20 leased; run \"fanout clean\" or widen [ports] span)");
 }
 
 TEST_CASE("port leases: two processes never share a port", "[workspace][ports]") {
@@ -99,7 +99,8 @@ TEST_CASE("port leases: two processes never share a port", "[workspace][ports]")
     const pid_t pid = ::fork();
     if (pid == 0) {
       try {
-        for (int i = 0; i < 15; ++i) lease(path, config, "p" + std::to_string(c) + "-" + std::to_string(i));
+        for (int i = 0; i < 15; ++i)
+          if (!lease(path, config, "p" + std::to_string(c) + "-" + std::to_string(i)).ok()) ::_exit(1);
       } catch (...) {
         ::_exit(1);
       }
@@ -123,17 +124,17 @@ TEST_CASE("port leases: a block with a listening port is skipped", "[workspace][
   const auto path = temp_db("listening");
   const auto config = range(33000, 1000);
   // Find where "web" would go, then occupy one of its ports and lease again under a new db.
-  const PortBlock preferred = lease(path, config, "web");
+  const PortBlock preferred = *lease(path, config, "web");
   const auto other = temp_db("listening-2");
   Listener busy(preferred.first + 3);
   CHECK_FALSE(port_is_free(preferred.first + 3));
   CHECK(port_is_free(preferred.first + 2));
-  const PortBlock granted = lease(other, config, "web", port_is_free);
+  const PortBlock granted = *lease(other, config, "web", port_is_free);
   CHECK(granted.first != preferred.first);
   CHECK((granted.first > preferred.first + 3 || granted.first + granted.count <= preferred.first + 3));
 }
 
 TEST_CASE("port leases: a config with no room for one block is refused", "[workspace][ports]") {
-  CHECK_THROWS_WITH(lease(temp_db("tiny"), range(4000, 5), "x"),
-                    "[ports] base = 4000, span = 5, per_workspace = 10 leave no room for one port block");
+  CHECK(lease(temp_db("tiny"), range(4000, 5), "x").failure().message ==
+        "[ports] base = 4000, span = 5, per_workspace = 10 leave no room for one port block");
 }
