@@ -128,7 +128,7 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
   m_settings.review_model = config.agent.models.review;
   m_settings.fix_rounds = config.run.fix_rounds;
   m_settings.approve_plan = config.run.approve_plan;
-  m_settings.closes_by_number = config.tracker.plugin == "github" && config.codehost.plugin == "github";
+  m_settings.closes_by_number = m_tracker->closed_by_number(config.codehost.plugin);
   const auto bound = [&](std::chrono::milliseconds stage) { return stage.count() > 0 ? stage : config.run.timeout; };
   m_settings.plan_timeout = bound(config.run.plan_timeout);
   m_settings.build_timeout = bound(config.run.build_timeout);

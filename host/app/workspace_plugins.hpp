@@ -31,6 +31,9 @@ public:
   /// The [tracker], or nullptr (with `why` set) when it cannot be made: titles are optional.
   sdk::IssueTracker* tracker(std::string& why);
 
+  /// Every plugin on the config's search path, discovered on first call.
+  const plugins::Registry& registry() { return plugins().registry(); }
+
 private:
   PluginSet& plugins();
 

@@ -4,6 +4,7 @@
 
 #include "host/app/environment.hpp"
 #include "host/app/run_actions.hpp"
+#include "host/app/run_many.hpp"
 #include "host/config/loader.hpp"
 #include "host/notify/run_events.hpp"
 #include "host/pipeline/fleet.hpp"
@@ -35,20 +36,6 @@ struct RunOptions {
   std::string label;
 };
 
-/// The lock of every key, or UserError naming the process that holds one: one live run per
-/// issue across processes (host/state/run_lock.hpp).
-std::vector<state::RunLock> lock_runs(Context& context, const std::vector<std::string>& keys) {
-  const auto state_dir = state::StateDb::path_for(context.repo_root()).parent_path();
-  std::vector<state::RunLock> locks;
-  for (const auto& key : keys) {
-    state::LockHolder holder;
-    auto lock = state::RunLock::take(state_dir, key, holder);
-    if (!lock) throw UserError(state::live_run_message(key, holder));
-    locks.push_back(std::move(*lock));
-  }
-  return locks;
-}
-
 /// Ends what a fanout killed with -9 left running (its agents, their tools), before any run
 /// starts again in the same worktrees; says so on stderr.
 void end_orphans(Context& context) {
@@ -63,16 +50,8 @@ void drive(Context& context, std::vector<std::string> keys, int parallel, pipeli
   const config::Config config = config::load_or_throw({context.repo_root(), std::nullopt});
   register_named_secrets(config);
   app::Environment environment(config, context.plugins());
-  if (!label.empty()) {
-    sdk::IssueQuery query;
-    query.labels = {label};
-    auto listed = environment.tracker().list(query, sdk::CancelToken{});
-    if (!listed.ok()) throw UserError("cannot list issues labelled \"" + label + "\": " + listed.failure().message);
-    for (const auto& issue : *listed) keys.push_back(issue.key);
-    if (keys.empty()) throw UserError("no open issues are labelled \"" + label + "\"");
-  }
-  if (keys.empty()) throw UserError("no issues to run (name them, or pass --label)", ExitCode::usage);
-  const auto locks = lock_runs(context, keys);
+  keys = app::issues_to_run(environment.tracker(), std::move(keys), label);
+  const auto locks = app::lock_runs(context.repo_root(), keys);
   end_orphans(context);
   state::ProcessLedger ledger(environment.settings().db_path);
 

@@ -1,5 +1,7 @@
 // fanout up / ls / exec / clean / doctor: one workspace per issue (host/workspace).
 #include "host/cli/commands.hpp"
+#include "host/app/clean_many.hpp"
+#include "host/app/doctor_tools.hpp"
 #include "host/app/up_many.hpp"
 #include "host/app/workspace_plugins.hpp"
 #include "host/config/loader.hpp"
@@ -7,8 +9,6 @@
 #include "host/services/process_runner.hpp"
 #include "host/services/secrets.hpp"
 #include "host/util/error.hpp"
-#include "host/state/process_ledger.hpp"
-#include "host/state/run_lock.hpp"
 #include "host/workspace/doctor.hpp"
 #include "host/workspace/workspace_manager.hpp"
 
@@ -19,7 +19,6 @@
 #include <iostream>
 #include <cstring>
 #include <mutex>
-#include <set>
 
 namespace fanout::cli {
 namespace {
@@ -173,46 +172,21 @@ void run_ls(Context& context, bool json) {
   throw UserError("cannot run \"" + command[0] + "\": " + std::strerror(error), ExitCode(error == ENOENT ? 127 : 126));
 }
 
-struct CleanFlags {
-  std::vector<std::string> keys;
-  bool merged = false, all = false, orphans = false, dry_run = false, force = false;
-};
-
-void run_clean(Context& context, const CleanFlags& flags) {
-  const int modes = !flags.keys.empty() + flags.merged + flags.all;
-  if (modes != 1 && !(modes == 0 && flags.orphans))
-    throw UserError("clean: give issue keys, --merged or --all (one of them)", ExitCode::usage);
+void run_clean(Context& context, const app::CleanRequest& request) {
+  app::check_clean_request(request);
   Session session(context);
   sdk::CancelToken cancel;
-  std::vector<std::string> keys = flags.keys;
-  if (flags.merged) keys = session.manager.merged_keys();
-  if (flags.all)
-    for (const auto& ws : session.manager.list()) keys.push_back(ws.record.key);
-  std::vector<workspace::CleanReport> reports;
-  if (!flags.dry_run) {
-    // What a fanout killed with -9 left running works in these worktrees: it goes first.
-    state::StateDb db(state::StateDb::path_for(session.config.repo_root));
-    for (const auto& orphan : state::end_orphans(db)) std::cout << "ended " << state::describe(orphan) << "\n";
-  }
-  for (const auto& key : keys) {
-    // A live run's agent works in the worktree: removing it under the agent loses the run.
-    const auto state_dir = state::StateDb::path_for(session.config.repo_root).parent_path();
-    if (auto holder = state::RunLock::holder(state_dir, key); holder && !flags.force) {
-      reports.push_back({key, {}, {"kept the workspace: issue \"" + key + "\" is being run by " +
-                                   state::describe(*holder) + " (stop it first, or use --force)"}});
-      continue;
-    }
-    reports.push_back(session.manager.clean(key, {flags.force, flags.dry_run}, cancel));
-  }
-  if (flags.orphans) reports.push_back(session.manager.clean_orphans({flags.force, flags.dry_run}, cancel));
+  app::CleanRequest told = request;
+  told.on_orphan = [](const std::string& ended) { std::cout << "ended " << ended << "\n"; };
+  const auto reports = app::clean_many(session.manager, told, cancel);
   bool incomplete = false;
   for (const auto& report : reports) {
     for (const auto& line : report.removed) std::cout << report.key << ": " << line << "\n";
     for (const auto& line : report.kept) std::cout << report.key << ": " << line << "\n";
     if (report.removed.empty() && report.kept.empty()) std::cout << report.key << ": nothing to clean\n";
-    if (!report.complete && !flags.dry_run) incomplete = true;
+    if (!report.complete && !request.options.dry_run) incomplete = true;
   }
-  if (keys.empty() && !flags.orphans) std::cout << "nothing to clean\n";
+  if (reports.empty()) std::cout << "nothing to clean\n";
   if (incomplete) throw ExitRequest{ExitCode::failure};
 }
 
@@ -225,11 +199,7 @@ void run_doctor(Context& context) {
   } catch (const UserError& e) {
     brancher_problem = e.what();
   }
-  std::vector<workspace::ToolCheck> tools{{"git", "sudo apt-get install git"}};
-  std::set<std::string> providers{session.config.agent.provider};
-  for (const auto& [name, table] : session.config.agent.providers) providers.insert(table.plugin.empty() ? name : table.plugin);
-  if (providers.count("claude-code")) tools.push_back({"claude", "npm install -g @anthropic-ai/claude-code"});
-  if (providers.count("codex")) tools.push_back({"codex", "npm install -g @openai/codex"});
+  const auto tools = app::doctor_tools(session.config, session.plugins.registry());
   sdk::CancelToken cancel;
   auto findings = workspace::doctor(session.manager, brancher, tools, cancel);
   if (!brancher_problem.empty()) findings.push_back({brancher_problem, "fanout config check"});
@@ -263,13 +233,13 @@ void add_workspace_commands(CLI::App& app, Context& context) {
   exec->callback([&context, exec_key, exec_command] { run_exec(context, *exec_key, *exec_command); });
 
   auto* clean = app.add_subcommand("clean", "Remove workspaces: worktree, merged branch, database branch, ports");
-  auto flags = std::make_shared<CleanFlags>();
+  auto flags = std::make_shared<app::CleanRequest>();
   clean->add_option("issues", flags->keys, "Issue keys");
   clean->add_flag("--merged", flags->merged, "Every workspace whose branch is merged into its base");
   clean->add_flag("--all", flags->all, "Every workspace");
   clean->add_flag("--orphans", flags->orphans, "Database branches and port leases that no workspace owns");
-  clean->add_flag("--dry-run", flags->dry_run, "Only say what would be removed");
-  clean->add_flag("--force", flags->force, "Also delete uncommitted work and unmerged branches");
+  clean->add_flag("--dry-run", flags->options.dry_run, "Only say what would be removed");
+  clean->add_flag("--force", flags->options.force, "Also delete uncommitted work and unmerged branches");
   clean->callback([&context, flags] { run_clean(context, *flags); });
 
   auto* doctor = app.add_subcommand("doctor", "Find leftovers of workspaces and missing tools, with the fix for each");

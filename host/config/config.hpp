@@ -81,7 +81,7 @@ struct AgentModels {
 
 /// [agent] and its [agent.<provider>] tables.
 struct AgentConfig {
-  std::string provider = "claude-code";
+  std::string provider; ///< set by the loader; its default is the key table's (host/config/key_table.cpp)
   Position provider_position; ///< where `provider` was set; line 0 for the default
   AgentModels models;
   std::vector<std::string> pass_env; ///< host env vars passed to agents (allowlist)
@@ -143,7 +143,7 @@ struct Config {
   std::filesystem::path repo_root;
   std::filesystem::path repo_file; ///< <repo>/fanout.toml (it may not exist)
   Trust trust;
-  PluginTable tracker;  ///< plugin defaults to "local"
+  PluginTable tracker;  ///< plugin: the key table's default when fanout.toml names none
   PluginTable codehost; ///< without a [codehost] table: the [tracker] plugin and its keys
   AgentConfig agent;
   WorkspaceConfig workspace;

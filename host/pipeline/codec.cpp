@@ -1,18 +1,18 @@
 #include "host/pipeline/codec.hpp"
 
+#include <fanout/sdk/review_schema.hpp>
+
 namespace fanout::pipeline {
 namespace {
 
+/// A stored severity; one this build does not know reads as important.
 sdk::Severity parse_severity(const std::string& name) {
-  if (name == "critical") return sdk::Severity::critical;
-  if (name == "suggestion") return sdk::Severity::suggestion;
-  return sdk::Severity::important;
+  return sdk::severity_from_string(name).value_or(sdk::Severity::important);
 }
 
+/// A stored verdict; one this build does not know reads as request_changes (the strictest).
 sdk::Verdict parse_verdict(const std::string& name) {
-  if (name == "approve") return sdk::Verdict::approve;
-  if (name == "approve_with_changes") return sdk::Verdict::approve_with_changes;
-  return sdk::Verdict::request_changes;
+  return sdk::verdict_from_string(name).value_or(sdk::Verdict::request_changes);
 }
 
 } // namespace

@@ -71,7 +71,8 @@ struct Settings {
   std::string review_model;
   int fix_rounds = 2;
   bool approve_plan = false;
-  /// "Closes #N" in PR bodies (GitHub tracker on the same forge); else the issue's URL.
+  /// "Closes #N" in PR bodies when the tracker says a PR on the code host closes its issues
+  /// so (sdk::IssueTracker::closed_by_number); else the issue's URL.
   bool closes_by_number = false;
   std::chrono::milliseconds plan_timeout{0};
   std::chrono::milliseconds build_timeout{0};

@@ -53,6 +53,9 @@ DescriptorInfo read_info(const sdk::PluginDescriptor& d) {
   if (covers(d.struct_size, offsetof(D, description) + sizeof(D::description)))
     info.description = text_or_empty(d.description);
   if (covers(d.struct_size, offsetof(D, kinds) + sizeof(D::kinds))) info.kinds = d.kinds & known_kinds_mask();
+  if (covers(d.struct_size, offsetof(D, program) + sizeof(D::program))) info.program = text_or_empty(d.program);
+  if (covers(d.struct_size, offsetof(D, install_hint) + sizeof(D::install_hint)))
+    info.install_hint = text_or_empty(d.install_hint);
   return info;
 }
 

@@ -23,6 +23,8 @@ struct DescriptorInfo {
   std::string version;
   std::string description;
   std::uint32_t kinds = 0; ///< only the bits this host knows
+  std::string program;      ///< the program it runs by default; "" when none or not declared
+  std::string install_hint; ///< how to install `program`; "" when none
 };
 
 /// Checks `descriptor` in the order that makes each read safe: abi_major first (another
@@ -38,7 +40,7 @@ struct DescriptorInfo {
 ///   plugin "x" has no create or destroy function
 std::optional<std::string> check_descriptor(const sdk::PluginDescriptor& descriptor);
 
-/// Name, version, description and kinds, as far as they can be read safely: nothing when
+/// Name, version, description, kinds and program, as far as they can be read safely: nothing when
 /// the major differs or the struct is too small to hold the field.
 DescriptorInfo read_info(const sdk::PluginDescriptor& descriptor);
 

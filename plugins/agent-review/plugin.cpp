@@ -2,10 +2,9 @@
 // prompt (`review-pr`, `adversarial`, a repo override or a repo's own file) and answers in
 // the review JSON schema. See docs/reviewers.md.
 
-#include "review_session.hpp"
+#include "support/review_session.hpp"
 
 #include <fanout/sdk/plugin.hpp>
-#include <fanout/sdk/prompt_template.hpp>
 
 namespace fanout::reviewers {
 namespace {
@@ -18,20 +17,7 @@ public:
     const auto& config = m_host.config();
     const std::string provider = config.value("provider", std::string("claude-code"));
     const std::string prompt_name = config.value("prompt", std::string("review-pr"));
-    auto prompt = load_review_prompt(m_host, prompt_name);
-    if (!prompt.ok()) return std::move(prompt).failure();
-    auto agent = m_host.agent(provider);
-    if (!agent.ok()) return std::move(agent).failure();
-
-    const std::string database_env = database_env_name(request.workspace, config.value("database_env", std::string()));
-    const auto values = review_values(request, database_env, config.value("max_diff_bytes", size_t(200000)));
-    SessionOptions options;
-    options.provider = provider;
-    options.model = config.value("model", std::string());
-    if (options.model.empty()) options.model = request.model;
-    options.timeout = std::chrono::milliseconds(config.value("timeout", std::int64_t(0)));
-    options.max_turns = config.value("max_turns", 0);
-    auto review = run_review_session(**agent, request, sdk::render_template(*prompt, values), options, cancel);
+    auto review = support::review_with_agent(m_host, provider, prompt_name, request, cancel);
     if (review.ok())
       m_host.log(sdk::LogLevel::debug, "agent \"" + provider + "\" with prompt \"" + prompt_name + "\": " +
                                            std::string(sdk::to_string(review->verdict)) + ", " +

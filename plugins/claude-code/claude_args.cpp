@@ -1,5 +1,8 @@
 #include "claude_args.hpp"
 
+#include "support/cli_session.hpp"
+#include "support/json_access.hpp"
+
 #include <cstdio>
 #include <fstream>
 #include <regex>
@@ -9,6 +12,8 @@ namespace claude_code {
 
 using fanout::sdk::Permission;
 using nlohmann::json;
+namespace support = fanout::support;
+using support::strings_at;
 
 namespace {
 
@@ -18,14 +23,6 @@ const std::vector<std::string> k_read_only_allowed = {"Read", "Grep", "Glob", "L
 const std::vector<std::string> k_read_only_disallowed = {"Edit", "MultiEdit", "Write", "NotebookEdit"};
 const std::vector<std::string> k_edit_allowed = {"Bash", "Read", "Grep", "Glob", "LS", "Edit", "MultiEdit", "Write",
                                                  "NotebookEdit"};
-
-std::vector<std::string> strings(const json& config, const char* key) {
-  std::vector<std::string> out;
-  if (auto it = config.find(key); it != config.end() && it->is_array())
-    for (const auto& v : *it)
-      if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -72,7 +69,7 @@ std::string schema_for_claude(const std::string& schema) {
 
 fanout::sdk::ProcessSpec build_spec(const fanout::sdk::SessionRequest& request, const json& config,
                                     const std::string& prompt) {
-  fanout::sdk::ProcessSpec spec;
+  fanout::sdk::ProcessSpec spec = support::session_process(request, config);
   auto& argv = spec.argv;
   argv.push_back(config.value("command", std::string("claude")));
   argv.push_back("-p");
@@ -82,7 +79,7 @@ fanout::sdk::ProcessSpec build_spec(const fanout::sdk::SessionRequest& request, 
   else spec.stdin_data = prompt;
   argv.insert(argv.end(), {"--output-format", "stream-json", "--verbose"});
   if (config.value("bare", false)) argv.push_back("--bare");
-  std::string model = request.model.empty() ? config.value("model", std::string()) : request.model;
+  std::string model = support::session_model(request, config);
   if (!model.empty()) argv.insert(argv.end(), {"--model", model});
   argv.insert(argv.end(), {"--permission-mode", permission_mode(request.permission)});
 
@@ -96,8 +93,8 @@ fanout::sdk::ProcessSpec build_spec(const fanout::sdk::SessionRequest& request, 
   // Config widens only sessions that may edit anyway: a read-only plan or review session
   // keeps its fixed tool list whatever allowed_tools says (a repo could add "Bash").
   if (request.permission != Permission::read_only)
-    for (auto& tool : strings(config, "allowed_tools")) allowed.push_back(tool);
-  for (auto& tool : strings(config, "disallowed_tools")) disallowed.push_back(tool);
+    for (auto& tool : strings_at(config, "allowed_tools")) allowed.push_back(tool);
+  for (auto& tool : strings_at(config, "disallowed_tools")) disallowed.push_back(tool);
   // "=" keeps these variadic options from swallowing the next argument.
   if (!allowed.empty()) argv.push_back("--allowedTools=" + join(allowed));
   if (!disallowed.empty()) argv.push_back("--disallowedTools=" + join(disallowed));
@@ -108,17 +105,10 @@ fanout::sdk::ProcessSpec build_spec(const fanout::sdk::SessionRequest& request, 
   if (!request.resume_session_id.empty()) argv.insert(argv.end(), {"--resume", request.resume_session_id});
   if (!request.output_schema.empty())
     argv.insert(argv.end(), {"--json-schema", schema_for_claude(request.output_schema)});
-  for (auto& arg : strings(config, "args")) argv.push_back(arg);
+  for (auto& arg : strings_at(config, "args")) argv.push_back(arg);
 
-  spec.workdir = request.workdir;
-  spec.env = request.env;
-  if (auto it = config.find("env"); it != config.end() && it->is_object())
-    for (const auto& [key, value] : it->items())
-      if (value.is_string()) spec.env[key] = value.get<std::string>();
   // A claude started from inside a Claude Code session must not think it is nested.
   spec.env.erase("CLAUDECODE");
-  spec.replace_env = true;
-  spec.timeout = request.timeout;
   return spec;
 }
 

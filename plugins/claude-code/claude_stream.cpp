@@ -1,5 +1,9 @@
 #include "claude_stream.hpp"
 
+#include "support/agent_outcome.hpp"
+#include "support/event_lines.hpp"
+#include "support/json_access.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <regex>
@@ -9,26 +13,17 @@ namespace claude_code {
 using fanout::sdk::AgentEvent;
 using fanout::sdk::SessionOutcome;
 using nlohmann::json;
+using namespace fanout::support;
 
 namespace {
-
-std::string str(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::int64_t int_of(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_number() ? it->get<std::int64_t>() : 0;
-}
 
 fanout::sdk::Usage usage_of(const json& usage) {
   fanout::sdk::Usage out;
   if (!usage.is_object()) return out;
-  out.input = int_of(usage, "input_tokens");
-  out.output = int_of(usage, "output_tokens");
-  out.cache_read = int_of(usage, "cache_read_input_tokens");
-  out.cache_write = int_of(usage, "cache_creation_input_tokens");
+  out.input = int_at(usage, "input_tokens");
+  out.output = int_at(usage, "output_tokens");
+  out.cache_read = int_at(usage, "cache_read_input_tokens");
+  out.cache_write = int_at(usage, "cache_creation_input_tokens");
   return out;
 }
 
@@ -39,30 +34,30 @@ std::string content_text(const json& content) {
   std::string out;
   if (content.is_array())
     for (const auto& block : content)
-      if (block.is_object() && str(block, "type") == "text") out += (out.empty() ? "" : "\n") + str(block, "text");
+      if (block.is_object() && string_at(block, "type") == "text")
+        out += (out.empty() ? "" : "\n") + string_at(block, "text");
   return out;
 }
 
 void ClaudeStream::on_line(const std::string& line, const fanout::sdk::EventSink& sink) {
-  if (line.find_first_not_of(" \t\r") == std::string::npos) return;
-  json event = json::parse(line, nullptr, false);
-  bool garbage = event.is_discarded() || !event.is_object() || !event.contains("type") || !event["type"].is_string();
-  m_garbage.line(garbage);
+  auto read = support::read_event_line(line, m_garbage);
+  if (!read) return;
+  const json& event = *read;
   std::vector<AgentEvent> out;
-  if (garbage) {
+  if (event.is_null()) {
     AgentEvent noise;
     noise.detail = "not a stream-json event";
     out.push_back(std::move(noise));
   } else {
     const std::string type = event["type"];
-    if (auto sid = str(event, "session_id"); !sid.empty()) m_session_id = sid;
-    if (type == "system" && str(event, "subtype") == "init") {
+    if (auto sid = string_at(event, "session_id"); !sid.empty()) m_session_id = sid;
+    if (type == "system" && string_at(event, "subtype") == "init") {
       m_initialized = true;
       if (auto it = event.find("slash_commands"); it != event.end() && it->is_array())
         for (const auto& name : *it)
           if (name.is_string()) m_slash_commands.insert(name.get<std::string>());
       AgentEvent init;
-      init.text = "session " + m_session_id + " started (model " + str(event, "model") + ")";
+      init.text = "session " + m_session_id + " started (model " + string_at(event, "model") + ")";
       out.push_back(std::move(init));
     } else if (type == "assistant") {
       on_assistant(event, out);
@@ -70,7 +65,7 @@ void ClaudeStream::on_line(const std::string& line, const fanout::sdk::EventSink
       on_user(event, out);
     } else if (type == "rate_limit_event") {
       const json info = event.value("rate_limit_info", json::object());
-      std::string status = info.is_object() ? str(info, "status") : "";
+      std::string status = info.is_object() ? string_at(info, "status") : "";
       if (status == "rejected") m_rate_rejected = true;
       AgentEvent limit;
       limit.type = status == "rejected" ? AgentEvent::Type::error : AgentEvent::Type::other;
@@ -84,26 +79,24 @@ void ClaudeStream::on_line(const std::string& line, const fanout::sdk::EventSink
       out.push_back(std::move(usage));
     }
   }
-  if (out.empty()) out.emplace_back(); // unknown types are still kept in the transcript
-  out.front().raw = line;
-  for (const auto& e : out) sink(e);
+  support::emit_events(std::move(out), line, sink); // unknown types are still kept in the transcript
 }
 
 void ClaudeStream::on_assistant(const json& event, std::vector<AgentEvent>& out) {
-  if (auto error = str(event, "error"); !error.empty()) m_api_error = error;
+  if (auto error = string_at(event, "error"); !error.empty()) m_api_error = error;
   const json message = event.value("message", json::object());
   if (!message.is_object()) return;
   for (const auto& block : message.value("content", json::array())) {
     if (!block.is_object()) continue;
-    std::string type = str(block, "type");
+    std::string type = string_at(block, "type");
     AgentEvent e;
     if (type == "text") {
       e.type = m_api_error.empty() ? AgentEvent::Type::text : AgentEvent::Type::error;
-      e.text = str(block, "text");
+      e.text = string_at(block, "text");
       m_last_text = e.text;
     } else if (type == "tool_use") {
       e.type = AgentEvent::Type::tool_use;
-      e.tool = str(block, "name");
+      e.tool = string_at(block, "name");
       e.detail = block.value("input", json::object()).dump();
     } else {
       continue;
@@ -111,7 +104,7 @@ void ClaudeStream::on_assistant(const json& event, std::vector<AgentEvent>& out)
     out.push_back(std::move(e));
   }
   // One API message may arrive as several assistant events with the same id and usage.
-  std::string id = str(message, "id");
+  std::string id = string_at(message, "id");
   if (message.contains("usage") && (id.empty() || m_message_ids.insert(id).second)) {
     ++m_turns;
     auto add = usage_of(message["usage"]);
@@ -130,7 +123,7 @@ void ClaudeStream::on_user(const json& event, std::vector<AgentEvent>& out) {
   const json message = event.value("message", json::object());
   if (!message.is_object() || !message.contains("content") || !message["content"].is_array()) return;
   for (const auto& block : message["content"]) {
-    if (!block.is_object() || str(block, "type") != "tool_result") continue;
+    if (!block.is_object() || string_at(block, "type") != "tool_result") continue;
     AgentEvent e;
     e.type = AgentEvent::Type::tool_result;
     e.text = content_text(block.value("content", json()));
@@ -139,15 +132,12 @@ void ClaudeStream::on_user(const json& event, std::vector<AgentEvent>& out) {
   }
 }
 
-void ClaudeStream::on_stderr(const std::string& line) {
-  m_stderr += line + "\n";
-  if (m_stderr.size() > 4096) m_stderr.erase(0, m_stderr.size() - 4096);
-}
+void ClaudeStream::on_stderr(const std::string& line) { m_stderr.add(line); }
 
 SessionOutcome ClaudeStream::classify_error(const std::string& text) const {
   if (m_api_error == "authentication_failed" || m_api_error == "billing_error") return SessionOutcome::auth;
   if (m_api_error == "rate_limit" || m_rate_rejected) return SessionOutcome::rate_limited;
-  return fanout::sdk::classify_agent_error(text);
+  return support::classify_agent_error(text);
 }
 
 std::optional<double> ClaudeStream::total_cost() const {
@@ -170,20 +160,16 @@ fanout::sdk::SessionResult ClaudeStream::finish(const fanout::sdk::ProcessResult
     result.cost_usd = total_cost();
     if (r.contains("num_turns") && r["num_turns"].is_number_integer()) result.turns = r["num_turns"].get<int>();
   }
-  std::string stderr_tail = m_stderr;
-  while (!stderr_tail.empty() && stderr_tail.back() == '\n') stderr_tail.pop_back();
+  const std::string stderr_tail = m_stderr.text();
 
-  if (auto by_host = fanout::sdk::ended_by_host(process, result.text)) {
-    result.outcome = *by_host;
-  } else if (m_garbage.flooded()) {
-    result.outcome = SessionOutcome::error;
-    result.text = "claude output is not stream-json: " + std::to_string(m_garbage.garbage()) + " of " +
-                  std::to_string(m_garbage.lines()) + " lines were not JSON events";
+  if (auto early = ended_early(process, m_garbage, "claude output is not stream-json", "lines were not JSON events",
+                               result.text)) {
+    result.outcome = *early;
   } else if (m_result) {
     const json& r = *m_result;
-    std::string subtype = str(r, "subtype");
+    std::string subtype = string_at(r, "subtype");
     bool is_error = r.value("is_error", false) || (subtype != "success" && !subtype.empty());
-    std::string text = str(r, "result");
+    std::string text = string_at(r, "result");
     if (!is_error) {
       result.outcome = SessionOutcome::success;
       result.text = r.contains("structured_output") && !r["structured_output"].is_null()
@@ -209,10 +195,10 @@ fanout::sdk::SessionResult ClaudeStream::finish(const fanout::sdk::ProcessResult
       result.outcome = kind;
       result.text = !stderr_tail.empty() ? stderr_tail : m_last_text;
     } else {
-      result.outcome = fanout::sdk::process_end(process, "claude", "a result event", stderr_tail, result.text);
+      result.outcome = support::process_end(process, "claude", "a result event", stderr_tail, result.text);
     }
   }
-  result.text = fanout::sdk::with_advice(result.outcome, std::move(result.text), "ANTHROPIC_API_KEY");
+  result.text = support::with_advice(result.outcome, std::move(result.text), "ANTHROPIC_API_KEY");
   return result;
 }
 

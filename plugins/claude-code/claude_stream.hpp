@@ -2,7 +2,8 @@
 // ClaudeStream: turns Claude Code's stream-json lines (wire-formats.md 1.3-1.5) into
 // normalized AgentEvents, and the finished process into a SessionResult.
 
-#include <fanout/sdk/agent_outcome.hpp>
+#include "support/cli_session.hpp"
+
 #include <fanout/sdk/agent_provider.hpp>
 #include <fanout/sdk/agent_stream.hpp>
 #include <fanout/sdk/process.hpp>
@@ -15,6 +16,8 @@
 #include <vector>
 
 namespace claude_code {
+
+namespace support = fanout::support;
 
 /// One session's parser. Tolerant: unknown types and keys are ignored, a line that is not
 /// a JSON object is an `other` event carrying the raw line and counts as garbage.
@@ -53,7 +56,7 @@ private:
   std::string m_last_text;
   std::string m_api_error;  ///< assistant `error` field, e.g. "authentication_failed"
   bool m_rate_rejected = false;
-  std::string m_stderr;     ///< last few stderr lines
+  fanout::support::StderrTail m_stderr;
   std::set<std::string> m_message_ids;
   fanout::sdk::Usage m_usage; ///< summed over distinct assistant messages
   int m_turns = 0;

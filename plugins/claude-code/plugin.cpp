@@ -7,7 +7,6 @@
 #include <fanout/sdk/session_totals.hpp>
 
 #include <algorithm>
-#include <csignal>
 
 #include <unistd.h>
 
@@ -17,18 +16,9 @@ using namespace fanout::sdk;
 
 namespace {
 
-/// Thrown from the line callback to stop the process at once (the runner kills the group).
-struct StopSession {
-  enum class Why { inline_command, flood, max_turns } why;
-};
-
-/// A killed process, for a session the plugin stopped itself.
-ProcessResult killed() {
-  ProcessResult process;
-  process.signaled = true;
-  process.signal = SIGKILL;
-  return process;
-}
+/// Why the plugin stopped a session from its output (the line callback returns
+/// LineAction::stop and the host stops the process).
+enum class Stop { none, inline_command, flood, max_turns };
 
 class ClaudeProvider final : public AgentProvider {
 public:
@@ -51,34 +41,39 @@ public:
       ClaudeStream stream;
       auto spec = build_spec(request, m_host.config(), prompt);
       bool may_inline = attempt == 0 && command.has_value();
+      // The attempt that may be stopped to inline the command must end before its first model
+      // call: no grace after the stop (given SIGTERM first, the real claude still sent that
+      // call). A cancel or timeout during this attempt kills at once too.
+      if (may_inline) spec.kill_grace = std::chrono::milliseconds(0);
+      Stop stop = Stop::none;
       auto on_line = [&](Stream which, const std::string& line) {
-        if (which == Stream::err) return stream.on_stderr(line);
+        if (which == Stream::err) {
+          stream.on_stderr(line);
+          return LineAction::keep;
+        }
         bool was_initialized = stream.initialized();
         stream.on_line(line, sink);
         if (may_inline && !was_initialized && stream.initialized() && !stream.slash_commands().count(*command) &&
             inline_slash_command(prompt, request.workdir))
-          throw StopSession{StopSession::Why::inline_command};
-        if (stream.flooded()) throw StopSession{StopSession::Why::flood};
+          stop = Stop::inline_command;
+        else if (stream.flooded()) stop = Stop::flood;
         // claude's own --max-turns is hidden from its --help: the limit is kept here.
-        if (request.max_turns > 0 && stream.turns() > request.max_turns)
-          throw StopSession{StopSession::Why::max_turns};
+        else if (request.max_turns > 0 && stream.turns() > request.max_turns) stop = Stop::max_turns;
+        return stop == Stop::none ? LineAction::keep : LineAction::stop;
       };
-      try {
-        auto process = m_host.processes().run(spec, on_line, cancel);
-        if (!process) return std::move(process).failure();
-        return own_increment(request, stream.finish(*process), stream.total_cost());
-      } catch (const StopSession& stop) {
-        if (stop.why == StopSession::Why::flood) return stream.finish(killed());
-        if (stop.why == StopSession::Why::max_turns) {
-          auto result = stream.finish(killed());
-          result.outcome = SessionOutcome::max_turns;
-          result.text = "stopped after " + std::to_string(request.max_turns) + " turns (the session's turn limit)";
-          return result;
-        }
-        m_host.log(LogLevel::info, "\"/" + *command + "\" is not a slash command of this claude; inlining " +
-                                       ".claude/commands/" + *command + ".md");
-        prompt = *inline_slash_command(prompt, request.workdir);
+      auto process = m_host.processes().run(spec, on_line, cancel);
+      if (!process) return std::move(process).failure();
+      if (stop == Stop::none) return own_increment(request, stream.finish(*process), stream.total_cost());
+      if (stop == Stop::flood) return stream.finish(*process);
+      if (stop == Stop::max_turns) {
+        auto result = stream.finish(*process);
+        result.outcome = SessionOutcome::max_turns;
+        result.text = "stopped after " + std::to_string(request.max_turns) + " turns (the session's turn limit)";
+        return result;
       }
+      m_host.log(LogLevel::info, "\"/" + *command + "\" is not a slash command of this claude; inlining " +
+                                     ".claude/commands/" + *command + ".md");
+      prompt = *inline_slash_command(prompt, request.workdir);
     }
   }
 
@@ -109,6 +104,8 @@ struct Plugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "Claude Code (claude -p, stream-json)";
   static constexpr Kind kinds[] = {Kind::agent_provider};
+  static constexpr const char* program = "claude"; // fanout doctor checks it is on PATH
+  static constexpr const char* install_hint = "npm install -g @anthropic-ai/claude-code";
   static constexpr ConfigKey config_keys[] = {
       {.name = "command", .type = ConfigType::string, .default_value = "\"claude\"",
        .doc = "the claude executable: a name on PATH or a path", .trust = Trust::trusted_only},

@@ -1,5 +1,9 @@
 #include "codex_stream.hpp"
 
+#include "support/agent_outcome.hpp"
+#include "support/event_lines.hpp"
+#include "support/json_access.hpp"
+
 #include <fanout/sdk/session_totals.hpp>
 
 #include <algorithm>
@@ -9,18 +13,9 @@ namespace codex {
 using fanout::sdk::AgentEvent;
 using fanout::sdk::SessionOutcome;
 using nlohmann::json;
+using namespace fanout::support;
 
 namespace {
-
-std::string str(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::int64_t int_of(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_number() ? it->get<std::int64_t>() : 0;
-}
 
 AgentEvent make(AgentEvent::Type type, std::string text, std::string tool = {}, std::string detail = {}) {
   AgentEvent e;
@@ -33,22 +28,21 @@ AgentEvent make(AgentEvent::Type type, std::string text, std::string tool = {}, 
 
 } // namespace
 
-SessionOutcome classify_failure(const std::string& message) { return fanout::sdk::classify_agent_error(message); }
+SessionOutcome classify_failure(const std::string& message) { return support::classify_agent_error(message); }
 
 CodexStream::CodexStream(fanout::sdk::Usage before) : m_before(before) {}
 
 void CodexStream::on_line(const std::string& line, const fanout::sdk::EventSink& sink) {
-  if (line.find_first_not_of(" \t\r") == std::string::npos) return;
-  json event = json::parse(line, nullptr, false);
-  bool garbage = event.is_discarded() || !event.is_object() || !event.contains("type") || !event["type"].is_string();
-  m_garbage.line(garbage);
+  auto read = support::read_event_line(line, m_garbage);
+  if (!read) return;
+  const json& event = *read;
   std::vector<AgentEvent> out;
-  if (garbage) {
+  if (event.is_null()) {
     out.push_back(make(AgentEvent::Type::other, "", "", "not a codex JSON event"));
   } else {
     const std::string type = event["type"];
     if (type == "thread.started") {
-      m_thread_id = str(event, "thread_id");
+      m_thread_id = string_at(event, "thread_id");
       out.push_back(make(AgentEvent::Type::other, "thread " + m_thread_id + " started"));
     } else if (type.rfind("item.", 0) == 0 && event.contains("item") && event["item"].is_object()) {
       on_item(type.substr(5), event["item"], out);
@@ -60,10 +54,10 @@ void CodexStream::on_line(const std::string& line, const fanout::sdk::EventSink&
       // minus the thread's total when it last ended (`m_before`).
       const json usage = event.value("usage", json::object());
       if (usage.is_object()) {
-        std::int64_t cached = int_of(usage, "cached_input_tokens");
-        m_totals.input = std::max<std::int64_t>(0, int_of(usage, "input_tokens") - cached);
+        std::int64_t cached = int_at(usage, "cached_input_tokens");
+        m_totals.input = std::max<std::int64_t>(0, int_at(usage, "input_tokens") - cached);
         m_totals.cache_read = cached;
-        m_totals.output = int_of(usage, "output_tokens");
+        m_totals.output = int_at(usage, "output_tokens");
         m_reported = true;
       }
       AgentEvent e = make(AgentEvent::Type::usage, "");
@@ -72,54 +66,50 @@ void CodexStream::on_line(const std::string& line, const fanout::sdk::EventSink&
     } else if (type == "turn.failed") {
       m_failed = true;
       const json error = event.value("error", json::object());
-      m_failure = error.is_object() ? str(error, "message") : "";
+      m_failure = error.is_object() ? string_at(error, "message") : "";
       if (m_failure.empty()) m_failure = "codex reported a failed turn";
       out.push_back(make(AgentEvent::Type::error, m_failure));
     } else if (type == "error") {
-      m_last_error = str(event, "message");
+      m_last_error = string_at(event, "message");
       out.push_back(make(AgentEvent::Type::error, m_last_error));
     }
   }
-  if (out.empty()) out.emplace_back();
-  out.front().raw = line;
-  for (const auto& e : out) sink(e);
+  support::emit_events(std::move(out), line, sink);
 }
 
 void CodexStream::on_item(const std::string& phase, const json& item, std::vector<AgentEvent>& out) {
-  const std::string type = str(item, "type");
+  const std::string type = string_at(item, "type");
   bool done = phase == "completed";
   if (type == "agent_message" && done) {
-    m_last_message = str(item, "text");
+    m_last_message = string_at(item, "text");
     out.push_back(make(AgentEvent::Type::text, m_last_message));
   } else if (type == "reasoning" && done) {
-    out.push_back(make(AgentEvent::Type::other, str(item, "text"), "", "reasoning"));
+    out.push_back(make(AgentEvent::Type::other, string_at(item, "text"), "", "reasoning"));
   } else if (type == "command_execution") {
     if (phase == "started") {
-      out.push_back(make(AgentEvent::Type::tool_use, "", "command", str(item, "command")));
+      out.push_back(make(AgentEvent::Type::tool_use, "", "command", string_at(item, "command")));
     } else if (done) {
-      std::string status = str(item, "status");
+      std::string status = string_at(item, "status");
       auto code = item.find("exit_code");
       std::string detail = "status " + status;
       if (code != item.end() && code->is_number_integer()) detail += ", exit code " + std::to_string(code->get<int>());
-      out.push_back(make(AgentEvent::Type::tool_result, str(item, "aggregated_output"), "command", detail));
+      const std::string output = string_at(item, "aggregated_output");
+      out.push_back(make(AgentEvent::Type::tool_result, output, "command", detail));
     }
   } else if (type == "file_change" && done) {
     out.push_back(make(AgentEvent::Type::tool_use, "", "file_change", item.value("changes", json::array()).dump()));
   } else if (type == "mcp_tool_call") {
-    std::string tool = str(item, "server") + "." + str(item, "tool");
+    std::string tool = string_at(item, "server") + "." + string_at(item, "tool");
     if (phase == "started") out.push_back(make(AgentEvent::Type::tool_use, "", tool, item.value("arguments", json()).dump()));
     else if (done) out.push_back(make(AgentEvent::Type::tool_result, item.value("result", json()).dump(), tool));
   } else if (type == "web_search" && phase == "started") {
-    out.push_back(make(AgentEvent::Type::tool_use, "", "web_search", str(item, "query")));
+    out.push_back(make(AgentEvent::Type::tool_use, "", "web_search", string_at(item, "query")));
   } else if (type == "error") {
-    out.push_back(make(AgentEvent::Type::error, str(item, "message")));
+    out.push_back(make(AgentEvent::Type::error, string_at(item, "message")));
   }
 }
 
-void CodexStream::on_stderr(const std::string& line) {
-  m_stderr += line + "\n";
-  if (m_stderr.size() > 4096) m_stderr.erase(0, m_stderr.size() - 4096);
-}
+void CodexStream::on_stderr(const std::string& line) { m_stderr.add(line); }
 
 fanout::sdk::SessionResult CodexStream::finish(const fanout::sdk::ProcessResult& process) const {
   fanout::sdk::SessionResult result;
@@ -128,15 +118,11 @@ fanout::sdk::SessionResult CodexStream::finish(const fanout::sdk::ProcessResult&
   result.turns = m_turns;
   result.duration = process.duration;
   result.garbage_lines = static_cast<int>(m_garbage.garbage());
-  std::string stderr_tail = m_stderr;
-  while (!stderr_tail.empty() && stderr_tail.back() == '\n') stderr_tail.pop_back();
+  const std::string stderr_tail = m_stderr.text();
 
-  if (auto by_host = fanout::sdk::ended_by_host(process, result.text)) {
-    result.outcome = *by_host;
-  } else if (m_garbage.flooded()) {
-    result.outcome = SessionOutcome::error;
-    result.text = "codex output is not JSON events: " + std::to_string(m_garbage.garbage()) + " of " +
-                  std::to_string(m_garbage.lines()) + " lines were not JSON";
+  if (auto early = ended_early(process, m_garbage, "codex output is not JSON events", "lines were not JSON",
+                               result.text)) {
+    result.outcome = *early;
   } else if (m_failed) {
     result.outcome = classify_failure(m_failure + "\n" + m_last_error);
     result.text = m_failure;
@@ -151,12 +137,12 @@ fanout::sdk::SessionResult CodexStream::finish(const fanout::sdk::ProcessResult&
     result.outcome = classify_failure(stderr_tail);
     result.text = stderr_tail;
   } else {
-    result.outcome = fanout::sdk::process_end(process, "codex", "completing a turn", stderr_tail, result.text);
+    result.outcome = support::process_end(process, "codex", "completing a turn", stderr_tail, result.text);
     if (result.outcome == SessionOutcome::no_result) {
       result.text = m_last_error.empty() ? "codex's output ended without turn.completed" : m_last_error;
     }
   }
-  result.text = fanout::sdk::with_advice(result.outcome, std::move(result.text), "OPENAI_API_KEY");
+  result.text = support::with_advice(result.outcome, std::move(result.text), "OPENAI_API_KEY");
   return result;
 }
 

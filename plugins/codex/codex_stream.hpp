@@ -2,7 +2,8 @@
 // CodexStream: turns `codex exec --json` lines (wire-formats.md 2.2) into AgentEvents, and
 // the finished process into a SessionResult.
 
-#include <fanout/sdk/agent_outcome.hpp>
+#include "support/cli_session.hpp"
+
 #include <fanout/sdk/agent_provider.hpp>
 #include <fanout/sdk/agent_stream.hpp>
 #include <fanout/sdk/process.hpp>
@@ -14,6 +15,8 @@
 #include <vector>
 
 namespace codex {
+
+namespace support = fanout::support;
 
 /// One session's parser. Tolerant: unknown event and item types are `other` events; a line
 /// that is not a JSON object is kept (as `other` with its raw text) and counted as garbage.
@@ -42,7 +45,7 @@ private:
   std::string m_last_message;
   std::string m_failure;    ///< turn.failed's message
   std::string m_last_error; ///< the last `error` event (often transient)
-  std::string m_stderr;
+  fanout::support::StderrTail m_stderr;
   bool m_completed = false;
   bool m_failed = false;
   int m_turns = 0;
@@ -52,7 +55,7 @@ private:
 };
 
 /// auth, rate_limited or error for a failure message ("401 Unauthorized", "429 Too Many
-/// Requests", "529 overloaded"): the SDK's classify_agent_error, shared with claude-code.
+/// Requests", "529 overloaded"): plugins/support's classify_agent_error, shared with claude-code.
 fanout::sdk::SessionOutcome classify_failure(const std::string& message);
 
 } // namespace codex

@@ -3,12 +3,14 @@
 
 #include "codex_stream.hpp"
 
+#include "support/cli_session.hpp"
+#include "support/json_access.hpp"
+
 #include <fanout/sdk/plugin.hpp>
 #include <fanout/sdk/session_totals.hpp>
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <fstream>
 
 namespace codex {
@@ -16,8 +18,6 @@ namespace codex {
 using namespace fanout::sdk;
 
 namespace {
-
-struct StopFlood {};
 
 const char* sandbox(Permission permission) {
   switch (permission) {
@@ -78,14 +78,6 @@ bool inside_git_repo(const std::filesystem::path& dir) {
   return false;
 }
 
-std::vector<std::string> strings(const nlohmann::json& config, const char* key) {
-  std::vector<std::string> out;
-  if (auto it = config.find(key); it != config.end() && it->is_array())
-    for (const auto& v : *it)
-      if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
 /// The empty `.git`, `.codex` and `.agents` folders a codex sandbox makes in its writable
 /// roots (the workdir, TMPDIR, /tmp) to keep them read-only, and leaves behind when codex is
 /// killed: the ones that did not exist before the session are removed after it, only while
@@ -115,15 +107,6 @@ private:
   std::vector<std::filesystem::path> m_absent;
 };
 
-/// Removes the schema file when the session ends.
-struct TempFile {
-  std::filesystem::path path;
-  ~TempFile() {
-    std::error_code ec;
-    if (!path.empty()) std::filesystem::remove(path, ec);
-  }
-};
-
 class CodexProvider final : public AgentProvider {
 public:
   explicit CodexProvider(Host& host) : m_host(host) {}
@@ -135,25 +118,26 @@ public:
     if (request.prompt.empty()) return fail(FailureKind::invalid_input, "the prompt is empty");
     const auto& config = m_host.config();
     EventSink sink = on_event ? on_event : [](const AgentEvent&) {};
-    ProcessSpec spec;
+    ProcessSpec spec = support::session_process(request, config);
+    if (spec.timeout.count() <= 0)
+      spec.timeout = std::chrono::milliseconds(config.value("default_timeout", 1800000));
     auto& argv = spec.argv;
     argv = {config.value("command", std::string("codex")), "exec", "--json"};
-    std::string model = request.model.empty() ? config.value("model", std::string()) : request.model;
+    std::string model = support::session_model(request, config);
     if (!model.empty()) argv.insert(argv.end(), {"-m", model});
     argv.insert(argv.end(), {"--sandbox", sandbox(request.permission)});
     if (!request.workdir.empty()) argv.insert(argv.end(), {"-C", request.workdir.string()});
     if (!inside_git_repo(request.workdir.empty() ? std::filesystem::current_path() : request.workdir))
       argv.push_back("--skip-git-repo-check");
-    TempFile schema;
+    support::SessionFile schema;
     if (!request.output_schema.empty()) {
-      static std::atomic<unsigned> counter{0};
-      schema.path = m_host.data_dir() /
-                    ("schema-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "-" +
-                     std::to_string(counter++) + ".json");
-      std::ofstream(schema.path) << request.output_schema;
-      argv.insert(argv.end(), {"--output-schema", schema.path.string()});
+      auto written = support::SessionFile::write(m_host.data_dir(), "schema", ".json", request.output_schema,
+                                                 "the output schema");
+      if (!written.ok()) return std::move(written).failure();
+      schema = std::move(written).value();
+      argv.insert(argv.end(), {"--output-schema", schema.path().string()});
     }
-    for (auto& arg : strings(config, "args")) argv.push_back(arg);
+    for (auto& arg : support::strings_at(config, "args")) argv.push_back(arg);
     // Flags go before `resume` (wire-formats.md 2.3).
     if (!request.resume_session_id.empty()) argv.insert(argv.end(), {"resume", request.resume_session_id});
     // `codex exec` has no system-prompt flag: the addition leads the prompt.
@@ -163,15 +147,6 @@ public:
     // The prompt goes through stdin ("-"), where no argument-length limit applies.
     argv.push_back("-");
     spec.stdin_data = std::move(prompt);
-
-    spec.workdir = request.workdir;
-    spec.env = request.env;
-    if (auto it = config.find("env"); it != config.end() && it->is_object())
-      for (const auto& [key, value] : it->items())
-        if (value.is_string()) spec.env[key] = value.get<std::string>();
-    spec.replace_env = true;
-    spec.timeout = request.timeout.count() > 0 ? request.timeout
-                                               : std::chrono::milliseconds(config.value("default_timeout", 1800000));
 
     // The thread's totals when it last ended: a resumed thread reports its whole usage.
     Usage before;
@@ -183,21 +158,18 @@ public:
       if (auto totals = stream.totals()) save_session_totals(m_host.data_dir(), result.session_id, {*totals, 0});
       return result;
     };
+    // A flood stops codex at once; finish() then reports it (the flood decides the outcome).
     auto on_line = [&](Stream which, const std::string& line) {
-      if (which == Stream::err) return stream.on_stderr(line);
+      if (which == Stream::err) {
+        stream.on_stderr(line);
+        return LineAction::keep;
+      }
       stream.on_line(line, sink);
-      if (stream.flooded()) throw StopFlood{};
+      return stream.flooded() ? LineAction::stop : LineAction::keep;
     };
-    try {
-      auto process = m_host.processes().run(spec, on_line, cancel);
-      if (!process) return std::move(process).failure();
-      return record(stream.finish(*process));
-    } catch (const StopFlood&) {
-      ProcessResult killed;
-      killed.signaled = true;
-      killed.signal = SIGKILL;
-      return record(stream.finish(killed));
-    }
+    auto process = m_host.processes().run(spec, on_line, cancel);
+    if (!process) return std::move(process).failure();
+    return record(stream.finish(*process));
   }
 
 private:
@@ -211,6 +183,8 @@ struct Plugin {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "OpenAI Codex (codex exec --json)";
   static constexpr Kind kinds[] = {Kind::agent_provider};
+  static constexpr const char* program = "codex"; // fanout doctor checks it is on PATH
+  static constexpr const char* install_hint = "npm install -g @openai/codex";
   static constexpr ConfigKey config_keys[] = {
       {.name = "command", .type = ConfigType::string, .default_value = "\"codex\"",
        .doc = "the codex executable: a name on PATH or a path", .trust = Trust::trusted_only},

@@ -5,6 +5,8 @@
 #include "app_probe.hpp"
 #include "command_runner.hpp"
 
+#include "support/review_verdict.hpp"
+
 #include <fanout/sdk/plugin.hpp>
 #include <fanout/sdk/review_schema.hpp>
 
@@ -74,12 +76,7 @@ public:
     }
     if (app) app->stop();
 
-    review.verdict = sdk::Verdict::approve;
-    for (const auto& f : review.findings) {
-      if (f.severity == sdk::Severity::critical) review.verdict = sdk::Verdict::request_changes;
-      else if (f.severity == sdk::Severity::important && review.verdict == sdk::Verdict::approve)
-        review.verdict = sdk::Verdict::approve_with_changes;
-    }
+    review.verdict = support::verdict_for(review.findings);
     review.summary = review.findings.empty() ? "All checks passed." : std::to_string(review.findings.size()) + " of " +
                                                                           std::to_string(review.findings.size() + passed.size()) +
                                                                           " checks failed.";

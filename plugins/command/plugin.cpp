@@ -1,33 +1,23 @@
 // command: any agent CLI (aider, opencode, gemini, a script) from an argv template
 // (docs/agents.md). Success is exit code 0; every output line is a text event.
 
+#include "support/agent_outcome.hpp"
+#include "support/cli_session.hpp"
+
 #include <fanout/sdk/agent_outcome.hpp>
 #include <fanout/sdk/plugin.hpp>
 #include <fanout/sdk/prompt_text.hpp>
 
-#include <atomic>
-#include <chrono>
-#include <cstring>
-#include <fstream>
-
 namespace command_agent {
 
 using namespace fanout::sdk;
+namespace support = fanout::support;
 
 namespace {
 
 /// Linux refuses to start a program with one argument longer than this (MAX_ARG_STRLEN,
 /// 128 KiB with its terminating NUL).
 constexpr size_t k_max_argument = 128 * 1024 - 1;
-
-/// The prompt as a file for {prompt_file}, removed when the session ends.
-struct PromptFile {
-  std::filesystem::path path;
-  ~PromptFile() {
-    std::error_code ec;
-    if (!path.empty()) std::filesystem::remove(path, ec);
-  }
-};
 
 /// Replaces {prompt}, {prompt_file}, {model}, {workdir} and {system_prompt} in one argument.
 std::string expand(const std::string& arg, const std::map<std::string, std::string>& values) {
@@ -58,25 +48,21 @@ public:
     if (templ == config.end() || !templ->is_array() || templ->empty())
       return fail(FailureKind::invalid_input, "[agent.command] command: expected an argv template such as "
                                               "[\"aider\", \"--message\", \"{prompt}\"]");
-    std::string model = request.model.empty() ? config.value("model", std::string()) : request.model;
+    std::string model = support::session_model(request, config);
     std::map<std::string, std::string> values = {{"prompt", request.prompt},
                                                  {"model", model},
                                                  {"workdir", request.workdir.string()},
                                                  {"system_prompt", request.append_system_prompt}};
-    PromptFile prompt_file;
+    // The prompt as a file for {prompt_file}, removed when the session ends.
+    support::SessionFile prompt_file;
     if (templ->dump().find("{prompt_file}") != std::string::npos) {
-      static std::atomic<unsigned> counter{0};
-      std::error_code ec;
-      std::filesystem::create_directories(m_host.data_dir(), ec);
-      prompt_file.path = m_host.data_dir() / ("prompt-" +
-                                              std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) +
-                                              "-" + std::to_string(counter++) + ".md");
-      std::ofstream out(prompt_file.path, std::ios::binary);
-      out << request.prompt;
-      if (!out) return fail(FailureKind::error, "cannot write the prompt to \"" + prompt_file.path.string() + "\"");
-      values["prompt_file"] = prompt_file.path.string();
+      auto written =
+          support::SessionFile::write(m_host.data_dir(), "prompt", ".md", request.prompt, "the prompt");
+      if (!written.ok()) return std::move(written).failure();
+      prompt_file = std::move(written).value();
+      values["prompt_file"] = prompt_file.path().string();
     }
-    ProcessSpec spec;
+    ProcessSpec spec = support::session_process(request, config);
     for (const auto& item : *templ) {
       std::string arg = item.is_string() ? item.get<std::string>() : item.dump();
       // "--model", "{model}" with no model: drop both rather than pass an empty model.
@@ -91,13 +77,6 @@ public:
                         " long, more than one command-line argument may hold (128 KiB): use \"{prompt_file}\" "
                         "(a file holding the prompt) or prompt_on_stdin = true in [agent.command]");
     }
-    spec.workdir = request.workdir;
-    spec.env = request.env;
-    if (auto it = config.find("env"); it != config.end() && it->is_object())
-      for (const auto& [key, value] : it->items())
-        if (value.is_string()) spec.env[key] = value.get<std::string>();
-    spec.replace_env = true;
-    spec.timeout = request.timeout;
     if (config.value("prompt_on_stdin", false)) spec.stdin_data = request.prompt;
 
     auto process = m_host.processes().run(
@@ -125,8 +104,7 @@ public:
       result.outcome = *by_host;
     } else if (process->signaled) {
       result.outcome = SessionOutcome::crashed;
-      result.text = "\"" + spec.argv[0] + "\" was killed by signal " + std::to_string(process->signal) + " (" +
-                    strsignal(process->signal) + ")";
+      result.text = support::killed_by_signal("\"" + spec.argv[0] + "\"", process->signal);
     } else if (process->exit_code != 0) {
       result.outcome = SessionOutcome::error;
       result.text = "\"" + spec.argv[0] + "\" exited with code " + std::to_string(process->exit_code) +

@@ -1,5 +1,8 @@
 #include "api.hpp"
 
+#include "support/http_send.hpp"
+#include "support/json_access.hpp"
+
 namespace fanout::github {
 
 using nlohmann::json;
@@ -11,11 +14,6 @@ namespace {
 constexpr const char* k_scope_hint =
     "a classic token needs the \"repo\" scope (\"public_repo\" for public repositories); a fine-grained token "
     "needs Issues and Pull requests read and write";
-
-std::string config_string(const json& config, const char* key, std::string fallback = "") {
-  auto it = config.find(key);
-  return it != config.end() && it->is_string() ? it->get<std::string>() : fallback;
-}
 
 std::string host_name(const std::string& url) {
   size_t start = url.find("://");
@@ -53,10 +51,10 @@ std::string next_link(const std::string& header) {
 
 Api::Api(sdk::Host& host) : m_host(host) {
   const json& config = host.config();
-  m_api_url = config_string(config, "api_url", "https://api.github.com");
+  m_api_url = support::string_or(config, "api_url", "https://api.github.com");
   while (!m_api_url.empty() && m_api_url.back() == '/') m_api_url.pop_back();
-  m_repo = config_string(config, "repo");
-  m_token_env = config_string(config, "token_env");
+  m_repo = support::string_at(config, "repo");
+  m_token_env = support::string_at(config, "token_env");
   const size_t slash = m_repo.find('/');
   if (m_repo.empty())
     m_config_error = fail(FailureKind::invalid_input, "github: config key \"repo\" is not set (expected \"owner/name\")");
@@ -125,12 +123,8 @@ sdk::Result<Api::Reply> Api::send(const std::string& method, const std::string& 
   std::string what = method + " " + (absolute ? path.substr(std::min(path.size(), m_api_url.size())) : "/repos/" + m_repo + path);
   if (what.size() > 160) what = what.substr(0, 160) + "...";
 
-  auto sent = m_host.http().send(request, cancel);
-  if (!sent) {
-    sdk::Failure failure = std::move(sent).failure();
-    failure.message = "github: " + failure.message;
-    return failure;
-  }
+  auto sent = support::send_to("github", m_host.http(), request, cancel);
+  if (!sent) return std::move(sent).failure();
   const sdk::HttpResponse& response = *sent;
   Reply reply;
   reply.status = response.status;

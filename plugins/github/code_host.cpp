@@ -2,6 +2,9 @@
 
 #include "github.hpp"
 
+#include "support/json_access.hpp"
+#include "support/url_encoding.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -10,42 +13,23 @@ namespace fanout::github {
 using nlohmann::json;
 using sdk::fail;
 using sdk::FailureKind;
+using namespace support;
 
 namespace {
-
-std::string text_of(const json& row, const char* key) {
-  auto it = row.find(key);
-  return it != row.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::string encode(const std::string& text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 sdk::PullRequest to_pull(const json& row) {
   sdk::PullRequest pr;
   pr.id = row.contains("number") && row["number"].is_number() ? std::to_string(row["number"].get<long long>()) : "";
-  pr.url = text_of(row, "html_url");
-  pr.title = text_of(row, "title");
-  pr.body = text_of(row, "body");
-  if (auto head = row.find("head"); head != row.end() && head->is_object()) pr.head = text_of(*head, "ref");
-  if (auto base = row.find("base"); base != row.end() && base->is_object()) pr.base = text_of(*base, "ref");
+  pr.url = string_at(row, "html_url");
+  pr.title = string_at(row, "title");
+  pr.body = string_at(row, "body");
+  if (auto head = row.find("head"); head != row.end() && head->is_object()) pr.head = string_at(*head, "ref");
+  if (auto base = row.find("base"); base != row.end() && base->is_object()) pr.base = string_at(*base, "ref");
   pr.draft = row.value("draft", false);
   const bool merged = row.value("merged", false) || (row.contains("merged_at") && row["merged_at"].is_string());
   pr.state = merged ? sdk::PullRequestState::merged
-             : text_of(row, "state") == "closed" ? sdk::PullRequestState::closed
-                                                  : sdk::PullRequestState::open;
+             : string_at(row, "state") == "closed" ? sdk::PullRequestState::closed
+                                                   : sdk::PullRequestState::open;
   return pr;
 }
 
@@ -93,13 +77,15 @@ public:
 
   sdk::Result<std::optional<sdk::PullRequest>> find(const std::string& branch, const sdk::CancelToken& cancel) override {
     // The owner prefix is mandatory: GitHub ignores a bare branch and returns every PR.
-    auto rows = m_api.list("/pulls?state=all&per_page=100&head=" + encode(m_api.owner() + ":" + branch), cancel, 0,
-                           [&](const json& row) { return row.is_object() && row.contains("head") && text_of(row["head"], "ref") == branch; });
+    const std::string head = encode_query_value(m_api.owner() + ":" + branch);
+    auto rows = m_api.list("/pulls?state=all&per_page=100&head=" + head, cancel, 0, [&](const json& row) {
+      return row.is_object() && row.contains("head") && string_at(row["head"], "ref") == branch;
+    });
     if (!rows) return std::move(rows).failure();
     if (rows->empty()) return std::optional<sdk::PullRequest>();
     // Prefer an open one; otherwise the newest (GitHub lists newest first).
     for (const auto& row : *rows)
-      if (text_of(row, "state") == "open") return std::optional(to_pull(row));
+      if (string_at(row, "state") == "open") return std::optional(to_pull(row));
     return std::optional(to_pull(rows->front()));
   }
 
@@ -150,12 +136,13 @@ public:
     std::vector<sdk::PostedReview> out;
     for (const auto& row : *rows) {
       sdk::PostedReview review;
-      if (auto user = row.find("user"); user != row.end() && user->is_object()) review.author = text_of(*user, "login");
-      review.state = text_of(row, "state");
+      if (auto user = row.find("user"); user != row.end() && user->is_object())
+        review.author = string_at(*user, "login");
+      review.state = string_at(row, "state");
       std::transform(review.state.begin(), review.state.end(), review.state.begin(), [](unsigned char c) { return std::tolower(c); });
-      review.body = text_of(row, "body");
-      review.url = text_of(row, "html_url");
-      review.submitted_at = text_of(row, "submitted_at");
+      review.body = string_at(row, "body");
+      review.url = string_at(row, "html_url");
+      review.submitted_at = string_at(row, "submitted_at");
       out.push_back(std::move(review));
     }
     return out;

@@ -2,6 +2,9 @@
 
 #include "github.hpp"
 
+#include "support/json_access.hpp"
+#include "support/url_encoding.hpp"
+
 #include <fanout/sdk/prompt_text.hpp>
 
 #include <algorithm>
@@ -12,6 +15,7 @@ namespace fanout::github {
 using nlohmann::json;
 using sdk::fail;
 using sdk::FailureKind;
+using namespace support;
 
 std::string issue_number(const std::string& key) {
   std::string digits = key.substr(key.find('#') == std::string::npos ? 0 : key.find('#') + 1);
@@ -22,37 +26,16 @@ std::string issue_number(const std::string& key) {
 
 namespace {
 
-/// Percent-encodes a query value or path segment.
-std::string encode(const std::string& text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string text_of(const json& row, const char* key) {
-  auto it = row.find(key);
-  return it != row.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 sdk::Issue to_issue(const json& row) {
   sdk::Issue issue;
   issue.key = row.contains("number") ? std::to_string(row["number"].get<long long>()) : "";
-  issue.title = text_of(row, "title");
-  issue.body = sdk::cap_for_prompt(text_of(row, "body"));
-  issue.state = text_of(row, "state");
-  issue.url = text_of(row, "html_url");
+  issue.title = string_at(row, "title");
+  issue.body = sdk::cap_for_prompt(string_at(row, "body"));
+  issue.state = string_at(row, "state");
+  issue.url = string_at(row, "html_url");
   if (auto labels = row.find("labels"); labels != row.end() && labels->is_array())
     for (const auto& label : *labels) {
-      if (label.is_object()) issue.labels.push_back(text_of(label, "name"));
+      if (label.is_object()) issue.labels.push_back(string_at(label, "name"));
       else if (label.is_string()) issue.labels.push_back(label.get<std::string>());
     }
   return issue;
@@ -64,15 +47,19 @@ class GithubTracker final : public sdk::IssueTracker {
 public:
   explicit GithubTracker(sdk::Host& host) : m_api(host) {}
 
+  /// GitHub closes an issue when a merged pull request's body says "Closes #N".
+  bool closed_by_number(std::string_view code_host) const override { return code_host == "github"; }
+
   sdk::Result<std::vector<sdk::Issue>> list(const sdk::IssueQuery& query, const sdk::CancelToken& cancel) override {
-    std::string path = "/issues?state=" + encode(query.state.empty() ? "open" : query.state) + "&per_page=100";
+    std::string path =
+        "/issues?state=" + encode_query_value(query.state.empty() ? "open" : query.state) + "&per_page=100";
     if (!query.labels.empty()) {
       std::string joined;
       for (const auto& label : query.labels) joined += (joined.empty() ? "" : ",") + label;
-      path += "&labels=" + encode(joined);
+      path += "&labels=" + encode_query_value(joined);
     }
-    if (!query.assignee.empty()) path += "&assignee=" + encode(query.assignee);
-    if (!query.milestone.empty()) path += "&milestone=" + encode(query.milestone);
+    if (!query.assignee.empty()) path += "&assignee=" + encode_query_value(query.assignee);
+    if (!query.milestone.empty()) path += "&milestone=" + encode_query_value(query.milestone);
     auto rows = m_api.list(path, cancel, query.limit > 0 ? size_t(query.limit) : 0, is_issue);
     if (!rows) return std::move(rows).failure();
     std::vector<sdk::Issue> issues;
@@ -125,7 +112,8 @@ public:
     }
     for (const auto& label : remove) {
       // A 404 here means the label was not on the issue: already the wanted outcome.
-      auto done = m_api.call("DELETE", "/issues/" + *number + "/labels/" + encode(label), nullptr, cancel, "absent");
+      auto done = m_api.call("DELETE", "/issues/" + *number + "/labels/" + encode_path_segment(label), nullptr,
+                             cancel, "absent");
       if (!done && done.failure().kind != FailureKind::not_found) return std::move(done).failure();
     }
     return {};

@@ -1,17 +1,16 @@
 #include "rest.hpp"
 
+#include "support/http_send.hpp"
+#include "support/json_access.hpp"
+
 namespace fanout::jira {
 
 using nlohmann::json;
 using sdk::fail;
 using sdk::FailureKind;
+using support::string_or;
 
 namespace {
-
-std::string config_string(const json& config, const char* key, std::string fallback) {
-  auto it = config.find(key);
-  return it != config.end() && it->is_string() && !it->get<std::string>().empty() ? it->get<std::string>() : fallback;
-}
 
 /// Jira's own words: errorMessages and errors{field: message}, joined.
 std::string jira_message(const json& body) {
@@ -47,10 +46,10 @@ std::string base64(const std::string& in) {
 
 Rest::Rest(sdk::Host& host) : m_host(host) {
   const json& config = host.config();
-  m_site = config_string(config, "site", "");
+  m_site = string_or(config, "site", "");
   while (!m_site.empty() && m_site.back() == '/') m_site.pop_back();
-  m_email_env = config_string(config, "email_env", "JIRA_EMAIL");
-  m_token_env = config_string(config, "token_env", "JIRA_API_TOKEN");
+  m_email_env = string_or(config, "email_env", "JIRA_EMAIL");
+  m_token_env = string_or(config, "token_env", "JIRA_API_TOKEN");
   if (m_site.empty())
     m_config_error = fail(FailureKind::invalid_input, "jira: config key \"site\" is not set (expected e.g. \"https://acme.atlassian.net\")");
 }
@@ -83,12 +82,8 @@ sdk::Result<json> Rest::call(const std::string& method, const std::string& path,
   }
   std::string what = method + " " + path.substr(0, path.find('?'));
 
-  auto sent = m_host.http().send(request, cancel);
-  if (!sent) {
-    sdk::Failure failure = std::move(sent).failure();
-    failure.message = "jira: " + failure.message;
-    return failure;
-  }
+  auto sent = support::send_to("jira", m_host.http(), request, cancel);
+  if (!sent) return std::move(sent).failure();
   const int status = sent->status;
   json parsed = sent->body.empty() ? json(nullptr) : json::parse(sent->body, nullptr, false);
   if (status >= 200 && status < 300) {

@@ -3,6 +3,8 @@
 #include "adf.hpp"
 #include "rest.hpp"
 
+#include "support/json_access.hpp"
+
 #include <fanout/sdk/issue_tracker.hpp>
 #include <fanout/sdk/prompt_text.hpp>
 
@@ -15,6 +17,7 @@ namespace fanout::jira {
 using nlohmann::json;
 using sdk::fail;
 using sdk::FailureKind;
+using support::string_at;
 
 namespace {
 
@@ -24,12 +27,6 @@ constexpr int k_page_size = 50;
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::string text_of(const json& row, const char* key) {
-  if (!row.is_object()) return "";
-  auto it = row.find(key);
-  return it != row.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 /// A JQL string literal.
@@ -53,10 +50,10 @@ class JiraTracker final : public sdk::IssueTracker {
 public:
   explicit JiraTracker(sdk::Host& host) : m_api(host) {
     const json& config = host.config();
-    m_site = text_of(config, "site");
+    m_site = string_at(config, "site");
     while (!m_site.empty() && m_site.back() == '/') m_site.pop_back();
-    m_project = text_of(config, "project");
-    m_jql = text_of(config, "jql");
+    m_project = string_at(config, "project");
+    m_jql = string_at(config, "jql");
   }
 
   sdk::Result<std::vector<sdk::Issue>> list(const sdk::IssueQuery& query, const sdk::CancelToken& cancel) override {
@@ -90,7 +87,7 @@ public:
         issues.push_back(to_issue(row));
         if (query.limit > 0 && issues.size() >= size_t(query.limit)) return issues;
       }
-      token = text_of(*page, "nextPageToken");
+      token = string_at(*page, "nextPageToken");
       if (token.empty() || page->value("isLast", false)) break;
     }
     return issues;
@@ -125,12 +122,12 @@ public:
                                                                                              : "";
     std::string id, names;
     for (const auto& t : transitions) {
-      names += (names.empty() ? "\"" : ", \"") + text_of(t, "name") + "\"";
-      if (lower(text_of(t, "name")) == wanted || lower(text_of(t["to"], "name")) == wanted) id = text_of(t, "id");
+      names += (names.empty() ? "\"" : ", \"") + string_at(t, "name") + "\"";
+      if (lower(string_at(t, "name")) == wanted || lower(string_at(t["to"], "name")) == wanted) id = string_at(t, "id");
     }
     for (const auto& t : transitions)
-      if (id.empty() && !category.empty() && t["to"].is_object() && text_of(t["to"]["statusCategory"], "key") == category)
-        id = text_of(t, "id");
+      if (id.empty() && !category.empty() && t["to"].is_object() && string_at(t["to"]["statusCategory"], "key") == category)
+        id = string_at(t, "id");
     if (id.empty())
       return fail(FailureKind::invalid_input, "jira issue \"" + key + "\" has no transition to \"" + state + "\"" +
                                                   (names.empty() ? " (none are available)" : " (available: " + names + ")"));
@@ -143,11 +140,11 @@ public:
 private:
   sdk::Issue to_issue(const json& row) const {
     sdk::Issue issue;
-    issue.key = text_of(row, "key");
+    issue.key = string_at(row, "key");
     const json fields = row.contains("fields") && row["fields"].is_object() ? row["fields"] : json::object();
-    issue.title = text_of(fields, "summary");
+    issue.title = string_at(fields, "summary");
     issue.body = sdk::cap_for_prompt(adf_to_markdown(fields.value("description", json())));
-    issue.state = lower(text_of(fields.value("status", json::object()), "name"));
+    issue.state = lower(string_at(fields.value("status", json::object()), "name"));
     if (fields.contains("labels") && fields["labels"].is_array())
       for (const auto& label : fields["labels"])
         if (label.is_string()) issue.labels.push_back(label);

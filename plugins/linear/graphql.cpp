@@ -1,17 +1,16 @@
 #include "graphql.hpp"
 
+#include "support/http_send.hpp"
+#include "support/json_access.hpp"
+
 namespace fanout::linear {
 
 using nlohmann::json;
 using sdk::fail;
 using sdk::FailureKind;
+using support::string_or;
 
 namespace {
-
-std::string config_string(const json& config, const char* key, std::string fallback) {
-  auto it = config.find(key);
-  return it != config.end() && it->is_string() && !it->get<std::string>().empty() ? it->get<std::string>() : fallback;
-}
 
 /// The first error's code and message, or empty strings.
 std::pair<std::string, std::string> first_error(const json& body) {
@@ -31,9 +30,9 @@ std::pair<std::string, std::string> first_error(const json& body) {
 
 Graphql::Graphql(sdk::Host& host) : m_host(host) {
   const json& config = host.config();
-  m_api_url = config_string(config, "api_url", "https://api.linear.app/graphql");
-  m_token_env = config_string(config, "token_env", "LINEAR_API_KEY");
-  m_oauth = config_string(config, "auth", "api_key") == "oauth";
+  m_api_url = string_or(config, "api_url", "https://api.linear.app/graphql");
+  m_token_env = string_or(config, "token_env", "LINEAR_API_KEY");
+  m_oauth = string_or(config, "auth", "api_key") == "oauth";
 }
 
 sdk::Result<std::string> Graphql::credential() {
@@ -61,12 +60,8 @@ sdk::Result<json> Graphql::run(const std::string& query, const json& variables, 
                      {"User-Agent", "fanout-linear"}};
   request.body = json{{"query", query}, {"variables", variables}}.dump();
 
-  auto sent = m_host.http().send(request, cancel);
-  if (!sent) {
-    sdk::Failure failure = std::move(sent).failure();
-    failure.message = "linear: " + failure.message;
-    return failure;
-  }
+  auto sent = support::send_to("linear", m_host.http(), request, cancel);
+  if (!sent) return std::move(sent).failure();
   const int status = sent->status;
   const json body = json::parse(sent->body, nullptr, false);
   const auto [code, message] = body.is_discarded() ? std::pair<std::string, std::string>() : first_error(body);

@@ -2,6 +2,8 @@
 
 #include "graphql.hpp"
 
+#include "support/json_access.hpp"
+
 #include <fanout/sdk/issue_tracker.hpp>
 #include <fanout/sdk/prompt_text.hpp>
 
@@ -14,6 +16,7 @@ namespace fanout::linear {
 using nlohmann::json;
 using sdk::fail;
 using sdk::FailureKind;
+using support::string_at;
 
 namespace {
 
@@ -28,20 +31,16 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string text_of(const json& row, const char* key) {
-  auto it = row.find(key);
-  return it != row.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 sdk::Issue to_issue(const json& row) {
   sdk::Issue issue;
-  issue.key = text_of(row, "identifier");
-  issue.title = text_of(row, "title");
-  issue.body = sdk::cap_for_prompt(text_of(row, "description"));
-  if (auto state = row.find("state"); state != row.end() && state->is_object()) issue.state = lower(text_of(*state, "name"));
-  issue.url = text_of(row, "url");
+  issue.key = string_at(row, "identifier");
+  issue.title = string_at(row, "title");
+  issue.body = sdk::cap_for_prompt(string_at(row, "description"));
+  if (auto state = row.find("state"); state != row.end() && state->is_object())
+    issue.state = lower(string_at(*state, "name"));
+  issue.url = string_at(row, "url");
   if (auto labels = row.find("labels"); labels != row.end() && labels->is_object() && (*labels)["nodes"].is_array())
-    for (const auto& label : (*labels)["nodes"]) issue.labels.push_back(text_of(label, "name"));
+    for (const auto& label : (*labels)["nodes"]) issue.labels.push_back(string_at(label, "name"));
   return issue;
 }
 
@@ -108,7 +107,7 @@ public:
   sdk::Result<void> set_state(const std::string& key, const std::string& state, const sdk::CancelToken& cancel) override {
     auto row = fetch(key, cancel);
     if (!row) return std::move(row).failure();
-    const std::string team = text_of((*row)["team"], "key");
+    const std::string team = string_at((*row)["team"], "key");
     auto data = m_api.run("query States($team: String!) { workflowStates(first: 100, filter: { team: { key: { eq: $team } } }) "
                           "{ nodes { id name type } } }",
                           {{"team", team}}, cancel);
@@ -123,16 +122,16 @@ public:
     std::string state_id;
     std::string names;
     for (const auto& node : nodes) {
-      names += (names.empty() ? "\"" : ", \"") + text_of(node, "name") + "\"";
-      if (lower(text_of(node, "name")) == wanted) state_id = text_of(node, "id");
+      names += (names.empty() ? "\"" : ", \"") + string_at(node, "name") + "\"";
+      if (lower(string_at(node, "name")) == wanted) state_id = string_at(node, "id");
     }
     for (const auto& node : nodes)
-      if (state_id.empty() && !type.empty() && text_of(node, "type") == type) state_id = text_of(node, "id");
+      if (state_id.empty() && !type.empty() && string_at(node, "type") == type) state_id = string_at(node, "id");
     if (state_id.empty())
       return fail(FailureKind::invalid_input, "linear team \"" + team + "\" has no workflow state \"" + state + "\" (it has " + names + ")");
     auto updated = m_api.run("mutation Move($id: String!, $stateId: String!) { issueUpdate(id: $id, input: { stateId: $stateId }) "
                              "{ success issue { id state { name } } } }",
-                             {{"id", text_of(*row, "id")}, {"stateId", state_id}}, cancel, not_found(key));
+                             {{"id", string_at(*row, "id")}, {"stateId", state_id}}, cancel, not_found(key));
     if (!updated) return std::move(updated).failure();
     if (!(*updated)["issueUpdate"].is_object() || !(*updated)["issueUpdate"].value("success", false))
       return fail(FailureKind::error, "linear did not move \"" + key + "\" to \"" + state + "\"");

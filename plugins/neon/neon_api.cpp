@@ -1,5 +1,7 @@
 #include "neon_api.hpp"
 
+#include "support/url_encoding.hpp"
+
 #include <stdexcept>
 #include <thread>
 
@@ -42,22 +44,6 @@ NeonSettings read_settings(const nlohmann::json& config) {
   return s;
 }
 
-std::string url_encode(const std::string& text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out += char(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string describe_wait(std::chrono::milliseconds duration) {
   const long long ms = duration.count();
   if (ms % 60000 == 0 && ms > 0) return std::to_string(ms / 60000) + "m";
@@ -75,7 +61,9 @@ bool NeonApi::pause(std::chrono::milliseconds duration, const sdk::CancelToken& 
   return !cancel.cancelled();
 }
 
-std::string NeonApi::project_path() const { return "/projects/" + url_encode(m_settings.project_id); }
+std::string NeonApi::project_path() const {
+  return "/projects/" + support::encode_path_segment(m_settings.project_id);
+}
 
 sdk::Result<NeonReply> NeonApi::send(const std::string& method, const std::string& path, const nlohmann::json& body,
                                      const std::set<int>& pass, int retries, const sdk::CancelToken& cancel) {

@@ -58,9 +58,6 @@ private:
   const NeonSettings& m_settings;
 };
 
-/// Percent-encodes everything but unreserved characters (for path segments and queries).
-std::string url_encode(const std::string& text);
-
 /// "250 ms", "2s", "5m": for messages about waits.
 std::string describe_wait(std::chrono::milliseconds duration);
 

@@ -1,30 +1,23 @@
 #include "neon_brancher.hpp"
 
+#include "support/branch_name.hpp"
+#include "support/json_access.hpp"
+#include "support/url_encoding.hpp"
+
 #include <algorithm>
 
 namespace fanout::neon {
 namespace {
 
 using sdk::FailureKind;
+using support::check_branch_name;
+using support::encode_path_segment;
+using support::encode_query_value;
+using support::string_at;
+using support::valid_branch_name;
 using Clock = std::chrono::steady_clock;
 
 std::string q(const std::string& value) { return "\"" + value + "\""; }
-
-std::string str(const nlohmann::json& object, const char* key) {
-  return object.is_object() && object.contains(key) && object[key].is_string() ? object[key].get<std::string>() : "";
-}
-
-bool valid_name(const std::string& name) {
-  if (name.empty() || name.size() > 48) return false;
-  for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-  return true;
-}
-
-sdk::Failure invalid_name(const std::string& name) {
-  return sdk::fail(FailureKind::invalid_input,
-                   "invalid branch name \"" + name + "\": expected 1-48 characters of a-z, 0-9, '_' and '-'");
-}
 
 sdk::Failure cancelled() { return sdk::fail(FailureKind::cancelled, "neon branch operation cancelled"); }
 
@@ -44,7 +37,8 @@ sdk::Result<std::vector<nlohmann::json>> NeonBrancher::branches(const sdk::Cance
   std::vector<nlohmann::json> out;
   std::string cursor;
   for (int page = 0; page < 100; ++page) {
-    const std::string path = m_api.project_path() + "/branches" + (cursor.empty() ? "" : "?cursor=" + url_encode(cursor));
+    const std::string path =
+        m_api.project_path() + "/branches" + (cursor.empty() ? "" : "?cursor=" + encode_query_value(cursor));
     auto reply = m_api.send("GET", path, nullptr, {}, 3, cancel);
     if (!reply.ok()) return std::move(reply).failure();
     const auto& list = reply->body.is_object() ? reply->body.value("branches", nlohmann::json::array()) : nlohmann::json();
@@ -53,7 +47,7 @@ sdk::Result<std::vector<nlohmann::json>> NeonBrancher::branches(const sdk::Cance
     for (const auto& branch : list) out.push_back(branch);
     // Cursor pagination where the API offers it: {"pagination": {"next": "<cursor>"}}.
     const auto pagination = reply->body.value("pagination", nlohmann::json::object());
-    const std::string next = str(pagination, "next");
+    const std::string next = string_at(pagination, "next");
     if (next.empty() || list.empty() || next == cursor) break;
     cursor = next;
   }
@@ -64,7 +58,7 @@ sdk::Result<std::optional<nlohmann::json>> NeonBrancher::find(const std::string&
   auto all = branches(cancel);
   if (!all.ok()) return std::move(all).failure();
   for (auto& branch : *all)
-    if (str(branch, "name") == neon_name) return std::optional<nlohmann::json>(std::move(branch));
+    if (string_at(branch, "name") == neon_name) return std::optional<nlohmann::json>(std::move(branch));
   return std::optional<nlohmann::json>();
 }
 
@@ -75,7 +69,7 @@ sdk::Result<std::string> NeonBrancher::parent_id(const sdk::CancelToken& cancel)
   if (!*parent)
     return sdk::fail(FailureKind::not_found, "neon parent branch " + q(m_settings.parent) + " not found in project " +
                                                  q(m_settings.project_id) + " (check [database] parent)");
-  return str(**parent, "id");
+  return string_at(**parent, "id");
 }
 
 sdk::Result<NeonReply> NeonBrancher::mutate(const std::string& method, const std::string& path, const nlohmann::json& body,
@@ -108,9 +102,9 @@ sdk::Result<void> NeonBrancher::wait_for(const nlohmann::json& operations, const
                                          Clock::time_point deadline, const sdk::CancelToken& cancel) {
   if (!operations.is_array()) return {};
   for (const auto& operation : operations) {
-    std::string status = str(operation, "status");
-    const std::string id = str(operation, "id");
-    const std::string action = str(operation, "action");
+    std::string status = string_at(operation, "status");
+    const std::string id = string_at(operation, "id");
+    const std::string action = string_at(operation, "action");
     while (status != "finished" && status != "skipped") {
       if (status == "failed" || status == "cancelled" || status == "cancelling") {
         std::string message = "neon operation " + q(id) + " (" + action + ") " +
@@ -122,9 +116,10 @@ sdk::Result<void> NeonBrancher::wait_for(const nlohmann::json& operations, const
                                                    describe_wait(m_settings.wait_timeout) + ": operation " + q(id) +
                                                    " (" + action + ") is still " + q(status));
       if (!NeonApi::pause(m_settings.poll_interval, cancel)) return cancelled();
-      auto polled = m_api.send("GET", m_api.project_path() + "/operations/" + url_encode(id), nullptr, {}, 3, cancel);
+      const std::string operation_path = m_api.project_path() + "/operations/" + encode_path_segment(id);
+      auto polled = m_api.send("GET", operation_path, nullptr, {}, 3, cancel);
       if (!polled.ok()) return std::move(polled).failure();
-      status = str(polled->body.value("operation", nlohmann::json::object()), "status");
+      status = string_at(polled->body.value("operation", nlohmann::json::object()), "status");
       if (status.empty())
         return sdk::fail(FailureKind::error, "neon API returned no operation status for operation " + q(id));
     }
@@ -133,23 +128,24 @@ sdk::Result<void> NeonBrancher::wait_for(const nlohmann::json& operations, const
 }
 
 sdk::Result<std::string> NeonBrancher::connection_uri(const std::string& branch_id, const sdk::CancelToken& cancel) {
-  const std::string path = m_api.project_path() + "/connection_uri?branch_id=" + url_encode(branch_id) +
-                           "&database_name=" + url_encode(m_settings.database) + "&role_name=" +
-                           url_encode(m_settings.role) + "&pooled=" + (m_settings.pooled ? "true" : "false");
+  const std::string path = m_api.project_path() + "/connection_uri?branch_id=" + encode_query_value(branch_id) +
+                           "&database_name=" + encode_query_value(m_settings.database) +
+                           "&role_name=" + encode_query_value(m_settings.role) +
+                           "&pooled=" + (m_settings.pooled ? "true" : "false");
   auto reply = m_api.send("GET", path, nullptr, {404}, 3, cancel);
   if (!reply.ok()) return std::move(reply).failure();
   if (reply->status == 404)
     return sdk::fail(FailureKind::not_found,
                      "neon has no connection URI for database " + q(m_settings.database) + " and role " +
                          q(m_settings.role) + " on branch " + q(branch_id) + " (" +
-                         str(reply->body, "message") + "); set [database] database and role to ones of the project");
-  const std::string uri = str(reply->body, "uri");
+                         string_at(reply->body, "message") + "); set [database] database and role to ones of the project");
+  const std::string uri = string_at(reply->body, "uri");
   if (uri.empty()) return sdk::fail(FailureKind::error, "neon API returned no \"uri\" for GET " + path);
   return uri;
 }
 
 sdk::Result<sdk::DatabaseBranch> NeonBrancher::create(const std::string& name, const sdk::CancelToken& cancel) {
-  if (!valid_name(name)) return invalid_name(name);
+  if (auto ok = check_branch_name(name); !ok.ok()) return std::move(ok).failure();
   const std::string neon_name = m_settings.prefix + name;
   const auto deadline = Clock::now() + m_settings.wait_timeout;
 
@@ -164,7 +160,7 @@ sdk::Result<sdk::DatabaseBranch> NeonBrancher::create(const std::string& name, c
     auto existing = find(neon_name, cancel);
     if (!existing.ok()) return std::move(existing).failure();
     if (*existing) {
-      branch_id = str(**existing, "id");
+      branch_id = string_at(**existing, "id");
       break;
     }
     auto parent = parent_id(cancel);
@@ -183,7 +179,7 @@ sdk::Result<sdk::DatabaseBranch> NeonBrancher::create(const std::string& name, c
       continue;
     }
     if (made->status == 409) continue; // someone else made it: the next round finds it
-    branch_id = str(made->body.value("branch", nlohmann::json::object()), "id");
+    branch_id = string_at(made->body.value("branch", nlohmann::json::object()), "id");
     if (branch_id.empty()) return sdk::fail(FailureKind::error, "neon API returned no branch id when creating " + q(neon_name));
     if (auto ready = wait_for(made->body.value("operations", nlohmann::json::array()), neon_name, deadline, cancel); !ready.ok())
       return std::move(ready).failure();
@@ -195,13 +191,14 @@ sdk::Result<sdk::DatabaseBranch> NeonBrancher::create(const std::string& name, c
 }
 
 sdk::Result<void> NeonBrancher::remove(const std::string& name, const sdk::CancelToken& cancel) {
-  if (!valid_name(name)) return invalid_name(name);
+  if (auto ok = check_branch_name(name); !ok.ok()) return std::move(ok).failure();
   const std::string neon_name = m_settings.prefix + name;
   auto existing = find(neon_name, cancel);
   if (!existing.ok()) return std::move(existing).failure();
   if (!*existing) return {};
   const auto deadline = Clock::now() + m_settings.wait_timeout;
-  const std::string path = m_api.project_path() + "/branches/" + url_encode(str(**existing, "id"));
+  const std::string path =
+      m_api.project_path() + "/branches/" + encode_path_segment(string_at(**existing, "id"));
   auto deleted = mutate("DELETE", path, nullptr, {404}, deadline, cancel);
   if (!deleted.ok()) return std::move(deleted).failure();
   if (deleted->status == 404) return {};
@@ -214,11 +211,11 @@ sdk::Result<std::vector<sdk::DatabaseBranch>> NeonBrancher::list(const sdk::Canc
   if (!all.ok()) return std::move(all).failure();
   std::vector<sdk::DatabaseBranch> out;
   for (const auto& branch : *all) {
-    const std::string neon_name = str(branch, "name");
+    const std::string neon_name = string_at(branch, "name");
     if (neon_name.size() <= m_settings.prefix.size() || neon_name.compare(0, m_settings.prefix.size(), m_settings.prefix) != 0)
       continue;
     const std::string name = neon_name.substr(m_settings.prefix.size());
-    if (valid_name(name)) out.push_back({name, ""});
+    if (valid_branch_name(name)) out.push_back({name, ""});
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return out;

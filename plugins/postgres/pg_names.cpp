@@ -31,13 +31,6 @@ bool uri_scheme(const std::string& url) {
 
 } // namespace
 
-bool valid_branch_name(const std::string& name) {
-  if (name.empty() || name.size() > 48) return false;
-  for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-  return true;
-}
-
 sdk::Result<ServerUrl> parse_server_url(const std::string& url) {
   if (!uri_scheme(url))
     return sdk::fail(sdk::FailureKind::invalid_input,

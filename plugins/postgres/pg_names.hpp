@@ -36,7 +36,4 @@ std::string database_name(const std::string& prefix, const std::string& branch);
 /// branch name ([a-z0-9_-]+); for a shortened name that is the shortened form.
 std::optional<std::string> branch_of(const std::string& prefix, const std::string& datname);
 
-/// True for the names the host hands out: 1-48 of [a-z0-9_-].
-bool valid_branch_name(const std::string& name);
-
 } // namespace fanout::postgres

@@ -3,18 +3,14 @@
 #include "pg_connection.hpp"
 #include "pg_names.hpp"
 
+#include "support/branch_name.hpp"
+
 namespace fanout::postgres {
 namespace {
 
 using sdk::FailureKind;
 
 std::string q(const std::string& value) { return "\"" + value + "\""; }
-
-sdk::Result<void> check_name(const std::string& name) {
-  if (valid_branch_name(name)) return {};
-  return sdk::fail(FailureKind::invalid_input,
-                   "invalid branch name \"" + name + "\": expected 1-48 characters of a-z, 0-9, '_' and '-'");
-}
 
 sdk::Failure cancelled() { return sdk::fail(FailureKind::cancelled, "postgres branch operation cancelled"); }
 
@@ -68,13 +64,17 @@ sdk::Result<PostgresBrancher::Target> PostgresBrancher::target() const {
   return target;
 }
 
+sdk::Result<PgConnection> PostgresBrancher::connect(const Target& target, const sdk::CancelToken& cancel) const {
+  if (cancel.cancelled()) return cancelled();
+  return PgConnection::open(target.server.url, m_settings.maintenance_database, m_settings.connect_timeout,
+                            target.server.server);
+}
+
 sdk::Result<sdk::DatabaseBranch> PostgresBrancher::create(const std::string& name, const sdk::CancelToken& cancel) {
-  if (auto ok = check_name(name); !ok.ok()) return std::move(ok).failure();
+  if (auto ok = support::check_branch_name(name); !ok.ok()) return std::move(ok).failure();
   auto t = target();
   if (!t.ok()) return std::move(t).failure();
-  if (cancel.cancelled()) return cancelled();
-  auto conn = PgConnection::open(t->server.url, m_settings.maintenance_database, m_settings.connect_timeout,
-                                 t->server.server);
+  auto conn = connect(*t, cancel);
   if (!conn.ok()) return std::move(conn).failure();
 
   const std::string datname = database_name(t->prefix, name);
@@ -106,12 +106,10 @@ sdk::Result<sdk::DatabaseBranch> PostgresBrancher::create(const std::string& nam
 }
 
 sdk::Result<void> PostgresBrancher::remove(const std::string& name, const sdk::CancelToken& cancel) {
-  if (auto ok = check_name(name); !ok.ok()) return ok;
+  if (auto ok = support::check_branch_name(name); !ok.ok()) return ok;
   auto t = target();
   if (!t.ok()) return std::move(t).failure();
-  if (cancel.cancelled()) return cancelled();
-  auto conn = PgConnection::open(t->server.url, m_settings.maintenance_database, m_settings.connect_timeout,
-                                 t->server.server);
+  auto conn = connect(*t, cancel);
   if (!conn.ok()) return std::move(conn).failure();
   const std::string datname = database_name(t->prefix, name);
   // FORCE (PostgreSQL 13+) ends the workspace app's sessions instead of failing on them.
@@ -124,9 +122,7 @@ sdk::Result<void> PostgresBrancher::remove(const std::string& name, const sdk::C
 sdk::Result<std::vector<sdk::DatabaseBranch>> PostgresBrancher::list(const sdk::CancelToken& cancel) {
   auto t = target();
   if (!t.ok()) return std::move(t).failure();
-  if (cancel.cancelled()) return cancelled();
-  auto conn = PgConnection::open(t->server.url, m_settings.maintenance_database, m_settings.connect_timeout,
-                                 t->server.server);
+  auto conn = connect(*t, cancel);
   if (!conn.ok()) return std::move(conn).failure();
   auto rows = conn->exec("SELECT datname FROM pg_database WHERE starts_with(datname::text, $1) ORDER BY datname",
                          {t->prefix});

@@ -2,6 +2,8 @@
 // PostgresBrancher: a branch is `CREATE DATABASE "<main>_fanout_<name>" TEMPLATE "<main>"`
 // on the configured server, reached with the admin URL's credentials.
 
+#include "pg_connection.hpp"
+
 #include <fanout/sdk/database_brancher.hpp>
 #include <fanout/sdk/host.hpp>
 
@@ -35,6 +37,8 @@ private:
   struct Target;
   /// The server URL, the template's name and the branch prefix, from config and env.
   sdk::Result<Target> target() const;
+  /// A connection to the maintenance database of `target`'s server, unless `cancel` fired.
+  sdk::Result<PgConnection> connect(const Target& target, const sdk::CancelToken& cancel) const;
 
   sdk::Host& m_host;
   PostgresSettings m_settings;

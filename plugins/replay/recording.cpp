@@ -1,5 +1,7 @@
 #include "recording.hpp"
 
+#include "support/json_access.hpp"
+
 #include <cstdio>
 #include <fstream>
 
@@ -7,6 +9,8 @@ namespace replay {
 
 using nlohmann::json;
 using namespace fanout::sdk;
+using fanout::support::int_at;
+using fanout::support::string_at;
 
 std::string prompt_hash(const std::string& text) {
   std::uint64_t hash = 1469598103934665603ull;
@@ -55,6 +59,16 @@ Result<std::vector<json>> read_transcript(const std::filesystem::path& file) {
   return lines;
 }
 
+namespace {
+
+/// {input, output, cache_read, cache_write}; a missing or non-numeric count is 0.
+Usage usage_from(const json& counts) {
+  return {int_at(counts, "input"), int_at(counts, "output"), int_at(counts, "cache_read"),
+          int_at(counts, "cache_write")};
+}
+
+} // namespace
+
 AgentEvent event_from_json(const json& line) {
   static const std::pair<const char*, AgentEvent::Type> types[] = {
       {"text", AgentEvent::Type::text},   {"tool_use", AgentEvent::Type::tool_use},
@@ -64,16 +78,11 @@ AgentEvent event_from_json(const json& line) {
   std::string type = line.value("type", std::string("other"));
   for (const auto& [name, value] : types)
     if (type == name) event.type = value;
-  event.text = line.value("text", std::string());
-  event.tool = line.value("tool", std::string());
-  event.detail = line.value("detail", std::string());
-  event.raw = line.value("raw", std::string());
-  if (auto usage = line.find("usage"); usage != line.end() && usage->is_object()) {
-    event.usage.input = usage->value("input", 0LL);
-    event.usage.output = usage->value("output", 0LL);
-    event.usage.cache_read = usage->value("cache_read", 0LL);
-    event.usage.cache_write = usage->value("cache_write", 0LL);
-  }
+  event.text = string_at(line, "text");
+  event.tool = string_at(line, "tool");
+  event.detail = string_at(line, "detail");
+  event.raw = string_at(line, "raw");
+  if (auto usage = line.find("usage"); usage != line.end()) event.usage = usage_from(*usage);
   return event;
 }
 
@@ -89,14 +98,9 @@ SessionResult result_from_json(const json& line) {
   if (!line.value("ok", false) && line.contains("kind") && line["kind"].is_string())
     for (const auto& [name, value] : kinds)
       if (line["kind"] == name) result.outcome = value;
-  result.text = line.value("text", std::string());
-  result.session_id = line.value("session_id", std::string());
-  if (auto tokens = line.find("tokens"); tokens != line.end() && tokens->is_object()) {
-    result.usage.input = tokens->value("input", 0LL);
-    result.usage.output = tokens->value("output", 0LL);
-    result.usage.cache_read = tokens->value("cache_read", 0LL);
-    result.usage.cache_write = tokens->value("cache_write", 0LL);
-  }
+  result.text = string_at(line, "text");
+  result.session_id = string_at(line, "session_id");
+  if (auto tokens = line.find("tokens"); tokens != line.end()) result.usage = usage_from(*tokens);
   if (auto cost = line.find("cost_usd"); cost != line.end() && cost->is_number()) result.cost_usd = cost->get<double>();
   result.turns = line.value("turns", 0);
   result.duration = std::chrono::milliseconds(line.value("duration_ms", 0LL));

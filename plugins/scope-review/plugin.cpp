@@ -2,23 +2,16 @@
 // not touch, and what the diff changes that the issue did not ask for (unrelated files,
 // lockfile churn, deleted tests). Optionally an agent judges scope too. See docs/reviewers.md.
 
-#include "review_session.hpp"
 #include "scope_rules.hpp"
+
+#include "support/review_session.hpp"
+#include "support/review_verdict.hpp"
 
 #include <fanout/sdk/plugin.hpp>
 #include <fanout/sdk/review_schema.hpp>
 
 namespace fanout::reviewers {
 namespace {
-
-sdk::Verdict verdict_for(const std::vector<sdk::Finding>& findings) {
-  bool important = false;
-  for (const auto& f : findings) {
-    if (f.severity == sdk::Severity::critical) return sdk::Verdict::request_changes;
-    important |= f.severity == sdk::Severity::important;
-  }
-  return important ? sdk::Verdict::approve_with_changes : sdk::Verdict::approve;
-}
 
 sdk::Verdict stricter(sdk::Verdict a, sdk::Verdict b) { return static_cast<int>(a) > static_cast<int>(b) ? a : b; }
 
@@ -47,13 +40,14 @@ public:
     const auto changes = scope::parse_diff(request.diff);
     sdk::Review review;
     review.findings = scope::compare(scope::extract_mentions(issue_text), issue_text, changes, rules);
-    review.verdict = verdict_for(review.findings);
+    review.verdict = support::verdict_for(review.findings);
     review.summary = "Scope check of " + std::to_string(changes.size()) + " changed file(s) against issue " +
                      request.issue.key + ": " + std::to_string(review.findings.size()) + " finding(s).";
 
     const std::string provider = config.value("provider", std::string());
     if (provider.empty()) return review;
-    auto agent_review = agent_scope_review(provider, request, cancel);
+    auto agent_review =
+        support::review_with_agent(m_host, provider, config.value("prompt", std::string("scope")), request, cancel);
     if (!agent_review.ok()) return std::move(agent_review).failure();
     review.verdict = stricter(review.verdict, agent_review->verdict);
     review.summary += "\n\nAgent \"" + provider + "\": " + agent_review->summary;
@@ -62,23 +56,6 @@ public:
   }
 
 private:
-  sdk::Result<sdk::Review> agent_scope_review(const std::string& provider, const sdk::ReviewRequest& request,
-                                              const sdk::CancelToken& cancel) {
-    const auto& config = m_host.config();
-    auto prompt = load_review_prompt(m_host, config.value("prompt", std::string("scope")));
-    if (!prompt.ok()) return std::move(prompt).failure();
-    auto agent = m_host.agent(provider);
-    if (!agent.ok()) return std::move(agent).failure();
-    SessionOptions options;
-    options.provider = provider;
-    options.model = config.value("model", std::string());
-    if (options.model.empty()) options.model = request.model;
-    options.timeout = std::chrono::milliseconds(config.value("timeout", std::int64_t(0)));
-    const auto values =
-        review_values(request, database_env_name(request.workspace, ""), config.value("max_diff_bytes", size_t(200000)));
-    return run_review_session(**agent, request, sdk::render_template(*prompt, values), options, cancel);
-  }
-
   sdk::Host& m_host;
 };
 

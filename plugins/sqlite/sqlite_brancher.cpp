@@ -2,6 +2,8 @@
 
 #include "sqlite_copy.hpp"
 
+#include "support/branch_name.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <random>
@@ -15,19 +17,6 @@ namespace fs = std::filesystem;
 using sdk::FailureKind;
 
 std::string quoted(const fs::path& path) { return "\"" + path.string() + "\""; }
-
-bool valid_name(const std::string& name) {
-  if (name.empty() || name.size() > 48) return false;
-  for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-  return true;
-}
-
-sdk::Result<void> check_name(const std::string& name) {
-  if (valid_name(name)) return {};
-  return sdk::fail(FailureKind::invalid_input,
-                   "invalid branch name \"" + name + "\": expected 1-48 characters of a-z, 0-9, '_' and '-'");
-}
 
 // A name no other thread or process will pick: the pid and a per-process counter.
 std::string temp_suffix() {
@@ -101,7 +90,7 @@ std::optional<std::string> SqliteBrancher::branch_of(const std::string& file_nam
   if (file_name.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
   if (file_name.compare(file_name.size() - suffix.size(), suffix.size(), suffix) != 0) return std::nullopt;
   std::string name = file_name.substr(prefix.size(), file_name.size() - prefix.size() - suffix.size());
-  if (!valid_name(name)) return std::nullopt;
+  if (!support::valid_branch_name(name)) return std::nullopt;
   return name;
 }
 
@@ -110,7 +99,7 @@ sdk::DatabaseBranch SqliteBrancher::branch(const std::string& name) const {
 }
 
 sdk::Result<sdk::DatabaseBranch> SqliteBrancher::create(const std::string& name, const sdk::CancelToken& cancel) {
-  if (auto ok = check_name(name); !ok.ok()) return std::move(ok).failure();
+  if (auto ok = support::check_branch_name(name); !ok.ok()) return std::move(ok).failure();
   const fs::path target = branch_path(name);
   std::error_code ec;
   if (fs::exists(target, ec)) return branch(name);
@@ -137,7 +126,7 @@ sdk::Result<sdk::DatabaseBranch> SqliteBrancher::create(const std::string& name,
 }
 
 sdk::Result<void> SqliteBrancher::remove(const std::string& name, const sdk::CancelToken&) {
-  if (auto ok = check_name(name); !ok.ok()) return ok;
+  if (auto ok = support::check_branch_name(name); !ok.ok()) return ok;
   std::error_code ec;
   const fs::path target = branch_path(name);
   remove_with_sidecars(target, ec);

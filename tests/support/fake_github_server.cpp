@@ -9,14 +9,23 @@ using nlohmann::json;
 
 namespace {
 
+constexpr const char* k_json = "application/json; charset=utf-8";
+
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  res.set_content(body.dump(), k_json);
+}
+
+json error_body(int status, const std::string& message) {
+  return {{"message", message}, {"documentation_url", "https://docs.github.com/rest"}, {"status", std::to_string(status)}};
 }
 
 void send_error(httplib::Response& res, int status, const std::string& message) {
-  send_json(res, status,
-            {{"message", message}, {"documentation_url", "https://docs.github.com/rest"}, {"status", std::to_string(status)}});
+  send_json(res, status, error_body(status, message));
+}
+
+CannedAnswer error_answer(int status, const std::string& message) {
+  return {status, error_body(status, message).dump(), k_json, {}};
 }
 
 std::vector<std::string> split(const std::string& text, char sep) {
@@ -51,44 +60,33 @@ bool FakeGithubServer::authorized(const httplib::Request& req) const {
   return auth == "Bearer " + m_token || auth == "token " + m_token;
 }
 
-void FakeGithubServer::answer(FakeFailure failure, httplib::Response& res) const {
-  switch (failure) {
-  case FakeFailure::unauthorized: send_error(res, 401, "Bad credentials"); break;
-  case FakeFailure::not_found: send_error(res, 404, "Not Found"); break;
-  case FakeFailure::rate_limited:
-    res.set_header("Retry-After", std::to_string(m_retry_after.load()));
-    res.set_header("x-ratelimit-remaining", "0");
-    send_error(res, 429, "API rate limit exceeded for user ID 1.");
-    break;
-  case FakeFailure::server_error: send_error(res, 500, "Server Error"); break;
-  case FakeFailure::garbage:
-    res.status = 200;
-    res.set_content("<html><body>unicorn</body></html>", "text/html");
-    break;
-  case FakeFailure::none: break;
-  }
+FailureAnswers FakeGithubServer::failure_answers() const {
+  auto rate_limited = error_answer(429, "API rate limit exceeded for user ID 1.");
+  rate_limited.headers = {{"x-ratelimit-remaining", "0"}};
+  return {{{FakeFailure::unauthorized, error_answer(401, "Bad credentials")},
+           {FakeFailure::not_found, error_answer(404, "Not Found")},
+           {FakeFailure::rate_limited, rate_limited},
+           {FakeFailure::server_error, error_answer(500, "Server Error")},
+           {FakeFailure::garbage, {200, "<html><body>unicorn</body></html>", "text/html", {}}}},
+          error_answer(403, "Resource not accessible by personal access token")};
 }
 
-void FakeGithubServer::answer_forbidden(httplib::Response& res) const {
-  send_error(res, 403, "Resource not accessible by personal access token");
+int FakeGithubServer::number_for(int asked) {
+  const int number = asked == 0 ? m_next_number : asked;
+  m_next_number = std::max(m_next_number, number + 1);
+  return number;
 }
 
 int FakeGithubServer::add_issue(FakeGithubIssue issue) {
   std::lock_guard lock(m_mutex);
-  if (issue.number == 0) issue.number = m_next_number;
-  m_next_number = std::max(m_next_number, issue.number + 1);
-  int number = issue.number;
-  m_issues[number] = std::move(issue);
-  return number;
+  issue.number = number_for(issue.number);
+  return (m_issues[issue.number] = std::move(issue)).number;
 }
 
 int FakeGithubServer::add_pull(FakeGithubPull pull) {
   std::lock_guard lock(m_mutex);
-  if (pull.number == 0) pull.number = m_next_number;
-  m_next_number = std::max(m_next_number, pull.number + 1);
-  int number = pull.number;
-  m_pulls[number] = std::move(pull);
-  return number;
+  pull.number = number_for(pull.number);
+  return (m_pulls[pull.number] = std::move(pull)).number;
 }
 
 void FakeGithubServer::merge_pull(int number) {

@@ -75,8 +75,7 @@ public:
 
 private:
   bool authorized(const httplib::Request& request) const override;
-  void answer(FakeFailure failure, httplib::Response& response) const override;
-  void answer_forbidden(httplib::Response& response) const override;
+  FailureAnswers failure_answers() const override;
   void add_routes();
 
   /// Sends `items` paginated by ?page/&per_page with a Link header.
@@ -88,6 +87,8 @@ private:
 
   std::string m_repo;
   std::string m_token;
+  /// `asked`, or the next free number when it is 0 (issues and pulls share numbers). Under m_mutex.
+  int number_for(int asked);
   int m_next_number = 1;
   int m_default_per_page = 30;
   std::map<int, FakeGithubIssue> m_issues;

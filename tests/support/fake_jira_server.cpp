@@ -46,6 +46,10 @@ void send(httplib::Response& res, int status, const json& body) {
 
 json errors(const std::string& message) { return {{"errorMessages", json::array({message})}, {"errors", json::object()}}; }
 
+CannedAnswer error_answer(int status, const std::string& message) {
+  return {status, errors(message).dump(), "application/json;charset=UTF-8", {}};
+}
+
 std::string category(const std::string& status) {
   return status == "Done" ? "done" : status == "In Progress" ? "indeterminate" : "new";
 }
@@ -131,29 +135,16 @@ bool FakeJiraServer::authorized(const httplib::Request& req) const {
   return req.get_header_value("Authorization") == "Basic " + base64(m_email + ":" + m_token);
 }
 
-void FakeJiraServer::answer(FakeFailure failure, httplib::Response& res) const {
-  switch (failure) {
-  case FakeFailure::unauthorized:
-    send(res, 401, errors("You are not authenticated. Authentication required to perform this operation."));
-    break;
-  case FakeFailure::not_found: send(res, 404, errors("Issue does not exist or you do not have permission to see it.")); break;
-  case FakeFailure::rate_limited:
-    res.set_header("Retry-After", std::to_string(m_retry_after.load()));
-    res.set_header("X-RateLimit-Remaining", "0");
-    res.set_header("RateLimit-Reason", "jira-burst-based");
-    send(res, 429, errors("Rate limit exceeded."));
-    break;
-  case FakeFailure::server_error: send(res, 500, errors("Internal server error")); break;
-  case FakeFailure::garbage:
-    res.status = 200;
-    res.set_content("<!DOCTYPE html><html><title>Atlassian</title></html>", "text/html");
-    break;
-  case FakeFailure::none: break;
-  }
-}
-
-void FakeJiraServer::answer_forbidden(httplib::Response& res) const {
-  send(res, 403, errors("You do not have permission to add comments to this issue."));
+FailureAnswers FakeJiraServer::failure_answers() const {
+  auto rate_limited = error_answer(429, "Rate limit exceeded.");
+  rate_limited.headers = {{"X-RateLimit-Remaining", "0"}, {"RateLimit-Reason", "jira-burst-based"}};
+  return {{{FakeFailure::unauthorized,
+            error_answer(401, "You are not authenticated. Authentication required to perform this operation.")},
+           {FakeFailure::not_found, error_answer(404, "Issue does not exist or you do not have permission to see it.")},
+           {FakeFailure::rate_limited, rate_limited},
+           {FakeFailure::server_error, error_answer(500, "Internal server error")},
+           {FakeFailure::garbage, {200, "<!DOCTYPE html><html><title>Atlassian</title></html>", "text/html", {}}}},
+          error_answer(403, "You do not have permission to add comments to this issue.")};
 }
 
 std::string FakeJiraServer::add_issue(FakeJiraIssue issue) {

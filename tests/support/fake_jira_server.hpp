@@ -42,8 +42,7 @@ public:
 
 private:
   bool authorized(const httplib::Request& request) const override;
-  void answer(FakeFailure failure, httplib::Response& response) const override;
-  void answer_forbidden(httplib::Response& response) const override;
+  FailureAnswers failure_answers() const override;
   void search(const std::string& jql, int max_results, const std::string& token, httplib::Response& res) const;
   nlohmann::json issue_json(const FakeJiraIssue& issue) const;
   bool matches(const FakeJiraIssue& issue, const std::string& jql) const;

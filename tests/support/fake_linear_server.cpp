@@ -63,39 +63,21 @@ bool FakeLinearServer::authorized(const httplib::Request& req) const {
   return req.get_header_value("Authorization") == (m_oauth ? "Bearer " + m_key : m_key);
 }
 
-void FakeLinearServer::answer(FakeFailure failure, httplib::Response& res) const {
-  json body;
-  switch (failure) {
-  case FakeFailure::unauthorized:
-    res.status = m_auth_status;
-    body = graphql_error("Authentication required, not authenticated", "AUTHENTICATION_ERROR", 401);
-    break;
-  case FakeFailure::not_found:
-    res.status = 200;
-    body = graphql_error("Entity not found: Issue", "INVALID_INPUT", 404);
-    body["data"] = nullptr;
-    break;
-  case FakeFailure::rate_limited:
-    res.status = 400;
-    res.set_header("Retry-After", std::to_string(m_retry_after.load()));
-    body = graphql_error("Rate limit exceeded", "RATELIMITED", 429);
-    break;
-  case FakeFailure::server_error:
-    res.status = 500;
-    body = graphql_error("Internal server error", "INTERNAL_SERVER_ERROR", 500);
-    break;
-  case FakeFailure::garbage:
-    res.status = 200;
-    res.set_content("upstream connect error or disconnect/reset before headers", "text/plain");
-    return;
-  case FakeFailure::none: return;
-  }
-  res.set_content(body.dump(), "application/json");
-}
-
-void FakeLinearServer::answer_forbidden(httplib::Response& res) const {
-  res.status = 400;
-  res.set_content(graphql_error("You don't have access to this team", "FORBIDDEN", 403).dump(), "application/json");
+FailureAnswers FakeLinearServer::failure_answers() const {
+  const auto error = [](int status, const std::string& message, const std::string& code, int code_status) {
+    return CannedAnswer{status, graphql_error(message, code, code_status).dump(), "application/json", {}};
+  };
+  auto not_found = graphql_error("Entity not found: Issue", "INVALID_INPUT", 404);
+  not_found["data"] = nullptr;
+  std::lock_guard lock(m_mutex);
+  return {{{FakeFailure::unauthorized,
+            error(m_auth_status, "Authentication required, not authenticated", "AUTHENTICATION_ERROR", 401)},
+           {FakeFailure::not_found, {200, not_found.dump(), "application/json", {}}},
+           {FakeFailure::rate_limited, error(400, "Rate limit exceeded", "RATELIMITED", 429)},
+           {FakeFailure::server_error, error(500, "Internal server error", "INTERNAL_SERVER_ERROR", 500)},
+           {FakeFailure::garbage,
+            {200, "upstream connect error or disconnect/reset before headers", "text/plain", {}}}},
+          error(400, "You don't have access to this team", "FORBIDDEN", 403)};
 }
 
 std::string FakeLinearServer::add_issue(FakeLinearIssue issue) {

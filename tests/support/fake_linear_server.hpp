@@ -46,8 +46,7 @@ public:
 
 private:
   bool authorized(const httplib::Request& request) const override;
-  void answer(FakeFailure failure, httplib::Response& response) const override;
-  void answer_forbidden(httplib::Response& response) const override;
+  FailureAnswers failure_answers() const override;
   nlohmann::json handle(const std::string& query, const nlohmann::json& variables, int& status);
   nlohmann::json issue_json(const FakeLinearIssue& issue) const;
   bool matches(const FakeLinearIssue& issue, const nlohmann::json& filter) const;

@@ -54,18 +54,15 @@ bool FakeNeonServer::authorized(const httplib::Request& request) const {
   return request.get_header_value("Authorization") == "Bearer " + m_api_key;
 }
 
-void FakeNeonServer::answer(FakeFailure failure, httplib::Response& response) const {
-  switch (failure) {
-  case FakeFailure::unauthorized: error(response, 401, "authentication required"); break;
-  case FakeFailure::not_found: error(response, 404, "project not found"); break;
-  case FakeFailure::rate_limited:
-    response.set_header("Retry-After", std::to_string(m_retry_after.load()));
-    error(response, 429, "rate limit exceeded");
-    break;
-  case FakeFailure::server_error: error(response, 500, "internal error"); break;
-  case FakeFailure::garbage: response.status = 200; response.set_content("<html>upstream hiccup</html>", "text/html"); break;
-  case FakeFailure::none: break;
-  }
+FailureAnswers FakeNeonServer::failure_answers() const {
+  const auto error = [](int status, const std::string& message) {
+    return CannedAnswer{status, json{{"code", ""}, {"message", message}}.dump(), "application/json", {}};
+  };
+  return {{{FakeFailure::unauthorized, error(401, "authentication required")},
+           {FakeFailure::not_found, error(404, "project not found")},
+           {FakeFailure::rate_limited, error(429, "rate limit exceeded")},
+           {FakeFailure::server_error, error(500, "internal error")},
+           {FakeFailure::garbage, {200, "<html>upstream hiccup</html>", "text/html", {}}}}};
 }
 
 std::string FakeNeonServer::add_branch(const std::string& name) {

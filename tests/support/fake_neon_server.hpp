@@ -51,7 +51,7 @@ public:
 
 protected:
   bool authorized(const httplib::Request& request) const override;
-  void answer(FakeFailure failure, httplib::Response& response) const override;
+  FailureAnswers failure_answers() const override;
 
 private:
   void routes();

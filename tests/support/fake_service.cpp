@@ -49,13 +49,14 @@ FakeService::FakeService() {
         failure = m_always;
       }
     }
-    if (forbid) {
-      answer_forbidden(res);
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (failure == FakeFailure::none && !authorized(req)) failure = FakeFailure::unauthorized;
-    if (failure == FakeFailure::none) return httplib::Server::HandlerResponse::Unhandled;
-    answer(failure, res);
+    if (!forbid && failure == FakeFailure::none && !authorized(req)) failure = FakeFailure::unauthorized;
+    if (!forbid && failure == FakeFailure::none) return httplib::Server::HandlerResponse::Unhandled;
+    const auto answers = failure_answers();
+    const CannedAnswer& answer = forbid ? answers.forbidden : answers.failures.at(failure);
+    if (failure == FakeFailure::rate_limited) res.set_header("Retry-After", std::to_string(m_retry_after.load()));
+    for (const auto& [name, value] : answer.headers) res.set_header(name, value);
+    res.status = answer.status;
+    res.set_content(answer.body, answer.content_type);
     return httplib::Server::HandlerResponse::Handled;
   });
 }
@@ -74,11 +75,6 @@ void FakeService::fail_next(FakeFailure failure, int count) {
 void FakeService::forbid_next(int count) {
   std::lock_guard lock(m_mutex);
   m_forbid += count;
-}
-
-void FakeService::answer_forbidden(httplib::Response& response) const {
-  response.status = 403;
-  response.set_content(R"({"message":"Forbidden"})", "application/json");
 }
 
 void FakeService::fail_always(FakeFailure failure) {

@@ -35,6 +35,20 @@ enum class FakeFailure {
   garbage,       ///< 200 with a body that is not JSON
 };
 
+/// An answer the fake sends whatever the route: status, body, content type, headers.
+struct CannedAnswer {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// How a service answers each failure (every FakeFailure but none) and a forbidden request.
+struct FailureAnswers {
+  std::map<FakeFailure, CannedAnswer> failures;
+  CannedAnswer forbidden{403, R"({"message":"Forbidden"})"};
+};
+
 class FakeService {
 public:
   FakeService();
@@ -46,7 +60,7 @@ public:
   /// Answers the next `count` requests with `failure` (queued after earlier ones).
   void fail_next(FakeFailure failure, int count = 1);
   /// Answers the next `count` requests with the service's 403 (a token without the needed
-  /// scope or permission, not a rate limit); see answer_forbidden().
+  /// scope or permission, not a rate limit); see FailureAnswers::forbidden.
   void forbid_next(int count = 1);
   /// Answers every request with `failure` until called again with FakeFailure::none.
   void fail_always(FakeFailure failure);
@@ -68,10 +82,9 @@ protected:
 
   /// True when the request carries valid credentials. Called for every request.
   virtual bool authorized(const httplib::Request& request) const = 0;
-  /// Writes the service's answer for a failure (its 401 body, its 404 body...).
-  virtual void answer(FakeFailure failure, httplib::Response& response) const = 0;
-  /// Writes the service's 403. Default: {"message": "Forbidden"}.
-  virtual void answer_forbidden(httplib::Response& response) const;
+  /// The service's own answers to failures (its 401 body, its 404 body...) and its 403.
+  /// FakeService adds Retry-After (set_retry_after()) to the rate-limited one.
+  virtual FailureAnswers failure_answers() const = 0;
 
   /// Guards the derived class's state; handlers run on the server's threads.
   mutable std::mutex m_mutex;

@@ -98,3 +98,15 @@ TEST_CASE("plugin set: fresh instances are new each time and outlive nothing the
   auto listed = (*first)->list({}, sdk::CancelToken());
   CHECK(listed.ok());
 }
+
+TEST_CASE("plugin set: the tracker says whether a pull request on the code host closes its issues by number", "[app]") {
+  Set set("[tracker]\nkind = \"github\"\nrepo = \"acme/widgets\"\n\n[codehost]\nkind = \"github\"\nrepo = \"acme/widgets\"\n");
+  auto github = set.plugins->make<sdk::IssueTracker>(set.repo.config().tracker);
+  REQUIRE(github.ok());
+  CHECK((*github)->closed_by_number("github"));
+  CHECK_FALSE((*github)->closed_by_number("local"));
+  Set local("[tracker]\nkind = \"local\"\n");
+  auto files = local.plugins->make<sdk::IssueTracker>(local.repo.config().tracker);
+  REQUIRE(files.ok());
+  CHECK_FALSE((*files)->closed_by_number("github"));
+}

@@ -1,6 +1,7 @@
 // The path a plugin author takes, end to end, against an installed fanout: install the
 // build to a temp prefix, scaffold with `plugin new`, build with only the installed SDK
 // (-DCMAKE_PREFIX_PATH=<prefix>), `plugin install` it, and see it loaded.
+#include "host/plugins/plugin_host.hpp"
 #include "host/plugins/registry.hpp"
 #include "tests/host/plugins/fixtures_helpers.hpp"
 #include "tests/support/paths.hpp"
@@ -89,4 +90,17 @@ TEST_CASE("plugin sdk: every kind `plugin new` makes builds and loads", "[plugin
   registry.discover(dirs);
   CHECK(registry.loaded_names() == std::vector<std::string>{"my-agent", "my-brancher", "my-notifier", "my-reviewer", "my-tracker"});
   for (const auto& record : registry.records()) CHECK(record.reason == "");
+
+  // The notifier does what its comment says: it appends the notification to its file.
+  plugins::PluginHost host({}, "my-notifier", {{"file", "notes.log"}}, tmp.path(), tmp.path() / "data");
+  auto notifier = registry.create<sdk::Notifier>("my-notifier", host);
+  REQUIRE(notifier.ok());
+  sdk::Notification n;
+  n.event = sdk::NotifyEvent::pr_ready;
+  n.title = "fanout: 7 is ready to land";
+  n.text = "every reviewer approved";
+  REQUIRE((*notifier)->notify(n, sdk::CancelToken()).ok());
+  std::ifstream log(tmp.path() / "notes.log");
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  CHECK(text == "[pr_ready] fanout: 7 is ready to land\nevery reviewer approved\n\n");
 }

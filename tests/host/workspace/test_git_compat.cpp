@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <random>
 
 using namespace fanout::test;
@@ -43,6 +44,19 @@ bool all_crlf(const std::string& s) {
       ++lf;
     }
   return lf > 0;
+}
+
+/// The rows of attribute files outside the tree: commits notes.txt (LF) and a binary file,
+/// lets `attributes` make *.txt eol=crlf from somewhere, and checks that git's worktree
+/// has notes.txt in CRLF and fanout's is the same.
+void check_notes_in_crlf(CompatRepo& repo, const std::function<void()>& attributes) {
+  repo.write("notes.txt", text(5));
+  repo.write("blob.bin", std::string("x\0y\n", 4));
+  repo.commit();
+  attributes();
+  const auto c = compare_with_git(repo);
+  CHECK(all_crlf(read_file(c.git / "notes.txt")));
+  CHECK(c.difference == "");
 }
 
 size_t count(const std::string& s, const std::string& what) {
@@ -254,25 +268,15 @@ TEST_CASE("git compat: ident expands every $Id$", "[workspace][git-compat]") {
 
 TEST_CASE("git compat: core.attributesFile in the global config (with ~) applies", "[workspace][git-compat]") {
   CompatRepo repo;
-  repo.write("notes.txt", text(5));
-  repo.write("blob.bin", std::string("x\0y\n", 4));
-  repo.commit();
-  repo.write_home(".my-attributes", "*.txt eol=crlf\n");
-  repo.git("config --global core.attributesFile '~/.my-attributes'");
-  const auto c = compare_with_git(repo);
-  CHECK(all_crlf(read_file(c.git / "notes.txt")));
-  CHECK(c.difference == "");
+  check_notes_in_crlf(repo, [&] {
+    repo.write_home(".my-attributes", "*.txt eol=crlf\n");
+    repo.git("config --global core.attributesFile '~/.my-attributes'");
+  });
 }
 
 TEST_CASE("git compat: the XDG attributes file ($HOME/.config/git/attributes) applies", "[workspace][git-compat]") {
   CompatRepo repo;
-  repo.write("notes.txt", text(5));
-  repo.write("blob.bin", std::string("x\0y\n", 4));
-  repo.commit();
-  repo.write_home(".config/git/attributes", "*.txt eol=crlf\n");
-  const auto c = compare_with_git(repo);
-  CHECK(all_crlf(read_file(c.git / "notes.txt")));
-  CHECK(c.difference == "");
+  check_notes_in_crlf(repo, [&] { repo.write_home(".config/git/attributes", "*.txt eol=crlf\n"); });
 }
 
 TEST_CASE("git compat: $GIT_DIR/info/attributes overrides .gitattributes", "[workspace][git-compat]") {

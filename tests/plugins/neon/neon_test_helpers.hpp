@@ -8,6 +8,8 @@
 
 namespace fanout::test::branchers {
 
+inline const sdk::CancelToken k_no_cancel;
+
 struct NeonFixture {
   FakeNeonServer neon;
   std::unique_ptr<trackers::Services> services;

@@ -10,9 +10,6 @@ using namespace fanout::test;
 using namespace fanout::test::branchers;
 using json = nlohmann::json;
 
-namespace {
-const sdk::CancelToken k_no_cancel;
-}
 
 TEST_CASE("neon brancher: create makes a branch with a read_write endpoint and returns its connection uri", "[neon]") {
   NeonFixture f;

@@ -8,7 +8,6 @@ using namespace fanout::test::branchers;
 using json = nlohmann::json;
 
 namespace {
-const sdk::CancelToken k_no_cancel;
 const std::string k_branches = "/projects/young-sun-123456/branches";
 } // namespace
 

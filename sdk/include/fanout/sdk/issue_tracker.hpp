@@ -5,6 +5,7 @@
 #include "fanout/sdk/result.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fanout::sdk {
@@ -58,6 +59,16 @@ public:
                                   const std::vector<std::string>& remove, const CancelToken& cancel) {
     (void)key, (void)add, (void)remove, (void)cancel;
     return fail(FailureKind::unsupported, "this tracker cannot change labels");
+  }
+
+  /// Whether a pull request opened on the code host plugin named `code_host` closes one of
+  /// this tracker's issues when merged if its body says "Closes #<key>" (GitHub issues and
+  /// GitHub pull requests). The pipeline then starts the body with that line for numeric
+  /// keys; otherwise it links the issue's URL. No I/O; callable from any thread.
+  /// Default: false.
+  virtual bool closed_by_number(std::string_view code_host) const {
+    (void)code_host;
+    return false;
   }
 };
 

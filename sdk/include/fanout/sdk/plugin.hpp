@@ -14,6 +14,11 @@
 //          .default_value = "400", .doc = "largest diff"}};
 //     static std::unique_ptr<fanout::sdk::Reviewer> make_reviewer(fanout::sdk::Host& host);
 //   };
+//
+// A plugin that runs a program of its own by default (an agent CLI) may name it, for
+// `fanout doctor` (both optional):
+//     static constexpr const char* program = "claude";
+//     static constexpr const char* install_hint = "npm install -g @anthropic-ai/claude-code";
 //   FANOUT_PLUGIN(MyPlugin)
 //
 // List the kinds the plugin provides in `kinds` and give each its factory: make_agent_provider,
@@ -60,6 +65,12 @@ struct PluginDescriptor {
   void* (*create)(Kind kind, Host* host, std::string* error) noexcept;
   /// Destroys an instance made by `create` with the same `kind`. Never throws.
   void (*destroy)(Kind kind, void* instance) noexcept;
+  /// The program the plugin runs by default ("claude"), looked up on PATH by `fanout
+  /// doctor`; nullptr when it runs none of its own (its config names it, or none at all).
+  const char* program;
+  /// The command that installs `program` ("npm install -g @anthropic-ai/claude-code"),
+  /// printed by `fanout doctor` when it is missing; nullptr when there is none to give.
+  const char* install_hint;
 };
 
 /// The exported symbol every plugin defines (through FANOUT_PLUGIN).
@@ -140,6 +151,8 @@ template <typename Spec> const PluginDescriptor* descriptor() noexcept {
     }
     out.create = &create<Spec>;
     out.destroy = &destroy<Spec>;
+    if constexpr (requires { Spec::program; }) out.program = Spec::program;
+    if constexpr (requires { Spec::install_hint; }) out.install_hint = Spec::install_hint;
     return out;
   }();
   return &d;

@@ -1,13 +1,13 @@
 # fanout_embed_prompts(<target> <name>...)
 # Compiles config/prompts/<name>.md into <target> as a generated header
-# "builtin_prompts.hpp" defining fanout::reviewers::builtin_prompt(name). Reviewer plugins
+# "builtin_prompts.hpp" defining fanout::support::builtin_prompt(name). Reviewer plugins
 # embed their default prompts so they work from any install layout and out of tree; a repo
 # still overrides them with .fanout/prompts/<name>.md.
 function(fanout_embed_prompts target)
   set(out_dir ${CMAKE_CURRENT_BINARY_DIR}/generated)
   set(header ${out_dir}/builtin_prompts.hpp)
   set(body "#pragma once\n// Generated from config/prompts by embed_prompts.cmake. Do not edit.\n")
-  string(APPEND body "#include <string_view>\nnamespace fanout::reviewers {\n")
+  string(APPEND body "#include <string_view>\nnamespace fanout::support {\n")
   string(APPEND body "/// The shipped prompt called `name`, or \"\" when none is built in.\n")
   string(APPEND body "inline std::string_view builtin_prompt(std::string_view name) {\n")
   set(names "")

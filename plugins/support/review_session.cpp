@@ -1,6 +1,8 @@
-#include "review_session.hpp"
+#include "support/review_session.hpp"
 
 #include "builtin_prompts.hpp"
+
+#include "support/json_access.hpp"
 
 #include <fanout/sdk/prompt_text.hpp>
 #include <fanout/sdk/review_schema.hpp>
@@ -8,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace fanout::reviewers {
+namespace fanout::support {
 
 namespace fs = std::filesystem;
 
@@ -144,4 +146,22 @@ sdk::Result<sdk::Review> run_review_session(sdk::AgentProvider& agent, const sdk
                    who + " did not return a valid review after 2 attempts: " + why);
 }
 
-} // namespace fanout::reviewers
+sdk::Result<sdk::Review> review_with_agent(sdk::Host& host, const std::string& provider,
+                                           const std::string& prompt_name, const sdk::ReviewRequest& request,
+                                           const sdk::CancelToken& cancel) {
+  const auto& config = host.config();
+  auto prompt = load_review_prompt(host, prompt_name);
+  if (!prompt.ok()) return std::move(prompt).failure();
+  auto agent = host.agent(provider);
+  if (!agent.ok()) return std::move(agent).failure();
+  const std::string database_env = database_env_name(request.workspace, string_at(config, "database_env"));
+  const auto values = review_values(request, database_env, config.value("max_diff_bytes", size_t(200000)));
+  SessionOptions options;
+  options.provider = provider;
+  options.model = string_or(config, "model", request.model);
+  options.timeout = std::chrono::milliseconds(config.value("timeout", std::int64_t(0)));
+  options.max_turns = config.value("max_turns", 0);
+  return run_review_session(**agent, request, sdk::render_template(*prompt, values), options, cancel);
+}
+
+} // namespace fanout::support

@@ -1,8 +1,9 @@
 #pragma once
 // Running one review as a fresh agent session: the prompt (built-in, a repo override, or a
 // repo's own file), its placeholders, the structured answer and the one retry. Shared by
-// agent-review and scope-review's agent mode. Never sees a builder transcript: the request
-// carries only the issue, the diff, the PR and the workspace.
+// agent-review and scope-review's agent mode; the built-in prompts are compiled in here.
+// Never sees a builder transcript: the request carries only the issue, the diff, the PR and
+// the workspace.
 
 #include <fanout/sdk/host.hpp>
 #include <fanout/sdk/prompt_template.hpp>
@@ -11,7 +12,7 @@
 #include <chrono>
 #include <string>
 
-namespace fanout::reviewers {
+namespace fanout::support {
 
 /// The text of prompt `prompt`:
 ///  - containing "/" or ending in ".md": a file, relative to the repository's main checkout;
@@ -56,4 +57,13 @@ sdk::Result<sdk::Review> run_review_session(sdk::AgentProvider& agent, const sdk
                                             const std::string& prompt, const SessionOptions& options,
                                             const sdk::CancelToken& cancel);
 
-} // namespace fanout::reviewers
+/// The whole agent review of a reviewer plugin, as its config table says: the prompt
+/// `prompt_name` (load_review_prompt), rendered with review_values (the table's
+/// `database_env`, `max_diff_bytes`, default 200000), run by agent provider `provider` with
+/// the table's `model` (else the request's), `timeout` (ms) and `max_turns`. Failures as
+/// load_review_prompt, Host::agent and run_review_session give them.
+sdk::Result<sdk::Review> review_with_agent(sdk::Host& host, const std::string& provider,
+                                           const std::string& prompt_name, const sdk::ReviewRequest& request,
+                                           const sdk::CancelToken& cancel);
+
+} // namespace fanout::support
