@@ -1,13 +1,12 @@
 #include "host/notify/run_events.hpp"
 
 #include "host/pipeline/run_status.hpp"
+#include "host/util/text_file.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace fanout::notify {
 namespace {
@@ -22,13 +21,6 @@ std::string digest(std::initializer_list<std::string_view> parts) {
     hash = (hash ^ 0x1f) * 1099511628211ull; // a separator, so ("ab","c") != ("a","bc")
   }
   return fmt::format("{:016x}", hash);
-}
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 std::string issue_line(const pipeline::RunRecord& record) {
@@ -122,7 +114,7 @@ void RunEvents::update(const pipeline::Progress& progress) {
     pipeline::RunStore store(m_settings.db_path);
     const auto record = store.get(progress.issue);
     if (!record) return;
-    const auto plan = read_text(pipeline::run_dir(m_settings.runs_dir, progress.issue) / "plan.md");
+    const auto plan = util::read_text(pipeline::run_dir(m_settings.runs_dir, progress.issue) / "plan.md");
     if (auto event = run_event(*record, plan, m_repo)) m_dispatcher.post(event->id, std::move(event->notification));
   } catch (const std::exception& e) {
     spdlog::warn("notifications: cannot read the run of \"{}\": {}", progress.issue, e.what());

@@ -9,6 +9,7 @@
 #include "host/pipeline/validate.hpp"
 #include "host/state/process_ledger.hpp"
 #include "host/util/private_mode.hpp"
+#include "host/util/text_file.hpp"
 #include "host/workspace/private_files.hpp"
 
 #include <fmt/format.h>
@@ -24,13 +25,6 @@ struct Stop {
   RunState state;
   std::string message;
 };
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 void write_file(const std::filesystem::path& path, const std::string& text) {
   std::filesystem::create_directories(path.parent_path());
@@ -136,7 +130,7 @@ RunState Pipeline::Run::execute(RunMode mode) {
     up();
     if (mode == RunMode::validate_only) {
       m_store.reset_validation(m_key);
-      m_plan = read_file(m_dir / "plan.md");
+      m_plan = util::read_text(m_dir / "plan.md");
       auto outcomes = validate(0);
       final_state = summarize(outcomes) == RoundVerdict::approved ? RunState::done : RunState::needs_human;
       report(final_state, outcomes, 1, "");
@@ -281,7 +275,7 @@ void Pipeline::Run::check_session(const std::string& stage, const SessionRun& ru
 void Pipeline::Run::plan() {
   const auto file = m_dir / "plan.md";
   if (m_store.done(m_key, stage::plan) && std::filesystem::exists(file)) {
-    m_plan = read_file(file);
+    m_plan = util::read_text(file);
     return;
   }
   enter(stage::plan);

@@ -1,19 +1,17 @@
 #include "host/workspace/ownership.hpp"
 
 #include "host/git/linked_worktree.hpp"
+#include "host/util/text_file.hpp"
 
 #include <fstream>
-#include <sstream>
 
 namespace fanout::workspace {
 namespace fs = std::filesystem;
 namespace {
 
+/// A git admin file's one line, without its line end.
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  std::string text = out.str();
+  std::string text = util::read_text(path);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   return text;
 }

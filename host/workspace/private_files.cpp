@@ -2,6 +2,7 @@
 
 #include "host/git/linked_worktree.hpp"
 #include "host/git/repo.hpp"
+#include "host/util/text_file.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -10,13 +11,6 @@
 namespace fanout::workspace {
 namespace fs = std::filesystem;
 namespace {
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 std::string clean_entry(std::string entry) {
   while (entry.rfind("./", 0) == 0) entry.erase(0, 2);
@@ -35,12 +29,12 @@ std::string global_excludes(const fs::path& repo_root) {
     else if (home && *home) path = fs::path(home) / ".config" / "git" / "ignore";
   }
   std::error_code ec;
-  return !path.empty() && fs::is_regular_file(path, ec) ? read_text(path) : "";
+  return !path.empty() && fs::is_regular_file(path, ec) ? util::read_text(path) : "";
 }
 
 /// Writes `key = value` into the INI file `path` under [section], keeping what else is there.
 void set_ini(const fs::path& path, const std::string& section, const std::string& key, const std::string& value) {
-  std::istringstream in(read_text(path));
+  std::istringstream in(util::read_text(path));
   std::string out, line;
   bool in_section = false, written = false;
   while (std::getline(in, line)) {
