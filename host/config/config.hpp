@@ -127,6 +127,19 @@ struct RunConfig {
   long long fleet_max_tokens = 0; ///< all issues of one `fanout run`
 };
 
+/// [watch]: `fanout watch` (docs/running.md).
+struct WatchConfig {
+  std::chrono::milliseconds interval{60'000};
+  int ci_rounds = 2;
+  int comment_rounds = 3;
+  int update_rounds = 2;
+  std::string update = "rebase"; ///< "rebase" or "merge", checked by the loader
+  bool bots = false;
+  std::string label;             ///< "" = no intake
+  bool clean = false;
+  long long log_bytes = 16'000;
+};
+
 /// [heal]: which agent-rule files `fanout heal` may propose changes to.
 struct HealConfig {
   std::vector<std::string> rules;
@@ -152,6 +165,7 @@ struct Config {
   std::vector<ReviewConfig> reviews;
   std::vector<NotifyConfig> notifiers;
   RunConfig run;
+  WatchConfig watch;
   HealConfig heal;
   PluginsConfig plugins;
 };
