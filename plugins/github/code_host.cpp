@@ -219,11 +219,14 @@ public:
     sdk::Failure failure = std::move(answer).failure();
     if (failure.kind != FailureKind::invalid_input) return failure; // 422 is GitHub's refusal
     const bool moved = failure.message.find("expected head sha") != std::string::npos;
+    const bool conflicts = failure.message.find("conflict") != std::string::npos;
+    if (!moved && !conflicts) return failure; // another refusal: GitHub's words say which
     failure.kind = FailureKind::conflict;
     failure.message = moved ? "github did not update pull request #" + number + ": its head moved on from \"" +
                                   pr.head_sha.substr(0, 12) + "\" (someone pushed); read it again (" + failure.message + ")"
-                            : "github cannot update pull request #" + number + " from \"" + pr.base +
-                                  "\": the branches conflict; update it in the worktree (" + failure.message + ")";
+                            : "github cannot update pull request #" + number + " from " +
+                                  (pr.base.empty() ? "its base" : "\"" + pr.base + "\"") +
+                                  ": the branches conflict; update it in the worktree (" + failure.message + ")";
     return failure;
   }
 
