@@ -45,6 +45,8 @@ public:
   /// [run] limits, with --parallel when > 0.
   pipeline::FleetOptions fleet_options(int parallel_override) const;
   sdk::IssueTracker& tracker() { return *m_tracker; }
+  /// The workspace manager the runs' workspaces come from (`fanout watch` cleans with it).
+  workspace::WorkspaceManager& workspaces() { return *m_manager; }
   /// The [[notify]] notifiers with their events and retries (empty when none is configured).
   const std::vector<notify::Target>& notify_targets() const { return m_notify_targets; }
 

@@ -106,4 +106,22 @@ void WatchStore::answer(const std::string& issue, const std::string& comment_id,
                {issue, comment_id, reply_id, now()});
 }
 
+std::array<std::string, 3> status_columns(const WatchRecord* record) {
+  if (!record) return {"-", "-", "-"};
+  return {record->ci.empty() ? "-" : record->ci, std::to_string(record->unanswered),
+          record->mergeable.empty() ? "-" : record->mergeable};
+}
+
+nlohmann::json status_json(const WatchRecord* record) {
+  if (!record) return nullptr;
+  return {{"ci", record->ci},
+          {"unanswered", record->unanswered},
+          {"mergeable", record->mergeable},
+          {"ci_rounds", record->ci_rounds},
+          {"comment_rounds", record->comment_rounds},
+          {"update_rounds", record->update_rounds},
+          {"gave_up", record->gave_up},
+          {"checked_at", record->checked_at}};
+}
+
 } // namespace fanout::watch

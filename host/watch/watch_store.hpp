@@ -9,6 +9,9 @@
 
 #include "host/state/state_db.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -54,5 +57,13 @@ public:
 private:
   state::StateDb m_db;
 };
+
+/// `fanout status`'s CI, COMMENTS and MERGE columns: "failure", "2", "conflicting"; "-" for
+/// what watch has not looked at (null: never).
+std::array<std::string, 3> status_columns(const WatchRecord* record);
+
+/// `status --json`'s "watch": {ci, unanswered, mergeable, ci_rounds, comment_rounds,
+/// update_rounds, gave_up, checked_at}, or null when watch never looked at the run.
+nlohmann::json status_json(const WatchRecord* record);
 
 } // namespace fanout::watch

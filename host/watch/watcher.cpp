@@ -17,7 +17,7 @@ using pipeline::RunState;
 Watcher::Watcher(const pipeline::Services& services, const pipeline::Settings& settings, WatchOptions options,
                  WatchHooks hooks, pipeline::Observer* observer)
     : m_services(services), m_settings(settings), m_options(std::move(options)), m_hooks(std::move(hooks)),
-      m_budget(m_options.fleet_limits), m_pipeline(services, settings, m_budget, m_scope, observer) {}
+      m_observer(observer), m_budget(m_options.fleet_limits), m_pipeline(services, settings, m_budget, m_scope, observer) {}
 
 void Watcher::stop() {
   m_scope.cancel();
@@ -108,6 +108,9 @@ void Watcher::give_up(const std::string& issue, const std::string& part, const s
   store.put(watched);
   pipeline::RunStore(m_settings.db_path).set_state(issue, RunState::needs_human, reason);
   note(issue, part, "needs a human: " + reason);
+  // The pipeline tells the observer (notifications) about the ends of its follow-ups; this
+  // one is the watch's own.
+  if (m_observer) m_observer->update({issue, part, RunState::needs_human, 0, 0, reason, true});
   state_changed(issue);
 }
 

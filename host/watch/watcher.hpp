@@ -101,6 +101,7 @@ private:
   const pipeline::Settings& m_settings;
   WatchOptions m_options;
   WatchHooks m_hooks;
+  pipeline::Observer* m_observer;
   pipeline::FleetBudget m_budget;
   pipeline::CancelScope m_scope;
   pipeline::Pipeline m_pipeline;
