@@ -141,11 +141,11 @@ TEST_CASE("github code host: push runs the user's git push in the worktree", "[g
   git(root / "work", "remote add origin '" + (root / "remote.git").string() + "'");
   git(root / "work", "checkout -q -b fanout/7-health");
 
-  REQUIRE(f.host->push(root / "work", "fanout/7-health", f.cancel).ok());
+  REQUIRE(f.host->push(root / "work", "fanout/7-health", {}, f.cancel).ok());
   git(root / "remote.git", "rev-parse --verify -q refs/heads/fanout/7-health");
 
   SECTION("a failing push reports git's own words") {
-    auto failed = f.host->push(root / "work", "no-such-branch", f.cancel);
+    auto failed = f.host->push(root / "work", "no-such-branch", {}, f.cancel);
     REQUIRE_FALSE(failed.ok());
     CHECK_THAT(failed.failure().message, Catch::StartsWith("git push of \"no-such-branch\" to \"origin\" failed (exit 1): "));
     CHECK_THAT(failed.failure().message, Catch::Contains("src refspec no-such-branch does not match any"));
