@@ -28,6 +28,8 @@ constexpr SectionSpec k_sections[] = {
      "one table per reviewer; other keys belong to the reviewer plugin"},
     {"notify", SectionKind::plugin_array, "plugin",
      "one table per notifier (webhook, desktop) and the events it gets; other keys belong to the notifier plugin"},
+    {"write_back", SectionKind::plain, nullptr,
+     "what a run writes back to its tracker issue: workflow states, labels and one status comment"},
     {"run", SectionKind::plain, nullptr, "limits of `fanout run`: parallelism, fix rounds, timeouts, budgets"},
     {"heal", SectionKind::plain, nullptr, "what `fanout heal` may change"},
     {"plugins", SectionKind::plain, nullptr, "where plugins are found"},
@@ -98,6 +100,15 @@ constexpr HostKey k_keys[] = {
                 .doc = "retries after a failed delivery, each after twice the previous delay; 0: none"}},
     {"notify", {.name = "retry_delay", .type = ConfigType::duration, .default_value = "\"2s\"",
                 .doc = "wait before the first retry"}},
+
+    {"write_back", {.name = "states", .type = ConfigType::string_map, .default_value = "{}",
+                    .doc = "tracker state per run phase: { in_progress, in_review, needs_human, failed, done }; a phase "
+                           "left out moves nothing"}},
+    {"write_back", {.name = "labels", .type = ConfigType::string_map, .default_value = "{}",
+                    .doc = "label per run phase (same phases); entering a phase adds its label and removes the other "
+                           "phases' labels"}},
+    {"write_back", {.name = "status_comment", .type = ConfigType::boolean, .default_value = "false",
+                    .doc = "keep one status comment per issue, edited in place, instead of a comment per event"}},
 
     {"run", {.name = "parallel", .type = ConfigType::positive_integer, .default_value = "4",
              .doc = "issues worked on at once"}},
