@@ -128,6 +128,115 @@ std::vector<FakeGithubReview> FakeGithubServer::reviews(int pull) const {
   return out;
 }
 
+std::vector<std::string>* FakeGithubServer::comments_of(int number) {
+  if (auto it = m_issues.find(number); it != m_issues.end()) return &it->second.comments;
+  if (auto it = m_pulls.find(number); it != m_pulls.end()) return &it->second.comments;
+  return nullptr;
+}
+
+std::vector<int>& FakeGithubServer::ids_of(int number) {
+  auto& ids = m_comment_ids[number];
+  const auto* comments = comments_of(number);
+  while (comments && ids.size() < comments->size()) ids.push_back(m_next_id++);
+  return ids;
+}
+
+std::vector<int> FakeGithubServer::comment_ids(int number) {
+  std::lock_guard lock(m_mutex);
+  return ids_of(number);
+}
+
+bool FakeGithubServer::delete_comment(int id) {
+  std::lock_guard lock(m_mutex);
+  for (auto& [number, ids] : m_comment_ids) {
+    auto at = std::find(ids.begin(), ids.end(), id);
+    if (at == ids.end()) continue;
+    auto* comments = comments_of(number);
+    comments->erase(comments->begin() + (at - ids.begin()));
+    ids.erase(at);
+    return true;
+  }
+  return false;
+}
+
+json FakeGithubServer::comment_json(int number, int id, const std::string& body, const std::string& user) const {
+  return {{"id", id},
+          {"node_id", "IC_" + std::to_string(id)},
+          {"url", url() + "/repos/" + m_repo + "/issues/comments/" + std::to_string(id)},
+          {"html_url", "https://github.com/" + m_repo + "/issues/" + std::to_string(number) + "#issuecomment-" +
+                           std::to_string(id)},
+          {"issue_url", url() + "/repos/" + m_repo + "/issues/" + std::to_string(number)},
+          {"body", body},
+          {"user", {{"login", user}, {"type", "User"}}},
+          {"author_association", "OWNER"},
+          {"created_at", "2025-01-01T00:00:00Z"},
+          {"updated_at", "2025-01-01T00:00:00Z"}};
+}
+
+void FakeGithubServer::add_issue_comment_routes() {
+  auto& s = server();
+  const std::string base = "/repos/" + m_repo;
+
+  s.Get(base + R"(/issues/(\d+)/comments)", [this](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m_mutex);
+    const int number = std::stoi(req.matches[1]);
+    auto* comments = comments_of(number);
+    if (!comments) return send_error(res, 404, "Not Found");
+    const auto& ids = ids_of(number);
+    json items = json::array();
+    for (size_t i = 0; i < comments->size(); ++i) items.push_back(comment_json(number, ids[i], (*comments)[i], "octocat"));
+    paginate(req, res, items);
+  });
+
+  s.Post(base + R"(/issues/(\d+)/comments)", [this](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m_mutex);
+    const int number = std::stoi(req.matches[1]);
+    auto* comments = comments_of(number);
+    if (!comments) return send_error(res, 404, "Not Found");
+    json body = parse_body(req);
+    if (body.is_discarded() || !body.contains("body") || !body["body"].is_string())
+      return send_error(res, 422, "Validation Failed");
+    auto& ids = ids_of(number);
+    comments->push_back(body["body"]);
+    ids.push_back(m_next_id++);
+    send_json(res, 201, comment_json(number, ids.back(), body["body"], "fanout-bot"));
+  });
+
+  // One comment by id (docs.github.com: "Update an issue comment" is PATCH with {"body"};
+  // a deleted comment answers 404).
+  auto find = [this](int id) -> std::pair<int, size_t> {
+    for (auto& [number, ids] : m_comment_ids)
+      if (auto at = std::find(ids.begin(), ids.end(), id); at != ids.end()) return {number, size_t(at - ids.begin())};
+    return {0, 0};
+  };
+  s.Get(base + R"(/issues/comments/(\d+))", [this, find](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m_mutex);
+    const int id = std::stoi(req.matches[1]);
+    const auto [number, index] = find(id);
+    if (number == 0) return send_error(res, 404, "Not Found");
+    send_json(res, 200, comment_json(number, id, comments_of(number)->at(index), "fanout-bot"));
+  });
+  s.Patch(base + R"(/issues/comments/(\d+))", [this, find](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m_mutex);
+    const int id = std::stoi(req.matches[1]);
+    const auto [number, index] = find(id);
+    if (number == 0) return send_error(res, 404, "Not Found");
+    json body = parse_body(req);
+    if (body.is_discarded()) return send_error(res, 400, "Problems parsing JSON");
+    if (!body.contains("body") || !body["body"].is_string()) return send_error(res, 422, "Validation Failed");
+    comments_of(number)->at(index) = body["body"];
+    send_json(res, 200, comment_json(number, id, body["body"], "fanout-bot"));
+  });
+  s.Delete(base + R"(/issues/comments/(\d+))", [this, find](const httplib::Request& req, httplib::Response& res) {
+    std::unique_lock lock(m_mutex);
+    const int id = std::stoi(req.matches[1]);
+    if (find(id).first == 0) return send_error(res, 404, "Not Found");
+    lock.unlock();
+    delete_comment(id);
+    res.status = 204;
+  });
+}
+
 void FakeGithubServer::set_default_per_page(int per_page) {
   std::lock_guard lock(m_mutex);
   m_default_per_page = per_page;
@@ -203,6 +312,7 @@ void FakeGithubServer::paginate(const httplib::Request& req, httplib::Response& 
 void FakeGithubServer::add_routes() {
   auto& s = server();
   const std::string base = "/repos/" + m_repo;
+  add_issue_comment_routes();
 
   s.Get(base + "/issues", [this](const httplib::Request& req, httplib::Response& res) {
     if (req.get_header_value("User-Agent").empty())
@@ -250,38 +360,6 @@ void FakeGithubServer::add_routes() {
     }
     if (body.contains("title")) it->second.title = body["title"];
     send_json(res, 200, issue_json(it->second));
-  });
-
-  auto comments_of = [this](int number) -> std::vector<std::string>* {
-    if (auto it = m_issues.find(number); it != m_issues.end()) return &it->second.comments;
-    if (auto it = m_pulls.find(number); it != m_pulls.end()) return &it->second.comments;
-    return nullptr;
-  };
-
-  s.Get(base + R"(/issues/(\d+)/comments)", [this, comments_of](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(m_mutex);
-    auto* comments = comments_of(std::stoi(req.matches[1]));
-    if (!comments) return send_error(res, 404, "Not Found");
-    json items = json::array();
-    int id = 1;
-    for (const auto& body : *comments)
-      items.push_back({{"id", id++}, {"body", body}, {"user", {{"login", "octocat"}}}, {"created_at", "2025-01-01T00:00:00Z"}});
-    paginate(req, res, items);
-  });
-
-  s.Post(base + R"(/issues/(\d+)/comments)", [this, comments_of](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(m_mutex);
-    int number = std::stoi(req.matches[1]);
-    auto* comments = comments_of(number);
-    if (!comments) return send_error(res, 404, "Not Found");
-    json body = parse_body(req);
-    if (body.is_discarded() || !body.contains("body") || !body["body"].is_string())
-      return send_error(res, 422, "Validation Failed");
-    comments->push_back(body["body"]);
-    const int id = m_next_id++;
-    send_json(res, 201, {{"id", id}, {"body", body["body"]}, {"user", {{"login", "fanout-bot"}}},
-                         {"html_url", "https://github.com/" + m_repo + "/issues/" + std::to_string(number) +
-                                          "#issuecomment-" + std::to_string(id)}});
   });
 
   s.Post(base + R"(/issues/(\d+)/labels)", [this](const httplib::Request& req, httplib::Response& res) {

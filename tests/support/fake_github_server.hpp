@@ -1,7 +1,7 @@
 #pragma once
 // FakeGithubServer: GitHub REST v3 for one repository, in memory, on 127.0.0.1.
 // Shapes follow docs/../wire-formats.md section 3: issues (pull requests included, with a
-// `pull_request` object), comments, labels, pulls (head=owner:branch), reviews, Link
+// `pull_request` object), issue comments (listed, created, edited and deleted by id), labels, pulls (head=owner:branch), reviews, Link
 // pagination, Bearer/token auth, 401 "Bad credentials", 403 without User-Agent.
 
 #include "tests/support/fake_service.hpp"
@@ -70,6 +70,12 @@ public:
   std::vector<FakeGithubPull> pulls() const;
   std::vector<FakeGithubReview> reviews(int pull) const;
 
+  /// Ids of the issue comments on issue or pull `number`, in the order of its `comments`
+  /// (as GET /issues/{number}/comments lists them).
+  std::vector<int> comment_ids(int number);
+  /// Deletes issue comment `id` as a person would on github.com; false when there is none.
+  bool delete_comment(int id);
+
   /// Default page size when the client sends no per_page (GitHub's is 30).
   void set_default_per_page(int per_page);
 
@@ -77,6 +83,8 @@ private:
   bool authorized(const httplib::Request& request) const override;
   FailureAnswers failure_answers() const override;
   void add_routes();
+  /// GET/POST /issues/{n}/comments, GET/PATCH/DELETE /issues/comments/{id}.
+  void add_issue_comment_routes();
 
   /// Sends `items` paginated by ?page/&per_page with a Link header.
   void paginate(const httplib::Request& req, httplib::Response& res, const nlohmann::json& items) const;
@@ -95,6 +103,12 @@ private:
   std::map<int, FakeGithubPull> m_pulls;
   std::vector<FakeGithubReview> m_reviews;
   int m_next_id = 1000;
+  /// Issue and pull number -> the ids of its `comments`, index by index; ids of comments
+  /// added with the issue are given on first use (ids_of). Under m_mutex.
+  std::map<int, std::vector<int>> m_comment_ids;
+  std::vector<std::string>* comments_of(int number);
+  std::vector<int>& ids_of(int number);
+  nlohmann::json comment_json(int number, int id, const std::string& body, const std::string& user) const;
 };
 
 } // namespace fanout::test
