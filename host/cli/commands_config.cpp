@@ -31,6 +31,7 @@ const char* kind_text(sdk::Kind kind) {
   case sdk::Kind::database_brancher: return "a database brancher";
   case sdk::Kind::reviewer: return "a reviewer";
   case sdk::Kind::notifier: return "a notifier";
+  case sdk::Kind::runner: return "a runner";
   }
   return "a plugin";
 }
