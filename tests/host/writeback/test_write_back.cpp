@@ -25,7 +25,9 @@ public:
   std::optional<sdk::Failure> state_failure;
   bool edits = true; ///< false: put_comment is unsupported, as the SDK's default
 
-  sdk::Result<std::vector<sdk::Issue>> list(const sdk::IssueQuery&, const sdk::CancelToken&) override { return {}; }
+  sdk::Result<std::vector<sdk::Issue>> list(const sdk::IssueQuery&, const sdk::CancelToken&) override {
+    return std::vector<sdk::Issue>{};
+  }
   sdk::Result<sdk::Issue> get(const std::string& key, const sdk::CancelToken&) override { return sdk::Issue{key}; }
   sdk::Result<void> comment(const std::string& key, const std::string&, const sdk::CancelToken&) override {
     record("comment " + key);
