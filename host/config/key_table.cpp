@@ -30,6 +30,9 @@ constexpr SectionSpec k_sections[] = {
      "one table per notifier (webhook, desktop) and the events it gets; other keys belong to the notifier plugin"},
     {"write_back", SectionKind::plain, nullptr,
      "what a run writes back to its tracker issue: workflow states, labels and one status comment"},
+    {"runner", SectionKind::plugin, "kind",
+     "where agent sessions run: this machine, or a runner plugin (a Kubernetes Job per session); other keys belong "
+     "to the runner plugin (docs/runner.md)"},
     {"run", SectionKind::plain, nullptr, "limits of `fanout run`: parallelism, fix rounds, timeouts, budgets"},
     {"heal", SectionKind::plain, nullptr, "what `fanout heal` may change"},
     {"plugins", SectionKind::plain, nullptr, "where plugins are found"},
@@ -109,6 +112,12 @@ constexpr HostKey k_keys[] = {
                            "phases' labels"}},
     {"write_back", {.name = "status_comment", .type = ConfigType::boolean, .default_value = "false",
                     .doc = "keep one status comment per issue, edited in place, instead of a comment per event"}},
+    {"runner", {.name = "kind", .type = ConfigType::string, .default_value = "\"local\"",
+                .doc = "\"local\" (this machine) or a runner plugin that runs each agent session elsewhere",
+                .trust = Trust::trusted_only}},
+    {"runner", {.name = "remote", .type = ConfigType::string, .default_value = "\"origin\"",
+                .doc = "git remote a remote session clones the branch from and pushes its commits to",
+                .trust = Trust::trusted_only}},
 
     {"run", {.name = "parallel", .type = ConfigType::positive_integer, .default_value = "4",
              .doc = "issues worked on at once"}},

@@ -32,6 +32,26 @@ public:
   virtual sdk::Result<sdk::WorkspaceInfo> up(const sdk::Issue& issue, const sdk::CancelToken& cancel) = 0;
 };
 
+/// One agent session as a remote runner names it (sdk::SessionLabels without the repo).
+struct SessionPlace {
+  std::string issue;
+  std::string run;   ///< the run's id: the same across `fanout resume`
+  std::string stage; ///< the stage and its round: "plan", "build", "fix-2", "review-scope-review-0"
+  std::filesystem::path worktree;
+  std::string branch;
+};
+
+/// Where agent sessions run when `[runner]` sends them elsewhere (host/runner/). Absent
+/// (Services::remote null): on this machine, through each provider's own process runner.
+/// Thread-safe.
+class RemoteSessions {
+public:
+  virtual ~RemoteSessions() = default;
+  /// The process runner the session at `place` runs its process with
+  /// (sdk::SessionRequest::process_runner); it lives as long as that session.
+  virtual std::unique_ptr<sdk::ProcessRunner> runner_for(const SessionPlace& place) = 0;
+};
+
 /// One configured reviewer, freshly made for one validation round.
 struct ReviewerSlot {
   std::string name; ///< the [[review]] name ("agent-review", "agent-review-2", ...)
@@ -51,8 +71,9 @@ using ReviewerFactory = std::function<sdk::Result<std::vector<ReviewerSlot>>(con
 struct RunRecord;
 
 /// Takes a run's state to its tracker issue: workflow state, labels, one status comment
-/// (host/writeback/, `[write_back]`). The pipeline calls it on the run's thread once the
-/// issue is fetched and once the run has ended. Implementations never throw and never fail
+/// (host/writeback/, `[write_back]`). The pipeline calls it on the run's thread when the
+/// run's first working stage starts (plan, build, publish, validate, fix or report) and when
+/// the run has ended, once its issue is fetched. Implementations never throw and never fail
 /// a run: a failing write-back is logged. Thread-safe.
 class RunWriteBack {
 public:
@@ -73,6 +94,7 @@ struct Services {
   sdk::ProcessRunner* processes = nullptr; ///< for git in the worktree
   ReviewerFactory make_reviewers;
   RunWriteBack* write_back = nullptr; ///< null: nothing is written back but the pipeline's comments
+  RemoteSessions* remote = nullptr; ///< null: agent sessions run on this machine
 };
 
 /// Loop settings, from [run], [agent] models and the repo layout.

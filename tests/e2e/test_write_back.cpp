@@ -24,7 +24,7 @@ TEST_CASE("e2e write-back: labels follow the run and one status comment is edite
   REQUIRE(issue->comments.size() == 1);
   CHECK(issue->comments[0].find("**fanout** needs a human for this issue.") != std::string::npos);
   CHECK(issue->comments[0].find("fanout approve 1") != std::string::npos);
-  const auto ids = e2e.server.comment_ids(1);
+  const long long id = e2e.server.comments(1).at(0).id;
 
   // A new fanout process continues the run: the same comment is edited, never a second one.
   auto approved = e2e.fanout({"approve", "1"});
@@ -33,12 +33,12 @@ TEST_CASE("e2e write-back: labels follow the run and one status comment is edite
   issue = e2e.server.issue(1);
   CHECK(issue->labels == std::vector<std::string>{"fanout", "fanout:review"});
   REQUIRE(issue->comments.size() == 1);
-  CHECK(e2e.server.comment_ids(1) == ids);
+  CHECK(e2e.server.comments(1).at(0).id == id);
   CHECK(issue->comments[0].find("passed fanout's reviewers and waits for a human review") != std::string::npos);
   CHECK(issue->comments[0].find("Pull request: https://github.com/acme/widgets/pull/") != std::string::npos);
   CHECK(e2e.server.requests("POST", "/repos/acme/widgets/issues/1/comments").size() == 1);
   // in_progress (the plan), needs_human, in_progress (the build), in_review.
-  const auto edits = e2e.server.requests("PATCH", "/repos/acme/widgets/issues/comments/" + std::to_string(ids.at(0)));
+  const auto edits = e2e.server.requests("PATCH", "/repos/acme/widgets/issues/comments/" + std::to_string(id));
   CHECK(edits.size() == 3);
 
   // The run again: it has nothing left to do, so nothing is written back.

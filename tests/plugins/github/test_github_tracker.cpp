@@ -220,7 +220,7 @@ TEST_CASE("github tracker: the status comment is created once, then edited in pl
   const std::string key = std::to_string(n);
   auto made = f.tracker->put_comment(key, "", "fanout is working on this issue.", f.cancel);
   REQUIRE(made.ok());
-  CHECK(f.github.comment_ids(n).back() == std::stoi(*made));
+  CHECK(f.github.comments(n).back().id == std::stoll(*made));
   auto edited = f.tracker->put_comment(key, *made, "fanout: in review", f.cancel);
   REQUIRE(edited.ok());
   CHECK(*edited == *made);
@@ -237,12 +237,13 @@ TEST_CASE("github tracker: a status comment a person deleted is made again", "[g
   const std::string key = std::to_string(n);
   auto made = f.tracker->put_comment(key, "", "first", f.cancel);
   REQUIRE(made.ok());
-  REQUIRE(f.github.delete_comment(std::stoi(*made)));
+  REQUIRE(f.github.delete_comment(std::stoll(*made)));
   auto again = f.tracker->put_comment(key, *made, "second", f.cancel);
   REQUIRE(again.ok());
   CHECK(*again != *made);
   CHECK(f.github.issue(n)->comments == std::vector<std::string>{"second"});
-  CHECK(f.github.comment_ids(n) == std::vector<int>{std::stoi(*again)});
+  REQUIRE(f.github.comments(n).size() == 1);
+  CHECK(f.github.comments(n)[0].id == std::stoll(*again));
 }
 
 TEST_CASE("github tracker: write-back errors users hit", "[github][write_back]") {
