@@ -103,17 +103,14 @@ sdk::Result<sdk::ProcessResult> run_process(sdk::ProcessRunner* runner, const st
   spec.env["GIT_TERMINAL_PROMPT"] = "0";
   for (const auto& [name, value] : options.env) spec.env[name] = value;
   spec.replace_env = true;
-  auto result = (runner ? *runner : own_runner).run(spec, {}, cancel);
-  if (!result.ok())
-    return sdk::fail(result.failure().kind, "\"" + what_of(args) + "\" could not start: " + result.failure().message);
-  return result;
+  return (runner ? *runner : own_runner).run(spec, {}, cancel);
 }
 
 sdk::Result<std::string> run(sdk::ProcessRunner* runner, const std::vector<std::string>& args, const fs::path& workdir,
                              const sdk::CancelToken& cancel, const RunOptions& options) {
   auto result = run_process(runner, args, workdir, cancel, options);
-  if (!result.ok()) return std::move(result).failure();
   const std::string what = "\"" + what_of(args) + "\"";
+  if (!result.ok()) return sdk::fail(result.failure().kind, what + " could not start: " + result.failure().message);
   if (result->cancelled) return sdk::fail(sdk::FailureKind::cancelled, what + " was cancelled");
   if (result->signaled)
     return failed(what + " was killed by signal " + std::to_string(result->signal) + ": " + shown_error(result->err));

@@ -30,13 +30,14 @@ struct RunOptions {
 /// user's own environment (filters and hooks see it as under git) minus what would point it
 /// at another repository (GIT_DIR, GIT_WORK_TREE... as git itself clears them), and no
 /// password prompt (GIT_TERMINAL_PROMPT=0: a prompt on /dev/tty would hang). Returns how git
-/// ended, whatever its exit; a failure only when it could not start ("\"git <what>\" could
-/// not start: <why>", what_of()).
+/// ended, whatever its exit; a failure only when it could not start: the runner's own message
+/// (`executable "git" not found on PATH`), which each caller words for its command.
 sdk::Result<sdk::ProcessResult> run_process(sdk::ProcessRunner* runner, const std::vector<std::string>& args,
                                             const std::filesystem::path& workdir, const sdk::CancelToken& cancel,
                                             const RunOptions& options = {});
 
-/// run_process(), and git's stdout when it exited 0. Failures: could not start (as above),
+/// run_process(), and git's stdout when it exited 0. Failures: "\"git <what>\" could not
+/// start: <why>" (what_of()),
 /// "\"git <what>\" was cancelled" (kind cancelled), "\"git <what>\" was killed by signal <n>:
 /// <stderr>", "\"git <what>\" failed: <stderr>" (shown_error()).
 sdk::Result<std::string> run(sdk::ProcessRunner* runner, const std::vector<std::string>& args,
