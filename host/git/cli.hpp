@@ -48,6 +48,10 @@ sdk::Result<std::string> run(sdk::ProcessRunner* runner, const std::vector<std::
 /// "worktree", "add", ...}; "-c" pairs, "-C <dir>" and "--no-optional-locks" are skipped.
 std::string what_of(const std::vector<std::string>& args);
 
+/// A failure of run_process() worded for the command: "\"git <what>\" could not start: <why>"
+/// (what run() says; callers of run_process() that want the same wording use it too).
+sdk::Failure could_not_start(const std::vector<std::string>& args, const sdk::Failure& failure);
+
 /// git's stderr, trimmed, for a message; its last 2,000 bytes when longer (git ends with the cause).
 std::string shown_error(std::string err);
 
