@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -130,6 +131,10 @@ public:
   long long add_check_run(FakeGithubCheckRun run);
   /// Adds a commit status (newer than every earlier one); returns its id.
   long long add_status(FakeGithubStatus status);
+  /// A CI service: the first time the check runs of a commit are listed, `ci(sha)` says
+  /// which runs that commit gets (their head_sha is set to it, ids assigned). Called on a
+  /// server thread with the server's lock held: it must not call the server.
+  void set_ci(std::function<std::vector<FakeGithubCheckRun>(const std::string& sha)> ci);
   /// Changes a pull's head commit and mergeable state, as a push or a base change would.
   /// The pull then keeps these values even with use_git_remote().
   void set_pull_head(int number, const std::string& head_sha, std::optional<bool> mergeable,
@@ -207,6 +212,8 @@ private:
   std::vector<FakeGithubReviewComment> m_review_comments;
   std::vector<FakeGithubCheckRun> m_check_runs;
   std::vector<FakeGithubStatus> m_statuses;
+  std::function<std::vector<FakeGithubCheckRun>(const std::string&)> m_ci;
+  std::set<std::string> m_ci_ran; ///< commits the CI was asked about
   std::map<int, int> m_branch_updates;
   std::filesystem::path m_git_remote;    ///< "" without use_git_remote()
   bool m_require_up_to_date = false;

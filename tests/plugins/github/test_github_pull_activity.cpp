@@ -264,10 +264,48 @@ TEST_CASE("github code host: reading checks and comments reports GitHub's failur
     CHECK(comments.failure().message == "github failed with HTTP 500 \"Server Error\" for GET /repos/acme/widgets/pulls/" +
                                             f.pr.id + "/comments?per_page=100 after 4 attempts; try again later");
   }
+  SECTION("a token without the scope for checks or logs is told which it needs") {
+    f.github.forbid_next(1);
+    auto checks = f.host->checks(f.pr, f.cancel);
+    REQUIRE_FALSE(checks.ok());
+    CHECK(checks.failure().kind == sdk::FailureKind::auth);
+    CHECK_THAT(checks.failure().message, Catch::StartsWith("github denied GET /repos/acme/widgets/commits/c0ffee/check-runs"));
+    CHECK_THAT(checks.failure().message, Catch::EndsWith("; reading checks needs Checks read and Commit statuses read"));
+    f.github.forbid_next(1);
+    auto log = f.host->check_log(f.pr, {"12", "build"}, 100, f.cancel);
+    REQUIRE_FALSE(log.ok());
+    CHECK_THAT(log.failure().message, Catch::EndsWith("; reading a job log needs Actions read"));
+  }
   SECTION("a rate limit that outlasts the retries") {
     f.github.fail_always(FakeFailure::rate_limited);
     auto checks = f.host->checks(f.pr, f.cancel);
     REQUIRE_FALSE(checks.ok());
     CHECK(checks.failure().kind == sdk::FailureKind::rate_limited);
   }
+}
+
+TEST_CASE("github code host: a CI service on the fake checks each new head commit once", "[github][checks]") {
+  Fixture f;
+  std::vector<std::string> asked;
+  f.github.set_ci([&](const std::string& sha) {
+    asked.push_back(sha);
+    const bool fixed = sha == "fixed";
+    return std::vector<FakeGithubCheckRun>{{0, "", "build", "completed", fixed ? "success" : "failure", "", "", "github-actions",
+                                            fixed ? "ok\n" : "error: broken\n"}};
+  });
+  auto first = f.host->checks(f.pr, f.cancel);
+  REQUIRE(first.ok());
+  REQUIRE(first->size() == 1);
+  CHECK((*first)[0].state == sdk::CheckState::failure);
+  auto log = f.host->check_log(f.pr, (*first)[0], 100, f.cancel);
+  REQUIRE(log.ok());
+  CHECK(*log == "error: broken\n");
+  REQUIRE(f.host->checks(f.pr, f.cancel).ok());
+
+  f.pr.head_sha = "fixed";
+  auto second = f.host->checks(f.pr, f.cancel);
+  REQUIRE(second.ok());
+  REQUIRE(second->size() == 1);
+  CHECK((*second)[0].state == sdk::CheckState::success);
+  CHECK(asked == std::vector<std::string>{"c0ffee", "fixed"});
 }
