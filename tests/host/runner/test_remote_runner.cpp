@@ -22,11 +22,7 @@ namespace {
 /// The E2e sample repository with the fixture runner as its [runner], and no database
 /// (its SQLite brancher only works on this machine, which a remote runner refuses).
 void use_fixture_runner(E2e& e2e, const std::string& runner_keys = "") {
-  std::string toml = read_text(e2e.repo / "fanout.toml");
-  const std::string sqlite = "[database]\nbrancher = \"sqlite\"\npath = \"data/app.db\"\n\n";
-  REQUIRE(toml.find(sqlite) != std::string::npos);
-  toml.replace(toml.find(sqlite), sqlite.size(), "");
-  write_text(e2e.repo / "fanout.toml", toml);
+  e2e.without_database();
   e2e.append_config("\n[plugins]\ndirs = [\"" + (fixture_dir() / "runner").string() +
                     "\"]\n\n[runner]\nkind = \"fixture-runner\"\n" + runner_keys);
 }
