@@ -5,13 +5,16 @@
 // pagination, Bearer/token auth, 401 "Bad credentials", 403 without User-Agent; and what a
 // pull request gathers after it is open: check runs and commit statuses of its head, Actions
 // job logs (a 302 to a second, signed-URL server), review comments and their replies, the
-// PR's mergeable state and "update branch".
+// PR's mergeable state and "update branch". Optionally backed by a real bare repository
+// (use_git_remote: git computes heads, merge states and update-branch merges) and a CI
+// service that gives each new head commit its check runs (set_ci).
 
 #include "tests/support/fake_service.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -130,6 +133,10 @@ public:
   long long add_check_run(FakeGithubCheckRun run);
   /// Adds a commit status (newer than every earlier one); returns its id.
   long long add_status(FakeGithubStatus status);
+  /// A CI service: the first time the check runs of a commit are listed, `ci(sha)` says
+  /// which runs that commit gets (their head_sha is set to it, ids assigned). Called on a
+  /// server thread with the server's lock held: it must not call the server.
+  void set_ci(std::function<std::vector<FakeGithubCheckRun>(const std::string& sha)> ci);
   /// Changes a pull's head commit and mergeable state, as a push or a base change would.
   /// The pull then keeps these values even with use_git_remote().
   void set_pull_head(int number, const std::string& head_sha, std::optional<bool> mergeable,
@@ -211,6 +218,8 @@ private:
   std::vector<FakeGithubReviewComment> m_review_comments;
   std::vector<FakeGithubCheckRun> m_check_runs;
   std::vector<FakeGithubStatus> m_statuses;
+  std::function<std::vector<FakeGithubCheckRun>(const std::string&)> m_ci;
+  std::set<std::string> m_ci_ran; ///< commits the CI was asked about
   std::map<int, int> m_branch_updates;
   std::filesystem::path m_git_remote;    ///< "" without use_git_remote()
   bool m_require_up_to_date = false;
