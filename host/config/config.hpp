@@ -152,6 +152,14 @@ struct WatchConfig {
   long long log_bytes = 16'000;
 };
 
+/// [write_back]: what a run writes back to its tracker issue (host/writeback/). Maps are
+/// keyed by run phase (in_progress, in_review, needs_human, failed, done), checked by the loader.
+struct WriteBackConfig {
+  std::map<std::string, std::string> states; ///< phase -> the tracker's state name
+  std::map<std::string, std::string> labels; ///< phase -> a label
+  bool status_comment = false;               ///< one status comment per issue, edited in place
+};
+
 /// [heal]: which agent-rule files `fanout heal` may propose changes to.
 struct HealConfig {
   std::vector<std::string> rules;
@@ -179,6 +187,7 @@ struct Config {
   RunnerConfig runner;
   RunConfig run;
   WatchConfig watch;
+  WriteBackConfig write_back;
   HealConfig heal;
   PluginsConfig plugins;
 };

@@ -115,8 +115,13 @@ void Watcher::give_up(const std::string& issue, const std::string& part, const s
 }
 
 void Watcher::state_changed(const std::string& issue) {
-  if (!m_hooks.on_state) return;
-  if (auto run = pipeline::RunStore(m_settings.db_path).get(issue)) m_hooks.on_state(*run);
+  if (!m_hooks.on_state && !m_services.write_back) return;
+  const auto run = pipeline::RunStore(m_settings.db_path).get(issue);
+  if (!run) return;
+  // The pipeline wrote back the ends of its follow-ups already; the write-back skips writes
+  // that change nothing, so the watch's own ends (bounds, merged, closed) are the news here.
+  if (m_services.write_back) m_services.write_back->run_changed(*run, m_scope.child());
+  if (m_hooks.on_state) m_hooks.on_state(*run);
 }
 
 void Watcher::note(const std::string& issue, const std::string& stage, const std::string& text) {

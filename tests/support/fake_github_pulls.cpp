@@ -41,6 +41,7 @@ void FakeGithubServer::set_pull_head(int number, const std::string& head_sha, st
                                      const std::string& mergeable_state) {
   std::lock_guard lock(m_mutex);
   auto& pull = m_pulls.at(number);
+  m_pinned_heads.insert(number);
   pull.head_sha = head_sha;
   pull.mergeable = mergeable;
   pull.mergeable_state = mergeable_state;
@@ -60,7 +61,8 @@ json FakeGithubServer::review_json(const FakeGithubReview& review) const {
           {"user", user_json(review.user, review.user_type)},
           {"body", review.body},
           {"state", state == review_states().end() ? "PENDING" : state->second},
-          {"html_url", "https://github.com/" + m_repo + "/pull/" + std::to_string(review.pull) + "#pullrequestreview-" + id},
+          {"html_url", "https://github.com/" + m_repo + "/pull/" + std::to_string(review.pull) +
+                           "#pullrequestreview-" + id},
           {"pull_request_url", url() + "/repos/" + m_repo + "/pulls/" + std::to_string(review.pull)},
           {"submitted_at", review.submitted_at},
           {"commit_id", "abc123"},
@@ -72,7 +74,8 @@ json FakeGithubServer::review_comment_json(const FakeGithubReviewComment& commen
   json out = {{"id", comment.id},
               {"node_id", "PRRC_" + id},
               {"url", url() + "/repos/" + m_repo + "/pulls/comments/" + id},
-              {"html_url", "https://github.com/" + m_repo + "/pull/" + std::to_string(comment.pull) + "#discussion_r" + id},
+              {"html_url", "https://github.com/" + m_repo + "/pull/" + std::to_string(comment.pull) +
+                               "#discussion_r" + id},
               {"pull_request_url", url() + "/repos/" + m_repo + "/pulls/" + std::to_string(comment.pull)},
               {"pull_request_review_id", 42},
               {"diff_hunk", "@@ -1,3 +1,4 @@"},
@@ -102,6 +105,7 @@ void FakeGithubServer::add_pull_routes() {
     // GitHub ignores a head without "owner:" (and returns every PR): so does the fake.
     const std::string owner = m_repo.substr(0, m_repo.find('/'));
     const bool head_filter = head.rfind(owner + ":", 0) == 0;
+    refresh_from_git();
     json items = json::array();
     for (auto it = m_pulls.rbegin(); it != m_pulls.rend(); ++it) {
       const auto& pull = it->second;
@@ -126,23 +130,28 @@ void FakeGithubServer::add_pull_routes() {
     pull.draft = body.value("draft", false);
     for (const auto& [number, existing] : m_pulls)
       if (existing.head == pull.head && existing.state == "open") {
-        json error = {{"message", "Validation Failed"},
-                      {"errors", json::array({{{"resource", "PullRequest"}, {"code", "custom"},
-                                               {"message", "A pull request already exists for " +
-                                                               m_repo.substr(0, m_repo.find('/')) + ":" + pull.head + "."}}})},
-                      {"documentation_url", "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"},
-                      {"status", "422"}};
+        json error = {
+            {"message", "Validation Failed"},
+            {"errors",
+             json::array({{{"resource", "PullRequest"},
+                           {"code", "custom"},
+                           {"message", "A pull request already exists for " +
+                                           m_repo.substr(0, m_repo.find('/')) + ":" + pull.head + "."}}})},
+            {"documentation_url", "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"},
+            {"status", "422"}};
         return send_json(res, 422, error);
       }
     pull.number = m_next_number++;
     m_pulls[pull.number] = pull;
-    send_json(res, 201, pull_json(pull));
+    refresh_from_git();
+    send_json(res, 201, pull_json(m_pulls[pull.number]));
   });
 
   s.Get(base + R"(/pulls/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(m_mutex);
     auto it = m_pulls.find(std::stoi(req.matches[1]));
     if (it == m_pulls.end()) return send_error(res, 404, "Not Found");
+    refresh_from_git();
     send_json(res, 200, pull_json(it->second, true));
   });
 
@@ -189,8 +198,9 @@ void FakeGithubServer::add_pull_routes() {
     m_reviews.push_back(review);
     // A review's line comments become review comments of the pull, as on GitHub.
     for (const auto& comment : review.comments)
-      m_review_comments.push_back({m_next_id++, number, comment.value("path", ""), comment.value("line", 0), 0,
-                                   comment.value("body", ""), review.user, review.user_type, next_timestamp()});
+      m_review_comments.push_back({m_next_id++, number, comment.value("path", ""), comment.value("line", 0),
+                                   0, comment.value("body", ""), review.user, review.user_type,
+                                   next_timestamp()});
     send_json(res, 200, review_json(review));
   });
 
@@ -205,20 +215,23 @@ void FakeGithubServer::add_pull_routes() {
   });
 
   // Docs: the comment must be a thread's first one; replies to replies are not supported.
-  s.Post(base + R"(/pulls/(\d+)/comments/(\d+)/replies)", [this](const httplib::Request& req, httplib::Response& res) {
+  s.Post(base + R"(/pulls/(\d+)/comments/(\d+)/replies)", [this](const httplib::Request& req,
+                                                                 httplib::Response& res) {
     std::lock_guard lock(m_mutex);
     const int number = std::stoi(req.matches[1]);
     const long long to = std::stoll(req.matches[2]);
     if (!m_pulls.count(number)) return send_error(res, 404, "Not Found");
-    auto target = std::find_if(m_review_comments.begin(), m_review_comments.end(),
-                               [&](const FakeGithubReviewComment& c) { return c.id == to && c.pull == number; });
+    auto target =
+        std::find_if(m_review_comments.begin(), m_review_comments.end(),
+                     [&](const FakeGithubReviewComment& c) { return c.id == to && c.pull == number; });
     if (target == m_review_comments.end()) return send_error(res, 404, "Not Found");
     json body = parse_body(req);
-    if (body.is_discarded() || !body.contains("body") || !body["body"].is_string() || body["body"].get<std::string>().empty())
+    if (body.is_discarded() || !body.contains("body") || !body["body"].is_string() ||
+        body["body"].get<std::string>().empty())
       return send_error(res, 422, "Validation Failed");
     if (target->in_reply_to) return send_error(res, 422, "Validation Failed");
-    FakeGithubReviewComment reply{m_next_id++, number, target->path, target->line, target->id, body["body"],
-                                  "fanout-bot", "User", next_timestamp()};
+    FakeGithubReviewComment reply{m_next_id++,  number,       target->path, target->line,    target->id,
+                                  body["body"], "fanout-bot", "User",       next_timestamp()};
     m_review_comments.push_back(reply);
     send_json(res, 201, review_comment_json(reply));
   });
@@ -231,18 +244,24 @@ void FakeGithubServer::add_pull_routes() {
     if (it == m_pulls.end()) return send_error(res, 404, "Not Found");
     json body = req.body.empty() ? json::object() : parse_body(req);
     if (body.is_discarded()) return send_error(res, 400, "Problems parsing JSON");
+    refresh_from_git();
     auto& pull = it->second;
     const std::string expected = body.is_object() ? body.value("expected_head_sha", "") : "";
     if (!expected.empty() && expected != pull.head_sha)
       return send_error(res, 422, "expected head sha didn't match current head ref.");
     if (pull.mergeable_state == "dirty" || (pull.mergeable && !*pull.mergeable))
       return send_error(res, 422, "merge conflict between base and head");
+    if (!m_git_remote.empty() && !m_pinned_heads.count(number)) {
+      if (!merge_base_with_git(pull)) return send_error(res, 422, "merge conflict between base and head");
+    } else {
+      pull.head_sha = "merged" + std::to_string(m_branch_updates[number] + 1) + "-" + pull.head_sha;
+      pull.mergeable = true;
+      pull.mergeable_state = "clean";
+    }
     ++m_branch_updates[number];
-    pull.head_sha = "merged" + std::to_string(m_branch_updates[number]) + "-" + pull.head_sha;
-    pull.mergeable = true;
-    pull.mergeable_state = "clean";
-    send_json(res, 202, {{"message", "Updating pull request branch."},
-                         {"url", "https://github.com/repos/" + m_repo + "/pulls/" + std::to_string(number)}});
+    send_json(res, 202,
+              {{"message", "Updating pull request branch."},
+               {"url", "https://github.com/repos/" + m_repo + "/pulls/" + std::to_string(number)}});
   });
 }
 
