@@ -62,9 +62,10 @@ WatchOutcome watch_prs(const std::filesystem::path& repo_root, const config::Con
     say(issue.empty() ? fmt::format("{}: {}", stage, text) : fmt::format("[{}] {}: {}", issue, stage, text));
   };
   hooks.clean = [&](const pipeline::RunRecord& run) -> sdk::Result<std::string> {
-    const auto report = environment.workspaces().clean(run.issue, {}, sdk::CancelToken{});
-    if (!report.kept.empty()) return sdk::fail(sdk::FailureKind::error, joined(report.kept));
-    return report.removed.empty() ? std::string("nothing to clean") : "cleaned: " + joined(report.removed);
+    auto report = environment.workspaces().clean(run.issue, {}, sdk::CancelToken{});
+    if (!report.ok()) return std::move(report).failure();
+    if (!report->kept.empty()) return sdk::fail(sdk::FailureKind::error, joined(report->kept));
+    return report->removed.empty() ? std::string("nothing to clean") : "cleaned: " + joined(report->removed);
   };
   // Notifications go out on their own thread; the dispatcher waits for them when it ends.
   notify::Dispatcher notifications(environment.settings().db_path, environment.notify_targets());

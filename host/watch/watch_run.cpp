@@ -82,7 +82,8 @@ struct Watcher::Look {
 void Watcher::watch_run(const std::string& issue) {
   state::LockHolder holder;
   auto lock = state::RunLock::take(m_settings.db_path.parent_path(), issue, holder);
-  if (!lock) return; // a `fanout run`, `resume` or another watch drives it now: next pass
+  if (!lock.ok()) return note(issue, "watch", lock.failure().message);
+  if (!*lock) return; // a `fanout run`, `resume` or another watch drives it now: next pass
   const state::ProcessLedger::IssueTag tag(issue);
   pipeline::RunStore runs(m_settings.db_path);
   const auto run = runs.get(issue); // read again under the lock

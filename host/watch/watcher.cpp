@@ -83,7 +83,8 @@ void Watcher::start_run(const std::string& issue) {
   }
   state::LockHolder holder;
   auto lock = state::RunLock::take(m_settings.db_path.parent_path(), issue, holder);
-  if (!lock) return; // another process started it meanwhile
+  if (!lock.ok()) return note(issue, "watch", lock.failure().message);
+  if (!*lock) return; // another process started it meanwhile
   if (pipeline::RunStore(m_settings.db_path).get(issue)) return;
   note(issue, "watch", "labelled \"" + m_options.label + "\" with no run: starting one");
   const RunState state = m_pipeline.run(issue, m_options.run_limits);

@@ -191,10 +191,11 @@ TEST_CASE("watch: a run another process drives is left alone until it ends", "[w
   w.forge.comment("bea", "Rename this.");
   state::LockHolder holder;
   auto lock = state::RunLock::take(w.h.settings.db_path.parent_path(), "7", holder);
-  REQUIRE(lock);
+  REQUIRE(lock.ok());
+  REQUIRE(*lock);
   w.tick();
   CHECK(w.h.agent.requests_for("FIX", "7").empty());
-  lock.reset();
+  lock->reset();
   w.tick();
   CHECK(w.h.agent.requests_for("FIX", "7").size() == 1);
 }
