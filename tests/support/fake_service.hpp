@@ -52,6 +52,8 @@ struct FailureAnswers {
 class FakeService {
 public:
   FakeService();
+  /// The same over HTTPS (a Kubernetes API server has its own CA).
+  explicit FakeService(const ServerTls& tls);
   virtual ~FakeService();
 
   /// Base URL of the fake ("http://127.0.0.1:<port>").
@@ -91,6 +93,8 @@ protected:
   std::atomic<int> m_retry_after{1};
 
 private:
+  void install_handlers();
+
   LocalServer m_server;
   std::deque<FakeFailure> m_queued;
   FakeFailure m_always = FakeFailure::none;
