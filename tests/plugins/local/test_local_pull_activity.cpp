@@ -209,3 +209,27 @@ TEST_CASE("local code host: comments are files people write, replies are files f
           ".fanout/prs/1/comments/04-bad.md:2: front matter: expected \"key: value\", got \"author alice\"");
   }
 }
+
+TEST_CASE("local code host: a ci_command that runs too long fails its check as timed_out", "[local]") {
+  LocalPluginFixture f(true, "", "[tracker]\nci_command = 'echo started; sleep 30'\nci_timeout = \"1s\"\n");
+  auto pr = open_pr(f);
+  auto checks = f.code_host().checks(pr, CancelToken());
+  REQUIRE(checks.ok());
+  REQUIRE(checks->size() == 1);
+  CHECK((*checks)[0].state == CheckState::failure);
+  CHECK((*checks)[0].conclusion == "timed_out");
+  CHECK((*checks)[0].summary == "ci_command timed out");
+  auto log = f.code_host().check_log(pr, (*checks)[0], 100, CancelToken());
+  REQUIRE(log.ok());
+  CHECK(*log == "started\n");
+
+  SECTION("a pull request whose branch is gone has no checks") {
+    REQUIRE(f.git("branch -q -D fanout/1-health") == 0);
+    fanout::sdk::PullRequest gone = pr;
+    gone.head_sha = "";
+    auto none = f.code_host().checks(gone, CancelToken());
+    REQUIRE_FALSE(none.ok());
+    CHECK(none.failure().kind == fanout::sdk::FailureKind::not_found);
+    CHECK(none.failure().message == "branch \"fanout/1-health\" of pull request 1 does not exist");
+  }
+}
