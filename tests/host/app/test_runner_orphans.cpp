@@ -41,7 +41,9 @@ TEST_CASE("runner orphans: a live run owns its own run's resources, nothing else
   store.begin("7");
   const auto live_run = std::to_string(store.get("7")->created_at);
   state::LockHolder holder;
-  auto lock = state::RunLock::take(state_dir, "7", holder);
+  auto taken = state::RunLock::take(state_dir, "7", holder);
+  REQUIRE(taken.ok());
+  auto& lock = *taken;
   REQUIRE(lock);
 
   ListedRunner runner;
