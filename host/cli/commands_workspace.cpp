@@ -228,12 +228,12 @@ bool clean_runner_orphans(Session& session, bool dry_run, const sdk::CancelToken
 }
 
 void run_clean(Context& context, const app::CleanRequest& request) {
-  app::check_clean_request(request);
+  value_or_throw(app::check_clean_request(request), ExitCode::usage);
   Session session(context);
   sdk::CancelToken cancel;
   app::CleanRequest told = request;
   told.on_orphan = [](const std::string& ended) { std::cout << "ended " << ended << "\n"; };
-  const auto reports = app::clean_many(session.manager, told, cancel);
+  const auto reports = value_or_throw(app::clean_many(session.manager, told, cancel));
   bool incomplete = false;
   for (const auto& report : reports) {
     for (const auto& line : report.removed) std::cout << report.key << ": " << line << "\n";
@@ -257,7 +257,7 @@ void run_doctor(Context& context) {
   }
   const auto tools = app::doctor_tools(session.config, session.plugins.registry());
   sdk::CancelToken cancel;
-  auto findings = workspace::doctor(session.manager, brancher, tools, cancel);
+  auto findings = value_or_throw(workspace::doctor(session.manager, brancher, tools, cancel));
   if (!brancher_problem.empty()) findings.push_back({brancher_problem, "fanout config check"});
   for (auto& finding : runner_findings(session, cancel)) findings.push_back(std::move(finding));
   if (findings.empty()) {

@@ -193,3 +193,18 @@ TEST_CASE("remote runner: doctor lists and clean --orphans removes only this rep
   auto again = e2e.fanout({"doctor"});
   CHECK(again.out.find("[runner]") == std::string::npos);
 }
+
+TEST_CASE("remote runner: doctor and clean say when the runner cannot list what it made", "[runner]") {
+  E2e e2e;
+  use_fixture_runner(e2e, "list_error = \"the cluster at https://10.0.0.1:6443 did not answer\"\n");
+  auto doctor = e2e.fanout({"doctor"});
+  INFO(doctor.out << doctor.err);
+  CHECK(doctor.exit_code == 1);
+  CHECK(doctor.out.find("[runner] fixture-runner: cannot list what it made: the cluster at https://10.0.0.1:6443 did "
+                        "not answer\n  fix: fanout config check\n") != std::string::npos);
+  auto clean = e2e.fanout({"clean", "--orphans"});
+  INFO(clean.out << clean.err);
+  CHECK(clean.exit_code == 1);
+  CHECK(clean.err.find("fanout: [runner] fixture-runner: cannot list what it made: the cluster at "
+                       "https://10.0.0.1:6443 did not answer\n") != std::string::npos);
+}

@@ -35,6 +35,7 @@ public:
   std::vector<sdk::RunnerSession> sessions;
   std::function<void(const fs::path& clone)> work;
   std::optional<sdk::Failure> failure;
+  std::string pushed_override; ///< reported as pushed_head instead of the clone's HEAD
   std::vector<sdk::RunnerResource> made;
   std::vector<std::string> removed;
   fs::path scratch;
@@ -53,7 +54,7 @@ public:
     made.push_back({"job/other", {session.labels.repo, "9", "1", "build"}, "running", ""});
     sdk::RunnerResult result;
     result.process.exit_code = 0;
-    result.pushed_head = git(clone, "rev-parse HEAD");
+    result.pushed_head = pushed_override.empty() ? git(clone, "rev-parse HEAD") : pushed_override;
     return result;
   }
   sdk::Result<std::vector<sdk::RunnerResource>> list(const std::string&, const sdk::CancelToken&) override {
@@ -196,6 +197,15 @@ TEST_CASE("remote sessions: what stops a session is said with the runner's name"
     auto ran = s.run();
     REQUIRE(!ran.ok());
     CHECK(ran.failure().message == "[runner] in-test: no git remote \"upstream\" in \"" + s.repo.string() + "\"");
+  }
+  SECTION("a pushed head that cannot be brought into the worktree") {
+    s.runner.pushed_override = "0123456789abcdef0123456789abcdef01234567";
+    auto ran = s.run();
+    REQUIRE(!ran.ok());
+    CHECK(ran.failure().message.rfind("[runner] in-test: the session pushed 0123456789abcdef0123456789abcdef01234567 "
+                                      "to \"fanout/7-x\", but it could not be brought into the worktree: \"git merge\" "
+                                      "failed: ",
+                                      0) == 0);
   }
   SECTION("the runner's own failure") {
     s.runner.failure = sdk::fail(sdk::FailureKind::auth, "403 on jobs.batch: the service account may not create");

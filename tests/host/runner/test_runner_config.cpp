@@ -36,10 +36,14 @@ TEST_CASE("runner config: a remote runner with a brancher only this machine reac
     CHECK(ran.err.find("kind = \"fixture-runner\" runs agent sessions on other machines") != std::string::npos);
     CHECK(e2e.calls().empty());
   }
-  SECTION("postgres on a loopback address") {
+  SECTION("postgres on a loopback address or a Unix socket") {
+    const std::string url = GENERATE(std::string("postgresql://app@127.0.0.1:5432/app"),
+                                     std::string("postgresql://app@localhost/app"), std::string("postgresql://app@[::1]/app"),
+                                     std::string("postgresql:///app?host=/var/run/postgresql"),
+                                     std::string("postgresql://app@db.example,127.0.0.1/app"));
+    INFO(url);
     e2e.without_database();
-    e2e.append_config("[database]\nbrancher = \"postgres\"\nurl = \"postgresql://app@127.0.0.1:5432/app\"\n" +
-                      runner_table());
+    e2e.append_config("[database]\nbrancher = \"postgres\"\nurl = \"" + url + "\"\n" + runner_table());
     auto check = e2e.fanout({"config", "check"});
     INFO(check.out << check.err);
     CHECK(check.exit_code == 2);
