@@ -14,6 +14,7 @@
 #include "host/util/error.hpp"
 #include "host/workspace/private_files.hpp"
 #include "host/workspace/workspace_manager.hpp"
+#include "host/writeback/write_back.hpp"
 
 #include <span>
 
@@ -145,6 +146,10 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
 
   m_settings.repo_root = config.repo_root;
   m_settings.db_path = state::StateDb::path_for(config.repo_root);
+  if (auto write_back = writeback::Settings::from(config.write_back); write_back.any()) {
+    m_write_back = std::make_unique<writeback::WriteBack>(*m_tracker, std::move(write_back), m_settings.db_path);
+    m_services.write_back = m_write_back.get();
+  }
   m_settings.runs_dir = config.repo_root / ".fanout" / "runs";
   m_settings.private_files = workspace::private_files(config.workspace);
   m_settings.agent_provider = config.agent.provider;
