@@ -7,9 +7,12 @@
 #include "tests/support/shell.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_certificates.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+
+#include <signal.h>
 
 #include <cstdlib>
 #include <set>
@@ -43,6 +46,18 @@ FakeKubernetesServer::Options image_for(const E2e& e2e) {
   return options;
 }
 
+/// Writes a kubeconfig for `kube` and puts `[runner] kind = "kubernetes"` in e2e's fanout.toml.
+void use_cluster(E2e& e2e, const FakeKubernetesServer& kube, const TestCertificates& certs,
+                 const std::filesystem::path& kubeconfig) {
+  write_text(kubeconfig, "apiVersion: v1\nkind: Config\ncurrent-context: e2e\nclusters:\n- name: c\n  cluster:\n"
+                         "    server: " + kube.url() + "\n    certificate-authority-data: " +
+                             base64(read_text(certs.ca_cert)) +
+                             "\ncontexts:\n- name: e2e\n  context:\n    cluster: c\n    user: u\n"
+                             "users:\n- name: u\n  user:\n    token: " + kube.token() + "\n");
+  e2e.append_config("\n[runner]\nkind = \"kubernetes\"\nimage = \"fanout-agent:e2e\"\nkubeconfig = \"" +
+                    kubeconfig.string() + "\"\npoll_interval = \"1s\"\n");
+}
+
 } // namespace
 
 TEST_CASE("e2e: run 1 2 3 on the kubernetes runner: sessions are Jobs, commits come back, reviews and PRs as local",
@@ -52,14 +67,7 @@ TEST_CASE("e2e: run 1 2 3 on the kubernetes runner: sessions are Jobs, commits c
   TempDir cluster("e2e-kube");
   auto certs = make_test_certificates(cluster.path());
   FakeKubernetesServer kube(certs, image_for(e2e));
-  const auto kubeconfig = cluster / "kubeconfig";
-  write_text(kubeconfig, "apiVersion: v1\nkind: Config\ncurrent-context: e2e\nclusters:\n- name: c\n  cluster:\n"
-                         "    server: " + kube.url() + "\n    certificate-authority-data: " +
-                             base64(read_text(certs.ca_cert)) +
-                             "\ncontexts:\n- name: e2e\n  context:\n    cluster: c\n    user: u\n"
-                             "users:\n- name: u\n  user:\n    token: " + kube.token() + "\n");
-  e2e.append_config("\n[runner]\nkind = \"kubernetes\"\nimage = \"fanout-agent:e2e\"\nkubeconfig = \"" +
-                    kubeconfig.string() + "\"\npoll_interval = \"1s\"\n");
+  use_cluster(e2e, kube, certs, cluster / "kubeconfig");
 
   auto ran = e2e.fanout({"run", "1", "2", "3"});
   INFO(ran.out << ran.err);
@@ -97,4 +105,45 @@ TEST_CASE("e2e: run 1 2 3 on the kubernetes runner: sessions are Jobs, commits c
 
   // No secret value went to the cluster.
   for (const auto& request : kube.requests()) CHECK(request.body.find(e2e.server.token()) == std::string::npos);
+}
+
+TEST_CASE("e2e: kill -9 during a build on the kubernetes runner, then resume follows the Job and starts no second one",
+          "[e2e][kubernetes]") {
+  E2e e2e;
+  e2e.without_database();
+  const auto gate = e2e.root / "gate";
+  e2e.script("BUILD-1", R"({"gate": ")" + gate.string() + R"(", "files": {"feature-1.txt": "issue 1\n"}, "commit": "implement 1"})");
+  TempDir cluster("e2e-kube");
+  auto certs = make_test_certificates(cluster.path());
+  FakeKubernetesServer kube(certs, image_for(e2e));
+  use_cluster(e2e, kube, certs, cluster / "kubeconfig");
+
+  const pid_t pid = e2e.start({"run", "1"});
+  REQUIRE(e2e.wait_for_call("BUILD 1")); // the build runs in its pod, waiting at the gate
+  ::kill(pid, SIGKILL);
+  CHECK(e2e.wait(pid).exit_code == 128 + SIGKILL);
+  const auto follows = [&] {
+    int count = 0;
+    for (const auto& request : kube.requests())
+      if (request.path.size() > 4 && request.path.compare(request.path.size() - 4, 4, "/log") == 0) ++count;
+    return count;
+  };
+  const int followed_before = follows();
+
+  const pid_t resumed = e2e.start({"resume"});
+  // The resumed fanout follows the running Job's log; then the session may end.
+  REQUIRE(poll_until([&] { return follows() > followed_before; }, std::chrono::seconds(60)));
+  write_text(gate, "open");
+  auto ran = e2e.wait(resumed);
+  INFO(ran.out << ran.err);
+  CHECK(ran.exit_code == 0);
+
+  CHECK(e2e.calls()["BUILD 1"] == 1); // one agent session, followed twice
+  int builds = 0;
+  for (const auto& request : kube.requests("POST", "/apis/batch/v1/namespaces/default/jobs"))
+    if (json::parse(request.body)["metadata"]["annotations"]["fanout/stage"] == "build") ++builds;
+  CHECK(builds == 1);
+  auto pulls = e2e.server.pulls();
+  REQUIRE(pulls.size() == 1);
+  CHECK(sh("git log --format=%s refs/heads/" + pulls[0].head, e2e.origin).out.find("implement 1") != std::string::npos);
 }
