@@ -30,7 +30,8 @@ private:
 
 } // namespace
 
-TEST_CASE("pipeline: the write-back hears of a run when it starts and when it ends", "[pipeline][write_back]") {
+TEST_CASE("pipeline: the write-back hears of a run when it starts and when it ends",
+          "[pipeline][write_back]") {
   Harness h;
   h.tracker.add("1", "feature");
   RecordingWriteBack write_back(false);
@@ -42,7 +43,8 @@ TEST_CASE("pipeline: the write-back hears of a run when it starts and when it en
   CHECK(h.tracker.comments_on("1") == 2);
 }
 
-TEST_CASE("pipeline: with a status comment the pipeline posts no comments of its own", "[pipeline][write_back]") {
+TEST_CASE("pipeline: with a status comment the pipeline posts no comments of its own",
+          "[pipeline][write_back]") {
   Harness h;
   h.tracker.add("1", "feature");
   RecordingWriteBack write_back(true);
@@ -60,11 +62,13 @@ TEST_CASE("pipeline: an issue that cannot be fetched is never written back to", 
   CHECK(write_back.seen.empty());
 }
 
-TEST_CASE("pipeline: a tracker that refuses every write-back still sees the run end done", "[pipeline][write_back]") {
+TEST_CASE("pipeline: a tracker that refuses every write-back still sees the run end done",
+          "[pipeline][write_back]") {
   Harness h;
   h.tracker.add("1", "feature");
   writeback::Settings settings; // the fake tracker can neither move states nor edit comments
-  settings.states = {{writeback::Phase::in_progress, "In Progress"}, {writeback::Phase::in_review, "In Review"}};
+  settings.states = {{writeback::Phase::in_progress, "In Progress"},
+                     {writeback::Phase::in_review, "In Review"}};
   settings.status_comment = true;
   writeback::WriteBack write_back(h.tracker, settings, h.settings.db_path);
   h.services.write_back = &write_back;

@@ -13,12 +13,14 @@ using namespace fanout;
 using namespace fanout::test;
 using namespace fanout::writeback;
 
-TEST_CASE("write-back through jira: transitions, labels and one comment edited across restarts", "[write_back][jira]") {
+TEST_CASE("write-back through jira: transitions, labels and one comment edited across restarts",
+          "[write_back][jira]") {
   TempDir dir("writeback-jira");
   const auto db = state::StateDb::path_for(dir.path());
   FakeJiraServer jira;
   auto services = trackers::make_services({{"JIRA_EMAIL", jira.email()}, {"JIRA_API_TOKEN", jira.token()}});
-  auto tracker = trackers::load<sdk::IssueTracker>(*services, "jira", {{"site", jira.site()}, {"project", "PROJ"}});
+  auto tracker =
+      trackers::load<sdk::IssueTracker>(*services, "jira", {{"site", jira.site()}, {"project", "PROJ"}});
   const std::string key = jira.add_issue({"", "Health endpoint", nullptr, "To Do", {"backend"}});
   Settings settings;
   settings.states = {{Phase::in_progress, "In Progress"}, {Phase::done, "Done"}};
@@ -48,7 +50,8 @@ TEST_CASE("write-back through jira: transitions, labels and one comment edited a
     CHECK(written.failure().message ==
           "write-back to issue \"" + key + "\" (needs_human) failed: state \"Blocked\": jira issue \"" + key +
               "\" has no transition to \"Blocked\" (available: \"Stop Progress\", \"Start Progress\")");
-    CHECK(jira.issue(key).labels == std::vector<std::string>{"backend", "fanout-help"}); // the labels still moved
+    CHECK(jira.issue(key).labels ==
+          std::vector<std::string>{"backend", "fanout-help"}); // the labels still moved
   }
 }
 
@@ -57,7 +60,8 @@ TEST_CASE("write-back through linear: workflow states by name and one comment", 
   const auto db = state::StateDb::path_for(dir.path());
   FakeLinearServer linear;
   auto services = trackers::make_services({{"LINEAR_API_KEY", linear.key()}});
-  auto tracker = trackers::load<sdk::IssueTracker>(*services, "linear", {{"team", "ENG"}, {"api_url", linear.api_url()}});
+  auto tracker = trackers::load<sdk::IssueTracker>(*services, "linear",
+                                                   {{"team", "ENG"}, {"api_url", linear.api_url()}});
   const std::string key = linear.add_issue({"", "Health endpoint", "", "Todo"});
   Settings settings;
   settings.states = {{Phase::in_progress, "In Progress"}, {Phase::done, "Done"}};
