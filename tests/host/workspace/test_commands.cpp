@@ -154,15 +154,6 @@ TEST_CASE("fanout clean: needs keys, --merged or --all", "[workspace][cli]") {
   CHECK(result.out == "fanout: error: clean: give issue keys, --merged or --all (one of them)\n");
 }
 
-namespace {
-/// Commits a new file `name` on the branch checked out at `path`.
-void commit_file(const fs::path& path, const std::string& name) {
-  const auto done = sh("echo " + name + " > " + name + " && git add " + name + " && git commit -q -m " + name, path);
-  INFO(done.out);
-  REQUIRE(done.rc == 0);
-}
-} // namespace
-
 TEST_CASE("fanout clean --merged: removes a workspace whose commits were merged, keeps a new one", "[workspace][cli]") {
   TempRepo repo;
   write_config(repo);

@@ -24,19 +24,10 @@ namespace {
 
 const sdk::CancelToken k_no_cancel;
 
-/// A manager on `repo` whose workspaces get database branches from `brancher`.
-WorkspaceManager with_brancher(const TempRepo& repo, FakeBrancher& brancher) {
-  auto settings = repo.settings();
-  settings.brancher = "fake";
-  return WorkspaceManager(settings, &brancher, nullptr);
-}
-
 } // namespace
 
-TEST_CASE("workspace errors: a database branch that cannot be made fails that workspace alone", "[workspace][errors]") {
-  TempRepo repo;
-  FakeBrancher brancher;
-  auto manager = with_brancher(repo, brancher);
+TEST_CASE_METHOD(BranchedRepo, "workspace errors: a database branch that cannot be made fails that workspace alone",
+                 "[workspace][errors]") {
   const std::string db1 = database_branch("1"), db2 = database_branch("2");
   brancher.fail_create = "the server refused it";
   brancher.fail_only = {db2};
@@ -77,11 +68,9 @@ TEST_CASE("workspace errors: a configured brancher that is not available fails t
   CHECK(manager.find("7")->record.error == "database brancher \"postgres\" is not available");
 }
 
-TEST_CASE("workspace errors: clean keeps the record when the database branch cannot be removed, and retries later",
-          "[workspace][errors]") {
-  TempRepo repo;
-  FakeBrancher brancher;
-  auto manager = with_brancher(repo, brancher);
+TEST_CASE_METHOD(BranchedRepo,
+                 "workspace errors: clean keeps the record when the database branch cannot be removed, and retries later",
+                 "[workspace][errors]") {
   auto ws = manager.up(issue("7"), k_no_cancel);
   REQUIRE(ws.ok());
   const std::string db = ws->record.db_branch;
@@ -114,11 +103,9 @@ TEST_CASE("workspace errors: clean keeps the record when the database branch can
   CHECK(doctor(manager, &brancher, {}, k_no_cancel).empty());
 }
 
-TEST_CASE("workspace errors: a brancher that cannot list its branches is reported by clean --orphans and doctor",
-          "[workspace][errors]") {
-  TempRepo repo;
-  FakeBrancher brancher;
-  auto manager = with_brancher(repo, brancher);
+TEST_CASE_METHOD(BranchedRepo,
+                 "workspace errors: a brancher that cannot list its branches is reported by clean --orphans and doctor",
+                 "[workspace][errors]") {
   brancher.branches["fanout_old_1234"] = "sqlite:///x";
   brancher.fail_list = "neon API error (HTTP 500 on GET /projects/p/branches): internal";
 

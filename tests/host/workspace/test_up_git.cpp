@@ -157,10 +157,7 @@ TEST_CASE("workspace up: a worktree git left half-made (killed mid-checkout) is 
   CHECK(sh("git status --porcelain", again->record.path).out == "");
 }
 
-TEST_CASE("workspace up: git's refusal is the error, with git's message", "[workspace][git]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo, "workspace up: git's refusal is the error, with git's message", "[workspace][git]") {
   // A post-checkout hook that fails: git keeps the worktree and fails the add.
   repo.write(".git/hooks/post-checkout", "#!/bin/sh\necho 'hook says no' >&2\nexit 3\n");
   fs::permissions(repo.root() / ".git/hooks/post-checkout", fs::perms::owner_exec, fs::perm_options::add);
@@ -188,11 +185,9 @@ TEST_CASE("workspace up: the user's own checkout.workers is git's to read", "[wo
   CHECK(manager.up(issue("7"), cancel).ok());
 }
 
-TEST_CASE("workspace up and clean: GIT_DIR and GIT_INDEX_FILE of a hook that started fanout do not reach git",
-          "[workspace][git]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo,
+                 "workspace up and clean: GIT_DIR and GIT_INDEX_FILE of a hook that started fanout do not reach git",
+                 "[workspace][git]") {
   struct Env { // set for the calls below only: the test's own git commands need the real ones
     Env() {
       ::setenv("GIT_DIR", "/nonexistent/.git", 1);
@@ -242,10 +237,7 @@ TEST_CASE("workspace up: one git worktree add per repository at a time; a cancel
   CHECK(sh("git status --porcelain", (*ws)->record.path).out == "");
 }
 
-TEST_CASE("workspace up: without git on PATH the workspace fails, saying so", "[workspace][git]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo, "workspace up: without git on PATH the workspace fails, saying so", "[workspace][git]") {
   const std::string path = std::getenv("PATH");
   ::setenv("PATH", (repo.root() / "no-such-dir").c_str(), 1); // only for this call: libgit2 needs no PATH
   auto ws = manager.up(issue("7"), cancel);

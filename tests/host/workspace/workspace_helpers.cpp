@@ -58,6 +58,17 @@ sdk::Result<std::vector<sdk::DatabaseBranch>> FakeBrancher::list(const sdk::Canc
   return out;
 }
 
+workspace::WorkspaceManager with_brancher(workspace::Settings settings, FakeBrancher& brancher) {
+  settings.brancher = "fake";
+  return workspace::WorkspaceManager(std::move(settings), &brancher, nullptr);
+}
+
+void commit_file(const fs::path& path, const std::string& name) {
+  const auto done = sh("echo " + name + " > " + name + " && git add " + name + " && git commit -q -m " + name, path);
+  INFO(done.out);
+  REQUIRE(done.rc == 0);
+}
+
 sdk::Issue issue(const std::string& key, const std::string& title) {
   sdk::Issue i;
   i.key = key;

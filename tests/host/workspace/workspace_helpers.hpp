@@ -61,6 +61,30 @@ private:
   std::mutex m_mutex;
 };
 
+/// A manager with `settings` whose workspaces get database branches from `brancher` (the
+/// settings' brancher is set to "fake").
+workspace::WorkspaceManager with_brancher(workspace::Settings settings, FakeBrancher& brancher);
+
+/// For TEST_CASE_METHOD: a fresh TempRepo and a manager on its settings with no database
+/// brancher and no process runner; the test body sees `repo`, `manager` and `cancel`.
+struct ManagedRepo {
+  TempRepo repo;
+  workspace::WorkspaceManager manager{repo.settings(), nullptr, nullptr};
+  sdk::CancelToken cancel;
+};
+
+/// For TEST_CASE_METHOD: ManagedRepo whose workspaces get database branches from `brancher`.
+struct BranchedRepo {
+  TempRepo repo;
+  FakeBrancher brancher;
+  workspace::WorkspaceManager manager = with_brancher(repo.settings(), brancher);
+  sdk::CancelToken cancel;
+};
+
+/// Commits a new file `name` (its content is its name) on the branch checked out at `path`;
+/// REQUIREs success.
+void commit_file(const std::filesystem::path& path, const std::string& name);
+
 /// An issue with `key` and `title`.
 sdk::Issue issue(const std::string& key, const std::string& title = "Add a thing");
 
