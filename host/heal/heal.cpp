@@ -153,7 +153,7 @@ HealOutcome run_heal(const config::Config& config, const pipeline::Services& ser
   if (options.no_pr) return outcome;
 
   sdk::CancelToken cancel;
-  if (auto pushed = services.code_host->push(outcome.worktree, outcome.branch, cancel); !pushed.ok())
+  if (auto pushed = services.code_host->push(outcome.worktree, outcome.branch, {}, cancel); !pushed.ok())
     throw UserError("heal: push failed: " + pushed.failure().message);
   sdk::PullRequestDraft draft;
   draft.title = fmt::format("heal: agent rules from {} review finding(s)", evidence.items.size());

@@ -357,7 +357,7 @@ void Pipeline::Run::publish() {
                                          "it from the branch's history, then run \"fanout resume " + m_key + "\")"};
   }
   {
-    auto pushed = m_services.code_host->push(m_workspace.path, m_workspace.branch, cancel);
+    auto pushed = m_services.code_host->push(m_workspace.path, m_workspace.branch, {}, cancel);
     check_cancel();
     if (!pushed.ok()) throw Stop{RunState::failed, "publish: " + pushed.failure().message};
   }
@@ -427,7 +427,7 @@ bool Pipeline::Run::fix(int round, const std::vector<ReviewOutcome>& outcomes) {
                    "Address review findings, round " + std::to_string(round) + " (" + m_key + ")");
   if (head() == before) return false;
   {
-    auto pushed = m_services.code_host->push(m_workspace.path, m_workspace.branch, m_owner.m_scope.child());
+    auto pushed = m_services.code_host->push(m_workspace.path, m_workspace.branch, {}, m_owner.m_scope.child());
     check_cancel();
     if (!pushed.ok()) throw Stop{RunState::failed, "fix: " + pushed.failure().message};
   }

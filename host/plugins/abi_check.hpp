@@ -47,7 +47,8 @@ DescriptorInfo read_info(const sdk::PluginDescriptor& descriptor);
 /// The kinds this host knows, in a fixed order.
 inline constexpr sdk::Kind k_all_kinds[] = {sdk::Kind::agent_provider, sdk::Kind::issue_tracker,
                                             sdk::Kind::code_host, sdk::Kind::database_brancher,
-                                            sdk::Kind::reviewer, sdk::Kind::notifier};
+                                            sdk::Kind::reviewer, sdk::Kind::notifier,
+                                            sdk::Kind::runner};
 
 /// The names of the kinds set in `kinds` ("issue_tracker", "code_host"), in k_all_kinds order.
 std::vector<std::string> kind_names(std::uint32_t kinds);

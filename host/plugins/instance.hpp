@@ -18,6 +18,7 @@ template <> constexpr sdk::Kind kind_of<sdk::CodeHost>() noexcept { return sdk::
 template <> constexpr sdk::Kind kind_of<sdk::DatabaseBrancher>() noexcept { return sdk::Kind::database_brancher; }
 template <> constexpr sdk::Kind kind_of<sdk::Reviewer>() noexcept { return sdk::Kind::reviewer; }
 template <> constexpr sdk::Kind kind_of<sdk::Notifier>() noexcept { return sdk::Kind::notifier; }
+template <> constexpr sdk::Kind kind_of<sdk::Runner>() noexcept { return sdk::Kind::runner; }
 
 /// Destroys through the plugin that made the object, then lets go of the library (members
 /// are destroyed after the body runs, so the library is still loaded during destroy).

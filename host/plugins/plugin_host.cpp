@@ -13,6 +13,10 @@ public:
   sdk::Result<sdk::HttpResponse> send(const sdk::HttpRequest&, const sdk::CancelToken&) override {
     return sdk::fail(sdk::FailureKind::unsupported, "no http client is available here");
   }
+  sdk::Result<sdk::HttpResponse> stream(const sdk::HttpRequest&, const sdk::LineCallback&,
+                                        const sdk::CancelToken&) override {
+    return sdk::fail(sdk::FailureKind::unsupported, "no http client is available here");
+  }
 };
 
 class UnavailableProcesses final : public sdk::ProcessRunner {

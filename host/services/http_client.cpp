@@ -232,4 +232,9 @@ sdk::Result<sdk::HttpResponse> CurlHttpClient::send(const sdk::HttpRequest& requ
   }
 }
 
+sdk::Result<sdk::HttpResponse> CurlHttpClient::stream(const sdk::HttpRequest& request, const sdk::LineCallback&,
+                                                      const sdk::CancelToken&) {
+  return sdk::fail(sdk::FailureKind::unsupported, "streaming " + request.method + " requests is not implemented yet");
+}
+
 } // namespace fanout::services

@@ -47,6 +47,11 @@ public:
   /// a rate limit becomes FailureKind::rate_limited naming when it resets.
   sdk::Result<sdk::HttpResponse> send(const sdk::HttpRequest& request, const sdk::CancelToken& cancel) override;
 
+  /// See sdk::HttpClient::stream. Not implemented yet: fails with FailureKind::unsupported
+  /// (the Kubernetes runner, its first user, brings the implementation).
+  sdk::Result<sdk::HttpResponse> stream(const sdk::HttpRequest& request, const sdk::LineCallback& on_line,
+                                        const sdk::CancelToken& cancel) override;
+
 private:
   struct Attempt;
   Attempt perform(const sdk::HttpRequest& request, const sdk::CancelToken& cancel) const;

@@ -59,9 +59,14 @@ public:
   }
 
   sdk::Result<void> push(const std::filesystem::path& worktree, const std::string& branch,
-                         const sdk::CancelToken& cancel) override {
+                         const sdk::PushOptions& options, const sdk::CancelToken& cancel) override {
     sdk::ProcessSpec spec;
     spec.argv = {"git", "push", "-u", m_remote, branch};
+    if (options.force_with_lease) {
+      if (options.expected_remote_head.empty())
+        return fail(FailureKind::invalid_input, "a push with force_with_lease needs the expected remote head");
+      spec.argv.insert(spec.argv.begin() + 2, "--force-with-lease=" + branch + ":" + options.expected_remote_head);
+    }
     spec.workdir = worktree;
     spec.timeout = std::chrono::minutes(5);
     spec.env = {{"GIT_TERMINAL_PROMPT", "0"}}; // fail instead of waiting for a password nobody will type

@@ -62,7 +62,9 @@ fs::path LocalCodeHost::record_path(const std::string& id) const { return m_dir 
 
 std::string LocalCodeHost::shown(const std::string& file) const { return (fs::path(m_dir_shown) / file).string(); }
 
-sdk::Result<void> LocalCodeHost::push(const fs::path&, const std::string&, const sdk::CancelToken&) { return {}; }
+sdk::Result<void> LocalCodeHost::push(const fs::path&, const std::string&, const sdk::PushOptions&, const sdk::CancelToken&) {
+  return {};
+}
 
 sdk::Result<sdk::PullRequest> LocalCodeHost::read(const std::string& id) const {
   if (!is_safe_file_key(id)) return sdk::fail(FailureKind::invalid_input, "invalid pull request id \"" + id + "\"");

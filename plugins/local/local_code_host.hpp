@@ -20,7 +20,7 @@ public:
   /// Reads `prs_dir` (relative to the repo root) from the host's config.
   explicit LocalCodeHost(sdk::Host& host);
 
-  sdk::Result<void> push(const std::filesystem::path& worktree, const std::string& branch,
+  sdk::Result<void> push(const std::filesystem::path& worktree, const std::string& branch, const sdk::PushOptions& options,
                          const sdk::CancelToken& cancel) override;
   sdk::Result<std::optional<sdk::PullRequest>> find(const std::string& branch, const sdk::CancelToken& cancel) override;
   sdk::Result<sdk::PullRequest> open(const sdk::PullRequestDraft& draft, const sdk::CancelToken& cancel) override;

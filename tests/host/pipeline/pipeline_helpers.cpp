@@ -64,7 +64,8 @@ int FakeTracker::comments_on(const std::string& key) const {
 
 // ---- code host
 
-sdk::Result<void> FakeCodeHost::push(const fs::path&, const std::string&, const sdk::CancelToken&) {
+sdk::Result<void> FakeCodeHost::push(const fs::path&, const std::string&, const sdk::PushOptions&,
+                                     const sdk::CancelToken&) {
   std::lock_guard lock(m_mutex);
   ++pushes;
   return {};

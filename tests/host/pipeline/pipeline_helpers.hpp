@@ -46,7 +46,8 @@ public:
   bool refuse_self_review = false; ///< like GitHub: APPROVE/REQUEST_CHANGES fail
   /// Called after a PR is opened and recorded: a test may throw here to simulate a crash.
   std::function<void(const sdk::PullRequest&)> after_open;
-  sdk::Result<void> push(const std::filesystem::path&, const std::string&, const sdk::CancelToken&) override;
+  sdk::Result<void> push(const std::filesystem::path&, const std::string&, const sdk::PushOptions&,
+                         const sdk::CancelToken&) override;
   sdk::Result<std::optional<sdk::PullRequest>> find(const std::string& branch, const sdk::CancelToken&) override;
   sdk::Result<sdk::PullRequest> open(const sdk::PullRequestDraft& draft, const sdk::CancelToken&) override;
   sdk::Result<sdk::PullRequest> update(const sdk::PullRequest& pr, const sdk::CancelToken&) override;

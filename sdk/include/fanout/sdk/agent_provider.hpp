@@ -2,6 +2,7 @@
 // AgentProvider: runs one coding-agent session (Claude Code, Codex, any CLI) in a workspace.
 
 #include "fanout/sdk/cancel.hpp"
+#include "fanout/sdk/process.hpp"
 #include "fanout/sdk/result.hpp"
 
 #include <chrono>
@@ -46,6 +47,11 @@ struct SessionRequest {
   /// JSON Schema the final answer must follow (as text), or "" for free text. Providers
   /// with structured output use it; others put it in the prompt and the caller validates.
   std::string output_schema;
+  /// Where the session's process runs: providers pass their ProcessSpec to this runner
+  /// instead of Host::processes() when it is set (the host sets it when `[runner]` sends
+  /// sessions elsewhere, e.g. to a Kubernetes Job). It honours the same contract as the
+  /// host's process runner; the workdir it sees is `workdir`. Since ABI 3.0.
+  ProcessRunner* process_runner = nullptr;
 };
 
 /// A normalized event, streamed while the session runs.

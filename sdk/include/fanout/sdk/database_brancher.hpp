@@ -32,6 +32,12 @@ public:
   /// Every branch that this brancher made and that still exists (for `fanout doctor` and
   /// `fanout clean`). Plugins recognise their own by a naming convention, never by state.
   virtual Result<std::vector<DatabaseBranch>> list(const CancelToken& cancel) = 0;
+
+  /// Whether a process on another machine (a remote runner's pod) can use the branches this
+  /// brancher makes: false for files on this machine (SQLite) or a server on a loopback
+  /// address. `fanout config check` refuses a remote `[runner]` with a brancher that says
+  /// false. No I/O; callable from any thread. Default: false. Since ABI 3.0.
+  virtual bool reachable_remotely() const { return false; }
 };
 
 } // namespace fanout::sdk

@@ -2,6 +2,7 @@
 // HttpClient: the host's HTTP service. Plugins never link an HTTP library themselves.
 
 #include "fanout/sdk/cancel.hpp"
+#include "fanout/sdk/line_callback.hpp"
 #include "fanout/sdk/result.hpp"
 
 #include <chrono>
@@ -13,6 +14,19 @@ namespace fanout::sdk {
 
 /// Header names are matched case-insensitively by the host; keep them as the API spells them.
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+/// TLS settings of one request, for servers with their own certificate authority or that
+/// want a client certificate (a Kubernetes API server from a kubeconfig). All empty: the
+/// system's CAs, no client certificate. PEM text, not file names: the plugin reads the
+/// files (or decodes kubeconfig's base64 `*-data` fields) and registers the key as a secret.
+struct HttpTls {
+  std::string ca_pem;          ///< trust these CAs instead of the system's
+  std::string client_cert_pem; ///< client certificate chain
+  std::string client_key_pem;  ///< its private key
+  /// Skip verifying the server's certificate (kubeconfig's insecure-skip-tls-verify). The
+  /// host logs a warning the first time a request uses it.
+  bool insecure_skip_verify = false;
+};
 
 /// One request. `url` is absolute (plugins join their configurable base URL themselves).
 struct HttpRequest {
@@ -29,6 +43,7 @@ struct HttpRequest {
   /// Longest the client will wait for one server-requested back-off before giving up with
   /// FailureKind::rate_limited instead of waiting.
   std::chrono::milliseconds max_retry_wait{60000};
+  HttpTls tls; ///< since ABI 3.0
 };
 
 /// A response, whatever its status: a 404 is a response, not a failure of the client.
@@ -62,6 +77,16 @@ public:
   /// Fails (timeout, cancelled, error) only when no HTTP response was obtained at all, or
   /// with rate_limited when the server kept asking to wait longer than allowed.
   virtual Result<HttpResponse> send(const HttpRequest& request, const CancelToken& cancel) = 0;
+
+  /// Like `send`, but hands the body to `on_line` line by line as it arrives (a followed
+  /// log, a watch stream of JSON lines) instead of keeping it: the returned response's body
+  /// is empty when the status is 2xx, and holds the (error) body otherwise, whose lines are
+  /// not passed to `on_line`. `request.timeout` limits the wait for the response headers and
+  /// then for each next byte, not the whole stream; `cancel` or LineAction::stop end it early
+  /// (a stop is not a failure). Retries happen only before the first line was delivered.
+  /// Since ABI 3.0.
+  virtual Result<HttpResponse> stream(const HttpRequest& request, const LineCallback& on_line,
+                                      const CancelToken& cancel) = 0;
 };
 
 } // namespace fanout::sdk

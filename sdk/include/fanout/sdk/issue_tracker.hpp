@@ -46,8 +46,22 @@ public:
   virtual Result<void> comment(const std::string& key, const std::string& markdown,
                                const CancelToken& cancel) = 0;
 
+  /// Writes the one comment fanout keeps per issue (its status): creates it when
+  /// `comment_id` is "", otherwise edits that comment in place. Returns the comment's id,
+  /// which the host stores and passes next time. When `comment_id` no longer exists (a
+  /// person deleted it) the tracker creates a new one and returns its id. Default:
+  /// unsupported (the host then falls back to nothing, not to a new comment per event).
+  /// Since ABI 3.0.
+  virtual Result<std::string> put_comment(const std::string& key, const std::string& comment_id,
+                                          const std::string& markdown, const CancelToken& cancel) {
+    (void)key, (void)comment_id, (void)markdown, (void)cancel;
+    return fail(FailureKind::unsupported, "this tracker cannot edit comments");
+  }
+
   /// Moves the issue to the named state ("in progress", "done"); trackers map it to their
-  /// own workflow. Default: unsupported.
+  /// own workflow (Linear: the team's workflow state of that name; Jira: the transition that
+  /// leads to that status; GitHub: "open" or "closed"). Names compare case-insensitively.
+  /// FailureKind::not_found names the state and lists the ones available. Default: unsupported.
   virtual Result<void> set_state(const std::string& key, const std::string& state,
                                  const CancelToken& cancel) {
     (void)key, (void)state, (void)cancel;

@@ -13,6 +13,7 @@ enum class Kind : std::uint32_t {
   database_brancher = 1u << 3,
   reviewer = 1u << 4,
   notifier = 1u << 5, ///< since ABI 2.0
+  runner = 1u << 6,   ///< since ABI 3.0
 };
 
 /// Names as used on the command line and in `fanout plugin list` ("issue_tracker").
@@ -24,6 +25,7 @@ constexpr const char* to_string(Kind kind) noexcept {
   case Kind::database_brancher: return "database_brancher";
   case Kind::reviewer: return "reviewer";
   case Kind::notifier: return "notifier";
+  case Kind::runner: return "runner";
   }
   return "unknown";
 }

@@ -22,7 +22,7 @@
 //   FANOUT_PLUGIN(MyPlugin)
 //
 // List the kinds the plugin provides in `kinds` and give each its factory: make_agent_provider,
-// make_issue_tracker, make_code_host, make_database_brancher, make_reviewer, make_notifier.
+// make_issue_tracker, make_code_host, make_database_brancher, make_reviewer, make_notifier, make_runner.
 // A kind listed without its factory (a misspelled `make_reviwer`) or a factory whose kind is
 // not listed fails to compile, with a message naming both (plugin_spec.hpp).
 
@@ -36,6 +36,7 @@
 #include "fanout/sdk/notifier.hpp"
 #include "fanout/sdk/plugin_spec.hpp"
 #include "fanout/sdk/reviewer.hpp"
+#include "fanout/sdk/runner.hpp"
 #include "fanout/sdk/version.hpp"
 
 #include <cstdint>
@@ -86,6 +87,7 @@ template <typename Spec> constexpr std::uint32_t kinds_of() {
   if constexpr (requires(Host& h) { Spec::make_database_brancher(h); }) kinds |= std::uint32_t(Kind::database_brancher);
   if constexpr (requires(Host& h) { Spec::make_reviewer(h); }) kinds |= std::uint32_t(Kind::reviewer);
   if constexpr (requires(Host& h) { Spec::make_notifier(h); }) kinds |= std::uint32_t(Kind::notifier);
+  if constexpr (requires(Host& h) { Spec::make_runner(h); }) kinds |= std::uint32_t(Kind::runner);
   return kinds;
 }
 
@@ -102,6 +104,8 @@ template <typename Spec> void* make(Kind kind, Host& host) {
     if (kind == Kind::reviewer) return static_cast<Reviewer*>(Spec::make_reviewer(host).release());
   if constexpr (requires(Host& h) { Spec::make_notifier(h); })
     if (kind == Kind::notifier) return static_cast<Notifier*>(Spec::make_notifier(host).release());
+  if constexpr (requires(Host& h) { Spec::make_runner(h); })
+    if (kind == Kind::runner) return static_cast<Runner*>(Spec::make_runner(host).release());
   return nullptr;
 }
 
@@ -127,6 +131,7 @@ template <typename Spec> void destroy(Kind kind, void* instance) noexcept {
     case Kind::database_brancher: delete static_cast<DatabaseBrancher*>(instance); break;
     case Kind::reviewer: delete static_cast<Reviewer*>(instance); break;
     case Kind::notifier: delete static_cast<Notifier*>(instance); break;
+    case Kind::runner: delete static_cast<Runner*>(instance); break;
     }
   } catch (...) {
     // A destructor that throws is a plugin bug; swallowing it keeps the host alive.

@@ -17,6 +17,7 @@
 #include "fanout/sdk/kind.hpp"
 #include "fanout/sdk/notifier.hpp"
 #include "fanout/sdk/reviewer.hpp"
+#include "fanout/sdk/runner.hpp"
 
 #include <concepts>
 #include <cstddef>
@@ -48,6 +49,7 @@ FANOUT_SDK_KIND_TRAITS(code_host, CodeHost)
 FANOUT_SDK_KIND_TRAITS(database_brancher, DatabaseBrancher)
 FANOUT_SDK_KIND_TRAITS(reviewer, Reviewer)
 FANOUT_SDK_KIND_TRAITS(notifier, Notifier)
+FANOUT_SDK_KIND_TRAITS(runner, Runner)
 #undef FANOUT_SDK_KIND_TRAITS
 
 template <typename Spec>
@@ -73,6 +75,7 @@ template <typename Spec> constexpr bool check_spec() {
     FANOUT_SDK_CHECK_KIND(database_brancher, DatabaseBrancher)
     FANOUT_SDK_CHECK_KIND(reviewer, Reviewer)
     FANOUT_SDK_CHECK_KIND(notifier, Notifier)
+    FANOUT_SDK_CHECK_KIND(runner, Runner)
 #undef FANOUT_SDK_CHECK_KIND
   }
   return true;

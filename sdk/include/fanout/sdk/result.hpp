@@ -20,6 +20,7 @@ enum class FailureKind {
   unsupported,   ///< this plugin does not do that operation
   cancelled,     ///< the host's cancel token fired
   invalid_input, ///< the caller (or the config) passed something malformed
+  conflict,      ///< the remote state changed under us (HTTP 409, a rejected push lease, a merge conflict); since ABI 3.0
 };
 
 /// Lower-case name of a failure kind ("not_found"), stable for JSON and logs.
@@ -33,6 +34,7 @@ constexpr std::string_view to_string(FailureKind kind) noexcept {
   case FailureKind::unsupported: return "unsupported";
   case FailureKind::cancelled: return "cancelled";
   case FailureKind::invalid_input: return "invalid_input";
+  case FailureKind::conflict: return "conflict";
   }
   return "error";
 }

@@ -10,7 +10,7 @@ namespace fanout::sdk {
 /// Bumped when a change breaks existing plugins (an interface's virtual functions change,
 /// a struct passed across the boundary changes layout). The host refuses another major.
 /// The history of both is in docs/plugin-abi.md.
-inline constexpr std::uint32_t k_abi_major = 2;
+inline constexpr std::uint32_t k_abi_major = 3;
 /// Bumped when something is appended that old plugins can ignore. The host refuses a
 /// plugin whose minor is newer than its own (it may rely on what the host lacks).
 inline constexpr std::uint32_t k_abi_minor = 0;
