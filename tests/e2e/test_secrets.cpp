@@ -2,10 +2,10 @@
 // key and the tracker token leaves them in no transcript, plan, state, status, log, PR,
 // review or tracker comment, nor on stdout; a "secret" that is a common word stays readable.
 #include "tests/support/e2e.hpp"
+#include "tests/support/scoped_env.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -15,13 +15,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* k_key = "sk-ant-e2e-7f3a9c2d1b8e4f60";
-
-/// Sets an environment variable for the test's lifetime (fanout children inherit it).
-struct ScopedEnv {
-  ScopedEnv(const char* name, const char* value) : m_name(name) { ::setenv(name, value, 1); }
-  ~ScopedEnv() { ::unsetenv(m_name); }
-  const char* m_name;
-};
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
