@@ -1,5 +1,7 @@
 #include "tests/support/postgres_server.hpp"
 
+#include "tests/support/shell.hpp"
+
 #include <libpq-fe.h>
 
 #include <netinet/in.h>
@@ -7,8 +9,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -26,15 +26,8 @@ bool running_as_root() { return ::geteuid() == 0; }
 // Runs `command` through the shell (as the server user when root), returns exit status and output.
 std::pair<int, std::string> run(const std::string& command) {
   // From "/": the server user may not be allowed into the test's working directory.
-  const std::string full = "cd / && " + (running_as_root() ? std::string("runuser -u ") + k_server_user + " -- " : "") +
-                           command + " 2>&1";
-  FILE* pipe = ::popen(full.c_str(), "r");
-  if (!pipe) throw std::runtime_error("cannot run: " + full);
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  const auto ran = sh((running_as_root() ? std::string("runuser -u ") + k_server_user + " -- " : "") + command, "/");
+  return {ran.rc, ran.out};
 }
 
 fs::path find_bin_dir() {
