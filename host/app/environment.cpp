@@ -1,10 +1,13 @@
 #include "host/app/environment.hpp"
 
 #include "host/app/plugin_set.hpp"
+#include "host/app/runner_check.hpp"
 #include "host/agent/agent_env.hpp"
 #include "host/agent/command_runner.hpp"
 #include "host/config/plugin_table.hpp"
 #include "host/plugins/registry.hpp"
+#include "host/runner/remote_sessions.hpp"
+#include "host/runner/repo_id.hpp"
 #include "host/services/http_client.hpp"
 #include "host/services/process_runner.hpp"
 #include "host/state/state_db.hpp"
@@ -62,6 +65,15 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
   m_code_host = made(config.codehost, m_plugins->make<sdk::CodeHost>(config.codehost));
   if (!config.database.brancher.plugin.empty())
     m_brancher = made(config.database.brancher, m_plugins->make<sdk::DatabaseBrancher>(config.database.brancher));
+  // A remote runner: every agent session (plan, build, fix, reviewers') runs through it.
+  if (config.runner.remote_runner()) {
+    auto* runner = made(config.runner.table, m_plugins->make<sdk::Runner>(config.runner.table));
+    if (auto refusal = remote_runner_refusal(config, m_brancher)) throw UserError(refusal->str());
+    m_remote = std::make_unique<runner::RemoteSessions>(
+        *runner, *m_processes,
+        runner::RemoteSettings{config.runner.table.plugin, config.repo_root, config.runner.remote,
+                               runner::repo_id(config.repo_root)});
+  }
   // An unknown builder is reported with its section, as a configured name ("[agent.cladue]:
   // unknown plugin ..."); the agent cache alone would give the registry's bare message.
   const auto& provider = config.agent.provider;
@@ -99,6 +111,7 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
   m_services.agent = *builder;
   m_services.workspaces = m_workspaces.get();
   m_services.processes = m_processes.get();
+  m_services.remote = m_remote.get();
   m_services.make_reviewers = [this, reviewers](const pipeline::AgentWrapper& wrap)
       -> sdk::Result<std::vector<pipeline::ReviewerSlot>> {
     std::vector<pipeline::ReviewerSlot> slots;

@@ -20,6 +20,9 @@ class Registry;
 namespace fanout::workspace {
 class WorkspaceManager;
 }
+namespace fanout::runner {
+class RemoteSessions;
+}
 namespace fanout::services {
 class CurlHttpClient;
 class LocalProcessRunner;
@@ -31,8 +34,9 @@ class PluginSet;
 
 class Environment {
 public:
-  /// Loads the tracker, code host, agent and notifier plugins. Throws UserError when one is missing,
-  /// refuses its config or cannot be made: `[tracker]: unknown plugin "jria" (did you mean "jira"?)`.
+  /// Loads the tracker, code host, agent, runner and notifier plugins. Throws UserError when one is
+  /// missing, refuses its config or cannot be made, or when a remote [runner] cannot reach the
+  /// [database] brancher's branches (host/app/runner_check.hpp): `[tracker]: unknown plugin "jria" (did you mean "jira"?)`.
   Environment(const config::Config& config, const plugins::Registry& registry);
   ~Environment();
 
@@ -56,6 +60,8 @@ private:
   sdk::IssueTracker* m_tracker = nullptr;
   sdk::CodeHost* m_code_host = nullptr;
   sdk::DatabaseBrancher* m_brancher = nullptr;
+  /// A remote [runner]'s sessions (null for "local": sessions run on this machine).
+  std::unique_ptr<runner::RemoteSessions> m_remote;
   std::vector<notify::Target> m_notify_targets; ///< notifiers owned by m_plugins
   std::unique_ptr<workspace::WorkspaceManager> m_manager;
   std::unique_ptr<WorkspaceAdapter> m_workspaces;

@@ -36,6 +36,16 @@ sdk::DatabaseBrancher* WorkspacePlugins::brancher() {
   return m_brancher;
 }
 
+sdk::Runner* WorkspacePlugins::runner() {
+  if (!m_config.runner.remote_runner()) return nullptr;
+  if (!m_runner) {
+    auto made = plugins().make<sdk::Runner>(m_config.runner.table);
+    if (!made.ok()) throw UserError("[runner]: " + made.failure().message);
+    m_runner = *made;
+  }
+  return m_runner;
+}
+
 sdk::IssueTracker* WorkspacePlugins::tracker(std::string& why) {
   if (!m_tracker_tried) {
     m_tracker_tried = true;

@@ -1,6 +1,7 @@
 #pragma once
 // The plugins the workspace commands use (the [database] brancher, the [tracker] for issue
-// titles), with the host services they need. Owned by the command for its duration.
+// titles, the [runner] whose leftovers doctor and clean look for), with the host services
+// they need. Owned by the command for its duration.
 
 #include "host/app/plugin_set.hpp"
 #include "host/config/config.hpp"
@@ -10,6 +11,7 @@
 
 #include <fanout/sdk/database_brancher.hpp>
 #include <fanout/sdk/issue_tracker.hpp>
+#include <fanout/sdk/runner.hpp>
 
 #include <memory>
 #include <optional>
@@ -28,6 +30,10 @@ public:
   /// is configured but cannot be made (unknown plugin, bad config).
   sdk::DatabaseBrancher* brancher();
 
+  /// The [runner] plugin, or nullptr when sessions run on this machine (`kind = "local"`).
+  /// Throws UserError when it cannot be made.
+  sdk::Runner* runner();
+
   /// The [tracker], or nullptr (with `why` set) when it cannot be made: titles are optional.
   sdk::IssueTracker* tracker(std::string& why);
 
@@ -43,6 +49,7 @@ private:
   std::optional<plugins::Registry> m_registry;
   std::unique_ptr<PluginSet> m_plugins; ///< destroyed before the registry (the libraries)
   sdk::DatabaseBrancher* m_brancher = nullptr;
+  sdk::Runner* m_runner = nullptr;
   sdk::IssueTracker* m_tracker = nullptr;
   bool m_tracker_tried = false;
   std::string m_tracker_error;

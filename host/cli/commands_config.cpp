@@ -1,6 +1,8 @@
 // `fanout init`, `fanout config check`, `fanout config keys`, `fanout config trust`.
 #include "host/cli/commands.hpp"
 
+#include "host/app/plugin_set.hpp"
+#include "host/app/runner_check.hpp"
 #include "host/config/init.hpp"
 #include "host/config/key_docs.hpp"
 #include "host/config/key_table.hpp"
@@ -10,6 +12,8 @@
 #include "host/config/value.hpp"
 #include "host/plugins/abi_check.hpp"
 #include "host/plugins/registry.hpp"
+#include "host/services/http_client.hpp"
+#include "host/services/process_runner.hpp"
 #include "host/util/error.hpp"
 #include "host/util/suggest.hpp"
 
@@ -31,6 +35,7 @@ const char* kind_text(sdk::Kind kind) {
   case sdk::Kind::database_brancher: return "a database brancher";
   case sdk::Kind::reviewer: return "a reviewer";
   case sdk::Kind::notifier: return "a notifier";
+  case sdk::Kind::runner: return "a runner";
   }
   return "a plugin";
 }
@@ -75,6 +80,17 @@ void check_plugins(const config::Config& config, const plugins::Registry& regist
   check_plugin_table(config, config.database.brancher, sdk::Kind::database_brancher, registry, errors);
   for (const auto& review : config.reviews) check_plugin_table(config, review.table, sdk::Kind::reviewer, registry, errors);
   for (const auto& notify : config.notifiers) check_plugin_table(config, notify.table, sdk::Kind::notifier, registry, errors);
+  if (config.runner.remote_runner()) {
+    check_plugin_table(config, config.runner.table, sdk::Kind::runner, registry, errors);
+    // Whether the brancher's branches reach the runner's machines is the brancher's to say.
+    services::LocalProcessRunner processes;
+    services::CurlHttpClient http;
+    plugins::HostServices services;
+    services.processes = &processes;
+    services.http = &http;
+    app::PluginSet plugins(config, registry, services);
+    app::check_remote_runner(config, plugins, errors);
+  }
 }
 
 std::vector<config::PluginKeys> plugin_keys(const plugins::Registry& registry) {

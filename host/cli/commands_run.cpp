@@ -2,19 +2,10 @@
 
 #include "host/cli/commands.hpp"
 
-#include "host/app/environment.hpp"
 #include "host/app/run_actions.hpp"
-#include "host/app/run_many.hpp"
+#include "host/app/run_fleet.hpp"
 #include "host/config/loader.hpp"
-#include "host/notify/run_events.hpp"
-#include "host/pipeline/fleet.hpp"
-#include "host/pipeline/live_view.hpp"
 #include "host/pipeline/run_store.hpp"
-#include "host/plugins/registry.hpp"
-#include "host/services/interrupt.hpp"
-#include "host/services/process_runner.hpp"
-#include "host/state/process_ledger.hpp"
-#include "host/state/run_lock.hpp"
 #include "host/state/state_db.hpp"
 #include "host/util/error.hpp"
 
@@ -28,64 +19,34 @@
 namespace fanout::cli {
 namespace {
 
-using pipeline::RunState;
-
 struct RunOptions {
   std::vector<std::string> issues;
   int parallel = 0;
   std::string label;
 };
 
-/// Ends what a fanout killed with -9 left running (its agents, their tools), before any run
-/// starts again in the same worktrees; says so on stderr.
-void end_orphans(Context& context) {
-  state::StateDb db(state::StateDb::path_for(context.repo_root()));
-  for (const auto& orphan : state::end_orphans(db))
-    if (!context.options.quiet) std::cerr << "fanout: ended " << state::describe(orphan) << "\n";
-}
-
-/// Runs `keys` under a fleet with the live view and Ctrl-C handling; sets the exit code.
+/// Runs `keys` (app::run_fleet), prints the summary and sets the exit code.
 void drive(Context& context, std::vector<std::string> keys, int parallel, pipeline::RunMode mode,
            const std::string& label = "") {
   const config::Config config = config::load_or_throw({context.repo_root(), std::nullopt});
   register_named_secrets(config);
-  app::Environment environment(config, context.plugins());
-  keys = app::issues_to_run(environment.tracker(), std::move(keys), label);
-  const auto locks = app::lock_runs(context.repo_root(), keys);
-  end_orphans(context);
-  state::ProcessLedger ledger(environment.settings().db_path);
-
-  auto options = environment.fleet_options(parallel);
-  options.mode = mode;
-  const bool tty = ::isatty(STDOUT_FILENO) && !context.options.quiet;
-  pipeline::LiveView view(std::cout, tty);
-  view.expect(keys);
-  // Notifications go out on their own thread; the dispatcher waits for them when it ends.
-  notify::Dispatcher notifications(environment.settings().db_path, environment.notify_targets());
-  notify::RunEvents events(notifications, environment.settings(), context.options.quiet ? nullptr : &view);
-  pipeline::Fleet fleet(environment.services(), environment.settings(), options, &events);
-  std::map<std::string, RunState> results;
-  {
-    services::InterruptGuard guard([&] {
-      fleet.cancel();
-      notifications.cancel();
-      services::terminate_all();
-    });
-    view.start();
-    results = fleet.run(keys);
-    view.stop();
-    if (guard.interrupted()) {
-      std::cerr << "fanout: interrupted; resume with: fanout resume\n";
-      throw ExitRequest{ExitCode::interrupted};
-    }
-    events.fleet_done(results);
-    notifications.close();
+  const bool quiet = context.options.quiet;
+  app::FleetOutput output;
+  if (!quiet) {
+    output.view = &std::cout;
+    output.tty = ::isatty(STDOUT_FILENO);
+    output.notice = [](const std::string& line) { std::cerr << "fanout: " << line << "\n"; };
   }
-  int not_done = 0;
-  for (const auto& [key, state] : results) not_done += state == RunState::done ? 0 : 1;
-  if (!context.options.quiet)
-    std::cout << fmt::format("{} run(s): {} done, {} not done (see: fanout status)\n", results.size(),
-                             results.size() - not_done, not_done);
+  const auto outcome = app::run_fleet(context.repo_root(), config, context.plugins(),
+                                      {std::move(keys), label, parallel, mode}, output);
+  if (outcome.interrupted) {
+    std::cerr << "fanout: interrupted; resume with: fanout resume\n";
+    throw ExitRequest{ExitCode::interrupted};
+  }
+  const auto not_done = outcome.not_done();
+  if (!quiet)
+    std::cout << fmt::format("{} run(s): {} done, {} not done (see: fanout status)\n", outcome.results.size(),
+                             outcome.results.size() - not_done, not_done);
   if (not_done > 0) throw ExitRequest{ExitCode::failure};
 }
 

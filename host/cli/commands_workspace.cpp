@@ -2,9 +2,11 @@
 #include "host/cli/commands.hpp"
 #include "host/app/clean_many.hpp"
 #include "host/app/doctor_tools.hpp"
+#include "host/app/runner_orphans.hpp"
 #include "host/app/up_many.hpp"
 #include "host/app/workspace_plugins.hpp"
 #include "host/config/loader.hpp"
+#include "host/runner/repo_id.hpp"
 #include "host/services/interrupt.hpp"
 #include "host/services/process_runner.hpp"
 #include "host/services/secrets.hpp"
@@ -172,6 +174,59 @@ void run_ls(Context& context, bool json) {
   throw UserError("cannot run \"" + command[0] + "\": " + std::strerror(error), ExitCode(error == ENOENT ? 127 : 126));
 }
 
+/// What a remote [runner] made for this repository that no live run owns, as doctor's
+/// findings (none when sessions run on this machine).
+std::vector<workspace::Finding> runner_findings(Session& session, const sdk::CancelToken& cancel) {
+  std::vector<workspace::Finding> findings;
+  try {
+    sdk::Runner* runner = session.plugins.runner();
+    if (!runner) return findings;
+    const auto& name = session.config.runner.table.plugin;
+    auto orphans = app::runner_orphans(*runner, runner::repo_id(session.config.repo_root),
+                                       session.config.repo_root / ".fanout", cancel);
+    if (!orphans.ok()) {
+      findings.push_back({"[runner] " + name + ": cannot list what it made: " + orphans.failure().message,
+                          "fanout config check"});
+      return findings;
+    }
+    for (const auto& orphan : *orphans)
+      findings.push_back({"[runner] " + name + " left " + app::describe(orphan) + ", which no live run owns",
+                          "fanout clean --orphans"});
+  } catch (const UserError& e) {
+    findings.push_back({e.what(), "fanout config check"});
+  }
+  return findings;
+}
+
+/// `clean --orphans` for a remote [runner]: removes what runner_findings() lists. False
+/// when something could not be removed (said on stderr).
+bool clean_runner_orphans(Session& session, bool dry_run, const sdk::CancelToken& cancel) {
+  sdk::Runner* runner = session.plugins.runner();
+  if (!runner) return true;
+  const auto& name = session.config.runner.table.plugin;
+  auto orphans = app::runner_orphans(*runner, runner::repo_id(session.config.repo_root),
+                                     session.config.repo_root / ".fanout", cancel);
+  if (!orphans.ok()) {
+    std::cerr << "fanout: [runner] " << name << ": cannot list what it made: " << orphans.failure().message << "\n";
+    return false;
+  }
+  bool complete = true;
+  for (const auto& orphan : *orphans) {
+    if (dry_run) {
+      std::cout << "runner: would remove " << app::describe(orphan) << "\n";
+      continue;
+    }
+    if (auto removed = runner->remove(orphan, cancel); removed.ok()) {
+      std::cout << "runner: removed " << app::describe(orphan) << "\n";
+    } else {
+      std::cerr << "fanout: [runner] " << name << ": cannot remove " << orphan.id << ": " << removed.failure().message
+                << "\n";
+      complete = false;
+    }
+  }
+  return complete;
+}
+
 void run_clean(Context& context, const app::CleanRequest& request) {
   app::check_clean_request(request);
   Session session(context);
@@ -186,6 +241,7 @@ void run_clean(Context& context, const app::CleanRequest& request) {
     if (report.removed.empty() && report.kept.empty()) std::cout << report.key << ": nothing to clean\n";
     if (!report.complete && !request.options.dry_run) incomplete = true;
   }
+  if (request.orphans && !clean_runner_orphans(session, request.options.dry_run, cancel)) incomplete = true;
   if (reports.empty()) std::cout << "nothing to clean\n";
   if (incomplete) throw ExitRequest{ExitCode::failure};
 }
@@ -203,6 +259,7 @@ void run_doctor(Context& context) {
   sdk::CancelToken cancel;
   auto findings = workspace::doctor(session.manager, brancher, tools, cancel);
   if (!brancher_problem.empty()) findings.push_back({brancher_problem, "fanout config check"});
+  for (auto& finding : runner_findings(session, cancel)) findings.push_back(std::move(finding));
   if (findings.empty()) {
     std::cout << "nothing to fix\n";
     return;
@@ -237,7 +294,7 @@ void add_workspace_commands(CLI::App& app, Context& context) {
   clean->add_option("issues", flags->keys, "Issue keys");
   clean->add_flag("--merged", flags->merged, "Every workspace whose branch is merged into its base");
   clean->add_flag("--all", flags->all, "Every workspace");
-  clean->add_flag("--orphans", flags->orphans, "Database branches and port leases that no workspace owns");
+  clean->add_flag("--orphans", flags->orphans, "Database branches, port leases and runner jobs that nothing live owns");
   clean->add_flag("--dry-run", flags->options.dry_run, "Only say what would be removed");
   clean->add_flag("--force", flags->options.force, "Also delete uncommitted work and unmerged branches");
   clean->callback([&context, flags] { run_clean(context, *flags); });

@@ -2,9 +2,8 @@
 // Config: fanout.toml merged over the user config, validated against the key table
 // (host/config/key_table.hpp). What the rest of the host reads; built by config::load().
 //
-// Plugin tables ([tracker], [codehost], [agent.<provider>], [database], each [[review]]
-// and [[notify]])
-// are kept raw here, with source positions, because only the selected plugin knows its
+// Plugin tables ([tracker], [codehost], [agent.<provider>], [database], [runner], each
+// [[review]] and [[notify]]) are kept raw here, with source positions, because only the selected plugin knows its
 // keys: turn one into the JSON that sdk::Host::config() returns with
 // config::plugin_config() (host/config/plugin_table.hpp).
 
@@ -111,6 +110,19 @@ struct NotifyConfig {
   std::chrono::milliseconds retry_delay{2000}; ///< before the first retry; doubled after each
 };
 
+/// The `[runner] kind` that runs sessions on this machine through the host's process
+/// service: no plugin, today's behaviour (the key table's default).
+inline constexpr const char* k_local_runner = "local";
+
+/// [runner]: where agent sessions run (docs/runner.md).
+struct RunnerConfig {
+  /// `plugin` is the runner plugin, or k_local_runner; its entries are the plugin's keys.
+  PluginTable table;
+  std::string remote = "origin"; ///< the git remote sessions clone from and push to
+  /// Whether sessions run elsewhere, through a runner plugin.
+  bool remote_runner() const { return !table.plugin.empty() && table.plugin != k_local_runner; }
+};
+
 /// [run]: the loop's limits. Zero durations and budgets mean "no limit".
 struct RunConfig {
   int parallel = 4;
@@ -151,6 +163,7 @@ struct Config {
   DatabaseConfig database;
   std::vector<ReviewConfig> reviews;
   std::vector<NotifyConfig> notifiers;
+  RunnerConfig runner;
   RunConfig run;
   HealConfig heal;
   PluginsConfig plugins;

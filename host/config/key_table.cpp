@@ -28,6 +28,9 @@ constexpr SectionSpec k_sections[] = {
      "one table per reviewer; other keys belong to the reviewer plugin"},
     {"notify", SectionKind::plugin_array, "plugin",
      "one table per notifier (webhook, desktop) and the events it gets; other keys belong to the notifier plugin"},
+    {"runner", SectionKind::plugin, "kind",
+     "where agent sessions run: this machine, or a runner plugin (a Kubernetes Job per session); other keys belong "
+     "to the runner plugin (docs/runner.md)"},
     {"run", SectionKind::plain, nullptr, "limits of `fanout run`: parallelism, fix rounds, timeouts, budgets"},
     {"heal", SectionKind::plain, nullptr, "what `fanout heal` may change"},
     {"plugins", SectionKind::plain, nullptr, "where plugins are found"},
@@ -98,6 +101,13 @@ constexpr HostKey k_keys[] = {
                 .doc = "retries after a failed delivery, each after twice the previous delay; 0: none"}},
     {"notify", {.name = "retry_delay", .type = ConfigType::duration, .default_value = "\"2s\"",
                 .doc = "wait before the first retry"}},
+
+    {"runner", {.name = "kind", .type = ConfigType::string, .default_value = "\"local\"",
+                .doc = "\"local\" (this machine) or a runner plugin that runs each agent session elsewhere",
+                .trust = Trust::trusted_only}},
+    {"runner", {.name = "remote", .type = ConfigType::string, .default_value = "\"origin\"",
+                .doc = "git remote a remote session clones the branch from and pushes its commits to",
+                .trust = Trust::trusted_only}},
 
     {"run", {.name = "parallel", .type = ConfigType::positive_integer, .default_value = "4",
              .doc = "issues worked on at once"}},

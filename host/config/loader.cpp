@@ -242,6 +242,9 @@ LoadResult load(const LoadOptions& options) {
     config.notifiers.push_back(std::move(out));
   }
 
+  config.runner.table = plugin_table("runner", "[runner]", section("runner"), config.trust, values, errors);
+  config.runner.remote = values["remote"].get<std::string>();
+
   const auto run = plain("run");
   config.run.parallel = run["parallel"].get<int>();
   config.run.fix_rounds = run["fix_rounds"].get<int>();

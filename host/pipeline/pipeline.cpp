@@ -73,6 +73,7 @@ private:
   void enter(std::string_view stage, int round = 0);
   void progress(const std::string& last_event, bool stage_changed = false);
   SessionRun session(const std::string& label, sdk::SessionRequest request);
+  std::unique_ptr<sdk::ProcessRunner> place(const std::string& stage);
   void check_session(const std::string& stage, const SessionRun& run);
   void check_cancel();
   void settle_usage();
@@ -253,9 +254,19 @@ SessionRun Pipeline::Run::session(const std::string& label, sdk::SessionRequest 
   context.meter = &*m_meter;
   context.scope = &m_owner.m_scope;
   context.on_event = [this](const std::string& summary) { progress(summary); };
+  context.place = [this](const std::string& stage) { return place(stage); };
   auto run = run_session(*m_services.agent, std::move(request), context);
   settle_usage();
   return run;
+}
+
+/// Where a session of this run runs: on this machine (nullptr) unless a remote runner is
+/// configured. The labels depend only on the run and the stage, so a resumed run names its
+/// sessions as the killed one did (the runner then follows what it had started).
+std::unique_ptr<sdk::ProcessRunner> Pipeline::Run::place(const std::string& stage) {
+  if (!m_services.remote) return nullptr;
+  return m_services.remote->runner_for(
+      {m_key, std::to_string(m_record.created_at), stage, m_workspace.path, m_workspace.branch});
 }
 
 /// Turns a session that did not succeed into the run's end.
@@ -400,6 +411,8 @@ std::vector<ReviewOutcome> Pipeline::Run::validate(int round) {
   context.scope = &m_owner.m_scope;
   context.base_env = m_settings.agent_env;
   context.on_event = [this](const std::string& summary) { progress(summary); };
+  // A reviewer's session label ("review-<name>") gets the round: each round's are new sessions.
+  context.place = [this, round](const std::string& label) { return place(label + "-" + std::to_string(round)); };
   auto result = run_reviewers(m_services.make_reviewers, request, context, m_dir, m_settings.review_timeout);
   settle_usage();
   if (m_meter->over()) throw Stop{RunState::over_budget, m_meter->reason()};

@@ -53,7 +53,7 @@ std::int64_t now() {
 }
 
 constexpr const char* k_columns = "issue, state, stage, round, issue_json, branch, worktree, pr_id, pr_url, "
-                                  "build_session, build_base, tokens, cost_usd, error, pid, updated_at";
+                                  "build_session, build_base, tokens, cost_usd, error, pid, updated_at, created_at";
 
 RunRecord to_record(const state::Row& row) {
   RunRecord record;
@@ -76,6 +76,7 @@ RunRecord to_record(const state::Row& row) {
   record.error = state::as_string(row[13]);
   record.pid = state::as_int(row[14]);
   record.updated_at = state::as_int(row[15]);
+  record.created_at = state::as_int(row[16]);
   return record;
 }
 

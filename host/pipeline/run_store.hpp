@@ -37,6 +37,9 @@ struct RunRecord {
   std::string error;         ///< why it failed / stopped; "" otherwise
   std::int64_t pid = 0;      ///< the fanout process driving it (0 when none)
   std::int64_t updated_at = 0; ///< unix seconds
+  /// Unix seconds when the run was first begun; kept across resumes, so it names the run
+  /// (a remote runner's SessionLabels::run).
+  std::int64_t created_at = 0;
 
   /// Stopped at stage `approve_plan` until `fanout approve` ([run] approve_plan).
   bool waits_for_plan_approval() const { return stage == stage::approve_plan && state == RunState::needs_human; }

@@ -32,6 +32,26 @@ public:
   virtual sdk::Result<sdk::WorkspaceInfo> up(const sdk::Issue& issue, const sdk::CancelToken& cancel) = 0;
 };
 
+/// One agent session as a remote runner names it (sdk::SessionLabels without the repo).
+struct SessionPlace {
+  std::string issue;
+  std::string run;   ///< the run's id: the same across `fanout resume`
+  std::string stage; ///< the stage and its round: "plan", "build", "fix-2", "review-scope-review-0"
+  std::filesystem::path worktree;
+  std::string branch;
+};
+
+/// Where agent sessions run when `[runner]` sends them elsewhere (host/runner/). Absent
+/// (Services::remote null): on this machine, through each provider's own process runner.
+/// Thread-safe.
+class RemoteSessions {
+public:
+  virtual ~RemoteSessions() = default;
+  /// The process runner the session at `place` runs its process with
+  /// (sdk::SessionRequest::process_runner); it lives as long as that session.
+  virtual std::unique_ptr<sdk::ProcessRunner> runner_for(const SessionPlace& place) = 0;
+};
+
 /// One configured reviewer, freshly made for one validation round.
 struct ReviewerSlot {
   std::string name; ///< the [[review]] name ("agent-review", "agent-review-2", ...)
@@ -57,6 +77,7 @@ struct Services {
   Workspaces* workspaces = nullptr;
   sdk::ProcessRunner* processes = nullptr; ///< for git in the worktree
   ReviewerFactory make_reviewers;
+  RemoteSessions* remote = nullptr; ///< null: agent sessions run on this machine
 };
 
 /// Loop settings, from [run], [agent] models and the repo layout.

@@ -56,6 +56,11 @@ SessionRun run_session(sdk::AgentProvider& provider, sdk::SessionRequest request
   const double remaining = meter.remaining_cost();
   if (remaining > 0 && (request.max_cost_usd <= 0 || remaining < request.max_cost_usd)) request.max_cost_usd = remaining;
 
+  // A remote runner's process runner lives as long as the session (it fetches the session's
+  // commits into the worktree before the provider returns).
+  std::unique_ptr<sdk::ProcessRunner> placed = context.place ? context.place(context.label) : nullptr;
+  if (placed) request.process_runner = placed.get();
+
   // The transcript is agent::TranscriptWriter's format, which the replay provider reads back.
   auto opened = agent::TranscriptWriter::open(context.transcript, services::SecretRegistry::global());
   std::unique_ptr<agent::TranscriptWriter> transcript = opened.ok() ? std::move(*opened) : nullptr;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,9 @@ struct SessionContext {
   std::map<std::string, std::string> base_env;
   /// One-line summaries of events for the live view ("tool: Edit src/app.py"). May be empty.
   std::function<void(const std::string& summary)> on_event;
+  /// Where the session's process runs: given `label`, the process runner the provider gets as
+  /// SessionRequest::process_runner, alive for the session; unset or nullptr: this machine.
+  std::function<std::unique_ptr<sdk::ProcessRunner>(const std::string& label)> place;
 };
 
 struct SessionRun {

@@ -2,6 +2,7 @@
 
 #include "claude_args.hpp"
 #include "claude_stream.hpp"
+#include "support/cli_session.hpp"
 
 #include <fanout/sdk/plugin.hpp>
 #include <fanout/sdk/session_totals.hpp>
@@ -61,7 +62,7 @@ public:
         else if (request.max_turns > 0 && stream.turns() > request.max_turns) stop = Stop::max_turns;
         return stop == Stop::none ? LineAction::keep : LineAction::stop;
       };
-      auto process = m_host.processes().run(spec, on_line, cancel);
+      auto process = support::session_runner(request, m_host).run(spec, on_line, cancel);
       if (!process) return std::move(process).failure();
       if (stop == Stop::none) return own_increment(request, stream.finish(*process), stream.total_cost());
       if (stop == Stop::flood) return stream.finish(*process);

@@ -167,7 +167,7 @@ public:
       stream.on_line(line, sink);
       return stream.flooded() ? LineAction::stop : LineAction::keep;
     };
-    auto process = m_host.processes().run(spec, on_line, cancel);
+    auto process = support::session_runner(request, m_host).run(spec, on_line, cancel);
     if (!process) return std::move(process).failure();
     return record(stream.finish(*process));
   }

@@ -79,7 +79,7 @@ public:
     }
     if (config.value("prompt_on_stdin", false)) spec.stdin_data = request.prompt;
 
-    auto process = m_host.processes().run(
+    auto process = support::session_runner(request, m_host).run(
         spec,
         [&](Stream stream, const std::string& line) {
           if (!on_event) return;

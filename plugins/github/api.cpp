@@ -102,7 +102,8 @@ sdk::Result<std::string> Api::token(const sdk::CancelToken& cancel) {
 }
 
 sdk::Result<Api::Reply> Api::send(const std::string& method, const std::string& path, const json* body,
-                                  const sdk::CancelToken& cancel, const std::string& not_found) {
+                                  const sdk::CancelToken& cancel, const std::string& not_found,
+                                  const CallOptions& options) {
   if (m_config_error) return *m_config_error;
   auto secret = token(cancel);
   if (!secret) return std::move(secret).failure();
@@ -111,6 +112,7 @@ sdk::Result<Api::Reply> Api::send(const std::string& method, const std::string& 
   sdk::HttpRequest request;
   request.method = method;
   request.url = absolute ? path : m_api_url + "/repos/" + m_repo + path;
+  request.max_retries = options.max_retries;
   request.headers = {{"Authorization", "Bearer " + *secret},
                      {"Accept", "application/vnd.github+json"},
                      {"X-GitHub-Api-Version", "2022-11-28"},
@@ -129,8 +131,12 @@ sdk::Result<Api::Reply> Api::send(const std::string& method, const std::string& 
   Reply reply;
   reply.status = response.status;
   reply.link = response.header("Link");
-  reply.body = response.body.empty() ? json(nullptr) : json::parse(response.body, nullptr, false);
   const bool ok = response.status >= 200 && response.status < 300;
+  if (ok && options.text) {
+    reply.body = response.body;
+    return reply;
+  }
+  reply.body = response.body.empty() ? json(nullptr) : json::parse(response.body, nullptr, false);
   if (ok && reply.body.is_discarded())
     return fail(FailureKind::error, "github returned a response that is not JSON for " + what + " (HTTP " +
                                         std::to_string(response.status) + ")");
@@ -155,6 +161,9 @@ sdk::Result<Api::Reply> Api::send(const std::string& method, const std::string& 
   case 422: return fail(FailureKind::invalid_input, "github refused " + what + " (" + status + ")");
   default: break;
   }
+  if (response.status >= 500 && request.max_retries == 0)
+    return fail(FailureKind::error, "github failed with " + status + " for " + what +
+                                        " (not retried: it may have taken effect; check before trying again)");
   if (response.status >= 500)
     return fail(FailureKind::error, "github failed with " + status + " for " + what + " after " +
                                         std::to_string(request.max_retries + 1) + " attempts; try again later");
@@ -162,8 +171,8 @@ sdk::Result<Api::Reply> Api::send(const std::string& method, const std::string& 
 }
 
 sdk::Result<json> Api::call(const std::string& method, const std::string& path, const json* body,
-                            const sdk::CancelToken& cancel, const std::string& not_found) {
-  auto reply = send(method, path, body, cancel, not_found);
+                            const sdk::CancelToken& cancel, const std::string& not_found, const CallOptions& options) {
+  auto reply = send(method, path, body, cancel, not_found, options);
   if (!reply) return std::move(reply).failure();
   return std::move(reply->body);
 }

@@ -12,6 +12,15 @@
 
 namespace fanout::github {
 
+/// How one call is sent.
+struct CallOptions {
+  /// Retries after a connection error, a 5xx or a rate limit; 0 for a call that must not be
+  /// repeated (a comment that may have been posted already).
+  int max_retries = 3;
+  /// The answer is text (a log), not JSON: `call` returns it as a JSON string.
+  bool text = false;
+};
+
 /// Shared by the tracker and the code host of one plugin instance. Thread-safe.
 class Api {
 public:
@@ -28,13 +37,15 @@ public:
   /// A 404 becomes FailureKind::not_found with `not_found` as its message (a generic one
   /// when empty); other errors get messages that name the token's source and its scope.
   sdk::Result<nlohmann::json> call(const std::string& method, const std::string& path, const nlohmann::json* body,
-                                   const sdk::CancelToken& cancel, const std::string& not_found = "");
+                                   const sdk::CancelToken& cancel, const std::string& not_found = "",
+                                   const CallOptions& options = {});
 
   /// GETs `path` and every page after it (Link rel="next"), concatenating the arrays;
-  /// `keep` filters rows, `limit` (0 = none) stops early.
+  /// `keep` filters rows, `limit` (0 = none) stops early. With `items_key`, each page is an
+  /// object whose array is at that key (the checks API's {"total_count", "check_runs": [...]}).
   template <typename Keep>
   sdk::Result<std::vector<nlohmann::json>> list(const std::string& path, const sdk::CancelToken& cancel, size_t limit,
-                                                Keep keep);
+                                                Keep keep, const std::string& items_key = "");
 
 private:
   struct Reply {
@@ -43,7 +54,7 @@ private:
     nlohmann::json body;
   };
   sdk::Result<Reply> send(const std::string& method, const std::string& path, const nlohmann::json* body,
-                          const sdk::CancelToken& cancel, const std::string& not_found);
+                          const sdk::CancelToken& cancel, const std::string& not_found, const CallOptions& options);
   sdk::Result<std::string> token(const sdk::CancelToken& cancel);
 
   sdk::Host& m_host;
@@ -63,14 +74,15 @@ std::string next_link(const std::string& link_header);
 
 template <typename Keep>
 sdk::Result<std::vector<nlohmann::json>> Api::list(const std::string& path, const sdk::CancelToken& cancel,
-                                                   size_t limit, Keep keep) {
+                                                   size_t limit, Keep keep, const std::string& items_key) {
   std::vector<nlohmann::json> rows;
   for (std::string next = path; !next.empty();) {
-    auto reply = send("GET", next, nullptr, cancel, "");
+    auto reply = send("GET", next, nullptr, cancel, "", {});
     if (!reply) return std::move(reply).failure();
-    if (!reply->body.is_array())
+    nlohmann::json& page = items_key.empty() ? reply->body : reply->body[items_key];
+    if (!page.is_array())
       return sdk::fail(sdk::FailureKind::error, "github returned something other than a list for GET " + path);
-    for (auto& row : reply->body) {
+    for (auto& row : page) {
       if (!keep(row)) continue;
       rows.push_back(std::move(row));
       if (limit && rows.size() >= limit) return rows;

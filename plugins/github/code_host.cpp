@@ -1,5 +1,8 @@
-// GithubCodeHost: push with the user's git, pull requests and reviews over REST v3.
+// GithubCodeHost: push with the user's git, pull requests and reviews over REST v3; checks
+// (checks.cpp) and comments (comments.cpp) of an open pull request.
 
+#include "checks.hpp"
+#include "comments.hpp"
 #include "github.hpp"
 
 #include "support/json_access.hpp"
@@ -17,6 +20,17 @@ using namespace support;
 
 namespace {
 
+/// From `mergeable` (null while GitHub computes it) and `mergeable_state`. Lists leave both out.
+sdk::Mergeable mergeable_of(const json& row) {
+  auto mergeable = row.find("mergeable");
+  if (mergeable == row.end() || !mergeable->is_boolean()) return sdk::Mergeable::unknown;
+  const std::string state = string_at(row, "mergeable_state");
+  if (state == "dirty") return sdk::Mergeable::conflicting;
+  if (state == "behind") return sdk::Mergeable::behind;
+  if (state == "clean" || state == "unstable" || state == "blocked" || state == "has_hooks") return sdk::Mergeable::clean;
+  return mergeable->get<bool>() ? sdk::Mergeable::clean : sdk::Mergeable::conflicting; // "draft", "unknown"
+}
+
 sdk::PullRequest to_pull(const json& row) {
   sdk::PullRequest pr;
   pr.id = row.contains("number") && row["number"].is_number() ? std::to_string(row["number"].get<long long>()) : "";
@@ -25,11 +39,13 @@ sdk::PullRequest to_pull(const json& row) {
   pr.body = string_at(row, "body");
   if (auto head = row.find("head"); head != row.end() && head->is_object()) pr.head = string_at(*head, "ref");
   if (auto base = row.find("base"); base != row.end() && base->is_object()) pr.base = string_at(*base, "ref");
+  if (auto head = row.find("head"); head != row.end() && head->is_object()) pr.head_sha = string_at(*head, "sha");
   pr.draft = row.value("draft", false);
   const bool merged = row.value("merged", false) || (row.contains("merged_at") && row["merged_at"].is_string());
   pr.state = merged ? sdk::PullRequestState::merged
              : string_at(row, "state") == "closed" ? sdk::PullRequestState::closed
                                                    : sdk::PullRequestState::open;
+  pr.mergeable = mergeable_of(row);
   return pr;
 }
 
@@ -74,6 +90,17 @@ public:
     if (!ran) return std::move(ran).failure();
     if (ran->cancelled) return fail(FailureKind::cancelled, "git push of \"" + branch + "\" was cancelled");
     if (ran->timed_out) return fail(FailureKind::timeout, "git push of \"" + branch + "\" to \"" + m_remote + "\" timed out after 5m");
+    // git says "stale info" when the lease failed, "fetch first"/"non-fast-forward" without one.
+    const bool refused = ran->err.find("[rejected]") != std::string::npos;
+    if (!ran->signaled && refused && options.force_with_lease)
+      return fail(FailureKind::conflict, "git push of \"" + branch + "\" to \"" + m_remote +
+                                             "\" was refused: the remote branch is no longer at \"" +
+                                             options.expected_remote_head.substr(0, 12) +
+                                             "\" (someone else pushed to it); fetch it and update the branch first");
+    if (!ran->signaled && refused)
+      return fail(FailureKind::conflict, "git push of \"" + branch + "\" to \"" + m_remote +
+                                             "\" was refused: the remote branch has commits that are not in the local one; "
+                                             "fetch it and update the branch first");
     if (ran->signaled || ran->exit_code != 0)
       return fail(FailureKind::error, "git push of \"" + branch + "\" to \"" + m_remote + "\" failed (exit " +
                                           std::to_string(ran->exit_code) + "): " + tail_lines(ran->err, 3));
@@ -151,6 +178,56 @@ public:
       out.push_back(std::move(review));
     }
     return out;
+  }
+
+  sdk::Result<std::vector<sdk::Check>> checks(const sdk::PullRequest& pr, const sdk::CancelToken& cancel) override {
+    std::string sha = pr.head_sha;
+    if (sha.empty()) { // a caller that only has the number: ask for the head
+      auto current = get(pr.id, cancel);
+      if (!current) return std::move(current).failure();
+      sha = current->head_sha;
+    }
+    if (sha.empty()) return fail(FailureKind::error, "github did not say which commit is the head of pull request \"" + pr.id + "\"");
+    return commit_checks(m_api, sha, cancel);
+  }
+
+  sdk::Result<std::string> check_log(const sdk::PullRequest&, const sdk::Check& check, std::size_t max_bytes,
+                                     const sdk::CancelToken& cancel) override {
+    return job_log_tail(m_api, check, max_bytes, cancel);
+  }
+
+  sdk::Result<std::vector<sdk::PullRequestComment>> comments(const sdk::PullRequest& pr, const sdk::CancelToken& cancel) override {
+    const std::string number = issue_number(pr.id);
+    if (number.empty()) return fail(FailureKind::invalid_input, "\"" + pr.id + "\" is not a github pull request number");
+    return pull_comments(m_api, number, cancel);
+  }
+
+  sdk::Result<std::string> reply(const sdk::PullRequest& pr, const sdk::PullRequestComment& to, const std::string& markdown,
+                                 const sdk::CancelToken& cancel) override {
+    const std::string number = issue_number(pr.id);
+    if (number.empty()) return fail(FailureKind::invalid_input, "\"" + pr.id + "\" is not a github pull request number");
+    return post_reply(m_api, number, to, markdown, cancel);
+  }
+
+  sdk::Result<void> update_branch(const sdk::PullRequest& pr, const sdk::CancelToken& cancel) override {
+    const std::string number = issue_number(pr.id);
+    if (number.empty()) return fail(FailureKind::invalid_input, "\"" + pr.id + "\" is not a github pull request number");
+    json body = json::object();
+    if (!pr.head_sha.empty()) body["expected_head_sha"] = pr.head_sha; // refuse rather than merge into a newer head
+    auto answer = m_api.call("PUT", "/pulls/" + number + "/update-branch", &body, cancel, not_found(pr.id));
+    if (answer) return {};
+    sdk::Failure failure = std::move(answer).failure();
+    if (failure.kind != FailureKind::invalid_input) return failure; // 422 is GitHub's refusal
+    const bool moved = failure.message.find("expected head sha") != std::string::npos;
+    const bool conflicts = failure.message.find("conflict") != std::string::npos;
+    if (!moved && !conflicts) return failure; // another refusal: GitHub's words say which
+    failure.kind = FailureKind::conflict;
+    failure.message = moved ? "github did not update pull request #" + number + ": its head moved on from \"" +
+                                  pr.head_sha.substr(0, 12) + "\" (someone pushed); read it again (" + failure.message + ")"
+                            : "github cannot update pull request #" + number + " from " +
+                                  (pr.base.empty() ? "its base" : "\"" + pr.base + "\"") +
+                                  ": the branches conflict; update it in the worktree (" + failure.message + ")";
+    return failure;
   }
 
 private:

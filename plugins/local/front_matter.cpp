@@ -97,6 +97,39 @@ sdk::Result<IssueFile> parse_issue(const std::string& text, const std::string& s
   return issue;
 }
 
+std::string FrontMatterFile::field(const std::string& key) const {
+  for (const auto& [name, value] : fields)
+    if (name == key) return value;
+  return "";
+}
+
+sdk::Result<FrontMatterFile> parse_front_matter(const std::string& text, const std::string& shown) {
+  FrontMatterFile file;
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+  }
+  size_t body_start = 0;
+  if (!lines.empty() && trim(lines[0]) == "---") {
+    size_t i = 1;
+    for (; i < lines.size() && trim(lines[i]) != "---"; ++i) {
+      const std::string content = trim(lines[i]);
+      if (content.empty() || content[0] == '#') continue;
+      const auto colon = lines[i].find(':');
+      if (colon == std::string::npos || trim(lines[i].substr(0, colon)).empty())
+        return error_at(shown, i + 1, "expected \"key: value\", got \"" + lines[i] + "\"");
+      file.fields.emplace_back(trim(lines[i].substr(0, colon)), unquote(trim(lines[i].substr(colon + 1))));
+    }
+    if (i >= lines.size()) return error_at(shown, lines.size(), "no closing \"---\"");
+    body_start = i + 1;
+  }
+  while (body_start < lines.size() && trim(lines[body_start]).empty()) ++body_start;
+  for (size_t j = body_start; j < lines.size(); ++j) file.body += lines[j] + "\n";
+  return file;
+}
+
 void set_header(IssueFile& issue, const std::string& key, const std::string& value) {
   const std::string line = key + ": " + value;
   for (auto& existing : issue.header) {

@@ -28,6 +28,19 @@ struct IssueFile {
 /// (FailureKind::invalid_input).
 sdk::Result<IssueFile> parse_issue(const std::string& text, const std::string& shown);
 
+/// A file with an optional front-matter header (comments on local pull requests).
+struct FrontMatterFile {
+  std::vector<std::pair<std::string, std::string>> fields; ///< key, value (unquoted), in order
+  std::string body; ///< everything after the header (the whole text without one), leading blank lines removed
+
+  /// The value of `key`, or "" when absent.
+  std::string field(const std::string& key) const;
+};
+
+/// Parses a file whose header is optional: without a "---" first line, all of it is the
+/// body. Errors name `shown` and the line, like parse_issue's (FailureKind::invalid_input).
+sdk::Result<FrontMatterFile> parse_front_matter(const std::string& text, const std::string& shown);
+
 /// Sets `key: value` in the header, replacing the line that has the key or adding one.
 void set_header(IssueFile& issue, const std::string& key, const std::string& value);
 

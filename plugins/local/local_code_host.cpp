@@ -53,7 +53,10 @@ std::string render_markdown(const sdk::PullRequest& pr, const json& reviews) {
 
 } // namespace
 
-LocalCodeHost::LocalCodeHost(sdk::Host& host) : m_host(host), m_dir_shown(host.config().value("prs_dir", ".fanout/prs")) {
+LocalCodeHost::LocalCodeHost(sdk::Host& host)
+    : m_host(host), m_dir_shown(host.config().value("prs_dir", ".fanout/prs")),
+      m_author(host.config().value("author", "fanout")), m_ci_command(host.config().value("ci_command", "")),
+      m_ci_timeout(host.config().value("ci_timeout", std::int64_t{30 * 60 * 1000})) {
   const fs::path dir(m_dir_shown);
   m_dir = (dir.is_absolute() ? dir : host.repo_root() / dir).lexically_normal();
 }
@@ -192,7 +195,10 @@ sdk::Result<sdk::PullRequest> LocalCodeHost::update(const sdk::PullRequest& pr, 
 sdk::Result<sdk::PullRequest> LocalCodeHost::get(const std::string& id, const sdk::CancelToken& cancel) {
   auto pr = read(id);
   if (!pr) return std::move(pr).failure();
-  return refresh(std::move(*pr), cancel);
+  auto fresh = refresh(std::move(*pr), cancel);
+  if (!fresh) return fresh;
+  if (auto filled = fill_merge_state(*fresh, cancel); !filled) return std::move(filled).failure();
+  return fresh;
 }
 
 sdk::Result<void> LocalCodeHost::review(const sdk::PullRequest& pr, const sdk::PullRequestReview& review,

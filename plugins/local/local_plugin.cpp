@@ -20,7 +20,12 @@ struct LocalPlugin {
       {.name = "prs_dir", .type = fanout::sdk::ConfigType::path, .default_value = "\".fanout/prs\"",
        .doc = "directory of pull request records, relative to the repo root"},
       {.name = "author", .type = fanout::sdk::ConfigType::string, .default_value = "\"fanout\"",
-       .doc = "author written on comments"},
+       .doc = "author written on comments and replies"},
+      {.name = "ci_command", .type = fanout::sdk::ConfigType::string,
+       .doc = "shell command run as the one check of a pull request's head commit (exit 0 passes)",
+       .trust = fanout::sdk::Trust::trusted_only},
+      {.name = "ci_timeout", .type = fanout::sdk::ConfigType::duration, .default_value = "\"30m\"",
+       .doc = "how long ci_command may run before its check fails as timed_out"},
   };
 
   static std::unique_ptr<fanout::sdk::IssueTracker> make_issue_tracker(fanout::sdk::Host& host) {

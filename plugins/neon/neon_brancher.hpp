@@ -20,6 +20,8 @@ public:
   sdk::Result<void> remove(const std::string& name, const sdk::CancelToken& cancel) override;
   /// Names only: URLs would cost a call per branch and hold passwords (`url` is "").
   sdk::Result<std::vector<sdk::DatabaseBranch>> list(const sdk::CancelToken& cancel) override;
+  /// Neon branches are served by Neon's endpoints, which any machine with the URL reaches.
+  bool reachable_remotely() const override { return true; }
 
 private:
   /// Every branch of the project (following pagination cursors).

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -56,6 +57,16 @@ sdk::Result<ServerUrl> parse_server_url(const std::string& url) {
   }
   PQconninfoFree(options);
   out.server = (host.empty() ? "localhost" : host) + ":" + (port.empty() ? "5432" : port);
+  // libpq's host may list several servers ("a,b"): local when any of them is.
+  out.local = host.empty();
+  for (size_t start = 0; !host.empty() && start <= host.size();) {
+    const size_t comma = std::min(host.find(',', start), host.size());
+    const std::string one = host.substr(start, comma - start);
+    if (one.empty() || one.front() == '/' || one == "localhost" || one.rfind("127.", 0) == 0 || one == "::1" ||
+        one == "[::1]")
+      out.local = true;
+    start = comma + 1;
+  }
   return out;
 }
 

@@ -15,6 +15,9 @@ struct ServerUrl {
   std::string database; ///< the database in the URL's path, "" when none
   std::string user;     ///< "" when none (libpq then uses the OS user)
   std::string server;   ///< "host:port" for messages, never credentials
+  /// The server is on this machine: a Unix socket (no host, or a directory) or a loopback
+  /// address ("localhost", 127.0.0.0/8, "::1").
+  bool local = false;
 };
 
 /// Parses `url`, which must be a postgresql:// or postgres:// URL.

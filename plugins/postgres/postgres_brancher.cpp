@@ -64,6 +64,11 @@ sdk::Result<PostgresBrancher::Target> PostgresBrancher::target() const {
   return target;
 }
 
+bool PostgresBrancher::reachable_remotely() const {
+  auto t = target();
+  return !t.ok() || !t->server.local;
+}
+
 sdk::Result<PgConnection> PostgresBrancher::connect(const Target& target, const sdk::CancelToken& cancel) const {
   if (cancel.cancelled()) return cancelled();
   return PgConnection::open(target.server.url, m_settings.maintenance_database, m_settings.connect_timeout,

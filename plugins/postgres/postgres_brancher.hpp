@@ -32,6 +32,9 @@ public:
   sdk::Result<sdk::DatabaseBranch> create(const std::string& name, const sdk::CancelToken& cancel) override;
   sdk::Result<void> remove(const std::string& name, const sdk::CancelToken& cancel) override;
   sdk::Result<std::vector<sdk::DatabaseBranch>> list(const sdk::CancelToken& cancel) override;
+  /// False for a server on this machine (a Unix socket, a loopback address); true otherwise,
+  /// and when the URL is not known yet (its variable unset: create() then says so).
+  bool reachable_remotely() const override;
 
 private:
   struct Target;

@@ -1,9 +1,11 @@
 #pragma once
 // What every shipped agent provider does around its CLI: the model and the process spec of a
-// session (its environment is the session's plus the plugin's `env` table), a scratch file
-// for the session (a prompt, a schema), and the tail of the CLI's stderr.
+// session (its environment is the session's plus the plugin's `env` table), the process
+// runner it runs on, a scratch file for the session (a prompt, a schema), and the tail of
+// the CLI's stderr.
 
 #include <fanout/sdk/agent_provider.hpp>
+#include <fanout/sdk/host.hpp>
 #include <fanout/sdk/process.hpp>
 #include <fanout/sdk/result.hpp>
 
@@ -20,6 +22,12 @@ std::string session_model(const sdk::SessionRequest& request, const nlohmann::js
 /// A ProcessSpec with no argv yet: the session's workdir and timeout, and as the child's
 /// complete environment (replace_env) the session's env with the config's `env` table over it.
 sdk::ProcessSpec session_process(const sdk::SessionRequest& request, const nlohmann::json& config);
+
+/// Where the session's process runs: the request's process runner when the host set one
+/// (a remote `[runner]`), else the host's own process service.
+inline sdk::ProcessRunner& session_runner(const sdk::SessionRequest& request, sdk::Host& host) {
+  return request.process_runner ? *request.process_runner : host.processes();
+}
 
 /// A file written for one session under `dir`, named "<prefix>-<clock>-<n><suffix>" so no
 /// other session (of this process) picks the same name; removed when this object ends.

@@ -1,5 +1,7 @@
 #include "tests/support/fake_github_server.hpp"
 
+#include "tests/support/fake_github_wire.hpp"
+
 #include <algorithm>
 #include <sstream>
 
@@ -9,20 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* k_json = "application/json; charset=utf-8";
-
-void send_json(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_content(body.dump(), k_json);
-}
-
-json error_body(int status, const std::string& message) {
-  return {{"message", message}, {"documentation_url", "https://docs.github.com/rest"}, {"status", std::to_string(status)}};
-}
-
-void send_error(httplib::Response& res, int status, const std::string& message) {
-  send_json(res, status, error_body(status, message));
-}
+using namespace github_wire;
 
 CannedAnswer error_answer(int status, const std::string& message) {
   return {status, error_body(status, message).dump(), k_json, {}};
@@ -43,17 +32,27 @@ json labels_json(const std::vector<std::string>& labels) {
   return out;
 }
 
-json parse_body(const httplib::Request& req) { return json::parse(req.body, nullptr, false); }
-
 } // namespace
 
 FakeGithubServer::FakeGithubServer(std::string repo, std::string token)
-    : m_repo(std::move(repo)), m_token(std::move(token)) {
+    : m_repo(std::move(repo)), m_token(std::move(token)), m_logs(std::make_unique<LocalServer>()) {
   add_routes();
   start();
+  m_logs->start();
 }
 
-FakeGithubServer::~FakeGithubServer() { stop(); }
+FakeGithubServer::~FakeGithubServer() {
+  m_logs->stop();
+  stop();
+}
+
+std::string FakeGithubServer::next_timestamp() {
+  // 2025-02-01 plus one second per stored thing: later things sort after earlier ones.
+  const int n = m_clock++;
+  char text[32];
+  std::snprintf(text, sizeof text, "2025-02-%02dT%02d:%02d:%02dZ", 1 + n / 86400 % 28, n / 3600 % 24, n / 60 % 60, n % 60);
+  return text;
+}
 
 bool FakeGithubServer::authorized(const httplib::Request& req) const {
   const std::string auth = req.get_header_value("Authorization");
@@ -80,13 +79,31 @@ int FakeGithubServer::number_for(int asked) {
 int FakeGithubServer::add_issue(FakeGithubIssue issue) {
   std::lock_guard lock(m_mutex);
   issue.number = number_for(issue.number);
+  for (auto& body : issue.comments) m_comments[issue.number].push_back({m_next_id++, std::move(body), "octocat", "User", next_timestamp()});
+  issue.comments.clear(); // m_comments holds them; issue() lists their bodies again
   return (m_issues[issue.number] = std::move(issue)).number;
 }
 
 int FakeGithubServer::add_pull(FakeGithubPull pull) {
   std::lock_guard lock(m_mutex);
   pull.number = number_for(pull.number);
+  for (auto& body : pull.comments) m_comments[pull.number].push_back({m_next_id++, std::move(body), "octocat", "User", next_timestamp()});
+  pull.comments.clear();
   return (m_pulls[pull.number] = std::move(pull)).number;
+}
+
+long long FakeGithubServer::add_comment(int number, FakeGithubComment comment) {
+  std::lock_guard lock(m_mutex);
+  if (comment.id == 0) comment.id = m_next_id++;
+  if (comment.created_at.empty()) comment.created_at = next_timestamp();
+  m_comments[number].push_back(comment);
+  return comment.id;
+}
+
+std::vector<FakeGithubComment> FakeGithubServer::comments(int number) const {
+  std::lock_guard lock(m_mutex);
+  auto it = m_comments.find(number);
+  return it == m_comments.end() ? std::vector<FakeGithubComment>() : it->second;
 }
 
 void FakeGithubServer::merge_pull(int number) {
@@ -96,27 +113,49 @@ void FakeGithubServer::merge_pull(int number) {
   pull.merged = true;
 }
 
-void FakeGithubServer::add_review(FakeGithubReview review) {
+long long FakeGithubServer::add_review(FakeGithubReview review) {
   std::lock_guard lock(m_mutex);
-  m_reviews.push_back(std::move(review));
+  if (review.id == 0) review.id = m_next_id++;
+  if (review.submitted_at.empty()) review.submitted_at = next_timestamp();
+  m_reviews.push_back(review);
+  return review.id;
 }
+
+namespace {
+/// Bodies of stored comments, for FakeGithubIssue::comments and FakeGithubPull::comments.
+std::vector<std::string> bodies(const std::map<int, std::vector<FakeGithubComment>>& comments, int number) {
+  std::vector<std::string> out;
+  if (auto it = comments.find(number); it != comments.end())
+    for (const auto& comment : it->second) out.push_back(comment.body);
+  return out;
+}
+} // namespace
 
 std::optional<FakeGithubIssue> FakeGithubServer::issue(int number) const {
   std::lock_guard lock(m_mutex);
   auto it = m_issues.find(number);
-  return it == m_issues.end() ? std::nullopt : std::optional(it->second);
+  if (it == m_issues.end()) return std::nullopt;
+  FakeGithubIssue out = it->second;
+  out.comments = bodies(m_comments, number);
+  return out;
 }
 
 std::optional<FakeGithubPull> FakeGithubServer::pull(int number) const {
   std::lock_guard lock(m_mutex);
   auto it = m_pulls.find(number);
-  return it == m_pulls.end() ? std::nullopt : std::optional(it->second);
+  if (it == m_pulls.end()) return std::nullopt;
+  FakeGithubPull out = it->second;
+  out.comments = bodies(m_comments, number);
+  return out;
 }
 
 std::vector<FakeGithubPull> FakeGithubServer::pulls() const {
   std::lock_guard lock(m_mutex);
   std::vector<FakeGithubPull> out;
-  for (const auto& [number, pull] : m_pulls) out.push_back(pull);
+  for (const auto& [number, pull] : m_pulls) {
+    out.push_back(pull);
+    out.back().comments = bodies(m_comments, number);
+  }
   return out;
 }
 
@@ -133,6 +172,11 @@ void FakeGithubServer::set_default_per_page(int per_page) {
   m_default_per_page = per_page;
 }
 
+void FakeGithubServer::set_max_per_page(int per_page) {
+  std::lock_guard lock(m_mutex);
+  m_max_per_page = std::clamp(per_page, 1, 100);
+}
+
 json FakeGithubServer::issue_json(const FakeGithubIssue& issue) const {
   const std::string html = "https://github.com/" + m_repo + "/issues/" + std::to_string(issue.number);
   json assignees = json::array();
@@ -144,12 +188,12 @@ json FakeGithubServer::issue_json(const FakeGithubIssue& issue) const {
           {"assignees", assignees},       {"assignee", assignees.empty() ? json(nullptr) : assignees[0]},
           {"user", {{"login", "octocat"}}}, {"html_url", html},
           {"url", url() + "/repos/" + m_repo + "/issues/" + std::to_string(issue.number)},
-          {"comments", issue.comments.size()}, {"created_at", "2025-01-01T00:00:00Z"},
+          {"comments", m_comments.count(issue.number) ? m_comments.at(issue.number).size() : 0}, {"created_at", "2025-01-01T00:00:00Z"},
           {"updated_at", "2025-01-02T00:00:00Z"}, {"closed_at", nullptr}};
 }
 
 json FakeGithubServer::pull_as_issue_json(const FakeGithubPull& pull) const {
-  FakeGithubIssue as_issue{pull.number, pull.title, pull.body, pull.state, {}, "", "", pull.comments};
+  FakeGithubIssue as_issue{pull.number, pull.title, pull.body, pull.state, {}, "", "", {}};
   json out = issue_json(as_issue);
   out["pull_request"] = {{"url", url() + "/repos/" + m_repo + "/pulls/" + std::to_string(pull.number)},
                          {"html_url", "https://github.com/" + m_repo + "/pull/" + std::to_string(pull.number)},
@@ -157,9 +201,9 @@ json FakeGithubServer::pull_as_issue_json(const FakeGithubPull& pull) const {
   return out;
 }
 
-json FakeGithubServer::pull_json(const FakeGithubPull& pull) const {
+json FakeGithubServer::pull_json(const FakeGithubPull& pull, bool full) const {
   const std::string owner = m_repo.substr(0, m_repo.find('/'));
-  return {{"id", 700000 + pull.number},
+  json out = {{"id", 700000 + pull.number},
           {"number", pull.number},
           {"html_url", "https://github.com/" + m_repo + "/pull/" + std::to_string(pull.number)},
           {"url", url() + "/repos/" + m_repo + "/pulls/" + std::to_string(pull.number)},
@@ -169,14 +213,36 @@ json FakeGithubServer::pull_json(const FakeGithubPull& pull) const {
           {"draft", pull.draft},
           {"merged", pull.merged},
           {"merged_at", pull.merged ? json("2025-01-03T00:00:00Z") : json(nullptr)},
-          {"head", {{"ref", pull.head}, {"sha", "abc123"}, {"label", owner + ":" + pull.head}}},
+          {"head", {{"ref", pull.head}, {"sha", pull.head_sha}, {"label", owner + ":" + pull.head}}},
           {"base", {{"ref", pull.base}, {"sha", "def456"}, {"label", owner + ":" + pull.base}}},
           {"user", {{"login", "fanout-bot"}}}};
+  if (full) {
+    out["mergeable"] = pull.mergeable ? json(*pull.mergeable) : json(nullptr);
+    out["mergeable_state"] = pull.mergeable_state;
+    out["rebaseable"] = pull.mergeable ? json(*pull.mergeable) : json(nullptr);
+  }
+  return out;
 }
 
-void FakeGithubServer::paginate(const httplib::Request& req, httplib::Response& res, const json& items) const {
+json FakeGithubServer::comment_json(int number, const FakeGithubComment& comment) const {
+  const std::string id = std::to_string(comment.id);
+  const std::string where = (m_pulls.count(number) ? "/pull/" : "/issues/") + std::to_string(number);
+  return {{"id", comment.id},
+          {"node_id", "IC_" + id},
+          {"url", url() + "/repos/" + m_repo + "/issues/comments/" + id},
+          {"html_url", "https://github.com/" + m_repo + where + "#issuecomment-" + id},
+          {"issue_url", url() + "/repos/" + m_repo + "/issues/" + std::to_string(number)},
+          {"body", comment.body},
+          {"user", user_json(comment.user, comment.user_type)},
+          {"created_at", comment.created_at},
+          {"updated_at", comment.created_at},
+          {"author_association", "MEMBER"}};
+}
+
+void FakeGithubServer::paginate(const httplib::Request& req, httplib::Response& res, const json& items,
+                                const std::string& wrap_key) const {
   int per_page = req.has_param("per_page") ? std::stoi(req.get_param_value("per_page")) : m_default_per_page;
-  per_page = std::clamp(per_page, 1, 100);
+  per_page = std::clamp(per_page, 1, m_max_per_page);
   int page = req.has_param("page") ? std::max(1, std::stoi(req.get_param_value("page"))) : 1;
   const int total = static_cast<int>(items.size());
   const int last = std::max(1, (total + per_page - 1) / per_page);
@@ -197,7 +263,8 @@ void FakeGithubServer::paginate(const httplib::Request& req, httplib::Response& 
   std::string header;
   for (const auto& link : links) header += (header.empty() ? "" : ", ") + link;
   if (!header.empty()) res.set_header("Link", header);
-  send_json(res, 200, slice);
+  if (wrap_key.empty()) return send_json(res, 200, slice);
+  send_json(res, 200, {{"total_count", total}, {wrap_key, slice}});
 }
 
 void FakeGithubServer::add_routes() {
@@ -252,36 +319,29 @@ void FakeGithubServer::add_routes() {
     send_json(res, 200, issue_json(it->second));
   });
 
-  auto comments_of = [this](int number) -> std::vector<std::string>* {
-    if (auto it = m_issues.find(number); it != m_issues.end()) return &it->second.comments;
-    if (auto it = m_pulls.find(number); it != m_pulls.end()) return &it->second.comments;
-    return nullptr;
-  };
+  // Issues and pulls share the conversation comments (a pull is an issue to GitHub).
+  auto exists = [this](int number) { return m_issues.count(number) || m_pulls.count(number); };
 
-  s.Get(base + R"(/issues/(\d+)/comments)", [this, comments_of](const httplib::Request& req, httplib::Response& res) {
+  s.Get(base + R"(/issues/(\d+)/comments)", [this, exists](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(m_mutex);
-    auto* comments = comments_of(std::stoi(req.matches[1]));
-    if (!comments) return send_error(res, 404, "Not Found");
+    const int number = std::stoi(req.matches[1]);
+    if (!exists(number)) return send_error(res, 404, "Not Found");
     json items = json::array();
-    int id = 1;
-    for (const auto& body : *comments)
-      items.push_back({{"id", id++}, {"body", body}, {"user", {{"login", "octocat"}}}, {"created_at", "2025-01-01T00:00:00Z"}});
+    if (auto it = m_comments.find(number); it != m_comments.end())
+      for (const auto& comment : it->second) items.push_back(comment_json(number, comment)); // oldest first
     paginate(req, res, items);
   });
 
-  s.Post(base + R"(/issues/(\d+)/comments)", [this, comments_of](const httplib::Request& req, httplib::Response& res) {
+  s.Post(base + R"(/issues/(\d+)/comments)", [this, exists](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(m_mutex);
     int number = std::stoi(req.matches[1]);
-    auto* comments = comments_of(number);
-    if (!comments) return send_error(res, 404, "Not Found");
+    if (!exists(number)) return send_error(res, 404, "Not Found");
     json body = parse_body(req);
     if (body.is_discarded() || !body.contains("body") || !body["body"].is_string())
       return send_error(res, 422, "Validation Failed");
-    comments->push_back(body["body"]);
-    const int id = m_next_id++;
-    send_json(res, 201, {{"id", id}, {"body", body["body"]}, {"user", {{"login", "fanout-bot"}}},
-                         {"html_url", "https://github.com/" + m_repo + "/issues/" + std::to_string(number) +
-                                          "#issuecomment-" + std::to_string(id)}});
+    FakeGithubComment comment{m_next_id++, body["body"], "fanout-bot", "User", next_timestamp()};
+    m_comments[number].push_back(comment);
+    send_json(res, 201, comment_json(number, comment));
   });
 
   s.Post(base + R"(/issues/(\d+)/labels)", [this](const httplib::Request& req, httplib::Response& res) {
@@ -310,112 +370,8 @@ void FakeGithubServer::add_routes() {
     send_json(res, 200, labels_json(labels));
   });
 
-  s.Get(base + "/pulls", [this](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(m_mutex);
-    const std::string state = req.has_param("state") ? req.get_param_value("state") : "open";
-    const std::string head = req.get_param_value("head");
-    // GitHub ignores a head without "owner:" (and returns every PR): so does the fake.
-    const std::string owner = m_repo.substr(0, m_repo.find('/'));
-    const bool head_filter = head.rfind(owner + ":", 0) == 0;
-    json items = json::array();
-    for (auto it = m_pulls.rbegin(); it != m_pulls.rend(); ++it) {
-      const auto& pull = it->second;
-      if (state != "all" && pull.state != state) continue;
-      if (head_filter && owner + ":" + pull.head != head) continue;
-      items.push_back(pull_json(pull));
-    }
-    paginate(req, res, items);
-  });
-
-  s.Post(base + "/pulls", [this](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(m_mutex);
-    json body = parse_body(req);
-    if (body.is_discarded()) return send_error(res, 400, "Problems parsing JSON");
-    if (!body.contains("head") || !body.contains("base") || !body.contains("title"))
-      return send_error(res, 422, "Validation Failed");
-    FakeGithubPull pull;
-    pull.title = body["title"];
-    pull.body = body.value("body", "");
-    pull.head = body["head"];
-    pull.base = body["base"];
-    pull.draft = body.value("draft", false);
-    for (const auto& [number, existing] : m_pulls)
-      if (existing.head == pull.head && existing.state == "open") {
-        json error = {{"message", "Validation Failed"},
-                      {"errors", json::array({{{"resource", "PullRequest"}, {"code", "custom"},
-                                               {"message", "A pull request already exists for " +
-                                                               m_repo.substr(0, m_repo.find('/')) + ":" + pull.head + "."}}})},
-                      {"documentation_url", "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"},
-                      {"status", "422"}};
-        return send_json(res, 422, error);
-      }
-    pull.number = m_next_number++;
-    m_pulls[pull.number] = pull;
-    send_json(res, 201, pull_json(pull));
-  });
-
-  s.Get(base + R"(/pulls/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(m_mutex);
-    auto it = m_pulls.find(std::stoi(req.matches[1]));
-    if (it == m_pulls.end()) return send_error(res, 404, "Not Found");
-    send_json(res, 200, pull_json(it->second));
-  });
-
-  s.Patch(base + R"(/pulls/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(m_mutex);
-    auto it = m_pulls.find(std::stoi(req.matches[1]));
-    if (it == m_pulls.end()) return send_error(res, 404, "Not Found");
-    json body = parse_body(req);
-    if (body.is_discarded()) return send_error(res, 400, "Problems parsing JSON");
-    if (body.contains("title")) it->second.title = body["title"];
-    if (body.contains("body")) it->second.body = body["body"];
-    if (body.contains("state")) it->second.state = body["state"];
-    send_json(res, 200, pull_json(it->second));
-  });
-
-  s.Get(base + R"(/pulls/(\d+)/reviews)", [this](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(m_mutex);
-    int number = std::stoi(req.matches[1]);
-    if (!m_pulls.count(number)) return send_error(res, 404, "Not Found");
-    static const std::map<std::string, std::string> states = {
-        {"APPROVE", "APPROVED"}, {"REQUEST_CHANGES", "CHANGES_REQUESTED"}, {"COMMENT", "COMMENTED"}};
-    json items = json::array();
-    int id = 1;
-    for (const auto& review : m_reviews) {
-      if (review.pull != number) continue;
-      auto state = states.find(review.event);
-      items.push_back({{"id", id++}, {"user", {{"login", review.user}}}, {"body", review.body},
-                       {"state", state == states.end() ? "PENDING" : state->second},
-                       {"html_url", "https://github.com/" + m_repo + "/pull/" + std::to_string(number) +
-                                        "#pullrequestreview-" + std::to_string(id)},
-                       {"submitted_at", "2025-01-04T00:00:00Z"}, {"commit_id", "abc123"}});
-    }
-    paginate(req, res, items);
-  });
-
-  s.Post(base + R"(/pulls/(\d+)/reviews)", [this](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(m_mutex);
-    int number = std::stoi(req.matches[1]);
-    if (!m_pulls.count(number)) return send_error(res, 404, "Not Found");
-    json body = parse_body(req);
-    if (body.is_discarded()) return send_error(res, 400, "Problems parsing JSON");
-    FakeGithubReview review;
-    review.pull = number;
-    review.event = body.value("event", "");
-    review.body = body.value("body", "");
-    if (body.contains("comments")) review.comments = body["comments"];
-    if ((review.event == "REQUEST_CHANGES" || review.event == "COMMENT") && review.body.empty())
-      return send_error(res, 422, "Unprocessable Entity");
-    for (const auto& comment : review.comments)
-      if (!comment.contains("path") || !comment.contains("body") || !comment.contains("line"))
-        return send_error(res, 422, "Unprocessable Entity");
-    m_reviews.push_back(review);
-    static const std::map<std::string, std::string> states = {
-        {"APPROVE", "APPROVED"}, {"REQUEST_CHANGES", "CHANGES_REQUESTED"}, {"COMMENT", "COMMENTED"}};
-    auto state = states.find(review.event);
-    send_json(res, 200, {{"id", m_next_id++}, {"body", review.body}, {"user", {{"login", review.user}}},
-                         {"state", state == states.end() ? "PENDING" : state->second}, {"commit_id", "abc123"}});
-  });
+  add_pull_routes();
+  add_check_routes();
 }
 
 } // namespace fanout::test

@@ -48,8 +48,9 @@ TEST_CASE("pr show: prints the pull request of the issue's branch and its review
   Repo repo(github);
   REQUIRE(repo.git("branch fanout/7-add-health").rc == 0);
   int n = github.add_pull({0, "Add health endpoint", "Closes #7", "fanout/7-add-health", "main"});
-  github.add_review({n, "REQUEST_CHANGES", "Missing test for 503.\nSee health.cpp:12.", nlohmann::json::array(), "claude-review"});
-  github.add_review({n, "APPROVE", "Looks good.", nlohmann::json::array(), "codex-review"});
+  github.add_review({n, "REQUEST_CHANGES", "Missing test for 503.\nSee health.cpp:12.", nlohmann::json::array(), "claude-review",
+                     "User", 0, "2025-01-04T00:00:00Z"});
+  github.add_review({n, "APPROVE", "Looks good.", nlohmann::json::array(), "codex-review", "User", 0, "2025-01-04T00:00:00Z"});
 
   auto ran = repo.fanout("pr show 7");
   INFO(ran.out);

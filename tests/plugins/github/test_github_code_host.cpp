@@ -1,5 +1,6 @@
-#include "tests/support/fake_github_server.hpp"
-#include "tests/support/tracker_harness.hpp"
+#include "tests/plugins/github/github_helpers.hpp"
+#include "tests/support/shell.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,13 +12,7 @@ using namespace fanout::test;
 
 namespace {
 
-struct Fixture {
-  FakeGithubServer github;
-  std::unique_ptr<trackers::Services> services = trackers::make_services({{"GITHUB_TOKEN", github.token()}});
-  plugins::Instance<sdk::CodeHost> host =
-      trackers::load<sdk::CodeHost>(*services, "github", {{"repo", "acme/widgets"}, {"api_url", github.api_url()}});
-  sdk::CancelToken cancel;
-};
+using Fixture = GithubCodeHostFixture;
 
 /// Answers `gh auth token` with a token and records every process asked for.
 class ScriptedRunner final : public sdk::ProcessRunner {
@@ -122,11 +117,12 @@ TEST_CASE("github code host: finds a branch's pull request across pages", "[gith
   // the plugin must send owner:branch. Pages still apply to the filtered list.
   for (int i = 0; i < 5; ++i) f.github.add_pull({0, "old", "", "fanout/1-x", "main", "closed"});
   f.github.add_pull({0, "current", "", "fanout/1-x", "main", "open"});
-  f.github.set_default_per_page(2);
+  f.github.set_max_per_page(2);
   auto found = f.host->find("fanout/1-x", f.cancel);
   REQUIRE(found.ok());
   REQUIRE(found->has_value());
   CHECK((*found)->title == "current");
+  CHECK(f.github.requests("GET", "/repos/acme/widgets/pulls").size() == 3);
 }
 
 TEST_CASE("github code host: push runs the user's git push in the worktree", "[github]") {
@@ -141,11 +137,11 @@ TEST_CASE("github code host: push runs the user's git push in the worktree", "[g
   git(root / "work", "remote add origin '" + (root / "remote.git").string() + "'");
   git(root / "work", "checkout -q -b fanout/7-health");
 
-  REQUIRE(f.host->push(root / "work", "fanout/7-health", f.cancel).ok());
+  REQUIRE(f.host->push(root / "work", "fanout/7-health", {}, f.cancel).ok());
   git(root / "remote.git", "rev-parse --verify -q refs/heads/fanout/7-health");
 
   SECTION("a failing push reports git's own words") {
-    auto failed = f.host->push(root / "work", "no-such-branch", f.cancel);
+    auto failed = f.host->push(root / "work", "no-such-branch", {}, f.cancel);
     REQUIRE_FALSE(failed.ok());
     CHECK_THAT(failed.failure().message, Catch::StartsWith("git push of \"no-such-branch\" to \"origin\" failed (exit 1): "));
     CHECK_THAT(failed.failure().message, Catch::Contains("src refspec no-such-branch does not match any"));
@@ -181,5 +177,126 @@ TEST_CASE("github code host: falls back to gh auth token", "[github]") {
           "github needs a token: set GITHUB_TOKEN or GH_TOKEN, or log in with \"gh auth login\"; a classic token needs the "
           "\"repo\" scope (\"public_repo\" for public repositories); a fine-grained token needs Issues and Pull requests read "
           "and write");
+  }
+}
+
+namespace {
+
+/// The commit `rev` names in `dir`.
+std::string rev_parse(const std::filesystem::path& dir, const std::string& rev) {
+  Shell out = sh("git rev-parse " + rev, dir);
+  REQUIRE(out.rc == 0);
+  return out.out.substr(0, out.out.find('\n'));
+}
+
+} // namespace
+
+TEST_CASE("github code host: a push with a lease replaces a rebased branch only while the remote is where it was", "[github]") {
+  Fixture f;
+  TempDir root("lease");
+  REQUIRE(sh("git init -q --bare remote.git", root.path()).rc == 0);
+  init_git_repo(root / "work", {{"a.txt", "one\n"}});
+  REQUIRE(sh("git remote add origin ../remote.git && git checkout -q -b fanout/7-health && "
+             "echo two >> a.txt && git commit -qam two", root / "work").rc == 0);
+  REQUIRE(f.host->push(root / "work", "fanout/7-health", {}, f.cancel).ok());
+  const std::string pushed = rev_parse(root / "work", "HEAD");
+
+  // The branch is rewritten (as a rebase does): a plain push is not a fast-forward.
+  REQUIRE(sh("git commit -q --amend -m 'two, reworded'", root / "work").rc == 0);
+  auto plain = f.host->push(root / "work", "fanout/7-health", {}, f.cancel);
+  REQUIRE_FALSE(plain.ok());
+  CHECK(plain.failure().kind == sdk::FailureKind::conflict);
+  CHECK(plain.failure().message == "git push of \"fanout/7-health\" to \"origin\" was refused: the remote branch has "
+                                   "commits that are not in the local one; fetch it and update the branch first");
+
+  SECTION("with the remote still at the expected head, the lease lets the push through") {
+    REQUIRE(f.host->push(root / "work", "fanout/7-health", {true, pushed}, f.cancel).ok());
+    CHECK(rev_parse(root / "remote.git", "refs/heads/fanout/7-health") == rev_parse(root / "work", "HEAD"));
+  }
+  SECTION("after someone else pushed, the stale lease is refused and their commit stays") {
+    REQUIRE(sh("git clone -q remote.git other && cd other && git checkout -q fanout/7-health && "
+               "git -c user.email=o@e -c user.name=o commit -q --allow-empty -m theirs && git push -q origin fanout/7-health",
+               root.path()).rc == 0);
+    const std::string theirs = rev_parse(root / "remote.git", "refs/heads/fanout/7-health");
+    auto stale = f.host->push(root / "work", "fanout/7-health", {true, pushed}, f.cancel);
+    REQUIRE_FALSE(stale.ok());
+    CHECK(stale.failure().kind == sdk::FailureKind::conflict);
+    CHECK(stale.failure().message == "git push of \"fanout/7-health\" to \"origin\" was refused: the remote branch is no "
+                                     "longer at \"" + pushed.substr(0, 12) + "\" (someone else pushed to it); fetch it "
+                                     "and update the branch first");
+    CHECK(rev_parse(root / "remote.git", "refs/heads/fanout/7-health") == theirs);
+  }
+  SECTION("a lease without the expected head is the caller's mistake") {
+    auto bad = f.host->push(root / "work", "fanout/7-health", {true, ""}, f.cancel);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.failure().kind == sdk::FailureKind::invalid_input);
+    CHECK(bad.failure().message == "a push with force_with_lease needs the expected remote head");
+  }
+}
+
+TEST_CASE("github code host: get reads the head commit and the mergeable state", "[github]") {
+  Fixture f;
+  const int n = f.github.add_pull({0, "Add health", "", "fanout/7-health", "main"});
+  auto state_of = [&](std::optional<bool> mergeable, const std::string& state) {
+    f.github.set_pull_head(n, "0123abcd", mergeable, state);
+    auto pr = f.host->get(std::to_string(n), f.cancel);
+    REQUIRE(pr.ok());
+    CHECK(pr->head_sha == "0123abcd");
+    return pr->mergeable;
+  };
+  CHECK(state_of(std::nullopt, "unknown") == sdk::Mergeable::unknown); // GitHub is still computing it
+  CHECK(state_of(false, "dirty") == sdk::Mergeable::conflicting);
+  CHECK(state_of(true, "behind") == sdk::Mergeable::behind);
+  for (const char* clean : {"clean", "unstable", "blocked", "has_hooks"}) CHECK(state_of(true, clean) == sdk::Mergeable::clean);
+  CHECK(state_of(false, "draft") == sdk::Mergeable::conflicting);
+  CHECK(state_of(true, "draft") == sdk::Mergeable::clean);
+
+  // Lists carry the head but not the mergeable state.
+  auto found = f.host->find("fanout/7-health", f.cancel);
+  REQUIRE(found.ok());
+  REQUIRE(found->has_value());
+  CHECK((*found)->head_sha == "0123abcd");
+  CHECK((*found)->mergeable == sdk::Mergeable::unknown);
+}
+
+TEST_CASE("github code host: update branch merges the base on GitHub's side, or says why not", "[github]") {
+  Fixture f;
+  const int n = f.github.add_pull({0, "Add health", "", "fanout/7-health", "main"});
+  f.github.set_pull_head(n, "1111", true, "behind");
+  auto pr = f.host->get(std::to_string(n), f.cancel);
+  REQUIRE(pr.ok());
+
+  SECTION("a branch that is only behind is updated, guarded by its head") {
+    REQUIRE(f.host->update_branch(*pr, f.cancel).ok());
+    CHECK(f.github.branch_updates(n) == 1);
+    const auto sent = f.github.requests("PUT", "/repos/acme/widgets/pulls/" + std::to_string(n) + "/update-branch");
+    REQUIRE(sent.size() == 1);
+    CHECK(nlohmann::json::parse(sent[0].body) == nlohmann::json{{"expected_head_sha", "1111"}});
+  }
+  SECTION("a conflicting branch is a conflict to resolve in the worktree") {
+    f.github.set_pull_head(n, "1111", false, "dirty");
+    auto refused = f.host->update_branch(*pr, f.cancel);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.failure().kind == sdk::FailureKind::conflict);
+    CHECK(refused.failure().message == "github cannot update pull request #" + std::to_string(n) + " from \"main\": the "
+                                       "branches conflict; update it in the worktree (github refused PUT /repos/acme/widgets/pulls/" +
+                                       std::to_string(n) + "/update-branch (HTTP 422 \"merge conflict between base and head\"))");
+    CHECK(f.github.branch_updates(n) == 0);
+  }
+  SECTION("a head that moved since it was read is a conflict too") {
+    f.github.set_pull_head(n, "2222", true, "behind");
+    auto refused = f.host->update_branch(*pr, f.cancel);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.failure().kind == sdk::FailureKind::conflict);
+    CHECK_THAT(refused.failure().message, Catch::StartsWith("github did not update pull request #" + std::to_string(n) +
+                                                            ": its head moved on from \"1111\" (someone pushed); read it again"));
+  }
+  SECTION("a missing pull request") {
+    sdk::PullRequest gone = *pr;
+    gone.id = "999";
+    auto missing = f.host->update_branch(gone, f.cancel);
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.failure().kind == sdk::FailureKind::not_found);
+    CHECK(missing.failure().message == "github pull request \"999\" not found in \"acme/widgets\"");
   }
 }

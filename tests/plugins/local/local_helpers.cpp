@@ -11,11 +11,12 @@
 namespace fanout::test {
 namespace fs = std::filesystem;
 
-LocalPluginFixture::LocalPluginFixture(bool with_git, const std::string& config) : m_root(m_base / "repo") {
+LocalPluginFixture::LocalPluginFixture(bool with_git, const std::string& config, const std::string& user_config)
+    : m_root(m_base / "repo") {
   fs::create_directories(m_root);
   if (with_git && git("init -q -b main") != 0) throw std::runtime_error("git init failed");
   write("fanout.toml", "[tracker]\nkind = \"local\"\n" + config);
-  std::ofstream(m_base / "user.toml") << "";
+  std::ofstream(m_base / "user.toml") << user_config;
 
   m_registry.discover({{plugin_dir(), "build"}});
   const auto* record = m_registry.find("local");

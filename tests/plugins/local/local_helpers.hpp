@@ -18,8 +18,9 @@ namespace fanout::test {
 class LocalPluginFixture {
 public:
   /// A temp repo (`git init` when `with_git`), the plugin configured with `config` (TOML
-  /// lines for its table, validated against the plugin's declared keys).
-  explicit LocalPluginFixture(bool with_git = false, const std::string& config = "");
+  /// lines for its table in fanout.toml, validated against the plugin's declared keys) and
+  /// `user_config` (the whole user config file: where trusted-only keys go).
+  explicit LocalPluginFixture(bool with_git = false, const std::string& config = "", const std::string& user_config = "");
   ~LocalPluginFixture();
 
   const std::filesystem::path& root() const { return m_root; }

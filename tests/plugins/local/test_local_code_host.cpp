@@ -29,7 +29,7 @@ TEST_CASE("local code host: open writes a record, a rendering and finds it by br
   LocalPluginFixture f(true);
   make_branches(f);
   auto& host = f.code_host();
-  REQUIRE(host.push(f.root(), "fanout/1-health", CancelToken()).ok());
+  REQUIRE(host.push(f.root(), "fanout/1-health", {}, CancelToken()).ok());
 
   auto none = host.find("fanout/1-health", CancelToken());
   REQUIRE(none.ok());
