@@ -65,9 +65,8 @@ TEST_CASE_METHOD(ManagedRepo,
   }
 }
 
-TEST_CASE("fanout clean: a locked worktree is kept and the output says so", "[workspace][clean][git][cli]") {
-  TempRepo repo;
-  test::write_cli_config(repo);
+TEST_CASE_METHOD(CliRepo, "fanout clean: a locked worktree is kept and the output says so",
+                 "[workspace][clean][git][cli]") {
   REQUIRE(fanout_cli(repo, "up 7").rc == 0);
   repo.git("worktree lock --reason 'keep me' .fanout/worktrees/7");
   const auto clean = fanout_cli(repo, "clean 7 --force");

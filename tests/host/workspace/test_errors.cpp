@@ -180,9 +180,8 @@ TEST_CASE("fanout exec: a failed workspace is refused, saying how to finish it",
   CHECK_FALSE(fs::exists(repo.root() / ".fanout/worktrees/7/ran"));
 }
 
-TEST_CASE("fanout exec: a command that cannot run exits 127 or 126, naming it", "[workspace][errors][cli]") {
-  TempRepo repo;
-  write_cli_config(repo);
+TEST_CASE_METHOD(CliRepo, "fanout exec: a command that cannot run exits 127 or 126, naming it",
+                 "[workspace][errors][cli]") {
   REQUIRE(fanout_cli(repo, "-q up 7").rc == 0);
   SECTION("not found") {
     const auto exec = fanout_cli(repo, "exec 7 -- no-such-command-xyz --flag");
@@ -197,9 +196,7 @@ TEST_CASE("fanout exec: a command that cannot run exits 127 or 126, naming it", 
   }
 }
 
-TEST_CASE("fanout clean: nothing to clean", "[workspace][errors][cli]") {
-  TempRepo repo;
-  write_cli_config(repo);
+TEST_CASE_METHOD(CliRepo, "fanout clean: nothing to clean", "[workspace][errors][cli]") {
   SECTION("--all with no workspaces") {
     const auto clean = fanout_cli(repo, "clean --all");
     CHECK(clean.rc == 0);

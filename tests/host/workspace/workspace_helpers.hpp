@@ -96,6 +96,13 @@ inline std::string read_file(const std::filesystem::path& path) { return read_te
 /// `trusted` is false, and local issues 7 ("Add the login page") and 8 ("Fix the logout").
 void write_cli_config(const TempRepo& repo, const std::string& extra = "", bool trusted = true);
 
+/// For TEST_CASE_METHOD: a fresh TempRepo with write_cli_config's files; the test body sees
+/// `repo`.
+struct CliRepo {
+  TempRepo repo;
+  CliRepo() { write_cli_config(repo); }
+};
+
 /// Runs the built fanout with `args` (shell words) in `repo`, with the user config of
 /// write_cli_config and fake `claude` and `codex` on PATH (so `doctor` finds its tools).
 Shell fanout_cli(const TempRepo& repo, const std::string& args);
