@@ -32,7 +32,18 @@ bool is_hex(const std::string& text) {
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-/// Comment files in `dir` (*.md with a safe stem), by name.
+/// Fails when `<prs_dir>/<id>/<folder>` or `<prs_dir>/<id>` is a symbolic link: the
+/// repository is untrusted, and a link would make fanout read or write outside prs_dir.
+sdk::Result<void> no_links(const fs::path& prs_dir, const std::string& id, const std::string& folder, const std::string& shown) {
+  std::error_code ec;
+  for (const fs::path& path : {prs_dir / id, prs_dir / id / folder})
+    if (fs::is_symlink(path, ec))
+      return sdk::fail(FailureKind::invalid_input, (fs::path(shown) / path.lexically_relative(prs_dir)).string() +
+                                                       " is a symbolic link; fanout reads and writes only real folders there");
+  return {};
+}
+
+/// Comment files in `dir` (*.md with a safe stem, no symbolic links), by name.
 std::vector<fs::path> markdown_files(const fs::path& dir) {
   std::vector<fs::path> out;
   std::error_code ec;
@@ -65,6 +76,7 @@ sdk::Check check_from(const json& record) {
   check.conclusion = record.value("conclusion", "");
   check.state = check.conclusion == "success" ? sdk::CheckState::success : sdk::CheckState::failure;
   check.summary = record.value("summary", "");
+  check.url = record.value("log_url", "");
   return check;
 }
 
@@ -158,8 +170,11 @@ sdk::Result<json> LocalCodeHost::run_ci(const std::string& id, const std::string
   const std::string summary = ran->timed_out   ? "ci_command timed out"
                               : ran->signaled ? "ci_command was killed by signal " + std::to_string(ran->signal)
                                               : "ci_command exited with " + std::to_string(ran->exit_code);
-  const json record = {{"sha", sha}, {"conclusion", conclusion}, {"summary", summary}, {"finished_at", utc_timestamp()}};
+  if (auto real = no_links(m_dir, id, "checks", m_dir_shown); !real) return std::move(real).failure();
   const fs::path dir = m_dir / id / "checks";
+  const json record = {{"sha", sha},         {"conclusion", conclusion},
+                       {"summary", summary}, {"log_url", "file://" + (dir / (sha + ".log")).string()},
+                       {"finished_at", utc_timestamp()}};
   const std::string shown_dir = id + "/checks/" + sha;
   if (auto done = write_atomic(dir / (sha + ".log"), log, shown(shown_dir + ".log")); !done) return std::move(done).failure();
   if (auto done = write_atomic(dir / (sha + ".json"), record.dump(2) + "\n", shown(shown_dir + ".json")); !done)
@@ -180,6 +195,7 @@ sdk::Result<std::vector<sdk::Check>> LocalCodeHost::checks(const sdk::PullReques
   }
   if (!is_hex(sha)) return sdk::fail(FailureKind::not_found, "branch \"" + current->head + "\" of pull request " + pr.id + " does not exist");
   // One run per head commit: a recorded result is the check until the branch moves.
+  if (auto real = no_links(m_dir, pr.id, "checks", m_dir_shown); !real) return std::move(real).failure();
   const fs::path recorded = m_dir / pr.id / "checks" / (sha + ".json");
   if (auto text = read_text(recorded, ""); text) {
     const json record = json::parse(*text, nullptr, false);
@@ -194,6 +210,7 @@ sdk::Result<std::string> LocalCodeHost::check_log(const sdk::PullRequest& pr, co
                                                   const sdk::CancelToken&) {
   const std::string sha = check.id.rfind(k_check_prefix, 0) == 0 ? check.id.substr(3) : "";
   if (!is_hex(sha) || !is_safe_file_key(pr.id)) return sdk::fail(FailureKind::not_found, "no local check \"" + check.id + "\"");
+  if (auto real = no_links(m_dir, pr.id, "checks", m_dir_shown); !real) return std::move(real).failure();
   const std::string file = pr.id + "/checks/" + sha + ".log";
   std::error_code ec;
   if (!fs::is_regular_file(m_dir / file, ec)) return sdk::fail(FailureKind::not_found, "no log of check \"" + check.id + "\" in " + m_dir_shown);
@@ -208,6 +225,7 @@ sdk::Result<std::vector<sdk::PullRequestComment>> LocalCodeHost::comments(const 
   std::vector<sdk::PullRequestComment> out;
   for (const char* folder : {"comments", "replies"}) {
     const bool replies = std::string(folder) == "replies";
+    if (auto real = no_links(m_dir, pr.id, folder, m_dir_shown); !real) return std::move(real).failure();
     for (const auto& path : markdown_files(m_dir / pr.id / folder)) {
       const std::string name = path.stem().string();
       const std::string file = pr.id + "/" + folder + "/" + path.filename().string();
@@ -240,6 +258,7 @@ sdk::Result<std::string> LocalCodeHost::reply(const sdk::PullRequest& pr, const 
   std::lock_guard lock(m_write);
   auto current = read(pr.id);
   if (!current) return std::move(current).failure();
+  if (auto real = no_links(m_dir, pr.id, "replies", m_dir_shown); !real) return std::move(real).failure();
   std::string header = "---\nauthor: " + m_author + "\nin_reply_to: " + to.id + "\ncreated_at: " + utc_timestamp() + "\n";
   if (to.kind == sdk::CommentKind::line) header += "path: " + to.path + "\nline: " + std::to_string(to.line) + "\n";
   const std::string text = header + "---\n\n" + markdown + (markdown.empty() || markdown.back() == '\n' ? "" : "\n");

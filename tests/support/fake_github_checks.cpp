@@ -25,6 +25,11 @@ long long FakeGithubServer::add_status(FakeGithubStatus status) {
   return status.id;
 }
 
+void FakeGithubServer::set_ci(std::function<std::vector<FakeGithubCheckRun>(const std::string& sha)> ci) {
+  std::lock_guard lock(m_mutex);
+  m_ci = std::move(ci);
+}
+
 std::string FakeGithubServer::logs_url() const { return m_logs->url(); }
 
 int FakeGithubServer::logs_requests_with_authorization() const { return m_logs_with_authorization.load(); }
@@ -87,6 +92,12 @@ void FakeGithubServer::add_check_routes() {
     std::lock_guard lock(m_mutex);
     const std::string sha = resolve_ref(httplib::detail::decode_url(req.matches[1], false));
     const bool all = req.get_param_value("filter") == "all";
+    if (m_ci && m_ci_ran.insert(sha).second)
+      for (auto run : m_ci(sha)) {
+        run.head_sha = sha;
+        if (run.id == 0) run.id = m_next_id++;
+        m_check_runs.push_back(std::move(run));
+      }
     std::map<std::string, const FakeGithubCheckRun*> latest;
     std::vector<const FakeGithubCheckRun*> runs;
     for (const auto& run : m_check_runs) {

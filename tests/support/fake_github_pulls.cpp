@@ -41,6 +41,7 @@ void FakeGithubServer::set_pull_head(int number, const std::string& head_sha, st
                                      const std::string& mergeable_state) {
   std::lock_guard lock(m_mutex);
   auto& pull = m_pulls.at(number);
+  m_pinned_heads.insert(number);
   pull.head_sha = head_sha;
   pull.mergeable = mergeable;
   pull.mergeable_state = mergeable_state;
@@ -102,6 +103,7 @@ void FakeGithubServer::add_pull_routes() {
     // GitHub ignores a head without "owner:" (and returns every PR): so does the fake.
     const std::string owner = m_repo.substr(0, m_repo.find('/'));
     const bool head_filter = head.rfind(owner + ":", 0) == 0;
+    refresh_from_git();
     json items = json::array();
     for (auto it = m_pulls.rbegin(); it != m_pulls.rend(); ++it) {
       const auto& pull = it->second;
@@ -136,13 +138,15 @@ void FakeGithubServer::add_pull_routes() {
       }
     pull.number = m_next_number++;
     m_pulls[pull.number] = pull;
-    send_json(res, 201, pull_json(pull));
+    refresh_from_git();
+    send_json(res, 201, pull_json(m_pulls[pull.number]));
   });
 
   s.Get(base + R"(/pulls/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(m_mutex);
     auto it = m_pulls.find(std::stoi(req.matches[1]));
     if (it == m_pulls.end()) return send_error(res, 404, "Not Found");
+    refresh_from_git();
     send_json(res, 200, pull_json(it->second, true));
   });
 
@@ -231,16 +235,21 @@ void FakeGithubServer::add_pull_routes() {
     if (it == m_pulls.end()) return send_error(res, 404, "Not Found");
     json body = req.body.empty() ? json::object() : parse_body(req);
     if (body.is_discarded()) return send_error(res, 400, "Problems parsing JSON");
+    refresh_from_git();
     auto& pull = it->second;
     const std::string expected = body.is_object() ? body.value("expected_head_sha", "") : "";
     if (!expected.empty() && expected != pull.head_sha)
       return send_error(res, 422, "expected head sha didn't match current head ref.");
     if (pull.mergeable_state == "dirty" || (pull.mergeable && !*pull.mergeable))
       return send_error(res, 422, "merge conflict between base and head");
+    if (!m_git_remote.empty() && !m_pinned_heads.count(number)) {
+      if (!merge_base_with_git(pull)) return send_error(res, 422, "merge conflict between base and head");
+    } else {
+      pull.head_sha = "merged" + std::to_string(m_branch_updates[number] + 1) + "-" + pull.head_sha;
+      pull.mergeable = true;
+      pull.mergeable_state = "clean";
+    }
     ++m_branch_updates[number];
-    pull.head_sha = "merged" + std::to_string(m_branch_updates[number]) + "-" + pull.head_sha;
-    pull.mergeable = true;
-    pull.mergeable_state = "clean";
     send_json(res, 202, {{"message", "Updating pull request branch."},
                          {"url", "https://github.com/repos/" + m_repo + "/pulls/" + std::to_string(number)}});
   });

@@ -11,8 +11,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -128,9 +131,19 @@ public:
   long long add_check_run(FakeGithubCheckRun run);
   /// Adds a commit status (newer than every earlier one); returns its id.
   long long add_status(FakeGithubStatus status);
+  /// A CI service: the first time the check runs of a commit are listed, `ci(sha)` says
+  /// which runs that commit gets (their head_sha is set to it, ids assigned). Called on a
+  /// server thread with the server's lock held: it must not call the server.
+  void set_ci(std::function<std::vector<FakeGithubCheckRun>(const std::string& sha)> ci);
   /// Changes a pull's head commit and mergeable state, as a push or a base change would.
+  /// The pull then keeps these values even with use_git_remote().
   void set_pull_head(int number, const std::string& head_sha, std::optional<bool> mergeable,
                      const std::string& mergeable_state);
+  /// Reads pulls from a real (bare) repository, as GitHub reads its own: an open pull's
+  /// head sha is refs/heads/<head> there, it is "dirty" when `git merge-tree --write-tree`
+  /// of base and head conflicts, "behind" when `require_up_to_date` and the base is not in
+  /// the head, else "clean"; update-branch makes a real merge commit on the head branch.
+  void use_git_remote(const std::filesystem::path& bare_repo, bool require_up_to_date = false);
 
   std::optional<FakeGithubIssue> issue(int number) const;
   std::optional<FakeGithubPull> pull(int number) const;
@@ -178,6 +191,12 @@ private:
   std::string next_timestamp();
   /// The head sha a ref names: a pull's head branch resolves to its head_sha. Under m_mutex.
   std::string resolve_ref(const std::string& ref) const;
+  /// With use_git_remote(): the head sha and mergeable state of every open pull, from git
+  /// (fake_github_git.cpp). Under m_mutex.
+  void refresh_from_git();
+  /// With use_git_remote(): merges the base into the pull's head branch with a merge commit;
+  /// false when git could not. Under m_mutex.
+  bool merge_base_with_git(FakeGithubPull& pull);
 
   std::string m_repo;
   std::string m_token;
@@ -193,7 +212,12 @@ private:
   std::vector<FakeGithubReviewComment> m_review_comments;
   std::vector<FakeGithubCheckRun> m_check_runs;
   std::vector<FakeGithubStatus> m_statuses;
+  std::function<std::vector<FakeGithubCheckRun>(const std::string&)> m_ci;
+  std::set<std::string> m_ci_ran; ///< commits the CI was asked about
   std::map<int, int> m_branch_updates;
+  std::filesystem::path m_git_remote;    ///< "" without use_git_remote()
+  bool m_require_up_to_date = false;
+  std::set<int> m_pinned_heads;           ///< pulls whose head set_pull_head() fixed
   long long m_next_id = 1000;
   int m_clock = 0;
 

@@ -300,3 +300,48 @@ TEST_CASE("github code host: update branch merges the base on GitHub's side, or 
     CHECK(missing.failure().message == "github pull request \"999\" not found in \"acme/widgets\"");
   }
 }
+
+TEST_CASE("github code host: merge state and update branch follow the real repository", "[github]") {
+  Fixture f;
+  TempDir root("gitremote");
+  REQUIRE(sh("git init -q --bare remote.git", root.path()).rc == 0);
+  init_git_repo(root / "work", {{"a.txt", "one\ntwo\n"}});
+  REQUIRE(sh("git remote add origin ../remote.git && git push -q origin main && git checkout -q -b fanout/7-health && "
+             "printf 'one, checked\\ntwo\\n' > a.txt && git commit -qam head && git push -q origin fanout/7-health",
+             root / "work").rc == 0);
+  f.github.use_git_remote(root / "remote.git", true);
+  const int n = f.github.add_pull({0, "Add health", "", "fanout/7-health", "main"});
+  const std::string id = std::to_string(n);
+
+  auto fresh = f.host->get(id, f.cancel);
+  REQUIRE(fresh.ok());
+  CHECK(fresh->head_sha == rev_parse(root / "work", "HEAD"));
+  CHECK(fresh->mergeable == sdk::Mergeable::clean);
+
+  SECTION("a base that moved without conflicts: behind, and GitHub merges it in") {
+    REQUIRE(sh("git checkout -q main && echo other > b.txt && git add b.txt && git commit -qm base && git push -q origin main",
+               root / "work").rc == 0);
+    auto behind = f.host->get(id, f.cancel);
+    REQUIRE(behind.ok());
+    CHECK(behind->mergeable == sdk::Mergeable::behind);
+    REQUIRE(f.host->update_branch(*behind, f.cancel).ok());
+    const std::string merged = rev_parse(root / "remote.git", "refs/heads/fanout/7-health");
+    CHECK(rev_parse(root / "remote.git", merged + "^1") == behind->head_sha);
+    CHECK(rev_parse(root / "remote.git", merged + "^2") == rev_parse(root / "remote.git", "refs/heads/main"));
+    auto updated = f.host->get(id, f.cancel);
+    REQUIRE(updated.ok());
+    CHECK(updated->head_sha == merged);
+    CHECK(updated->mergeable == sdk::Mergeable::clean);
+  }
+  SECTION("a base that conflicts: conflicting, and GitHub refuses to merge it") {
+    REQUIRE(sh("git checkout -q main && printf 'one, monitored\\ntwo\\n' > a.txt && git commit -qam base && "
+               "git push -q origin main", root / "work").rc == 0);
+    auto conflicting = f.host->get(id, f.cancel);
+    REQUIRE(conflicting.ok());
+    CHECK(conflicting->mergeable == sdk::Mergeable::conflicting);
+    auto refused = f.host->update_branch(*conflicting, f.cancel);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.failure().kind == sdk::FailureKind::conflict);
+    CHECK(rev_parse(root / "remote.git", "refs/heads/fanout/7-health") == fresh->head_sha);
+  }
+}

@@ -271,3 +271,29 @@ TEST_CASE("github code host: reading checks and comments reports GitHub's failur
     CHECK(checks.failure().kind == sdk::FailureKind::rate_limited);
   }
 }
+
+TEST_CASE("github code host: a CI service on the fake checks each new head commit once", "[github][checks]") {
+  Fixture f;
+  std::vector<std::string> asked;
+  f.github.set_ci([&](const std::string& sha) {
+    asked.push_back(sha);
+    const bool fixed = sha == "fixed";
+    return std::vector<FakeGithubCheckRun>{{0, "", "build", "completed", fixed ? "success" : "failure", "", "", "github-actions",
+                                            fixed ? "ok\n" : "error: broken\n"}};
+  });
+  auto first = f.host->checks(f.pr, f.cancel);
+  REQUIRE(first.ok());
+  REQUIRE(first->size() == 1);
+  CHECK((*first)[0].state == sdk::CheckState::failure);
+  auto log = f.host->check_log(f.pr, (*first)[0], 100, f.cancel);
+  REQUIRE(log.ok());
+  CHECK(*log == "error: broken\n");
+  REQUIRE(f.host->checks(f.pr, f.cancel).ok());
+
+  f.pr.head_sha = "fixed";
+  auto second = f.host->checks(f.pr, f.cancel);
+  REQUIRE(second.ok());
+  REQUIRE(second->size() == 1);
+  CHECK((*second)[0].state == sdk::CheckState::success);
+  CHECK(asked == std::vector<std::string>{"c0ffee", "fixed"});
+}

@@ -80,6 +80,7 @@ TEST_CASE("local code host: checks run ci_command once per head commit", "[local
   CHECK(check.state == CheckState::failure);
   CHECK(check.conclusion == "failure");
   CHECK(check.summary == "ci_command exited with 3");
+  CHECK(check.url == "file://" + (f.root() / ".fanout/prs/1/checks" / (first_head + ".log")).string());
   // Not checked out anywhere: it ran in a checkout of its own, which is gone again.
   const std::string ran_in = fanout::test::read_text(runs / "runs");
   CHECK(ran_in.find("fanout-ci-") != std::string::npos);
@@ -174,6 +175,24 @@ TEST_CASE("local code host: comments are files people write, replies are files f
   CHECK(reply.in_reply_to == "comment-01-alice");
   CHECK(reply.kind == CommentKind::line);
 
+  SECTION("a comments folder that is a symbolic link is refused, for reading and writing") {
+    TempDir elsewhere("elsewhere");
+    fanout::test::write_text(elsewhere / "secret.md", "not a comment\n");
+    std::filesystem::rename(f.root() / ".fanout/prs/1/comments", f.root() / ".fanout/prs/1/old-comments");
+    std::filesystem::create_directory_symlink(elsewhere.path(), f.root() / ".fanout/prs/1/comments");
+    auto linked = host.comments(pr, CancelToken());
+    REQUIRE_FALSE(linked.ok());
+    CHECK(linked.failure().kind == fanout::sdk::FailureKind::invalid_input);
+    CHECK(linked.failure().message == ".fanout/prs/1/comments is a symbolic link; fanout reads and writes only real folders there");
+    std::filesystem::remove(f.root() / ".fanout/prs/1/replies/1.md");
+    std::filesystem::remove(f.root() / ".fanout/prs/1/replies/2.md");
+    std::filesystem::remove(f.root() / ".fanout/prs/1/replies");
+    std::filesystem::create_directory_symlink(elsewhere.path(), f.root() / ".fanout/prs/1/replies");
+    auto written = host.reply(pr, line, "Fixed.", CancelToken());
+    REQUIRE_FALSE(written.ok());
+    CHECK(written.failure().message == ".fanout/prs/1/replies is a symbolic link; fanout reads and writes only real folders there");
+    CHECK_FALSE(std::filesystem::exists(elsewhere / "1.md"));
+  }
   SECTION("a malformed comment file is named with its line") {
     f.write(".fanout/prs/1/comments/04-bad.md", "---\nauthor alice\n---\nhi\n");
     auto bad = host.comments(pr, CancelToken());
