@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 
 namespace fanout::test {
@@ -67,6 +68,13 @@ void commit_file(const fs::path& path, const std::string& name) {
   const auto done = sh("echo " + name + " > " + name + " && git add " + name + " && git commit -q -m " + name, path);
   INFO(done.out);
   REQUIRE(done.rc == 0);
+}
+
+std::string random_bytes(size_t size, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::string out(size, '\0');
+  for (auto& c : out) c = static_cast<char>(gen() & 0xff);
+  return out;
 }
 
 sdk::Issue issue(const std::string& key, const std::string& title) {

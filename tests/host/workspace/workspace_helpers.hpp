@@ -85,6 +85,9 @@ struct BranchedRepo {
 /// REQUIREs success.
 void commit_file(const std::filesystem::path& path, const std::string& name);
 
+/// `size` pseudo-random bytes (NULs, CRs and LFs among them), the same for the same seed.
+std::string random_bytes(size_t size, unsigned seed);
+
 /// An issue with `key` and `title`.
 sdk::Issue issue(const std::string& key, const std::string& title = "Add a thing");
 
