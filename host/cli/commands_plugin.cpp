@@ -99,7 +99,7 @@ void add_new(CLI::App& group) {
     std::string kind, name, dir;
   };
   auto options = std::make_shared<Options>();
-  cmd->add_option("KIND", options->kind, "reviewer, agent, tracker, brancher or notifier")->required();
+  cmd->add_option("KIND", options->kind, "reviewer, agent, tracker, brancher, notifier or runner")->required();
   cmd->add_option("NAME", options->name, "The plugin's name: lower-case letters, digits and dashes")->required();
   cmd->add_option("--dir", options->dir, "Where to write the project (default: ./NAME)");
   cmd->callback([options] {

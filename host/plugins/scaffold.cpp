@@ -46,7 +46,7 @@ std::string identifier_of(const std::string& name) {
 std::vector<fs::path> scaffold(const std::string& kind, const std::string& name, const fs::path& dir) {
   if (std::find(k_scaffold_kinds.begin(), k_scaffold_kinds.end(), kind) == k_scaffold_kinds.end())
     throw UserError("unknown plugin kind \"" + kind + "\"" + util::did_you_mean(kind, k_scaffold_kinds) +
-                        " (choose one of: reviewer, agent, tracker, brancher, notifier)",
+                        " (choose one of: reviewer, agent, tracker, brancher, notifier, runner)",
                     ExitCode::usage);
   if (!valid_name(name))
     throw UserError("invalid plugin name \"" + name +

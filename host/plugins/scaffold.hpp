@@ -9,7 +9,8 @@
 namespace fanout::plugins {
 
 /// The kinds `plugin new` can scaffold, as typed on the command line.
-inline const std::vector<std::string> k_scaffold_kinds = {"reviewer", "agent", "tracker", "brancher", "notifier"};
+inline const std::vector<std::string> k_scaffold_kinds = {"reviewer", "agent", "tracker", "brancher", "notifier",
+                                                           "runner"};
 
 /// One file of a template: its path relative to the project and its text, with @NAME@
 /// (the plugin name), @IDENT@ (the name as a C++ identifier) and @FILE@ (the source's

@@ -5,6 +5,7 @@
 namespace fanout::plugins {
 
 extern const char* const k_scaffold_notifier; // scaffold_notifier.cpp
+extern const char* const k_scaffold_runner;   // scaffold_runner.cpp
 
 namespace {
 
@@ -370,6 +371,8 @@ const char* readme_for(const std::string& kind) {
        "| key | type | default | |\n| --- | --- | --- | --- |\n| `file` | string | \".fanout/issues.json\" | the issues file, relative to the repo |\n"},
       {"notifier", "notifier", "In `fanout.toml` (or your user config, for every repo):\n\n```toml\n[[notify]]\nplugin = \"@NAME@\"\nevents = [\"plan_approval\", \"failed\", \"fleet_done\"]\nfile = \".fanout/notifications.log\"\n```\n",
        "| key | type | default | |\n| --- | --- | --- | --- |\n| `file` | path | \".fanout/notifications.log\" | the file notifications are appended to, relative to the repo |\n"},
+      {"runner", "runner", "In `fanout.toml` (a trusted repo's, or your user config):\n\n```toml\n[runner]\nkind = \"@NAME@\"\n```\n",
+       "None yet: declare yours in `config_keys`, as the other kinds' scaffolds do.\n"},
       {"brancher", "database brancher", "In `fanout.toml`:\n\n```toml\n[database]\nbrancher = \"@NAME@\"\nsource = \"data/app.db\"\n```\n",
        "| key | type | default | |\n| --- | --- | --- | --- |\n| `source` | string | \"data/app.db\" | the main database file, relative to the repo |\n"},
   };
@@ -393,6 +396,7 @@ std::vector<TemplateFile> scaffold_template(const std::string& kind) {
                        : kind == "agent"  ? k_agent
                        : kind == "tracker" ? k_tracker
                        : kind == "notifier" ? k_scaffold_notifier
+                       : kind == "runner"   ? k_scaffold_runner
                                            : k_brancher;
   return {{"CMakeLists.txt", k_cmake}, {"@FILE@.cpp", source}, {"README.md", readme_for(kind)}};
 }

@@ -25,11 +25,44 @@ struct TransferState {
   const sdk::CancelToken* cancel = nullptr;
   size_t max_body = 0;
   bool body_too_large = false;
+  // Streaming (on_line set): a 2xx body goes to on_line line by line instead of `response`.
+  CURL* curl = nullptr;
+  const sdk::LineCallback* on_line = nullptr;
+  std::string partial; ///< the received part of the next line
+  size_t lines = 0;    ///< lines handed to on_line
+  bool stopped = false;
 };
+
+bool streams_body(TransferState& state) {
+  if (!state.on_line) return false;
+  long status = 0;
+  curl_easy_getinfo(state.curl, CURLINFO_RESPONSE_CODE, &status);
+  return status >= 200 && status < 300;
+}
+
+/// Hands one line (without "\n" or a trailing "\r") to on_line; false once it said stop.
+bool deliver(TransferState& state, std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  ++state.lines;
+  if ((*state.on_line)(sdk::Stream::out, std::string(line)) == sdk::LineAction::stop) state.stopped = true;
+  return !state.stopped;
+}
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* state = static_cast<TransferState*>(user);
   const size_t bytes = size * count;
+  if (streams_body(*state)) {
+    state->partial.append(data, bytes);
+    size_t start = 0;
+    for (size_t end; (end = state->partial.find('\n', start)) != std::string::npos; start = end + 1)
+      if (!deliver(*state, std::string_view(state->partial).substr(start, end - start))) return 0;
+    state->partial.erase(0, start);
+    if (state->partial.size() > state->max_body) {
+      state->body_too_large = true;
+      return 0;
+    }
+    return bytes;
+  }
   if (state->response.body.size() + bytes > state->max_body) {
     state->body_too_large = true;
     return 0; // makes curl fail with CURLE_WRITE_ERROR
@@ -68,6 +101,46 @@ bool has_header(const sdk::HttpHeaders& headers, std::string_view name) {
   return false;
 }
 
+void set_blob(CURL* curl, CURLoption option, const std::string& pem) {
+  curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
+  curl_easy_setopt(curl, option, &blob);
+}
+
+void apply_tls(CURL* curl, const sdk::HttpTls& tls) {
+  if (!tls.ca_pem.empty()) {
+    set_blob(curl, CURLOPT_CAINFO_BLOB, tls.ca_pem);
+    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr); // these CAs only, not the system's too
+  }
+  if (!tls.client_cert_pem.empty()) {
+    curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
+    set_blob(curl, CURLOPT_SSLCERT_BLOB, tls.client_cert_pem);
+  }
+  if (!tls.client_key_pem.empty()) {
+    curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
+    set_blob(curl, CURLOPT_SSLKEY_BLOB, tls.client_key_pem);
+  }
+  if (tls.insecure_skip_verify) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+}
+
+/// Errors a retry cannot fix: the response was too large, or TLS refused the peer or our
+/// own certificate (a wrong CA, an expired or unreadable certificate).
+bool final_error(CURLcode code) {
+  switch (code) {
+  case CURLE_WRITE_ERROR:
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_CIPHER:
+  case CURLE_SSL_ISSUER_ERROR:
+    return true;
+  default:
+    return false;
+  }
+}
+
 bool default_sleep(milliseconds duration, const sdk::CancelToken& cancel) {
   const auto deadline = steady_clock::now() + duration;
   while (steady_clock::now() < deadline) {
@@ -86,6 +159,8 @@ struct CurlHttpClient::Attempt {
   std::string error;
   bool cancelled = false;
   bool timed_out = false;
+  size_t lines = 0;     ///< lines a stream handed to its callback
+  bool stopped = false; ///< the stream's callback said LineAction::stop
 };
 
 CurlHttpClient::CurlHttpClient(HttpClientOptions options, const SecretRegistry* secrets)
@@ -113,7 +188,8 @@ bool CurlHttpClient::wait(milliseconds duration, const sdk::CancelToken& cancel)
   return m_options.sleep(duration, cancel);
 }
 
-CurlHttpClient::Attempt CurlHttpClient::perform(const sdk::HttpRequest& request, const sdk::CancelToken& cancel) const {
+CurlHttpClient::Attempt CurlHttpClient::perform(const sdk::HttpRequest& request, const sdk::CancelToken& cancel,
+                                                const sdk::LineCallback* on_line) const {
   Attempt attempt;
   CURL* curl = curl_easy_init();
   if (!curl) {
@@ -124,6 +200,8 @@ CurlHttpClient::Attempt CurlHttpClient::perform(const sdk::HttpRequest& request,
   TransferState state;
   state.cancel = &cancel;
   state.max_body = m_options.max_body_bytes;
+  state.curl = curl;
+  state.on_line = on_line;
   char error_buffer[CURL_ERROR_SIZE] = {0};
 
   curl_slist* headers = nullptr;
@@ -138,8 +216,15 @@ CurlHttpClient::Attempt CurlHttpClient::perform(const sdk::HttpRequest& request,
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  // A compressed stream reaches us in the compressor's blocks, not line by line.
+  if (!on_line) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  if (on_line) {
+    // A followed log may stay open for hours: limit the silence, not the transfer.
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max<long long>(1, (request.timeout.count() + 999) / 1000)));
+  } else {
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  }
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long long>(request.timeout.count(), 15000)));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
@@ -148,6 +233,12 @@ CurlHttpClient::Attempt CurlHttpClient::perform(const sdk::HttpRequest& request,
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &state);
+  apply_tls(curl, request.tls);
+  if (request.tls.insecure_skip_verify && !m_warned_insecure.exchange(true)) {
+    auto logger = m_options.logger ? m_options.logger : spdlog::default_logger();
+    logger->warn("not verifying the TLS certificate of {} (insecure-skip-tls-verify): anyone on the network path can read and change this traffic",
+                 host_of(request.url));
+  }
 
   if (request.method == "GET") {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
@@ -162,6 +253,11 @@ CurlHttpClient::Attempt CurlHttpClient::perform(const sdk::HttpRequest& request,
   }
 
   attempt.code = curl_easy_perform(curl);
+  if (attempt.code == CURLE_WRITE_ERROR && state.stopped) attempt.code = CURLE_OK; // the caller's stop
+  if (attempt.code == CURLE_OK && !state.stopped && !state.partial.empty() && streams_body(state))
+    deliver(state, state.partial); // the last line had no newline
+  attempt.lines = state.lines;
+  attempt.stopped = state.stopped;
   if (attempt.code == CURLE_OK) {
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -180,22 +276,36 @@ CurlHttpClient::Attempt CurlHttpClient::perform(const sdk::HttpRequest& request,
 }
 
 sdk::Result<sdk::HttpResponse> CurlHttpClient::send(const sdk::HttpRequest& request, const sdk::CancelToken& cancel) {
+  return exchange(request, cancel, nullptr);
+}
+
+sdk::Result<sdk::HttpResponse> CurlHttpClient::stream(const sdk::HttpRequest& request, const sdk::LineCallback& on_line,
+                                                      const sdk::CancelToken& cancel) {
+  return exchange(request, cancel, &on_line);
+}
+
+sdk::Result<sdk::HttpResponse> CurlHttpClient::exchange(const sdk::HttpRequest& request, const sdk::CancelToken& cancel,
+                                                        const sdk::LineCallback* on_line) {
   const std::string what = request.method + " " + request.url;
   const std::string where = host_of(request.url);
   const int attempts = 1 + std::max(0, request.max_retries);
   for (int i = 0;; ++i) {
     if (cancel.cancelled()) return sdk::fail(sdk::FailureKind::cancelled, "cancelled before " + request.method + " to " + where);
     const auto started = steady_clock::now();
-    Attempt attempt = perform(request, cancel);
+    Attempt attempt = perform(request, cancel, on_line);
     const auto took = duration_cast<milliseconds>(steady_clock::now() - started);
-    const bool last = i + 1 >= attempts;
+    // A stream that delivered lines is not repeated: the caller would see them twice.
+    const bool last = i + 1 >= attempts || attempt.lines > 0;
     const std::string tag = " (attempt " + std::to_string(i + 1) + "/" + std::to_string(attempts) + ")";
 
     if (!attempt.response) {
       debug(what + " failed after " + format_duration(took) + tag + ": " + attempt.error);
       if (attempt.cancelled) return sdk::fail(sdk::FailureKind::cancelled, request.method + " to " + where + " was cancelled");
-      if (attempt.code == CURLE_WRITE_ERROR || last) {
-        const std::string tries = attempts > 1 ? " after " + std::to_string(attempts) + " attempts" : "";
+      if (final_error(attempt.code) || last) {
+        const std::string tries = i > 0 ? " after " + std::to_string(i + 1) + " attempts" : "";
+        if (attempt.timed_out && on_line)
+          return sdk::fail(sdk::FailureKind::timeout, request.method + " to " + where + " sent nothing for " +
+                                                          format_duration(request.timeout) + tries);
         if (attempt.timed_out)
           return sdk::fail(sdk::FailureKind::timeout, request.method + " to " + where + " timed out after " +
                                                           format_duration(request.timeout) + tries);
@@ -211,7 +321,7 @@ sdk::Result<sdk::HttpResponse> CurlHttpClient::send(const sdk::HttpRequest& requ
     sdk::HttpResponse& response = *attempt.response;
     debug(what + " -> " + std::to_string(response.status) + " in " + format_duration(took) + tag);
     const RetryAdvice advice = classify(response, m_options.now());
-    if (advice.reason == RetryReason::none) return std::move(response);
+    if (advice.reason == RetryReason::none || attempt.stopped || attempt.lines > 0) return std::move(response);
 
     if (advice.reason == RetryReason::rate_limited) {
       const std::string resets = advice.resets_at.empty() ? "" : " (the limit resets at " + advice.resets_at + ")";
@@ -230,11 +340,6 @@ sdk::Result<sdk::HttpResponse> CurlHttpClient::send(const sdk::HttpRequest& requ
     debug("retrying " + what + " in " + format_duration(delay) + " after HTTP " + std::to_string(response.status));
     if (!wait(delay, cancel)) return sdk::fail(sdk::FailureKind::cancelled, request.method + " to " + where + " was cancelled");
   }
-}
-
-sdk::Result<sdk::HttpResponse> CurlHttpClient::stream(const sdk::HttpRequest& request, const sdk::LineCallback&,
-                                                      const sdk::CancelToken&) {
-  return sdk::fail(sdk::FailureKind::unsupported, "streaming " + request.method + " requests is not implemented yet");
 }
 
 } // namespace fanout::services

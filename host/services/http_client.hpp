@@ -6,6 +6,7 @@
 
 #include <fanout/sdk/http.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -35,7 +36,9 @@ struct HttpClientOptions {
   std::string user_agent = "fanout";
 };
 
-/// Thread-safe: one easy handle per attempt, curl_global_init exactly once.
+/// Thread-safe: one easy handle per attempt, curl_global_init exactly once. HttpRequest::tls
+/// is applied per request (PEM blobs; see sdk::HttpTls); the first insecure_skip_verify
+/// request logs a warning.
 class CurlHttpClient final : public sdk::HttpClient {
 public:
   explicit CurlHttpClient(HttpClientOptions options = {},
@@ -47,19 +50,24 @@ public:
   /// a rate limit becomes FailureKind::rate_limited naming when it resets.
   sdk::Result<sdk::HttpResponse> send(const sdk::HttpRequest& request, const sdk::CancelToken& cancel) override;
 
-  /// See sdk::HttpClient::stream. Not implemented yet: fails with FailureKind::unsupported
-  /// (the Kubernetes runner, its first user, brings the implementation).
+  /// See sdk::HttpClient::stream. `request.timeout` becomes a low-speed limit (less than one
+  /// byte per second for that long, rounded up to whole seconds, ends the transfer as a
+  /// timeout). Retries as `send` until the first line was delivered, never after.
   sdk::Result<sdk::HttpResponse> stream(const sdk::HttpRequest& request, const sdk::LineCallback& on_line,
                                         const sdk::CancelToken& cancel) override;
 
 private:
   struct Attempt;
-  Attempt perform(const sdk::HttpRequest& request, const sdk::CancelToken& cancel) const;
+  /// send and stream: the retry loop; `on_line` null for send.
+  sdk::Result<sdk::HttpResponse> exchange(const sdk::HttpRequest& request, const sdk::CancelToken& cancel,
+                                          const sdk::LineCallback* on_line);
+  Attempt perform(const sdk::HttpRequest& request, const sdk::CancelToken& cancel, const sdk::LineCallback* on_line) const;
   void debug(const std::string& line) const;
   bool wait(std::chrono::milliseconds duration, const sdk::CancelToken& cancel) const;
 
   HttpClientOptions m_options;
   const SecretRegistry* m_secrets;
+  mutable std::atomic<bool> m_warned_insecure{false}; ///< insecure_skip_verify is logged once
 };
 
 /// "api.github.com" from "https://api.github.com/repos/x": for messages.

@@ -21,6 +21,14 @@ std::string host_name(const std::string& url) {
   return url.substr(start, url.find_first_of("/:", start) - start);
 }
 
+/// What reading checks and logs (`fanout watch`) needs beyond k_scope_hint, for `what`.
+std::string extra_scope(const std::string& what) {
+  if (what.find("/actions/") != std::string::npos) return "; reading a job log needs Actions read";
+  if (what.find("/check-runs") != std::string::npos || what.find("/statuses") != std::string::npos)
+    return "; reading checks needs Checks read and Commit statuses read";
+  return "";
+}
+
 /// GitHub's own words for an error: its `message`, plus `errors[].message` when present.
 std::string github_message(const json& body) {
   if (!body.is_object()) return "";
@@ -151,7 +159,7 @@ sdk::Result<Api::Reply> Api::send(const std::string& method, const std::string& 
                                        "): check that it is valid and not expired; " + k_scope_hint);
   case 403:
     return fail(FailureKind::auth, "github denied " + what + " (" + status + "): the token from " + m_token_source +
-                                       " likely lacks a scope; " + k_scope_hint);
+                                       " likely lacks a scope; " + k_scope_hint + extra_scope(what));
   case 404:
     return fail(FailureKind::not_found, !not_found.empty() ? not_found
                                                            : "github found nothing at " + what + " (HTTP 404): check that \"" +

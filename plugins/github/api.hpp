@@ -79,12 +79,15 @@ sdk::Result<std::vector<nlohmann::json>> Api::list(const std::string& path, cons
   for (std::string next = path; !next.empty();) {
     auto reply = send("GET", next, nullptr, cancel, "", {});
     if (!reply) return std::move(reply).failure();
-    nlohmann::json& page = items_key.empty() ? reply->body : reply->body[items_key];
+    static const nlohmann::json k_none;
+    const bool wrapped = !items_key.empty();
+    nlohmann::json& body = reply->body;
+    const nlohmann::json& page = !wrapped ? body : body.is_object() && body.contains(items_key) ? body[items_key] : k_none;
     if (!page.is_array())
       return sdk::fail(sdk::FailureKind::error, "github returned something other than a list for GET " + path);
-    for (auto& row : page) {
+    for (const auto& row : page) {
       if (!keep(row)) continue;
-      rows.push_back(std::move(row));
+      rows.push_back(row);
       if (limit && rows.size() >= limit) return rows;
     }
     next = next_link(reply->link);

@@ -65,10 +65,12 @@ sdk::Check from_status(const json& row) {
 
 } // namespace
 
-sdk::Result<std::vector<sdk::Check>> commit_checks(Api& api, const std::string& sha, const sdk::CancelToken& cancel) {
+sdk::Result<std::vector<sdk::Check>> commit_checks(Api& api, const std::string& sha,
+                                                   const sdk::CancelToken& cancel) {
   const std::string ref = support::encode_path_segment(sha);
   auto is_object = [](const json& row) { return row.is_object(); };
-  auto runs = api.list("/commits/" + ref + "/check-runs?filter=latest&per_page=100", cancel, 0, is_object, "check_runs");
+  auto runs = api.list("/commits/" + ref + "/check-runs?filter=latest&per_page=100", cancel, 0, is_object,
+                       "check_runs");
   if (!runs) return std::move(runs).failure();
   auto statuses = api.list("/commits/" + ref + "/statuses?per_page=100", cancel, 0, is_object);
   if (!statuses) return std::move(statuses).failure();
@@ -94,7 +96,8 @@ sdk::Result<std::vector<sdk::Check>> commit_checks(Api& api, const std::string& 
 
 sdk::Result<std::string> job_log_tail(Api& api, const sdk::Check& check, std::size_t max_bytes,
                                       const sdk::CancelToken& cancel) {
-  const bool digits = !check.id.empty() && std::all_of(check.id.begin(), check.id.end(), [](unsigned char c) { return std::isdigit(c); });
+  const bool digits = !check.id.empty() && std::all_of(check.id.begin(), check.id.end(),
+                                                       [](unsigned char c) { return std::isdigit(c); });
   if (!digits) return std::string(); // a commit status or another app's check run: GitHub keeps no log for it
   // GitHub answers 302 to a signed URL on another host; the HTTP client follows it and does
   // not send the token there.

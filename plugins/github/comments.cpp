@@ -38,7 +38,8 @@ sdk::PullRequestComment common(const json& row, CommentKind kind, const std::str
 std::string number_after(const std::string& id, const std::string& prefix) {
   if (id.rfind(prefix, 0) != 0 || id.size() == prefix.size()) return "";
   const std::string rest = id.substr(prefix.size());
-  return std::all_of(rest.begin(), rest.end(), [](unsigned char c) { return c >= '0' && c <= '9'; }) ? rest : "";
+  return std::all_of(rest.begin(), rest.end(), [](unsigned char c) { return c >= '0' && c <= '9'; }) ? rest
+                                                                                                     : "";
 }
 
 /// "> " before each of the first lines of `body`, for a reply on the conversation.
@@ -75,7 +76,8 @@ sdk::Result<std::vector<sdk::PullRequestComment>> pull_comments(Api& api, const 
     sdk::PullRequestComment comment = common(row, CommentKind::line, k_line_prefix);
     comment.path = string_at(row, "path");
     comment.line = static_cast<int>(int_at(row, "line")); // null when outdated: 0
-    if (const auto parent = int_at(row, "in_reply_to_id")) comment.in_reply_to = k_line_prefix + std::to_string(parent);
+    if (const auto parent = int_at(row, "in_reply_to_id"))
+      comment.in_reply_to = k_line_prefix + std::to_string(parent);
     out.push_back(std::move(comment));
   }
   for (const auto& row : *reviews) {
@@ -83,23 +85,27 @@ sdk::Result<std::vector<sdk::PullRequestComment>> pull_comments(Api& api, const 
     comment.created_at = string_at(row, "submitted_at");
     out.push_back(std::move(comment));
   }
-  for (const auto& row : *conversation) out.push_back(common(row, CommentKind::conversation, k_conversation_prefix));
+  for (const auto& row : *conversation)
+    out.push_back(common(row, CommentKind::conversation, k_conversation_prefix));
   // GitHub's timestamps are all "YYYY-MM-DDTHH:MM:SSZ": text order is time order.
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
   return out;
 }
 
 sdk::Result<std::string> post_reply(Api& api, const std::string& number, const sdk::PullRequestComment& to,
                                     const std::string& markdown, const sdk::CancelToken& cancel) {
   const CallOptions once{.max_retries = 0};
-  const std::string missing = "github pull request \"" + number + "\" or its comment \"" + to.id + "\" not found in \"" +
-                              api.repo() + "\"";
+  const std::string missing = "github pull request \"" + number + "\" or its comment \"" + to.id +
+                              "\" not found in \"" + api.repo() + "\"";
   if (to.kind == CommentKind::line) {
     // GitHub threads replies under a thread's first comment and refuses replies to replies.
     const std::string root = number_after(to.in_reply_to.empty() ? to.id : to.in_reply_to, k_line_prefix);
-    if (root.empty()) return fail(FailureKind::invalid_input, "\"" + to.id + "\" is not a github review comment id");
+    if (root.empty())
+      return fail(FailureKind::invalid_input, "\"" + to.id + "\" is not a github review comment id");
     json body = {{"body", markdown}};
-    auto row = api.call("POST", "/pulls/" + number + "/comments/" + root + "/replies", &body, cancel, missing, once);
+    auto row =
+        api.call("POST", "/pulls/" + number + "/comments/" + root + "/replies", &body, cancel, missing, once);
     if (!row) return std::move(row).failure();
     return k_line_prefix + std::to_string(int_at(*row, "id"));
   }

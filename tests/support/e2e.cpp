@@ -84,6 +84,14 @@ void E2e::script(const std::string& name, const std::string& json) { std::ofstre
 
 void E2e::append_config(const std::string& toml) { std::ofstream(repo / "fanout.toml", std::ios::app) << toml; }
 
+void E2e::without_database() {
+  std::string toml = read_text(repo / "fanout.toml");
+  const std::string sqlite = "[database]\nbrancher = \"sqlite\"\npath = \"data/app.db\"\n\n";
+  const auto at = toml.find(sqlite);
+  REQUIRE(at != std::string::npos);
+  write_text(repo / "fanout.toml", toml.replace(at, sqlite.size(), ""));
+}
+
 std::vector<std::string> E2e::environment() const {
   std::vector<std::string> env;
   for (char** entry = environ; *entry; ++entry) {

@@ -28,6 +28,9 @@ public:
   void script(const std::string& name, const std::string& json);
   /// Appends TOML to fanout.toml.
   void append_config(const std::string& toml);
+  /// Takes the [database] table (the SQLite brancher) out of fanout.toml: a remote
+  /// [runner] refuses a brancher whose branches only this machine reaches.
+  void without_database();
 
   /// Runs `fanout -C <repo> <args>` to completion.
   Ran fanout(const std::vector<std::string>& args);

@@ -30,9 +30,13 @@ void FakeGithubServer::set_ci(std::function<std::vector<FakeGithubCheckRun>(cons
   m_ci = std::move(ci);
 }
 
-std::string FakeGithubServer::logs_url() const { return m_logs->url(); }
+std::string FakeGithubServer::logs_url() const {
+  return m_logs->url();
+}
 
-int FakeGithubServer::logs_requests_with_authorization() const { return m_logs_with_authorization.load(); }
+int FakeGithubServer::logs_requests_with_authorization() const {
+  return m_logs_with_authorization.load();
+}
 
 std::string FakeGithubServer::resolve_ref(const std::string& ref) const {
   for (const auto& [number, pull] : m_pulls)
@@ -58,13 +62,15 @@ json check_run_json(const std::string& api, const std::string& repo, const FakeG
           {"conclusion", run.conclusion.empty() ? json(nullptr) : json(run.conclusion)},
           {"started_at", "2025-01-05T00:00:00Z"},
           {"completed_at", run.status == "completed" ? json("2025-01-05T00:05:00Z") : json(nullptr)},
-          {"output", {{"title", run.title.empty() ? json(nullptr) : json(run.title)},
-                      {"summary", run.summary.empty() ? json(nullptr) : json(run.summary)},
-                      {"text", nullptr},
-                      {"annotations_count", 0}}},
+          {"output",
+           {{"title", run.title.empty() ? json(nullptr) : json(run.title)},
+            {"summary", run.summary.empty() ? json(nullptr) : json(run.summary)},
+            {"text", nullptr},
+            {"annotations_count", 0}}},
           {"name", run.name},
           {"check_suite", {{"id", 5}}},
-          {"app", {{"id", actions ? 15368 : 99}, {"slug", run.app}, {"name", actions ? "GitHub Actions" : run.app}}},
+          {"app",
+           {{"id", actions ? 15368 : 99}, {"slug", run.app}, {"name", actions ? "GitHub Actions" : run.app}}},
           {"pull_requests", json::array()}};
 }
 
@@ -102,13 +108,17 @@ void FakeGithubServer::add_check_routes() {
     std::vector<const FakeGithubCheckRun*> runs;
     for (const auto& run : m_check_runs) {
       if (run.head_sha != sha) continue;
-      if (all) runs.push_back(&run);
-      else if (auto& kept = latest[run.name]; !kept || kept->id < run.id) kept = &run;
+      if (all)
+        runs.push_back(&run);
+      else if (auto& kept = latest[run.name]; !kept || kept->id < run.id)
+        kept = &run;
     }
-    for (const auto& [name, run] : latest) runs.push_back(run);
+    for (const auto& [name, run] : latest)
+      runs.push_back(run);
     std::sort(runs.begin(), runs.end(), [](auto* a, auto* b) { return a->id < b->id; });
     json items = json::array();
-    for (const auto* run : runs) items.push_back(check_run_json(url(), m_repo, *run));
+    for (const auto* run : runs)
+      items.push_back(check_run_json(url(), m_repo, *run));
     paginate(req, res, items, "check_runs");
   });
 
@@ -125,11 +135,13 @@ void FakeGithubServer::add_check_routes() {
   s.Get(base + R"(/actions/jobs/(\d+)/logs)", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(m_mutex);
     const long long id = std::stoll(req.matches[1]);
-    auto run = std::find_if(m_check_runs.begin(), m_check_runs.end(), [&](const auto& r) { return r.id == id; });
+    auto run =
+        std::find_if(m_check_runs.begin(), m_check_runs.end(), [&](const auto& r) { return r.id == id; });
     if (run == m_check_runs.end() || run->app != "github-actions" || run->log.empty())
       return send_error(res, 404, "Not Found");
     res.status = 302;
-    res.set_header("Location", m_logs->url() + "/job-logs/" + std::to_string(id) + "?sig=fake-signature&se=2025-01-05");
+    res.set_header("Location",
+                   m_logs->url() + "/job-logs/" + std::to_string(id) + "?sig=fake-signature&se=2025-01-05");
   });
 
   // The signed URL's host: no token wanted (a request carrying one is counted), the signature is.
@@ -142,7 +154,8 @@ void FakeGithubServer::add_check_routes() {
     }
     std::lock_guard lock(m_mutex);
     const long long id = std::stoll(req.matches[1]);
-    auto run = std::find_if(m_check_runs.begin(), m_check_runs.end(), [&](const auto& r) { return r.id == id; });
+    auto run =
+        std::find_if(m_check_runs.begin(), m_check_runs.end(), [&](const auto& r) { return r.id == id; });
     if (run == m_check_runs.end()) {
       res.status = 404;
       return;

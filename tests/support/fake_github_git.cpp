@@ -10,11 +10,14 @@ namespace {
 
 std::string quoted(const std::string& text) {
   std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  for (char c : text)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+std::string first_line(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
 
 } // namespace
 
@@ -50,8 +53,9 @@ bool FakeGithubServer::merge_base_with_git(FakeGithubPull& pull) {
   const std::string base = quoted("refs/heads/" + pull.base);
   Shell tree = sh("git merge-tree --write-tree --no-messages " + base + " " + head, m_git_remote);
   if (tree.rc != 0) return false;
-  Shell commit = sh("git -c user.name=GitHub -c user.email=noreply@github.com commit-tree " + first_line(tree.out) +
-                        " -p " + head + " -p " + base + " -m " + quoted("Merge branch '" + pull.base + "' into " + pull.head),
+  Shell commit = sh("git -c user.name=GitHub -c user.email=noreply@github.com commit-tree " +
+                        first_line(tree.out) + " -p " + head + " -p " + base + " -m " +
+                        quoted("Merge branch '" + pull.base + "' into " + pull.head),
                     m_git_remote);
   if (commit.rc != 0) return false;
   const std::string merge = first_line(commit.out);

@@ -61,7 +61,8 @@ json FakeGithubServer::review_json(const FakeGithubReview& review) const {
           {"user", user_json(review.user, review.user_type)},
           {"body", review.body},
           {"state", state == review_states().end() ? "PENDING" : state->second},
-          {"html_url", "https://github.com/" + m_repo + "/pull/" + std::to_string(review.pull) + "#pullrequestreview-" + id},
+          {"html_url", "https://github.com/" + m_repo + "/pull/" + std::to_string(review.pull) +
+                           "#pullrequestreview-" + id},
           {"pull_request_url", url() + "/repos/" + m_repo + "/pulls/" + std::to_string(review.pull)},
           {"submitted_at", review.submitted_at},
           {"commit_id", "abc123"},
@@ -73,7 +74,8 @@ json FakeGithubServer::review_comment_json(const FakeGithubReviewComment& commen
   json out = {{"id", comment.id},
               {"node_id", "PRRC_" + id},
               {"url", url() + "/repos/" + m_repo + "/pulls/comments/" + id},
-              {"html_url", "https://github.com/" + m_repo + "/pull/" + std::to_string(comment.pull) + "#discussion_r" + id},
+              {"html_url", "https://github.com/" + m_repo + "/pull/" + std::to_string(comment.pull) +
+                               "#discussion_r" + id},
               {"pull_request_url", url() + "/repos/" + m_repo + "/pulls/" + std::to_string(comment.pull)},
               {"pull_request_review_id", 42},
               {"diff_hunk", "@@ -1,3 +1,4 @@"},
@@ -128,12 +130,15 @@ void FakeGithubServer::add_pull_routes() {
     pull.draft = body.value("draft", false);
     for (const auto& [number, existing] : m_pulls)
       if (existing.head == pull.head && existing.state == "open") {
-        json error = {{"message", "Validation Failed"},
-                      {"errors", json::array({{{"resource", "PullRequest"}, {"code", "custom"},
-                                               {"message", "A pull request already exists for " +
-                                                               m_repo.substr(0, m_repo.find('/')) + ":" + pull.head + "."}}})},
-                      {"documentation_url", "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"},
-                      {"status", "422"}};
+        json error = {
+            {"message", "Validation Failed"},
+            {"errors",
+             json::array({{{"resource", "PullRequest"},
+                           {"code", "custom"},
+                           {"message", "A pull request already exists for " +
+                                           m_repo.substr(0, m_repo.find('/')) + ":" + pull.head + "."}}})},
+            {"documentation_url", "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"},
+            {"status", "422"}};
         return send_json(res, 422, error);
       }
     pull.number = m_next_number++;
@@ -193,8 +198,9 @@ void FakeGithubServer::add_pull_routes() {
     m_reviews.push_back(review);
     // A review's line comments become review comments of the pull, as on GitHub.
     for (const auto& comment : review.comments)
-      m_review_comments.push_back({m_next_id++, number, comment.value("path", ""), comment.value("line", 0), 0,
-                                   comment.value("body", ""), review.user, review.user_type, next_timestamp()});
+      m_review_comments.push_back({m_next_id++, number, comment.value("path", ""), comment.value("line", 0),
+                                   0, comment.value("body", ""), review.user, review.user_type,
+                                   next_timestamp()});
     send_json(res, 200, review_json(review));
   });
 
@@ -209,20 +215,23 @@ void FakeGithubServer::add_pull_routes() {
   });
 
   // Docs: the comment must be a thread's first one; replies to replies are not supported.
-  s.Post(base + R"(/pulls/(\d+)/comments/(\d+)/replies)", [this](const httplib::Request& req, httplib::Response& res) {
+  s.Post(base + R"(/pulls/(\d+)/comments/(\d+)/replies)", [this](const httplib::Request& req,
+                                                                 httplib::Response& res) {
     std::lock_guard lock(m_mutex);
     const int number = std::stoi(req.matches[1]);
     const long long to = std::stoll(req.matches[2]);
     if (!m_pulls.count(number)) return send_error(res, 404, "Not Found");
-    auto target = std::find_if(m_review_comments.begin(), m_review_comments.end(),
-                               [&](const FakeGithubReviewComment& c) { return c.id == to && c.pull == number; });
+    auto target =
+        std::find_if(m_review_comments.begin(), m_review_comments.end(),
+                     [&](const FakeGithubReviewComment& c) { return c.id == to && c.pull == number; });
     if (target == m_review_comments.end()) return send_error(res, 404, "Not Found");
     json body = parse_body(req);
-    if (body.is_discarded() || !body.contains("body") || !body["body"].is_string() || body["body"].get<std::string>().empty())
+    if (body.is_discarded() || !body.contains("body") || !body["body"].is_string() ||
+        body["body"].get<std::string>().empty())
       return send_error(res, 422, "Validation Failed");
     if (target->in_reply_to) return send_error(res, 422, "Validation Failed");
-    FakeGithubReviewComment reply{m_next_id++, number, target->path, target->line, target->id, body["body"],
-                                  "fanout-bot", "User", next_timestamp()};
+    FakeGithubReviewComment reply{m_next_id++,  number,       target->path, target->line,    target->id,
+                                  body["body"], "fanout-bot", "User",       next_timestamp()};
     m_review_comments.push_back(reply);
     send_json(res, 201, review_comment_json(reply));
   });
@@ -250,8 +259,9 @@ void FakeGithubServer::add_pull_routes() {
       pull.mergeable_state = "clean";
     }
     ++m_branch_updates[number];
-    send_json(res, 202, {{"message", "Updating pull request branch."},
-                         {"url", "https://github.com/repos/" + m_repo + "/pulls/" + std::to_string(number)}});
+    send_json(res, 202,
+              {{"message", "Updating pull request branch."},
+               {"url", "https://github.com/repos/" + m_repo + "/pulls/" + std::to_string(number)}});
   });
 }
 

@@ -5,7 +5,9 @@
 // pagination, Bearer/token auth, 401 "Bad credentials", 403 without User-Agent; and what a
 // pull request gathers after it is open: check runs and commit statuses of its head, Actions
 // job logs (a 302 to a second, signed-URL server), review comments and their replies, the
-// PR's mergeable state and "update branch".
+// PR's mergeable state and "update branch". Optionally backed by a real bare repository
+// (use_git_remote: git computes heads, merge states and update-branch merges) and a CI
+// service that gives each new head commit its check runs (set_ci).
 
 #include "tests/support/fake_service.hpp"
 

@@ -67,14 +67,14 @@ TEST_CASE("plugin sdk: an out-of-tree reviewer builds against the installed SDK 
 }
 
 TEST_CASE("plugin sdk: every kind `plugin new` makes builds and loads", "[plugins][sdk][slow]") {
-  // One super-project over the five scaffolds: one configure, one parallel build.
+  // One super-project over the six scaffolds: one configure, one parallel build.
   test::TempDir tmp;
   const fs::path prefix = tmp.path() / "prefix";
   must_run("cmake --install " + q(test::binary_dir()) + " --prefix " + q(prefix) + " > /dev/null");
   const fs::path fanout = prefix / "bin" / "fanout";
   std::ofstream top(tmp.path() / "CMakeLists.txt");
   top << "cmake_minimum_required(VERSION 3.20)\nproject(all_kinds LANGUAGES CXX)\n";
-  for (const std::string kind : {"agent", "tracker", "brancher", "reviewer", "notifier"}) {
+  for (const std::string kind : {"agent", "tracker", "brancher", "reviewer", "notifier", "runner"}) {
     must_run("cd " + q(tmp.path()) + " && " + q(fanout) + " plugin new " + kind + " my-" + kind);
     top << "add_subdirectory(my-" << kind << ")\n";
   }
@@ -85,10 +85,10 @@ TEST_CASE("plugin sdk: every kind `plugin new` makes builds and loads", "[plugin
 
   plugins::Registry registry;
   std::vector<plugins::SearchDir> dirs;
-  for (const std::string kind : {"agent", "tracker", "brancher", "reviewer", "notifier"})
+  for (const std::string kind : {"agent", "tracker", "brancher", "reviewer", "notifier", "runner"})
     dirs.push_back({tmp.path() / "build" / ("my-" + kind), "test"});
   registry.discover(dirs);
-  CHECK(registry.loaded_names() == std::vector<std::string>{"my-agent", "my-brancher", "my-notifier", "my-reviewer", "my-tracker"});
+  CHECK(registry.loaded_names() == std::vector<std::string>{"my-agent", "my-brancher", "my-notifier", "my-reviewer", "my-runner", "my-tracker"});
   for (const auto& record : registry.records()) CHECK(record.reason == "");
 
   // The notifier does what its comment says: it appends the notification to its file.

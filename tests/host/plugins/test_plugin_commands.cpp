@@ -119,7 +119,7 @@ TEST_CASE("plugin new: bad kinds, names and directories are refused", "[plugins]
     auto out = fanout_in(cwd.path(), data.path(), "plugin new revewer x");
     CHECK(out.rc == 2);
     CHECK(out.out == "fanout: error: unknown plugin kind \"revewer\" (did you mean \"reviewer\"?) (choose one of: "
-                     "reviewer, agent, tracker, brancher, notifier)\n");
+                     "reviewer, agent, tracker, brancher, notifier, runner)\n");
   }
   SECTION("an invalid name") {
     auto out = fanout_in(cwd.path(), data.path(), "plugin new reviewer My_Check");

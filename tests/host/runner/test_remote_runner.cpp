@@ -22,11 +22,7 @@ namespace {
 /// The E2e sample repository with the fixture runner as its [runner], and no database
 /// (its SQLite brancher only works on this machine, which a remote runner refuses).
 void use_fixture_runner(E2e& e2e, const std::string& runner_keys = "") {
-  std::string toml = read_text(e2e.repo / "fanout.toml");
-  const std::string sqlite = "[database]\nbrancher = \"sqlite\"\npath = \"data/app.db\"\n\n";
-  REQUIRE(toml.find(sqlite) != std::string::npos);
-  toml.replace(toml.find(sqlite), sqlite.size(), "");
-  write_text(e2e.repo / "fanout.toml", toml);
+  e2e.without_database();
   e2e.append_config("\n[plugins]\ndirs = [\"" + (fixture_dir() / "runner").string() +
                     "\"]\n\n[runner]\nkind = \"fixture-runner\"\n" + runner_keys);
 }
@@ -196,4 +192,19 @@ TEST_CASE("remote runner: doctor lists and clean --orphans removes only this rep
 
   auto again = e2e.fanout({"doctor"});
   CHECK(again.out.find("[runner]") == std::string::npos);
+}
+
+TEST_CASE("remote runner: doctor and clean say when the runner cannot list what it made", "[runner]") {
+  E2e e2e;
+  use_fixture_runner(e2e, "list_error = \"the cluster at https://10.0.0.1:6443 did not answer\"\n");
+  auto doctor = e2e.fanout({"doctor"});
+  INFO(doctor.out << doctor.err);
+  CHECK(doctor.exit_code == 1);
+  CHECK(doctor.out.find("[runner] fixture-runner: cannot list what it made: the cluster at https://10.0.0.1:6443 did "
+                        "not answer\n  fix: fanout config check\n") != std::string::npos);
+  auto clean = e2e.fanout({"clean", "--orphans"});
+  INFO(clean.out << clean.err);
+  CHECK(clean.exit_code == 1);
+  CHECK(clean.err.find("fanout: [runner] fixture-runner: cannot list what it made: the cluster at "
+                       "https://10.0.0.1:6443 did not answer\n") != std::string::npos);
 }

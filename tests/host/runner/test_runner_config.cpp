@@ -11,14 +11,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string without(std::string text, const std::string& part) {
-  const auto at = text.find(part);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, part.size(), "");
-}
-
-const std::string k_sqlite = "[database]\nbrancher = \"sqlite\"\npath = \"data/app.db\"\n\n";
-
 std::string runner_table() {
   return "\n[plugins]\ndirs = [\"" + (fixture_dir() / "runner").string() + "\"]\n\n[runner]\nkind = \"fixture-runner\"\n";
 }
@@ -44,11 +36,14 @@ TEST_CASE("runner config: a remote runner with a brancher only this machine reac
     CHECK(ran.err.find("kind = \"fixture-runner\" runs agent sessions on other machines") != std::string::npos);
     CHECK(e2e.calls().empty());
   }
-  SECTION("postgres on a loopback address") {
-    write_text(e2e.repo / "fanout.toml",
-               without(read_text(e2e.repo / "fanout.toml"), k_sqlite) +
-                   "[database]\nbrancher = \"postgres\"\nurl = \"postgresql://app@127.0.0.1:5432/app\"\n" +
-                   runner_table());
+  SECTION("postgres on a loopback address or a Unix socket") {
+    const std::string url = GENERATE(std::string("postgresql://app@127.0.0.1:5432/app"),
+                                     std::string("postgresql://app@localhost/app"), std::string("postgresql://app@[::1]/app"),
+                                     std::string("postgresql:///app?host=/var/run/postgresql"),
+                                     std::string("postgresql://app@db.example,127.0.0.1/app"));
+    INFO(url);
+    e2e.without_database();
+    e2e.append_config("[database]\nbrancher = \"postgres\"\nurl = \"" + url + "\"\n" + runner_table());
     auto check = e2e.fanout({"config", "check"});
     INFO(check.out << check.err);
     CHECK(check.exit_code == 2);
@@ -56,10 +51,9 @@ TEST_CASE("runner config: a remote runner with a brancher only this machine reac
                          "this one") != std::string::npos);
   }
   SECTION("postgres on a server elsewhere is accepted") {
-    write_text(e2e.repo / "fanout.toml",
-               without(read_text(e2e.repo / "fanout.toml"), k_sqlite) +
-                   "[database]\nbrancher = \"postgres\"\nurl = \"postgresql://app@db.internal.example:5432/app\"\n" +
-                   runner_table());
+    e2e.without_database();
+    e2e.append_config("[database]\nbrancher = \"postgres\"\nurl = \"postgresql://app@db.internal.example:5432/app\"\n" +
+                      runner_table());
     auto check = e2e.fanout({"config", "check"});
     INFO(check.out << check.err);
     CHECK(check.exit_code == 0);
@@ -87,8 +81,8 @@ TEST_CASE("runner config: the runner is chosen only by a trusted repo", "[runner
 
 TEST_CASE("runner config: a kind that is no runner plugin is named", "[runner][config]") {
   E2e e2e;
-  write_text(e2e.repo / "fanout.toml", without(read_text(e2e.repo / "fanout.toml"), k_sqlite) +
-                                           "\n[runner]\nkind = \"github\"\n");
+  e2e.without_database();
+  e2e.append_config("\n[runner]\nkind = \"github\"\n");
   auto check = e2e.fanout({"config", "check"});
   INFO(check.out << check.err);
   CHECK(check.exit_code == 2);

@@ -1,5 +1,6 @@
 #include "host/services/http_client.hpp"
 #include "host/services/http_retry.hpp"
+#include "tests/host/services/http_client_helpers.hpp"
 #include "tests/support/local_server.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,40 +15,7 @@
 using namespace fanout;
 using namespace std::chrono;
 
-namespace {
-
-/// A client whose waits are recorded, not slept.
-struct RecordingClient {
-  std::mutex mutex;
-  std::vector<milliseconds> waits;
-  std::ostringstream log;
-  services::SecretRegistry secrets;
-  std::unique_ptr<services::CurlHttpClient> client;
-
-  RecordingClient() {
-    services::HttpClientOptions options;
-    options.min_backoff = milliseconds(10);
-    options.sleep = [this](milliseconds d, const sdk::CancelToken& cancel) {
-      std::lock_guard lock(mutex);
-      waits.push_back(d);
-      return !cancel.cancelled();
-    };
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log);
-    options.logger = std::make_shared<spdlog::logger>("http-test", sink);
-    options.logger->set_level(spdlog::level::debug);
-    client = std::make_unique<services::CurlHttpClient>(options, &secrets);
-  }
-
-  sdk::Result<sdk::HttpResponse> get(const std::string& url, int retries = 3) {
-    sdk::HttpRequest request;
-    request.url = url;
-    request.max_retries = retries;
-    request.timeout = milliseconds(5000);
-    return client->send(request, sdk::CancelToken{});
-  }
-};
-
-} // namespace
+using test::RecordingClient;
 
 TEST_CASE("http client: 429 with Retry-After waits as told then succeeds", "[http]") {
   test::LocalServer server;

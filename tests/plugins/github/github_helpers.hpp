@@ -10,8 +10,8 @@ namespace fanout::test {
 struct GithubCodeHostFixture {
   FakeGithubServer github;
   std::unique_ptr<trackers::Services> services = trackers::make_services({{"GITHUB_TOKEN", github.token()}});
-  plugins::Instance<sdk::CodeHost> host =
-      trackers::load<sdk::CodeHost>(*services, "github", {{"repo", "acme/widgets"}, {"api_url", github.api_url()}});
+  plugins::Instance<sdk::CodeHost> host = trackers::load<sdk::CodeHost>(
+      *services, "github", {{"repo", "acme/widgets"}, {"api_url", github.api_url()}});
   sdk::CancelToken cancel;
 };
 

@@ -32,10 +32,13 @@ const sdk::Check* named(const std::vector<sdk::Check>& checks, const std::string
 
 } // namespace
 
-TEST_CASE("github code host: checks merge check runs and statuses, the newest of each name", "[github][checks]") {
+TEST_CASE("github code host: checks merge check runs and statuses, the newest of each name",
+          "[github][checks]") {
   Fixture f;
-  const long long first_build = f.github.add_check_run({0, "c0ffee", "build", "completed", "failure", "Build failed"});
-  const long long rerun = f.github.add_check_run({0, "c0ffee", "build", "completed", "success", "Build passed"});
+  const long long first_build =
+      f.github.add_check_run({0, "c0ffee", "build", "completed", "failure", "Build failed"});
+  const long long rerun =
+      f.github.add_check_run({0, "c0ffee", "build", "completed", "success", "Build passed"});
   f.github.add_check_run({0, "c0ffee", "lint", "in_progress", ""});
   f.github.add_check_run({0, "c0ffee", "e2e", "completed", "timed_out", "", "took too long"});
   f.github.add_check_run({0, "c0ffee", "docs", "completed", "skipped"});
@@ -94,12 +97,15 @@ TEST_CASE("github code host: checks merge check runs and statuses, the newest of
   }
 }
 
-TEST_CASE("github code host: a check's log is the tail of its Actions job log, in whole lines", "[github][checks]") {
+TEST_CASE("github code host: a check's log is the tail of its Actions job log, in whole lines",
+          "[github][checks]") {
   Fixture f;
   std::string log;
-  for (int i = 1; i <= 200; ++i) log += "2025-01-05T00:00:00.0000000Z line " + std::to_string(i) + "\n";
+  for (int i = 1; i <= 200; ++i)
+    log += "2025-01-05T00:00:00.0000000Z line " + std::to_string(i) + "\n";
   log += "2025-01-05T00:00:00.0000000Z ##[error]Process completed with exit code 1.\n";
-  const long long job = f.github.add_check_run({0, "c0ffee", "build", "completed", "failure", "", "", "github-actions", log});
+  const long long job =
+      f.github.add_check_run({0, "c0ffee", "build", "completed", "failure", "", "", "github-actions", log});
   f.github.add_status({"c0ffee", "ci/legacy", "failure", "broken"});
   auto checks = f.host->checks(f.pr, f.cancel);
   REQUIRE(checks.ok());
@@ -111,7 +117,9 @@ TEST_CASE("github code host: a check's log is the tail of its Actions job log, i
   CHECK_THAT(*tail, Catch::EndsWith("##[error]Process completed with exit code 1.\n"));
   CHECK(log.substr(log.size() - tail->size()) == *tail);
   // The API answered 302 to the signed URL; the client followed it without the token.
-  CHECK(f.github.requests("GET", "/repos/acme/widgets/actions/jobs/" + std::to_string(job) + "/logs").size() == 1);
+  CHECK(
+      f.github.requests("GET", "/repos/acme/widgets/actions/jobs/" + std::to_string(job) + "/logs").size() ==
+      1);
   CHECK(f.github.logs_requests_with_authorization() == 0);
 
   SECTION("a log shorter than the limit comes whole") {
@@ -130,8 +138,9 @@ TEST_CASE("github code host: a check's log is the tail of its Actions job log, i
     auto missing = f.host->check_log(f.pr, gone, 200, f.cancel);
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.failure().kind == sdk::FailureKind::not_found);
-    CHECK(missing.failure().message == "github has no log for check \"build\" (job 77): the job may still be running, or "
-                                       "its logs expired or were deleted");
+    CHECK(missing.failure().message ==
+          "github has no log for check \"build\" (job 77): the job may still be running, or "
+          "its logs expired or were deleted");
   }
 }
 
@@ -140,10 +149,12 @@ TEST_CASE("github code host: comments of all three kinds, all pages, oldest firs
   const int n = f.number();
   const long long line = f.github.add_review_comment({0, n, "src/health.cpp", 12, 0, "handle the error"});
   f.github.add_review({n, "COMMENT", "", nlohmann::json::array(), "alice"}); // empty body: nothing to answer
-  const long long review = f.github.add_review({n, "REQUEST_CHANGES", "Please add a test.", nlohmann::json::array(), "alice"});
+  const long long review =
+      f.github.add_review({n, "REQUEST_CHANGES", "Please add a test.", nlohmann::json::array(), "alice"});
   const long long talk = f.github.add_comment(n, {0, "Also update the README?", "bob"});
   const long long bot = f.github.add_comment(n, {0, "Coverage 81%", "codecov[bot]", "Bot"});
-  const long long answer = f.github.add_review_comment({0, n, "src/health.cpp", 12, line, "and log it", "carol"});
+  const long long answer =
+      f.github.add_review_comment({0, n, "src/health.cpp", 12, line, "and log it", "carol"});
   const long long outdated = f.github.add_review_comment({0, n, "src/old.cpp", 0, 0, "stale remark"});
   f.github.set_max_per_page(1);
 
@@ -158,7 +169,8 @@ TEST_CASE("github code host: comments of all three kinds, all pages, oldest firs
   CHECK(c[0].line == 12);
   CHECK(c[0].in_reply_to == "");
   CHECK(c[0].body == "handle the error");
-  CHECK(c[0].url == "https://github.com/acme/widgets/pull/" + f.pr.id + "#discussion_r" + std::to_string(line));
+  CHECK(c[0].url ==
+        "https://github.com/acme/widgets/pull/" + f.pr.id + "#discussion_r" + std::to_string(line));
   CHECK(c[1].id == "pullrequestreview-" + std::to_string(review));
   CHECK(c[1].kind == sdk::CommentKind::review);
   CHECK(c[1].author == "alice");
@@ -173,11 +185,13 @@ TEST_CASE("github code host: comments of all three kinds, all pages, oldest firs
   CHECK(c[4].in_reply_to == "discussion_r" + std::to_string(line));
   CHECK(c[5].id == "discussion_r" + std::to_string(outdated));
   CHECK(c[5].line == 0);
-  for (size_t i = 1; i < c.size(); ++i) CHECK(c[i - 1].created_at < c[i].created_at);
+  for (size_t i = 1; i < c.size(); ++i)
+    CHECK(c[i - 1].created_at < c[i].created_at);
   CHECK(f.github.requests("GET", "/repos/acme/widgets/pulls/" + f.pr.id + "/comments").size() == 3);
 }
 
-TEST_CASE("github code host: replies go into the comment's thread or onto the conversation", "[github][comments]") {
+TEST_CASE("github code host: replies go into the comment's thread or onto the conversation",
+          "[github][comments]") {
   Fixture f;
   const int n = f.number();
   const long long first = f.github.add_review_comment({0, n, "src/health.cpp", 12, 0, "handle the error"});
@@ -209,17 +223,22 @@ TEST_CASE("github code host: replies go into the comment's thread or onto the co
     const auto stored = f.github.comments(n);
     REQUIRE(stored.size() == 2);
     CHECK(*id == "issuecomment-" + std::to_string(stored[1].id));
-    CHECK(stored[1].body == "In reply to @bob ([comment](" + (*comments)[2].url + ")):\n\n"
-                            "> Also update the README?\n> It still says v1.\n\nDone in def5678.");
+    CHECK(stored[1].body == "In reply to @bob ([comment](" + (*comments)[2].url +
+                                ")):\n\n"
+                                "> Also update the README?\n> It still says v1.\n\nDone in def5678.");
   }
   SECTION("a reply is sent once, not retried after a server error") {
     f.github.fail_next(FakeFailure::server_error, 1);
     auto failed = f.host->reply(f.pr, (*comments)[0], "Fixed.", f.cancel);
     REQUIRE_FALSE(failed.ok());
-    CHECK(failed.failure().message == "github failed with HTTP 500 \"Server Error\" for POST /repos/acme/widgets/pulls/" +
-                                          f.pr.id + "/comments/" + std::to_string(first) +
-                                          "/replies (not retried: it may have taken effect; check before trying again)");
-    CHECK(f.github.requests("POST", "/repos/acme/widgets/pulls/" + f.pr.id + "/comments/" + std::to_string(first) + "/replies").size() == 1);
+    CHECK(failed.failure().message ==
+          "github failed with HTTP 500 \"Server Error\" for POST /repos/acme/widgets/pulls/" + f.pr.id +
+              "/comments/" + std::to_string(first) +
+              "/replies (not retried: it may have taken effect; check before trying again)");
+    CHECK(f.github
+              .requests("POST", "/repos/acme/widgets/pulls/" + f.pr.id + "/comments/" +
+                                    std::to_string(first) + "/replies")
+              .size() == 1);
   }
   SECTION("a comment that is gone") {
     sdk::PullRequestComment gone = (*comments)[0];
@@ -227,8 +246,9 @@ TEST_CASE("github code host: replies go into the comment's thread or onto the co
     auto missing = f.host->reply(f.pr, gone, "Fixed.", f.cancel);
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.failure().kind == sdk::FailureKind::not_found);
-    CHECK(missing.failure().message == "github pull request \"" + f.pr.id + "\" or its comment \"discussion_r424242\" not "
-                                       "found in \"acme/widgets\"");
+    CHECK(missing.failure().message == "github pull request \"" + f.pr.id +
+                                           "\" or its comment \"discussion_r424242\" not "
+                                           "found in \"acme/widgets\"");
   }
   SECTION("an empty reply is refused by GitHub") {
     auto empty = f.host->reply(f.pr, (*comments)[0], "", f.cancel);
@@ -238,14 +258,17 @@ TEST_CASE("github code host: replies go into the comment's thread or onto the co
   }
 }
 
-TEST_CASE("github code host: reading checks and comments reports GitHub's failures", "[github][checks][comments]") {
+TEST_CASE("github code host: reading checks and comments reports GitHub's failures",
+          "[github][checks][comments]") {
   Fixture f;
   SECTION("a rejected token") {
     f.github.fail_next(FakeFailure::unauthorized, 1);
     auto checks = f.host->checks(f.pr, f.cancel);
     REQUIRE_FALSE(checks.ok());
     CHECK(checks.failure().kind == sdk::FailureKind::auth);
-    CHECK_THAT(checks.failure().message, Catch::StartsWith("github rejected the token from GITHUB_TOKEN (HTTP 401 \"Bad credentials\")"));
+    CHECK_THAT(
+        checks.failure().message,
+        Catch::StartsWith("github rejected the token from GITHUB_TOKEN (HTTP 401 \"Bad credentials\")"));
   }
   SECTION("a missing pull request") {
     sdk::PullRequest gone = f.pr;
@@ -253,16 +276,32 @@ TEST_CASE("github code host: reading checks and comments reports GitHub's failur
     auto comments = f.host->comments(gone, f.cancel);
     REQUIRE_FALSE(comments.ok());
     CHECK(comments.failure().kind == sdk::FailureKind::not_found);
-    CHECK(comments.failure().message == "github found nothing at GET /repos/acme/widgets/pulls/999/comments?per_page=100 "
-                                        "(HTTP 404): check that \"acme/widgets\" exists and the token from GITHUB_TOKEN can see it");
+    CHECK(comments.failure().message ==
+          "github found nothing at GET /repos/acme/widgets/pulls/999/comments?per_page=100 "
+          "(HTTP 404): check that \"acme/widgets\" exists and the token from GITHUB_TOKEN can see it");
   }
   SECTION("a server error after the retries") {
     f.github.fail_always(FakeFailure::server_error);
     auto comments = f.host->comments(f.pr, f.cancel);
     REQUIRE_FALSE(comments.ok());
     CHECK(comments.failure().kind == sdk::FailureKind::error);
-    CHECK(comments.failure().message == "github failed with HTTP 500 \"Server Error\" for GET /repos/acme/widgets/pulls/" +
-                                            f.pr.id + "/comments?per_page=100 after 4 attempts; try again later");
+    CHECK(comments.failure().message ==
+          "github failed with HTTP 500 \"Server Error\" for GET /repos/acme/widgets/pulls/" + f.pr.id +
+              "/comments?per_page=100 after 4 attempts; try again later");
+  }
+  SECTION("a token without the scope for checks or logs is told which it needs") {
+    f.github.forbid_next(1);
+    auto checks = f.host->checks(f.pr, f.cancel);
+    REQUIRE_FALSE(checks.ok());
+    CHECK(checks.failure().kind == sdk::FailureKind::auth);
+    CHECK_THAT(checks.failure().message,
+               Catch::StartsWith("github denied GET /repos/acme/widgets/commits/c0ffee/check-runs"));
+    CHECK_THAT(checks.failure().message,
+               Catch::EndsWith("; reading checks needs Checks read and Commit statuses read"));
+    f.github.forbid_next(1);
+    auto log = f.host->check_log(f.pr, {"12", "build"}, 100, f.cancel);
+    REQUIRE_FALSE(log.ok());
+    CHECK_THAT(log.failure().message, Catch::EndsWith("; reading a job log needs Actions read"));
   }
   SECTION("a rate limit that outlasts the retries") {
     f.github.fail_always(FakeFailure::rate_limited);
@@ -278,8 +317,8 @@ TEST_CASE("github code host: a CI service on the fake checks each new head commi
   f.github.set_ci([&](const std::string& sha) {
     asked.push_back(sha);
     const bool fixed = sha == "fixed";
-    return std::vector<FakeGithubCheckRun>{{0, "", "build", "completed", fixed ? "success" : "failure", "", "", "github-actions",
-                                            fixed ? "ok\n" : "error: broken\n"}};
+    return std::vector<FakeGithubCheckRun>{{0, "", "build", "completed", fixed ? "success" : "failure", "",
+                                            "", "github-actions", fixed ? "ok\n" : "error: broken\n"}};
   });
   auto first = f.host->checks(f.pr, f.cancel);
   REQUIRE(first.ok());

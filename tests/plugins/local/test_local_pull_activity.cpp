@@ -25,7 +25,8 @@ fanout::sdk::PullRequest open_pr(LocalPluginFixture& f) {
   f.write("health.txt", "ok, checked\n");
   REQUIRE(f.git("commit -q -am health") == 0);
   REQUIRE(f.git("checkout -q main") == 0);
-  auto pr = f.code_host().open(PullRequestDraft{"Add health", "", "fanout/1-health", "main", false}, CancelToken());
+  auto pr =
+      f.code_host().open(PullRequestDraft{"Add health", "", "fanout/1-health", "main", false}, CancelToken());
   REQUIRE(pr.ok());
   return *pr;
 }
@@ -40,7 +41,8 @@ std::string head_of(LocalPluginFixture& f, const std::string& branch) {
 /// health.txt says "fixed".
 std::string ci_config(const TempDir& runs) {
   return "[tracker]\nci_command = 'pwd >> \"" + (runs / "runs").string() +
-         "\"; echo checking health; grep -q fixed health.txt || { echo \"health.txt is not fixed\"; exit 3; }'\n";
+         "\"; echo checking health; grep -q fixed health.txt || { echo \"health.txt is not fixed\"; exit 3; "
+         "}'\n";
 }
 
 } // namespace
@@ -84,7 +86,8 @@ TEST_CASE("local code host: checks run ci_command once per head commit", "[local
   // Not checked out anywhere: it ran in a checkout of its own, which is gone again.
   const std::string ran_in = fanout::test::read_text(runs / "runs");
   CHECK(ran_in.find("fanout-ci-") != std::string::npos);
-  CHECK(fanout::test::sh("git worktree list --porcelain", f.root()).out.find("fanout-ci-") == std::string::npos);
+  CHECK(fanout::test::sh("git worktree list --porcelain", f.root()).out.find("fanout-ci-") ==
+        std::string::npos);
 
   auto log = host.check_log(pr, check, 1 << 20, CancelToken());
   REQUIRE(log.ok());
@@ -125,7 +128,8 @@ TEST_CASE("local code host: without ci_command there are no checks, and the repo
   auto none = f.code_host().checks(pr, CancelToken());
   REQUIRE_FALSE(none.ok());
   CHECK(none.failure().kind == fanout::sdk::FailureKind::unsupported);
-  CHECK(none.failure().message == "the local code host runs no checks: set ci_command in the trusted [codehost] config");
+  CHECK(none.failure().message ==
+        "the local code host runs no checks: set ci_command in the trusted [codehost] config");
 
   // An untrusted repo's fanout.toml may not choose a command to run.
   CHECK_THROWS_WITH(LocalPluginFixture(true, "ci_command = \"make test\"\n"), Catch::Contains("ci_command"));
@@ -135,10 +139,12 @@ TEST_CASE("local code host: comments are files people write, replies are files f
   LocalPluginFixture f(true);
   auto pr = open_pr(f);
   auto& host = f.code_host();
-  f.write(".fanout/prs/1/comments/01-alice.md",
-          "---\nauthor: alice\npath: health.txt\nline: 1\ncreated_at: 2025-03-01T10:00:00Z\n---\n\nSay what was checked.\n");
-  f.write(".fanout/prs/1/comments/02-bob.md", "---\nauthor: bob\ncreated_at: 2025-03-01T11:00:00Z\n---\nAlso a README line?\n");
-  f.write(".fanout/prs/1/comments/03-ci.md", "---\nauthor: linter\nbot: true\ncreated_at: 2025-03-01T12:00:00Z\n---\nstyle ok\n");
+  f.write(".fanout/prs/1/comments/01-alice.md", "---\nauthor: alice\npath: health.txt\nline: 1\ncreated_at: "
+                                                "2025-03-01T10:00:00Z\n---\n\nSay what was checked.\n");
+  f.write(".fanout/prs/1/comments/02-bob.md",
+          "---\nauthor: bob\ncreated_at: 2025-03-01T11:00:00Z\n---\nAlso a README line?\n");
+  f.write(".fanout/prs/1/comments/03-ci.md",
+          "---\nauthor: linter\nbot: true\ncreated_at: 2025-03-01T12:00:00Z\n---\nstyle ok\n");
 
   auto comments = host.comments(pr, CancelToken());
   REQUIRE(comments.ok());
@@ -183,20 +189,47 @@ TEST_CASE("local code host: comments are files people write, replies are files f
     auto linked = host.comments(pr, CancelToken());
     REQUIRE_FALSE(linked.ok());
     CHECK(linked.failure().kind == fanout::sdk::FailureKind::invalid_input);
-    CHECK(linked.failure().message == ".fanout/prs/1/comments is a symbolic link; fanout reads and writes only real folders there");
+    CHECK(linked.failure().message ==
+          ".fanout/prs/1/comments is a symbolic link; fanout reads and writes only real folders there");
     std::filesystem::remove(f.root() / ".fanout/prs/1/replies/1.md");
     std::filesystem::remove(f.root() / ".fanout/prs/1/replies/2.md");
     std::filesystem::remove(f.root() / ".fanout/prs/1/replies");
     std::filesystem::create_directory_symlink(elsewhere.path(), f.root() / ".fanout/prs/1/replies");
     auto written = host.reply(pr, line, "Fixed.", CancelToken());
     REQUIRE_FALSE(written.ok());
-    CHECK(written.failure().message == ".fanout/prs/1/replies is a symbolic link; fanout reads and writes only real folders there");
+    CHECK(written.failure().message ==
+          ".fanout/prs/1/replies is a symbolic link; fanout reads and writes only real folders there");
     CHECK_FALSE(std::filesystem::exists(elsewhere / "1.md"));
   }
   SECTION("a malformed comment file is named with its line") {
     f.write(".fanout/prs/1/comments/04-bad.md", "---\nauthor alice\n---\nhi\n");
     auto bad = host.comments(pr, CancelToken());
     REQUIRE_FALSE(bad.ok());
-    CHECK(bad.failure().message == ".fanout/prs/1/comments/04-bad.md:2: front matter: expected \"key: value\", got \"author alice\"");
+    CHECK(bad.failure().message ==
+          ".fanout/prs/1/comments/04-bad.md:2: front matter: expected \"key: value\", got \"author alice\"");
+  }
+}
+
+TEST_CASE("local code host: a ci_command that runs too long fails its check as timed_out", "[local]") {
+  LocalPluginFixture f(true, "", "[tracker]\nci_command = 'echo started; sleep 30'\nci_timeout = \"1s\"\n");
+  auto pr = open_pr(f);
+  auto checks = f.code_host().checks(pr, CancelToken());
+  REQUIRE(checks.ok());
+  REQUIRE(checks->size() == 1);
+  CHECK((*checks)[0].state == CheckState::failure);
+  CHECK((*checks)[0].conclusion == "timed_out");
+  CHECK((*checks)[0].summary == "ci_command timed out");
+  auto log = f.code_host().check_log(pr, (*checks)[0], 100, CancelToken());
+  REQUIRE(log.ok());
+  CHECK(*log == "started\n");
+
+  SECTION("a pull request whose branch is gone has no checks") {
+    REQUIRE(f.git("branch -q -D fanout/1-health") == 0);
+    fanout::sdk::PullRequest gone = pr;
+    gone.head_sha = "";
+    auto none = f.code_host().checks(gone, CancelToken());
+    REQUIRE_FALSE(none.ok());
+    CHECK(none.failure().kind == fanout::sdk::FailureKind::not_found);
+    CHECK(none.failure().message == "branch \"fanout/1-health\" of pull request 1 does not exist");
   }
 }
