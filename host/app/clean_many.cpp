@@ -3,22 +3,27 @@
 #include "host/state/process_ledger.hpp"
 #include "host/state/run_lock.hpp"
 #include "host/state/state_db.hpp"
-#include "host/util/error.hpp"
 
 namespace fanout::app {
 
-void check_clean_request(const CleanRequest& request) {
+sdk::Result<void> check_clean_request(const CleanRequest& request) {
   const int modes = !request.keys.empty() + request.merged + request.all;
   if (modes != 1 && !(modes == 0 && request.orphans))
-    throw UserError("clean: give issue keys, --merged or --all (one of them)", ExitCode::usage);
+    return sdk::fail(sdk::FailureKind::invalid_input, "clean: give issue keys, --merged or --all (one of them)");
+  return {};
 }
 
-std::vector<workspace::CleanReport> clean_many(workspace::WorkspaceManager& manager, const CleanRequest& request,
-                                               const sdk::CancelToken& cancel) {
-  check_clean_request(request);
+sdk::Result<std::vector<workspace::CleanReport>> clean_many(workspace::WorkspaceManager& manager,
+                                                            const CleanRequest& request,
+                                                            const sdk::CancelToken& cancel) {
+  if (auto checked = check_clean_request(request); !checked.ok()) return std::move(checked).failure();
   const auto& repo_root = manager.settings().repo_root;
   std::vector<std::string> keys = request.keys;
-  if (request.merged) keys = manager.merged_keys();
+  if (request.merged) {
+    auto merged = manager.merged_keys();
+    if (!merged.ok()) return std::move(merged).failure();
+    keys = std::move(merged).value();
+  }
   if (request.all)
     for (const auto& ws : manager.list()) keys.push_back(ws.record.key);
   std::vector<workspace::CleanReport> reports;
@@ -36,9 +41,15 @@ std::vector<workspace::CleanReport> clean_many(workspace::WorkspaceManager& mana
                                    state::describe(*holder) + " (stop it first, or use --force)"}});
       continue;
     }
-    reports.push_back(manager.clean(key, request.options, cancel));
+    auto cleaned = manager.clean(key, request.options, cancel);
+    if (!cleaned.ok()) return std::move(cleaned).failure(); // as before: the first failure ends the clean
+    reports.push_back(std::move(cleaned).value());
   }
-  if (request.orphans) reports.push_back(manager.clean_orphans(request.options, cancel));
+  if (request.orphans) {
+    auto orphans = manager.clean_orphans(request.options, cancel);
+    if (!orphans.ok()) return std::move(orphans).failure();
+    reports.push_back(std::move(orphans).value());
+  }
   return reports;
 }
 

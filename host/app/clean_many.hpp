@@ -23,15 +23,18 @@ struct CleanRequest {
   std::function<void(const std::string& ended)> on_orphan;
 };
 
-/// Throws UserError (ExitCode::usage) when the request names no mode or more than one:
-/// "clean: give issue keys, --merged or --all (one of them)".
-void check_clean_request(const CleanRequest& request);
+/// A failure (invalid_input; the CLI's usage error) when the request names no mode or more
+/// than one: "clean: give issue keys, --merged or --all (one of them)".
+sdk::Result<void> check_clean_request(const CleanRequest& request);
 
 /// Cleans what `request` asks for through `manager`; one report per key (and one for the
 /// orphans), in order. The workspace of an issue a live fanout process is running is kept,
 /// unless forced: "kept the workspace: issue "7" is being run by process 12 (...) (stop it
-/// first, or use --force)". Processes a killed fanout left running end first.
-std::vector<workspace::CleanReport> clean_many(workspace::WorkspaceManager& manager, const CleanRequest& request,
-                                               const sdk::CancelToken& cancel);
+/// first, or use --force)". Processes a killed fanout left running end first. A failure
+/// for a bad request (check_clean_request), or the first key whose clean fails (git, a
+/// refused key: WorkspaceManager::clean); the keys before it are cleaned.
+sdk::Result<std::vector<workspace::CleanReport>> clean_many(workspace::WorkspaceManager& manager,
+                                                            const CleanRequest& request,
+                                                            const sdk::CancelToken& cancel);
 
 } // namespace fanout::app

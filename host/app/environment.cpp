@@ -14,12 +14,36 @@
 #include "host/util/error.hpp"
 #include "host/workspace/private_files.hpp"
 #include "host/workspace/workspace_manager.hpp"
+#include "host/writeback/write_back.hpp"
 
 #include <span>
 
 namespace fanout::app {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+/// Agent provider `provider` for the run (its builder, a reviewer's agent), a failure
+/// worded with its table: a table the plugin refuses, or an unknown plugin, is config_of()'s
+/// message (`[agent.cladue]: unknown plugin "cladue" (did you mean "claude-code"?)`); a
+/// plugin that cannot be made is its message after the table (`[agent.codex]: <why>`).
+sdk::Result<sdk::AgentProvider*> run_agent(PluginSet& plugins, std::string_view provider) {
+  auto made = plugins.agent(provider);
+  if (made.ok()) return made;
+  const std::string name(provider);
+  const auto& tables = plugins.config().agent.providers;
+  const auto found = tables.find(name);
+  const auto table = found != tables.end() ? found->second : config::empty_table("[agent." + name + "]", name);
+  try {
+    plugins.config_of(table);
+  } catch (const UserError& e) {
+    return sdk::fail(sdk::FailureKind::not_found, e.what());
+  }
+  return sdk::fail(made.failure().kind, table.section + ": " + made.failure().message);
+}
+
+} // namespace
 
 /// The workspace manager seen through the pipeline's Workspaces interface.
 class Environment::WorkspaceAdapter final : public pipeline::Workspaces {
@@ -74,19 +98,8 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
         runner::RemoteSettings{config.runner.table.plugin, config.repo_root, config.runner.remote,
                                runner::repo_id(config.repo_root)});
   }
-  // An unknown builder is reported with its section, as a configured name ("[agent.cladue]:
-  // unknown plugin ..."); the agent cache alone would give the registry's bare message.
-  const auto& provider = config.agent.provider;
-  if (!registry.find(provider)) {
-    const auto table = config.agent.providers.find(provider);
-    try {
-      m_plugins->config_of(table != config.agent.providers.end() ? table->second
-                                                                 : config::empty_table("[agent." + provider + "]", provider));
-    } catch (const UserError& e) {
-      throw UserError(e.what()); // the run fails (exit 1), as for any agent that cannot be made
-    }
-  }
-  auto builder = m_plugins->agent(provider);
+  // An unknown builder fails the run (exit 1), as any agent that cannot be made does.
+  auto builder = run_agent(*m_plugins, config.agent.provider);
   if (!builder.ok()) throw UserError(builder.failure().message);
 
   m_manager = std::make_unique<workspace::WorkspaceManager>(workspace::Settings::from(config), m_brancher,
@@ -120,7 +133,7 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
       services.processes = m_command_processes.get();
       const std::string name = review.name;
       services.agent = [this, wrap, name](std::string_view provider) -> sdk::Result<sdk::AgentProvider*> {
-        auto inner = m_plugins->agent(provider);
+        auto inner = run_agent(*m_plugins, provider);
         if (!inner.ok()) return inner;
         return wrap(name, provider, **inner);
       };
@@ -133,6 +146,10 @@ Environment::Environment(const config::Config& config, const plugins::Registry& 
 
   m_settings.repo_root = config.repo_root;
   m_settings.db_path = state::StateDb::path_for(config.repo_root);
+  if (auto write_back = writeback::Settings::from(config.write_back); write_back.any()) {
+    m_write_back = std::make_unique<writeback::WriteBack>(*m_tracker, std::move(write_back), m_settings.db_path);
+    m_services.write_back = m_write_back.get();
+  }
   m_settings.runs_dir = config.repo_root / ".fanout" / "runs";
   m_settings.private_files = workspace::private_files(config.workspace);
   m_settings.agent_provider = config.agent.provider;

@@ -20,6 +20,9 @@ class Registry;
 namespace fanout::workspace {
 class WorkspaceManager;
 }
+namespace fanout::writeback {
+class WriteBack;
+}
 namespace fanout::runner {
 class RemoteSessions;
 }
@@ -45,6 +48,8 @@ public:
   /// [run] limits, with --parallel when > 0.
   pipeline::FleetOptions fleet_options(int parallel_override) const;
   sdk::IssueTracker& tracker() { return *m_tracker; }
+  /// The [write_back] writer over the tracker, or null when [write_back] writes nothing.
+  writeback::WriteBack* write_back() { return m_write_back.get(); }
   /// The [[notify]] notifiers with their events and retries (empty when none is configured).
   const std::vector<notify::Target>& notify_targets() const { return m_notify_targets; }
 
@@ -65,6 +70,7 @@ private:
   std::vector<notify::Target> m_notify_targets; ///< notifiers owned by m_plugins
   std::unique_ptr<workspace::WorkspaceManager> m_manager;
   std::unique_ptr<WorkspaceAdapter> m_workspaces;
+  std::unique_ptr<writeback::WriteBack> m_write_back;
   pipeline::Services m_services;
   pipeline::Settings m_settings;
 };

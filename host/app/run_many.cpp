@@ -24,7 +24,7 @@ std::vector<state::RunLock> lock_runs(const std::filesystem::path& repo_root, co
   std::vector<state::RunLock> locks;
   for (const auto& key : keys) {
     state::LockHolder holder;
-    auto lock = state::RunLock::take(state_dir, key, holder);
+    auto lock = value_or_throw(state::RunLock::take(state_dir, key, holder));
     if (!lock) throw UserError(state::live_run_message(key, holder));
     locks.push_back(std::move(*lock));
   }

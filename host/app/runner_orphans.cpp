@@ -41,4 +41,40 @@ std::string describe(const sdk::RunnerResource& resource) {
          (resource.state.empty() ? "" : ", " + resource.state) + ")";
 }
 
+std::vector<std::pair<std::string, std::string>> runner_findings(const RunnerScope& scope,
+                                                                 const sdk::CancelToken& cancel) {
+  std::vector<std::pair<std::string, std::string>> findings;
+  auto orphans = runner_orphans(scope.runner, scope.repo_id, scope.state_dir, cancel);
+  if (!orphans.ok()) {
+    findings.emplace_back("[runner] " + scope.name + ": cannot list what it made: " + orphans.failure().message,
+                          "fanout config check");
+    return findings;
+  }
+  for (const auto& orphan : *orphans)
+    findings.emplace_back("[runner] " + scope.name + " left " + describe(orphan) + ", which no live run owns",
+                          "fanout clean --orphans");
+  return findings;
+}
+
+RunnerCleanReport clean_runner_orphans(const RunnerScope& scope, bool dry_run, const sdk::CancelToken& cancel) {
+  RunnerCleanReport report;
+  auto orphans = runner_orphans(scope.runner, scope.repo_id, scope.state_dir, cancel);
+  if (!orphans.ok()) {
+    report.errors.push_back("[runner] " + scope.name + ": cannot list what it made: " + orphans.failure().message);
+    return report;
+  }
+  for (const auto& orphan : *orphans) {
+    if (dry_run) {
+      report.done.push_back("would remove " + describe(orphan));
+      continue;
+    }
+    if (auto removed = scope.runner.remove(orphan, cancel); removed.ok())
+      report.done.push_back("removed " + describe(orphan));
+    else
+      report.errors.push_back("[runner] " + scope.name + ": cannot remove " + orphan.id + ": " +
+                              removed.failure().message);
+  }
+  return report;
+}
+
 } // namespace fanout::app

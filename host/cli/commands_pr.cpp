@@ -54,6 +54,7 @@ std::unique_ptr<CodeHostSession> open_code_host(Context& context) {
 
 void show_pr(Context& context, const std::string& key, bool as_json) {
   auto session = open_code_host(context);
+  value_or_throw(workspace::check_key(key));
   const auto branches = app::pr_branches(context.repo_root(), key, session->processes);
   if (branches.empty())
     throw UserError("no branch for issue \"" + key + "\" (no workspace, and no branch \"" + workspace::branch_prefix(key) +

@@ -15,12 +15,14 @@
 #include "host/workspace/workspace_manager.hpp"
 
 #include <nlohmann/json.hpp>
+
 #include <unistd.h>
 
 #include <algorithm>
 #include <iostream>
 #include <cstring>
 #include <mutex>
+#include <optional>
 
 namespace fanout::cli {
 namespace {
@@ -174,66 +176,23 @@ void run_ls(Context& context, bool json) {
   throw UserError("cannot run \"" + command[0] + "\": " + std::strerror(error), ExitCode(error == ENOENT ? 127 : 126));
 }
 
-/// What a remote [runner] made for this repository that no live run owns, as doctor's
-/// findings (none when sessions run on this machine).
-std::vector<workspace::Finding> runner_findings(Session& session, const sdk::CancelToken& cancel) {
-  std::vector<workspace::Finding> findings;
-  try {
-    sdk::Runner* runner = session.plugins.runner();
-    if (!runner) return findings;
-    const auto& name = session.config.runner.table.plugin;
-    auto orphans = app::runner_orphans(*runner, runner::repo_id(session.config.repo_root),
-                                       session.config.repo_root / ".fanout", cancel);
-    if (!orphans.ok()) {
-      findings.push_back({"[runner] " + name + ": cannot list what it made: " + orphans.failure().message,
-                          "fanout config check"});
-      return findings;
-    }
-    for (const auto& orphan : *orphans)
-      findings.push_back({"[runner] " + name + " left " + app::describe(orphan) + ", which no live run owns",
-                          "fanout clean --orphans"});
-  } catch (const UserError& e) {
-    findings.push_back({e.what(), "fanout config check"});
-  }
-  return findings;
-}
-
-/// `clean --orphans` for a remote [runner]: removes what runner_findings() lists. False
-/// when something could not be removed (said on stderr).
-bool clean_runner_orphans(Session& session, bool dry_run, const sdk::CancelToken& cancel) {
+/// The remote [runner] of the session's config, or nullopt when sessions run on this
+/// machine. Throws UserError when it cannot be made.
+std::optional<app::RunnerScope> runner_scope(Session& session) {
   sdk::Runner* runner = session.plugins.runner();
-  if (!runner) return true;
-  const auto& name = session.config.runner.table.plugin;
-  auto orphans = app::runner_orphans(*runner, runner::repo_id(session.config.repo_root),
-                                     session.config.repo_root / ".fanout", cancel);
-  if (!orphans.ok()) {
-    std::cerr << "fanout: [runner] " << name << ": cannot list what it made: " << orphans.failure().message << "\n";
-    return false;
-  }
-  bool complete = true;
-  for (const auto& orphan : *orphans) {
-    if (dry_run) {
-      std::cout << "runner: would remove " << app::describe(orphan) << "\n";
-      continue;
-    }
-    if (auto removed = runner->remove(orphan, cancel); removed.ok()) {
-      std::cout << "runner: removed " << app::describe(orphan) << "\n";
-    } else {
-      std::cerr << "fanout: [runner] " << name << ": cannot remove " << orphan.id << ": " << removed.failure().message
-                << "\n";
-      complete = false;
-    }
-  }
-  return complete;
+  if (!runner) return std::nullopt;
+  const auto& config = session.config;
+  return app::RunnerScope{*runner, config.runner.table.plugin, runner::repo_id(config.repo_root),
+                          config.repo_root / ".fanout"};
 }
 
 void run_clean(Context& context, const app::CleanRequest& request) {
-  app::check_clean_request(request);
+  value_or_throw(app::check_clean_request(request), ExitCode::usage);
   Session session(context);
   sdk::CancelToken cancel;
   app::CleanRequest told = request;
   told.on_orphan = [](const std::string& ended) { std::cout << "ended " << ended << "\n"; };
-  const auto reports = app::clean_many(session.manager, told, cancel);
+  const auto reports = value_or_throw(app::clean_many(session.manager, told, cancel));
   bool incomplete = false;
   for (const auto& report : reports) {
     for (const auto& line : report.removed) std::cout << report.key << ": " << line << "\n";
@@ -241,7 +200,14 @@ void run_clean(Context& context, const app::CleanRequest& request) {
     if (report.removed.empty() && report.kept.empty()) std::cout << report.key << ": nothing to clean\n";
     if (!report.complete && !request.options.dry_run) incomplete = true;
   }
-  if (request.orphans && !clean_runner_orphans(session, request.options.dry_run, cancel)) incomplete = true;
+  if (request.orphans) {
+    if (auto scope = runner_scope(session)) {
+      const auto cleaned = app::clean_runner_orphans(*scope, request.options.dry_run, cancel);
+      for (const auto& line : cleaned.done) std::cout << "runner: " << line << "\n";
+      for (const auto& error : cleaned.errors) std::cerr << "fanout: " << error << "\n";
+      if (!cleaned.errors.empty()) incomplete = true;
+    }
+  }
   if (reports.empty()) std::cout << "nothing to clean\n";
   if (incomplete) throw ExitRequest{ExitCode::failure};
 }
@@ -257,9 +223,14 @@ void run_doctor(Context& context) {
   }
   const auto tools = app::doctor_tools(session.config, session.plugins.registry());
   sdk::CancelToken cancel;
-  auto findings = workspace::doctor(session.manager, brancher, tools, cancel);
+  auto findings = value_or_throw(workspace::doctor(session.manager, brancher, tools, cancel));
   if (!brancher_problem.empty()) findings.push_back({brancher_problem, "fanout config check"});
-  for (auto& finding : runner_findings(session, cancel)) findings.push_back(std::move(finding));
+  try {
+    if (auto scope = runner_scope(session))
+      for (auto& [problem, fix] : app::runner_findings(*scope, cancel)) findings.push_back({problem, fix});
+  } catch (const UserError& e) {
+    findings.push_back({e.what(), "fanout config check"});
+  }
   if (findings.empty()) {
     std::cout << "nothing to fix\n";
     return;

@@ -139,6 +139,14 @@ struct RunConfig {
   long long fleet_max_tokens = 0; ///< all issues of one `fanout run`
 };
 
+/// [write_back]: what a run writes back to its tracker issue (host/writeback/). Maps are
+/// keyed by run phase (in_progress, in_review, needs_human, failed, done), checked by the loader.
+struct WriteBackConfig {
+  std::map<std::string, std::string> states; ///< phase -> the tracker's state name
+  std::map<std::string, std::string> labels; ///< phase -> a label
+  bool status_comment = false;               ///< one status comment per issue, edited in place
+};
+
 /// [heal]: which agent-rule files `fanout heal` may propose changes to.
 struct HealConfig {
   std::vector<std::string> rules;
@@ -165,6 +173,7 @@ struct Config {
   std::vector<NotifyConfig> notifiers;
   RunnerConfig runner;
   RunConfig run;
+  WriteBackConfig write_back;
   HealConfig heal;
   PluginsConfig plugins;
 };

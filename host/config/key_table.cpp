@@ -28,6 +28,8 @@ constexpr SectionSpec k_sections[] = {
      "one table per reviewer; other keys belong to the reviewer plugin"},
     {"notify", SectionKind::plugin_array, "plugin",
      "one table per notifier (webhook, desktop) and the events it gets; other keys belong to the notifier plugin"},
+    {"write_back", SectionKind::plain, nullptr,
+     "what a run writes back to its tracker issue: workflow states, labels and one status comment"},
     {"runner", SectionKind::plugin, "kind",
      "where agent sessions run: this machine, or a runner plugin (a Kubernetes Job per session); other keys belong "
      "to the runner plugin (docs/runner.md)"},
@@ -102,6 +104,14 @@ constexpr HostKey k_keys[] = {
     {"notify", {.name = "retry_delay", .type = ConfigType::duration, .default_value = "\"2s\"",
                 .doc = "wait before the first retry"}},
 
+    {"write_back", {.name = "states", .type = ConfigType::string_map, .default_value = "{}",
+                    .doc = "tracker state per run phase: { in_progress, in_review, needs_human, failed, done }; a phase "
+                           "left out moves nothing"}},
+    {"write_back", {.name = "labels", .type = ConfigType::string_map, .default_value = "{}",
+                    .doc = "label per run phase (same phases); entering a phase adds its label and removes the other "
+                           "phases' labels"}},
+    {"write_back", {.name = "status_comment", .type = ConfigType::boolean, .default_value = "false",
+                    .doc = "keep one status comment per issue, edited in place, instead of a comment per event"}},
     {"runner", {.name = "kind", .type = ConfigType::string, .default_value = "\"local\"",
                 .doc = "\"local\" (this machine) or a runner plugin that runs each agent session elsewhere",
                 .trust = Trust::trusted_only}},

@@ -18,6 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::string> k_stages = {"plan", "build", "review", "heal"};
+const std::vector<std::string> k_phases = {"in_progress", "in_review", "needs_human", "failed", "done"};
 
 fs::path normalized(const fs::path& path) {
   std::error_code ec;
@@ -107,6 +108,20 @@ void check_semantics(const RawConfig& raw, Config& config, Diagnostics& errors) 
     else if (const RawEntry* span = entry_of("ports", "span"))
       errors.push_back({span->value_position, "[ports] span",
                         "smaller than [ports] per_workspace (" + std::to_string(config.ports.per_workspace) + ")"});
+  }
+  for (const char* key : {"states", "labels"}) {
+    const RawEntry* e = entry_of("write_back", key);
+    if (!e || !e->value.is_object()) continue;
+    for (const auto& [phase, name] : e->value.items()) {
+      if (std::find(k_phases.begin(), k_phases.end(), phase) == k_phases.end())
+        errors.push_back({e->value_position, "[write_back] " + std::string(key),
+                          "unknown run phase \"" + phase + "\"" + util::did_you_mean(phase, k_phases) +
+                              "; phases are in_progress, in_review, needs_human, failed, done"});
+      else if (name.is_string() && name.get<std::string>().empty())
+        errors.push_back({e->value_position, "[write_back] " + std::string(key),
+                          "the " + std::string(key == std::string("states") ? "state" : "label") + " of \"" + phase +
+                              "\" is empty (leave the phase out to write nothing for it)"});
+    }
   }
   if (const RawEntry* e = entry_of("agent", "models"); e && e->value.is_object()) {
     for (const auto& [stage, model] : e->value.items()) {
@@ -258,6 +273,11 @@ LoadResult load(const LoadOptions& options) {
   config.run.max_tokens = run["max_tokens"].get<long long>();
   config.run.fleet_max_cost_usd = run["fleet_max_cost_usd"].get<double>();
   config.run.fleet_max_tokens = run["fleet_max_tokens"].get<long long>();
+
+  const auto write_back = plain("write_back");
+  for (const auto& [phase, name] : write_back["states"].items()) config.write_back.states[phase] = name.get<std::string>();
+  for (const auto& [phase, name] : write_back["labels"].items()) config.write_back.labels[phase] = name.get<std::string>();
+  config.write_back.status_comment = write_back["status_comment"].get<bool>();
 
   const auto heal = plain("heal");
   config.heal.rules = strings(heal["rules"]);

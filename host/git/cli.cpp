@@ -84,6 +84,10 @@ std::string what_of(const std::vector<std::string>& args) {
   return "git " + what;
 }
 
+sdk::Failure could_not_start(const std::vector<std::string>& args, const sdk::Failure& failure) {
+  return sdk::fail(failure.kind, "\"" + what_of(args) + "\" could not start: " + failure.message);
+}
+
 std::string shown_error(std::string err) {
   while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
   if (err.size() > k_shown_error_bytes) err = "..." + err.substr(err.size() - k_shown_error_bytes);
@@ -103,16 +107,13 @@ sdk::Result<sdk::ProcessResult> run_process(sdk::ProcessRunner* runner, const st
   spec.env["GIT_TERMINAL_PROMPT"] = "0";
   for (const auto& [name, value] : options.env) spec.env[name] = value;
   spec.replace_env = true;
-  auto result = (runner ? *runner : own_runner).run(spec, {}, cancel);
-  if (!result.ok())
-    return sdk::fail(result.failure().kind, "\"" + what_of(args) + "\" could not start: " + result.failure().message);
-  return result;
+  return (runner ? *runner : own_runner).run(spec, {}, cancel);
 }
 
 sdk::Result<std::string> run(sdk::ProcessRunner* runner, const std::vector<std::string>& args, const fs::path& workdir,
                              const sdk::CancelToken& cancel, const RunOptions& options) {
   auto result = run_process(runner, args, workdir, cancel, options);
-  if (!result.ok()) return std::move(result).failure();
+  if (!result.ok()) return could_not_start(args, result.failure());
   const std::string what = "\"" + what_of(args) + "\"";
   if (result->cancelled) return sdk::fail(sdk::FailureKind::cancelled, what + " was cancelled");
   if (result->signaled)

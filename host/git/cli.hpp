@@ -30,13 +30,14 @@ struct RunOptions {
 /// user's own environment (filters and hooks see it as under git) minus what would point it
 /// at another repository (GIT_DIR, GIT_WORK_TREE... as git itself clears them), and no
 /// password prompt (GIT_TERMINAL_PROMPT=0: a prompt on /dev/tty would hang). Returns how git
-/// ended, whatever its exit; a failure only when it could not start ("\"git <what>\" could
-/// not start: <why>", what_of()).
+/// ended, whatever its exit; a failure only when it could not start: the runner's own message
+/// (`executable "git" not found on PATH`), which each caller words for its command.
 sdk::Result<sdk::ProcessResult> run_process(sdk::ProcessRunner* runner, const std::vector<std::string>& args,
                                             const std::filesystem::path& workdir, const sdk::CancelToken& cancel,
                                             const RunOptions& options = {});
 
-/// run_process(), and git's stdout when it exited 0. Failures: could not start (as above),
+/// run_process(), and git's stdout when it exited 0. Failures: "\"git <what>\" could not
+/// start: <why>" (what_of()),
 /// "\"git <what>\" was cancelled" (kind cancelled), "\"git <what>\" was killed by signal <n>:
 /// <stderr>", "\"git <what>\" failed: <stderr>" (shown_error()).
 sdk::Result<std::string> run(sdk::ProcessRunner* runner, const std::vector<std::string>& args,
@@ -46,6 +47,10 @@ sdk::Result<std::string> run(sdk::ProcessRunner* runner, const std::vector<std::
 /// The git subcommand of `args`, for messages: "git worktree add" from {"-c", "x=y",
 /// "worktree", "add", ...}; "-c" pairs, "-C <dir>" and "--no-optional-locks" are skipped.
 std::string what_of(const std::vector<std::string>& args);
+
+/// A failure of run_process() worded for the command: "\"git <what>\" could not start: <why>"
+/// (what run() says; callers of run_process() that want the same wording use it too).
+sdk::Failure could_not_start(const std::vector<std::string>& args, const sdk::Failure& failure);
 
 /// git's stderr, trimmed, for a message; its last 2,000 bytes when longer (git ends with the cause).
 std::string shown_error(std::string err);

@@ -25,8 +25,9 @@ std::string without_credentials(const std::string& url) {
 
 sdk::Result<std::string> remote_url(sdk::ProcessRunner& runner, const std::filesystem::path& repo,
                                     const std::string& remote, const sdk::CancelToken& cancel) {
-  auto ran = run_process(&runner, {"remote", "get-url", "--", remote}, repo, cancel, {{{"LC_ALL", "C"}}});
-  if (!ran.ok()) return std::move(ran).failure();
+  const std::vector<std::string> args{"remote", "get-url", "--", remote};
+  auto ran = run_process(&runner, args, repo, cancel, {{{"LC_ALL", "C"}}});
+  if (!ran.ok()) return could_not_start(args, ran.failure());
   if (ran->exit_code == 2 || (ran->exit_code != 0 && ran->err.find("No such remote") != std::string::npos))
     return sdk::fail(sdk::FailureKind::not_found, "no git remote \"" + remote + "\" in \"" + repo.string() + "\"");
   if (ran->signaled || ran->exit_code != 0)
@@ -61,8 +62,9 @@ sdk::Result<void> push_commit(sdk::ProcessRunner& runner, const std::filesystem:
 
 sdk::Result<bool> is_ancestor(sdk::ProcessRunner& runner, const std::filesystem::path& worktree,
                               const std::string& ancestor, const std::string& commit, const sdk::CancelToken& cancel) {
-  auto ran = run_process(&runner, {"merge-base", "--is-ancestor", ancestor, commit}, worktree, cancel);
-  if (!ran.ok()) return std::move(ran).failure();
+  const std::vector<std::string> args{"merge-base", "--is-ancestor", ancestor, commit};
+  auto ran = run_process(&runner, args, worktree, cancel);
+  if (!ran.ok()) return could_not_start(args, ran.failure());
   if (!ran->signaled && (ran->exit_code == 0 || ran->exit_code == 1)) return ran->exit_code == 0;
   return sdk::fail(sdk::FailureKind::error, "\"git merge-base\" failed: " + shown_error(ran->err));
 }

@@ -71,6 +71,8 @@ private:
   void report(RunState state, const std::vector<ReviewOutcome>& outcomes, int rounds, const std::string& note);
 
   void enter(std::string_view stage, int round = 0);
+  void write_back();
+  bool keeps_status_comment() const { return m_services.write_back && m_services.write_back->keeps_status_comment(); }
   void progress(const std::string& last_event, bool stage_changed = false);
   SessionRun session(const std::string& label, sdk::SessionRequest request);
   std::unique_ptr<sdk::ProcessRunner> place(const std::string& stage);
@@ -95,6 +97,7 @@ private:
   sdk::WorkspaceInfo m_workspace;
   std::string m_plan;
   std::string m_stage;
+  bool m_in_progress = false; ///< the write-back heard that this run works on the issue
   std::int64_t m_stored_tokens = 0;
   double m_stored_cost = 0;
 };
@@ -172,6 +175,7 @@ RunState Pipeline::Run::execute(RunMode mode) {
     error = "cancelled (resume with: fanout resume " + m_key + ")";
   }
   m_store.set_state(m_key, final_state, error);
+  write_back();
   if (m_owner.m_observer)
     m_owner.m_observer->update({m_key, m_stage, final_state, m_meter->tokens(), m_meter->cost_usd(),
                                 error.empty() ? std::string(to_string(final_state)) : error, true});
@@ -183,6 +187,24 @@ void Pipeline::Run::enter(std::string_view stage, int round) {
   m_stage = round > 0 ? fmt::format("{} {}", stage, round) : std::string(stage);
   m_store.enter_stage(m_key, stage, round);
   progress("", true);
+  // The issue is in progress once a stage that works on it starts: a run started again
+  // that has nothing left to do (or still waits for its plan's approval) never says so.
+  if (!m_in_progress && stage != stage::fetch && stage != stage::up && stage != stage::approve_plan) {
+    m_in_progress = true;
+    write_back();
+  }
+}
+
+/// The run's state as recorded, to its tracker issue (RunWriteBack): when its first working
+/// stage starts and when it ends; only once the issue is fetched (there is nothing to write
+/// to before).
+void Pipeline::Run::write_back() {
+  if (!m_services.write_back || m_issue.key.empty()) return;
+  try {
+    if (auto record = m_store.get(m_key)) m_services.write_back->run_changed(*record, m_owner.m_scope.child());
+  } catch (const std::exception& e) { // the state store: a write-back never ends a run
+    progress(std::string("could not write back to the issue: ") + e.what());
+  }
 }
 
 void Pipeline::Run::progress(const std::string& last_event, bool stage_changed) {
@@ -385,8 +407,9 @@ void Pipeline::Run::publish() {
     pr = *opened;
   }
   m_store.set_pr(m_key, pr.id, pr.url);
-  // The comment is recorded with the stage: a resumed run does not comment twice.
-  {
+  // The comment is recorded with the stage: a resumed run does not comment twice. With a
+  // status comment ([write_back]) the pull request is said there instead.
+  if (!keeps_status_comment()) {
     auto commented = m_services.tracker->comment(m_key, "fanout opened a pull request for this issue: " +
                                                             (pr.url.empty() ? "#" + pr.id : pr.url), cancel);
     if (!commented.ok()) progress("could not comment on the issue: " + commented.failure().message);
@@ -464,7 +487,7 @@ void Pipeline::Run::report(RunState state, const std::vector<ReviewOutcome>& out
     }
     if (!posted.ok()) throw Stop{RunState::failed, "report: " + posted.failure().message};
   }
-  {
+  if (!keeps_status_comment()) {
     auto record = m_store.get(m_key);
     auto commented = m_services.tracker->comment(m_key, status_comment(state, record->pr_url, outcomes, note), cancel);
     if (!commented.ok()) progress("could not comment on the issue: " + commented.failure().message);

@@ -68,6 +68,22 @@ using AgentWrapper =
 /// A failure (plugin missing, bad config) fails the run with its message.
 using ReviewerFactory = std::function<sdk::Result<std::vector<ReviewerSlot>>(const AgentWrapper& wrap)>;
 
+struct RunRecord;
+
+/// Takes a run's state to its tracker issue: workflow state, labels, one status comment
+/// (host/writeback/, `[write_back]`). The pipeline calls it on the run's thread when the
+/// run's first working stage starts (plan, build, publish, validate, fix or report) and when
+/// the run has ended, once its issue is fetched. Implementations never throw and never fail
+/// a run: a failing write-back is logged. Thread-safe.
+class RunWriteBack {
+public:
+  virtual ~RunWriteBack() = default;
+  virtual void run_changed(const RunRecord& record, const sdk::CancelToken& cancel) = 0;
+  /// True when the issue gets fanout's one status comment, edited in place: the pipeline
+  /// then posts no comments of its own on the issue.
+  virtual bool keeps_status_comment() const = 0;
+};
+
 /// The outside world. Every plugin instance here is thread-safe (docs/plugin-abi.md#threading):
 /// runs call them from their own threads without the pipeline serialising anything.
 struct Services {
@@ -77,6 +93,7 @@ struct Services {
   Workspaces* workspaces = nullptr;
   sdk::ProcessRunner* processes = nullptr; ///< for git in the worktree
   ReviewerFactory make_reviewers;
+  RunWriteBack* write_back = nullptr; ///< null: nothing is written back but the pipeline's comments
   RemoteSessions* remote = nullptr; ///< null: agent sessions run on this machine
 };
 

@@ -1,6 +1,5 @@
 #include "host/state/run_lock.hpp"
 
-#include "host/util/error.hpp"
 #include "host/util/private_mode.hpp"
 
 #include <fcntl.h>
@@ -30,14 +29,15 @@ fs::path lock_path(const fs::path& state_dir, const std::string& issue) {
   return state_dir / "locks" / (name + ".lock");
 }
 
-int open_lock(const fs::path& path) {
+sdk::Result<int> open_lock(const fs::path& path) {
   try {
     util::private_dir(path.parent_path()); // 0700, like the rest of .fanout
   } catch (const std::exception&) { // the open below says what is wrong
   }
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
-    throw UserError("cannot open lock file \"" + path.string() + "\": " + std::strerror(errno));
+    return sdk::fail(sdk::FailureKind::error,
+                     "cannot open lock file \"" + path.string() + "\": " + std::strerror(errno));
   return fd;
 }
 
@@ -82,18 +82,21 @@ std::string live_run_message(const std::string& issue, const LockHolder& holder)
          "; wait for it to finish, or stop that process first";
 }
 
-std::optional<RunLock> RunLock::take(const fs::path& state_dir, const std::string& issue, LockHolder& held_by) {
-  const int fd = open_lock(lock_path(state_dir, issue));
+sdk::Result<std::optional<RunLock>> RunLock::take(const fs::path& state_dir, const std::string& issue,
+                                                  LockHolder& held_by) {
+  const auto opened = open_lock(lock_path(state_dir, issue));
+  if (!opened.ok()) return opened.failure();
+  const int fd = *opened;
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     held_by = read_holder(fd);
     ::close(fd);
-    return std::nullopt;
+    return std::optional<RunLock>();
   }
   const std::string text = std::to_string(::getpid()) + "\n" + own_command_line() + "\n";
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, text.data(), text.size(), 0) < 0) {
     // The lock holds without its note; holders then show as "another fanout process".
   }
-  return RunLock(fd);
+  return std::optional<RunLock>(RunLock(fd));
 }
 
 std::optional<LockHolder> RunLock::holder(const fs::path& state_dir, const std::string& issue) {

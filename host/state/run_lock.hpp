@@ -5,6 +5,8 @@
 // into it. The kernel drops
 // the lock when the process dies, however it dies (kill -9 included): a lock is never stale.
 
+#include <fanout/sdk/result.hpp>
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -28,10 +30,10 @@ std::string live_run_message(const std::string& issue, const LockHolder& holder)
 class RunLock {
 public:
   /// Takes the lock of `issue` under `state_dir` (the folder of the state store, `.fanout`),
-  /// or returns its holder (in `held_by`) and nullopt. Throws UserError when the lock file
-  /// cannot be opened.
-  static std::optional<RunLock> take(const std::filesystem::path& state_dir, const std::string& issue,
-                                     LockHolder& held_by);
+  /// or returns its holder (in `held_by`) and nullopt. A failure when the lock file cannot
+  /// be opened: `cannot open lock file "<path>": <why>`.
+  static sdk::Result<std::optional<RunLock>> take(const std::filesystem::path& state_dir, const std::string& issue,
+                                                  LockHolder& held_by);
 
   /// Who holds `issue`'s lock now; nullopt when nobody (no live run).
   static std::optional<LockHolder> holder(const std::filesystem::path& state_dir, const std::string& issue);

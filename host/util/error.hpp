@@ -6,8 +6,9 @@
 //  - a UserError is fatal for the command. It is thrown only where the command must end (the
 //    CLI, turning a failure into the error the user reads: value_or_throw), caught once in
 //    cli::run and printed as "fanout: error: <message>".
-// What still throws below the CLI (the state store, dependency copies, clean and doctor) is
-// listed in docs/architecture.md ("Errors"); WorkspaceManager::up turns it into a failure.
+// What still throws below the CLI (the state store, modules that are one command each, config
+// that fails to load, the use cases' refusals) is listed with its reason in
+// docs/architecture.md ("Errors"); WorkspaceManager::up turns the store's into a failure.
 
 #include <fanout/sdk/result.hpp>
 

@@ -17,16 +17,23 @@ namespace fs = std::filesystem;
 namespace {
 /// Branches of `key` that outlived its record (an earlier clean kept them unmerged): named
 /// as branch_name() names them and recorded as `key`'s (the name alone is ambiguous).
-std::vector<std::string> kept_branches(const git::Repo& repo, const std::string& key) {
+sdk::Result<std::vector<std::string>> kept_branches(const git::Repo& repo, const std::string& key) {
+  auto branches = repo.branches();
+  if (!branches.ok()) return std::move(branches).failure();
   std::vector<std::string> out;
-  for (const auto& branch : value_or_throw(repo.branches()))
-    if (may_be_branch_of(branch, key) && value_or_throw(repo.branch_owner(branch)) == key) out.push_back(branch);
+  for (const auto& branch : *branches) {
+    if (!may_be_branch_of(branch, key)) continue;
+    auto owner = repo.branch_owner(branch);
+    if (!owner.ok()) return std::move(owner).failure();
+    if (*owner == key) out.push_back(branch);
+  }
   return out;
 }
 } // namespace
 
-CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& options,
-                                    const sdk::CancelToken& cancel) {
+sdk::Result<CleanReport> WorkspaceManager::clean(const std::string& key, const CleanOptions& options,
+                                                 const sdk::CancelToken& cancel) {
+  if (auto checked = check_key(key); !checked.ok()) return std::move(checked).failure();
   CleanReport report{key};
   const std::string dir = directory_name(key);
   WorkspaceStore store(m_settings.repo_root);
@@ -46,7 +53,9 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
     return report;
   }
 
-  git::Repo repo = value_or_throw(git::Repo::open(m_settings.repo_root));
+  auto opened = git::Repo::open(m_settings.repo_root);
+  if (!opened.ok()) return std::move(opened).failure();
+  git::Repo& repo = *opened;
   const auto registered = git::find_workspace_worktree(repo.common_dir(), record.path, record.branch, dir);
   // A lock is the user's word that the worktree stays, as git reads it (`git worktree remove`
   // refuses it even with -f; -f twice overrides, which fanout has no form of): nothing is
@@ -71,22 +80,29 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   const bool has_tree = fs::exists(record.path / ".git");
   const bool half_made = found && record.state == State::creating;
   if (has_tree && !options.force && !half_made) {
-    const auto changes = value_or_throw(uncommitted_work(m_settings.workspace, record.path));
-    if (!changes.empty()) {
-      report.kept.push_back("kept " + shown(record.path) + ": " + describe_uncommitted(changes) +
+    const auto changes = uncommitted_work(m_settings.workspace, record.path);
+    if (!changes.ok()) return changes.failure();
+    if (!changes->empty()) {
+      report.kept.push_back("kept " + shown(record.path) + ": " + describe_uncommitted(*changes) +
                             " (use --force to delete)");
       return report;
     }
   }
 
   std::vector<std::string> branches; // to delete
-  if (found && !record.branch.empty() && value_or_throw(repo.branch_exists(record.branch))) {
-    if (options.force || value_or_throw(repo.is_merged(record.branch, record.base))) branches.push_back(record.branch);
+  const auto exists = found && !record.branch.empty() ? repo.branch_exists(record.branch) : sdk::Result<bool>(false);
+  if (!exists.ok()) return exists.failure();
+  if (*exists) {
+    const auto merged = options.force ? sdk::Result<bool>(true) : repo.is_merged(record.branch, record.base);
+    if (!merged.ok()) return merged.failure();
+    if (*merged) branches.push_back(record.branch);
     else
       report.kept.push_back("kept branch \"" + record.branch + "\": not merged into \"" + record.base +
                             "\" (use --force to delete)");
   } else if (!found) {
-    for (const auto& branch : kept_branches(repo, key)) {
+    auto kept = kept_branches(repo, key);
+    if (!kept.ok()) return std::move(kept).failure();
+    for (const auto& branch : *kept) {
       if (options.force) branches.push_back(branch);
       else report.kept.push_back("kept branch \"" + branch + "\" (use --force to delete)");
     }
@@ -114,10 +130,12 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   }
 
   const bool existed = fs::exists(record.path);
-  if (registered) value_or_throw(git::remove_worktree(*registered));
+  if (registered)
+    if (auto removed = git::remove_worktree(*registered); !removed.ok()) return std::move(removed).failure();
   // A folder git does not record as a worktree (cut short): deleted only when fanout made it.
   if (!registered || !registered->present)
-    value_or_throw(remove_worktree_folder(common_dir, dir, anchor, record.path, shown(record.path)));
+    if (auto removed = remove_worktree_folder(common_dir, dir, anchor, record.path, shown(record.path)); !removed.ok())
+      return std::move(removed).failure();
   forget_made(common_dir, dir);
   if (existed) report.removed.push_back("removed worktree " + shown(record.path));
   for (const auto& branch : branches) {
@@ -127,7 +145,9 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
       report.kept.push_back("kept branch \"" + branch + "\": checked out in " + (main ? "the main checkout" : shown(where)));
       continue;
     }
-    store.db().transaction([&] { value_or_throw(repo.delete_branch(branch)); }); // a git config write, as in up
+    sdk::Result<void> deleted;
+    store.db().transaction([&] { deleted = repo.delete_branch(branch); }); // a git config write, as in up
+    if (!deleted.ok()) return std::move(deleted).failure();
     report.removed.push_back("deleted branch \"" + branch + "\"");
   }
   if (has_db) {
@@ -159,7 +179,7 @@ CleanReport WorkspaceManager::clean(const std::string& key, const CleanOptions& 
   return report;
 }
 
-CleanReport WorkspaceManager::clean_orphans(const CleanOptions& options, const sdk::CancelToken& cancel) {
+sdk::Result<CleanReport> WorkspaceManager::clean_orphans(const CleanOptions& options, const sdk::CancelToken& cancel) {
   CleanReport report{"orphans"};
   WorkspaceStore store(m_settings.repo_root);
   std::set<std::string> keys, db_branches;
@@ -195,17 +215,25 @@ CleanReport WorkspaceManager::clean_orphans(const CleanOptions& options, const s
   return report;
 }
 
-std::vector<std::string> WorkspaceManager::merged_keys() {
+sdk::Result<std::vector<std::string>> WorkspaceManager::merged_keys() {
   WorkspaceStore store(m_settings.repo_root);
-  git::Repo repo = value_or_throw(git::Repo::open(m_settings.repo_root));
+  auto repo = git::Repo::open(m_settings.repo_root);
+  if (!repo.ok()) return std::move(repo).failure();
   std::vector<std::string> out;
   for (const auto& record : store.all()) {
-    if (!value_or_throw(repo.branch_exists(record.branch))) continue;
+    const auto exists = repo->branch_exists(record.branch);
+    if (!exists.ok()) return exists.failure();
+    if (!*exists) continue;
     // Merged means: the branch has commits of its own, and they are in the base. A new
     // workspace's branch sits on its start, inside the base, with nothing merged.
-    const std::string start = record.start_commit.empty() ? repo.branch_start(record.branch) : record.start_commit;
-    if (start.empty() || value_or_throw(repo.commit_of("refs/heads/" + record.branch)) == start) continue;
-    if (value_or_throw(repo.is_merged(record.branch, record.base))) out.push_back(record.key);
+    const std::string start = record.start_commit.empty() ? repo->branch_start(record.branch) : record.start_commit;
+    if (start.empty()) continue;
+    const auto tip = repo->commit_of("refs/heads/" + record.branch);
+    if (!tip.ok()) return tip.failure();
+    if (*tip == start) continue;
+    const auto merged = repo->is_merged(record.branch, record.base);
+    if (!merged.ok()) return merged.failure();
+    if (*merged) out.push_back(record.key);
   }
   return out;
 }

@@ -1,6 +1,5 @@
 #include "host/workspace/deps.hpp"
 
-#include "host/util/error.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/ownership.hpp"
 
@@ -18,6 +17,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 
@@ -25,6 +25,12 @@ namespace fanout::workspace {
 namespace fs = std::filesystem;
 
 namespace {
+
+/// How the copy below reports a failure from deep in its walk and its worker threads. Private
+/// to this file: copy_tree() and prepare_dependencies() turn it into their failure.
+struct CopyError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct Node {
   std::string name; ///< file name within its folder; for folders, the path relative to the root ("" = root)
@@ -46,7 +52,7 @@ constexpr size_t k_batch = 128;
 constexpr off_t k_small_file = 256 * 1024;
 
 [[noreturn]] void fail_errno(const std::string& what, const std::string& path) {
-  throw UserError(what + " \"" + path + "\": " + std::strerror(errno));
+  throw CopyError(what + " \"" + path + "\": " + std::strerror(errno));
 }
 
 /// The process umask, read without changing it (umask(2) would race with other threads).
@@ -169,7 +175,7 @@ void copy_file_at(int from_dir, const char* from_name, int to_dir, const char* t
   } catch (const std::system_error& e) {
     ::close(in);
     ::close(out);
-    throw UserError("cannot copy to \"" + shown_to + "\": " + std::strerror(e.code().value()));
+    throw CopyError("cannot copy to \"" + shown_to + "\": " + std::strerror(e.code().value()));
   }
   if ((mode & process_umask()) != 0) ::fchmod(out, mode); // the umask took bits the source has
   const timespec times[2] = {st.st_atim, st.st_mtim};
@@ -198,27 +204,25 @@ void check_relative(const std::string& entry, const char* key) {
   bool escapes = p.is_absolute() || entry.empty();
   for (const auto& part : p)
     if (part == "..") escapes = true;
-  if (escapes) throw UserError(std::string("[workspace] ") + key + ": \"" + entry + "\" must be a relative path inside the repository");
+  if (escapes) throw CopyError(std::string("[workspace] ") + key + ": \"" + entry + "\" must be a relative path inside the repository");
 }
 
 /// A folder on the way to `entry` in the worktree that the branch commits as a symlink
 /// would take the copy out of the worktree: refused, never written through.
 void check_no_symlink(const fs::path& worktree, const std::string& entry, const char* key) {
   if (auto link = symlink_on_the_way(worktree, (worktree / entry).parent_path()))
-    throw UserError(std::string("[workspace] ") + key + ": \"" + entry + "\": \"" + link->string() +
+    throw CopyError(std::string("[workspace] ") + key + ": \"" + entry + "\": \"" + link->string() +
                     "\" is a symlink in the worktree, and fanout never copies through one");
 }
 
-} // namespace
-
-CopyStats copy_tree(const fs::path& from, const fs::path& to, unsigned threads, const sdk::CancelToken* cancel) {
+CopyStats copy_or_throw(const fs::path& from, const fs::path& to, unsigned threads, const sdk::CancelToken* cancel) {
   CopyStats stats;
   Node root;
   if (::lstat(from.c_str(), &root.st) != 0) fail_errno("cannot read", from.string());
   if (S_ISLNK(root.st.st_mode)) {
     std::error_code ec;
     fs::copy_symlink(from, to, ec);
-    if (ec) throw UserError("cannot copy \"" + from.string() + "\": " + ec.message());
+    if (ec) throw CopyError("cannot copy \"" + from.string() + "\": " + ec.message());
     stats.symlinks = 1;
     return stats;
   }
@@ -252,7 +256,7 @@ CopyStats copy_tree(const fs::path& from, const fs::path& to, unsigned threads, 
   const auto work = [&] {
     try {
       for (size_t b = next++; b < batches.size(); b = next++) {
-        if (cancel && cancel->cancelled()) throw UserError("cancelled while copying \"" + from.string() + "\"");
+        if (cancel && cancel->cancelled()) throw CopyError("cancelled while copying \"" + from.string() + "\"");
         const Batch& batch = batches[b];
         const std::string& rel = folders[batch.folder].node.name;
         const fs::path in_path = rel.empty() ? from : from / rel, out_path = rel.empty() ? to : to / rel;
@@ -272,7 +276,7 @@ CopyStats copy_tree(const fs::path& from, const fs::path& to, unsigned threads, 
     pool.emplace_back(work);
   work();
   for (auto& thread : pool) thread.join();
-  if (!first_error.empty()) throw UserError(first_error);
+  if (!first_error.empty()) throw CopyError(first_error);
   for (const auto& link : links) {
     std::string target(static_cast<size_t>(link.st.st_size) + 1, '\0');
     const std::string source = (from / link.name).string(), dest = (to / link.name).string();
@@ -298,6 +302,22 @@ CopyStats copy_tree(const fs::path& from, const fs::path& to, unsigned threads, 
   return stats;
 }
 
+/// `body()`, or its exception as a failure: this file's own, or one of std::filesystem's.
+template <typename F> auto as_result(F&& body) -> sdk::Result<decltype(body())> {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    return sdk::fail(sdk::FailureKind::error, e.what());
+  }
+}
+
+} // namespace
+
+sdk::Result<CopyStats> copy_tree(const fs::path& from, const fs::path& to, unsigned threads,
+                                 const sdk::CancelToken* cancel) {
+  return as_result([&] { return copy_or_throw(from, to, threads, cancel); });
+}
+
 std::string key_files_hash(const fs::path& root, const std::vector<std::string>& key_files) {
   if (key_files.empty()) return "";
   std::uint64_t hash = fnv1a("");
@@ -318,9 +338,10 @@ std::string key_files_hash(const fs::path& root, const std::vector<std::string>&
   return buf;
 }
 
-DepsReport prepare_dependencies(const fs::path& main_root, const fs::path& worktree,
-                                const config::WorkspaceConfig& config, unsigned threads,
-                                const sdk::CancelToken* cancel) {
+namespace {
+
+DepsReport prepare_or_throw(const fs::path& main_root, const fs::path& worktree, const config::WorkspaceConfig& config,
+                            unsigned threads, const sdk::CancelToken* cancel) {
   DepsReport report;
   for (const auto& entry : config.copy) {
     check_relative(entry, "copy");
@@ -329,7 +350,7 @@ DepsReport prepare_dependencies(const fs::path& main_root, const fs::path& workt
       continue;
     check_no_symlink(worktree, entry, "copy");
     fs::create_directories((worktree / entry).parent_path());
-    copy_tree(main_root / entry, worktree / entry, threads, cancel);
+    copy_or_throw(main_root / entry, worktree / entry, threads, cancel);
     report.copied.push_back(entry);
   }
   if (config.reuse.empty()) return report;
@@ -351,12 +372,20 @@ DepsReport prepare_dependencies(const fs::path& main_root, const fs::path& workt
       // Copy under a temporary name and rename, so an interrupted copy never looks reused.
       const fs::path partial = worktree / (dir + ".fanout-partial");
       fs::remove_all(partial, ec);
-      copy_tree(main_root / dir, partial, threads, cancel);
+      copy_or_throw(main_root / dir, partial, threads, cancel);
       fs::rename(partial, worktree / dir);
       report.reused.push_back(dir);
     }
   }
   return report;
+}
+
+} // namespace
+
+sdk::Result<DepsReport> prepare_dependencies(const fs::path& main_root, const fs::path& worktree,
+                                             const config::WorkspaceConfig& config, unsigned threads,
+                                             const sdk::CancelToken* cancel) {
+  return as_result([&] { return prepare_or_throw(main_root, worktree, config, threads, cancel); });
 }
 
 } // namespace fanout::workspace

@@ -6,6 +6,7 @@
 
 #include "host/config/config.hpp"
 #include "fanout/sdk/cancel.hpp"
+#include "fanout/sdk/result.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -26,11 +27,12 @@ struct CopyStats {
 /// Copies `from` (a file, a symlink or a folder) to `to`, which must not exist: folders
 /// recursively, symlinks as symlinks, modes and mtimes kept. Each file is cloned with
 /// FICLONE when the filesystem supports it, else copied (one read and one write for small
-/// files, copy_file_range for large ones), with `threads` threads. Throws UserError naming
-/// the file that failed, or saying it was cancelled when `cancel` fires (checked between
-/// batches of files; the partial copy is left for the caller to remove).
-CopyStats copy_tree(const std::filesystem::path& from, const std::filesystem::path& to, unsigned threads,
-                    const sdk::CancelToken* cancel = nullptr);
+/// files, copy_file_range for large ones), with `threads` threads. A failure naming the
+/// file that failed (`cannot read "<path>": <why>`), or saying it was cancelled when
+/// `cancel` fires (checked between batches of files; the partial copy is left for the
+/// caller to remove).
+sdk::Result<CopyStats> copy_tree(const std::filesystem::path& from, const std::filesystem::path& to, unsigned threads,
+                                 const sdk::CancelToken* cancel = nullptr);
 
 /// FNV-1a over the names and contents of `key_files` under `root` (missing files hash as
 /// absent, so adding a lockfile changes the key). "" when `key_files` is empty.
@@ -45,10 +47,13 @@ struct DepsReport {
 };
 
 /// Copies `copy` entries and reusable `reuse` dirs from `main_root` into `worktree`.
-/// Entries already present in the worktree are left alone (a re-run is harmless). Paths
-/// must be relative and stay inside the checkout, else UserError.
-DepsReport prepare_dependencies(const std::filesystem::path& main_root, const std::filesystem::path& worktree,
-                                const config::WorkspaceConfig& config, unsigned threads,
-                                const sdk::CancelToken* cancel = nullptr);
+/// Entries already present in the worktree are left alone (a re-run is harmless). A
+/// failure for a path that is not relative or leaves the checkout (`[workspace] copy: "../x"
+/// must be a relative path inside the repository`), one that goes through a symlink in the
+/// worktree, or a copy that fails (as copy_tree()).
+sdk::Result<DepsReport> prepare_dependencies(const std::filesystem::path& main_root,
+                                             const std::filesystem::path& worktree,
+                                             const config::WorkspaceConfig& config, unsigned threads,
+                                             const sdk::CancelToken* cancel = nullptr);
 
 } // namespace fanout::workspace

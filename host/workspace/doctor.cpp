@@ -2,7 +2,6 @@
 
 #include "host/state/process_ledger.hpp"
 #include "host/git/repo.hpp"
-#include "host/util/error.hpp"
 #include "host/git/linked_worktree.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/store.hpp"
@@ -50,8 +49,8 @@ std::optional<Finding> ephemeral_overlap(const config::PortsConfig& ports, std::
                      " (the default is base = 4000, span = 1000)"};
 }
 
-std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* brancher,
-                            const std::vector<ToolCheck>& tools, const sdk::CancelToken& cancel) {
+sdk::Result<std::vector<Finding>> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* brancher,
+                                         const std::vector<ToolCheck>& tools, const sdk::CancelToken& cancel) {
   const Settings& s = manager.settings();
   const auto shown = [&](const fs::path& p) { return relative_to(p, s.repo_root); };
   std::vector<Finding> findings;
@@ -63,7 +62,9 @@ std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* br
     if (!ws.record.db_branch.empty()) recorded_db.insert(ws.record.db_branch);
   }
 
-  const fs::path common = value_or_throw(git::Repo::open(s.repo_root)).common_dir();
+  auto repo = git::Repo::open(s.repo_root);
+  if (!repo.ok()) return std::move(repo).failure();
+  const fs::path common = repo->common_dir();
   const fs::path root = fs::weakly_canonical(s.workspace.root);
   for (const auto& wt : git::list_worktrees(common)) {
     if (wt.path.empty()) continue; // git's own `worktree prune` says what is wrong with it

@@ -26,13 +26,14 @@ struct Finding {
 /// and a [ports] range inside the kernel's ephemeral port range. The fix of a failed or
 /// half-removed workspace with uncommitted work is `fanout clean KEY --force` (plain clean would keep it),
 /// and its problem says how many changes that deletes; with a locked worktree, the fix
-/// starts with `git worktree unlock`, since clean keeps locked worktrees.
+/// starts with `git worktree unlock`, since clean keeps locked worktrees. A failure only
+/// when the repository cannot be opened.
 struct ToolCheck {
   std::string name;    ///< "git"
   std::string install; ///< "sudo apt-get install git"
 };
-std::vector<Finding> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* brancher,
-                            const std::vector<ToolCheck>& tools, const sdk::CancelToken& cancel);
+sdk::Result<std::vector<Finding>> doctor(WorkspaceManager& manager, sdk::DatabaseBrancher* brancher,
+                                         const std::vector<ToolCheck>& tools, const sdk::CancelToken& cancel);
 
 /// The kernel's ephemeral port range (`ip_local_port_range`, "32768\t60999"), read from
 /// `file`; nullopt when it cannot be read.

@@ -1,7 +1,5 @@
 #include "host/workspace/naming.hpp"
 
-#include "host/util/error.hpp"
-
 #include <array>
 #include <cctype>
 #include <cstdio>
@@ -84,8 +82,17 @@ std::string slugify(std::string_view title) {
   return out.empty() ? "issue" : out;
 }
 
+sdk::Result<void> check_key(std::string_view key) {
+  if (key.empty()) return sdk::fail(sdk::FailureKind::invalid_input, "issue key is empty");
+  if (safe_key(key).size() > k_max_key)
+    return sdk::fail(sdk::FailureKind::invalid_input, "issue key \"" + std::string(key.substr(0, 40)) +
+                                                          "...\" is too long (at most " + std::to_string(k_max_key) +
+                                                          " characters once encoded)");
+  return {};
+}
+
 std::string safe_key(std::string_view key) {
-  if (key.empty()) throw UserError("issue key is empty");
+  if (key.empty()) return "_"; // no key encodes to a lone '_' (every other '_' is "_xx")
   std::string out;
   for (size_t i = 0; i < key.size(); ++i) {
     const auto c = static_cast<unsigned char>(key[i]);
@@ -98,9 +105,6 @@ std::string safe_key(std::string_view key) {
       out += buf;
     }
   }
-  if (out.size() > k_max_key)
-    throw UserError("issue key \"" + std::string(key.substr(0, 40)) + "...\" is too long (at most " +
-                    std::to_string(k_max_key) + " characters once encoded)");
   return out;
 }
 

@@ -3,6 +3,8 @@
 // Every name is safe to use as a git ref component, a path component and a shell word,
 // whatever the tracker sends as key or title.
 
+#include <fanout/sdk/result.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -20,10 +22,17 @@ inline constexpr std::size_t k_max_key = 64;
 /// empty ("issue" when nothing is left). Never contains '.', '/', '@' or "..".
 std::string slugify(std::string_view title);
 
+/// Whether fanout can name things after `key`: a failure (invalid_input) for an empty key,
+/// "issue key is empty", and for one whose safe_key() is longer than k_max_key,
+/// `issue key "<its first 40 bytes>..." is too long (at most 64 characters once encoded)`.
+/// Checked where a key comes in (up, clean, pr show), before any name is made of it.
+sdk::Result<void> check_key(std::string_view key);
+
 /// The key as a name component: [A-Za-z0-9-] kept, every other byte (and a leading '-')
 /// written as "_xx" (lower-case hex), so the encoding is injective: two keys never share a
-/// name. "ENG-123" -> "ENG-123", "../x" -> "_2e_2e_2fx". Throws UserError for an empty key
-/// or one whose encoding is longer than k_max_key.
+/// name. "ENG-123" -> "ENG-123", "../x" -> "_2e_2e_2fx". Never fails and never names a
+/// parent or the folder itself: a key check_key() refuses still gets a safe component (the
+/// empty key "_", a long key its whole encoding).
 std::string safe_key(std::string_view key);
 
 /// The branch of a workspace: "fanout/<safe_key>-<slug>". Two different keys can still
@@ -32,7 +41,7 @@ std::string safe_key(std::string_view key);
 std::string branch_name(std::string_view key, std::string_view title);
 
 /// What every branch branch_name() and with_key_hash() give for `key` starts with:
-/// "fanout/<safe_key>-". Throws like safe_key().
+/// "fanout/<safe_key>-".
 std::string branch_prefix(std::string_view key);
 
 /// `branch` with "-<8 hex of the key's hash>" appended: the tie-breaker of branch_name.

@@ -90,8 +90,8 @@ sdk::Result<std::string> branch_for(WorkspaceStore& store, const git::Repo& repo
 }
 
 /// Runs `body`, a step of `up` that returns a Result, and turns what the layers below it still
-/// throw (the state store, the dependency copy, std::filesystem) into a
-/// failure with the exception's message: the one place `up` catches.
+/// throw (the state store, std::filesystem) into a failure with the exception's message: the
+/// one place `up` catches.
 template <typename F> auto guarded(F&& body) -> decltype(body()) {
   try {
     return body();
@@ -219,6 +219,7 @@ sdk::Result<Workspace> WorkspaceManager::up(const sdk::Issue& issue, const sdk::
     step("failed");
     return as_failure(issue.key, failure.message);
   };
+  if (auto checked = check_key(issue.key); !checked.ok()) return stop(checked.failure());
   Workspace ws;
   ws.log = m_settings.repo_root / ".fanout" / "workspaces" / directory_name(issue.key) / "setup.log";
   auto base = guarded([&] { return reserve(issue, ws); });
@@ -350,7 +351,9 @@ sdk::Result<void> WorkspaceManager::make(Workspace& ws, const std::string& base,
   }
   if (cancel.cancelled()) return failed("cancelled");
   step("dependencies");
-  ws.deps = prepare_dependencies(m_settings.repo_root, r.path, m_settings.workspace, m_settings.threads, &cancel);
+  auto deps = prepare_dependencies(m_settings.repo_root, r.path, m_settings.workspace, m_settings.threads, &cancel);
+  if (!deps.ok()) return std::move(deps).failure();
+  ws.deps = std::move(deps).value();
   // What fanout copies or writes into the worktree stays out of its commits.
   sdk::Result<void> excluded;
   store.db().transaction(

@@ -105,16 +105,20 @@ public:
   /// with force), database branch, port lease, record. Never deletes uncommitted work
   /// without force: then nothing is removed and `kept` says why. Cleans leftovers of a
   /// key that has no record (a lease, a worktree folder) too, and with force the branches
-  /// an earlier clean kept (those recorded as the key's, git::Repo::branch_owner).
-  CleanReport clean(const std::string& key, const CleanOptions& options, const sdk::CancelToken& cancel);
+  /// an earlier clean kept (those recorded as the key's, git::Repo::branch_owner). A
+  /// failure for a key workspace::check_key() refuses, or when git or the removal of the
+  /// worktree fails (what was removed before stays removed).
+  sdk::Result<CleanReport> clean(const std::string& key, const CleanOptions& options, const sdk::CancelToken& cancel);
 
   /// Removes what no workspace owns: database branches the brancher lists that no record
-  /// holds, and port leases of keys with no record (`fanout clean --orphans`).
-  CleanReport clean_orphans(const CleanOptions& options, const sdk::CancelToken& cancel);
+  /// holds, and port leases of keys with no record (`fanout clean --orphans`). What cannot
+  /// be removed is in the report's `kept`.
+  sdk::Result<CleanReport> clean_orphans(const CleanOptions& options, const sdk::CancelToken& cancel);
 
   /// Keys whose branch has moved from its start (Record::start_commit) and whose tip is in
-  /// its base: merged work. A branch with no commits of its own is not merged.
-  std::vector<std::string> merged_keys();
+  /// its base: merged work. A branch with no commits of its own is not merged. A failure
+  /// when git cannot read the repository or a branch.
+  sdk::Result<std::vector<std::string>> merged_keys();
 
 private:
   std::map<std::string, std::string> env_for(const Record& record, const PortBlock& ports) const;

@@ -42,14 +42,18 @@ std::string number_after(const std::string& id, const std::string& prefix) {
                                                                                                      : "";
 }
 
-/// "> " before each of the first lines of `body`, for a reply on the conversation.
+/// "> " before each of the first lines of `body` (each cut at 200 bytes, never inside a
+/// UTF-8 character), for a reply on the conversation.
 std::string quoted(const std::string& body) {
   std::string out;
   size_t start = 0;
   for (int lines = 0; start < body.size() && lines < 4; ++lines) {
     size_t end = body.find('\n', start);
     if (end == std::string::npos) end = body.size();
-    out += "> " + body.substr(start, std::min<size_t>(end - start, 200)) + "\n";
+    size_t cut = std::min<size_t>(end, start + 200);
+    while (cut > start && cut < end && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80)
+      --cut;
+    out += "> " + body.substr(start, cut - start) + (cut < end ? "...\n" : "\n");
     start = end + 1;
   }
   if (start < body.size()) out += "> ...\n";

@@ -87,12 +87,33 @@ public:
     return {};
   }
 
+  /// PATCH /issues/comments/{id} edits the comment; a 404 there means it is gone (a person
+  /// deleted it), so a new one is made with POST /issues/{number}/comments.
+  sdk::Result<std::string> put_comment(const std::string& key, const std::string& comment_id, const std::string& markdown,
+                                       const sdk::CancelToken& cancel) override {
+    auto number = checked(key);
+    if (!number) return std::move(number).failure();
+    json body = {{"body", markdown}};
+    if (!comment_id.empty()) {
+      if (issue_number(comment_id) != comment_id)
+        return fail(FailureKind::invalid_input, "\"" + comment_id + "\" is not a github comment id (expected digits)");
+      auto edited = m_api.call("PATCH", "/issues/comments/" + comment_id, &body, cancel, "gone");
+      if (edited) return comment_id;
+      if (edited.failure().kind != FailureKind::not_found) return std::move(edited).failure();
+    }
+    auto made = m_api.call("POST", "/issues/" + *number + "/comments", &body, cancel, not_found(key));
+    if (!made) return std::move(made).failure();
+    const auto id = int_at(*made, "id");
+    if (id <= 0) return fail(FailureKind::error, "github returned a comment without an id for issue \"" + key + "\"");
+    return std::to_string(id);
+  }
+
   sdk::Result<void> set_state(const std::string& key, const std::string& state, const sdk::CancelToken& cancel) override {
     std::string wanted = state;
     std::transform(wanted.begin(), wanted.end(), wanted.begin(), [](unsigned char c) { return std::tolower(c); });
     if (wanted == "done" || wanted == "completed") wanted = "closed";
     if (wanted != "open" && wanted != "closed")
-      return fail(FailureKind::invalid_input, "github issues are \"open\" or \"closed\", not \"" + state + "\"");
+      return fail(FailureKind::not_found, "github issues are \"open\" or \"closed\", not \"" + state + "\"");
     auto number = checked(key);
     if (!number) return std::move(number).failure();
     json body = {{"state", wanted}};

@@ -102,9 +102,42 @@ public:
   }
 
   sdk::Result<void> comment(const std::string& key, const std::string& markdown, const sdk::CancelToken& cancel) override {
+    auto made = create_comment(key, markdown, cancel);
+    if (!made) return std::move(made).failure();
+    return {};
+  }
+
+  /// PUT /rest/api/3/issue/{key}/comment/{id} edits the comment (ADF body); a 404 there means a
+  /// person deleted it, so POST /rest/api/3/issue/{key}/comment makes a new one.
+  sdk::Result<std::string> put_comment(const std::string& key, const std::string& comment_id, const std::string& markdown,
+                                       const sdk::CancelToken& cancel) override {
     if (!valid_key(key)) return invalid(key);
-    json body = {{"body", markdown_to_adf(markdown)}};
-    auto done = m_api.call("POST", "/rest/api/3/issue/" + key + "/comment", &body, cancel, not_found(key));
+    if (!comment_id.empty()) {
+      if (!std::all_of(comment_id.begin(), comment_id.end(), [](unsigned char c) { return std::isdigit(c); }))
+        return fail(FailureKind::invalid_input, "\"" + comment_id + "\" is not a jira comment id (expected digits)");
+      json body = {{"body", markdown_to_adf(markdown)}};
+      auto edited = m_api.call("PUT", "/rest/api/3/issue/" + key + "/comment/" + comment_id, &body, cancel, "gone");
+      if (edited) return comment_id;
+      if (edited.failure().kind != FailureKind::not_found) return std::move(edited).failure();
+    }
+    return create_comment(key, markdown, cancel);
+  }
+
+  /// Jira's edit-issue "update" verbs: {"update": {"labels": [{"add": ..}, {"remove": ..}]}}.
+  sdk::Result<void> set_labels(const std::string& key, const std::vector<std::string>& add,
+                               const std::vector<std::string>& remove, const sdk::CancelToken& cancel) override {
+    if (!valid_key(key)) return invalid(key);
+    json verbs = json::array();
+    for (const auto& label : add) {
+      // Jira labels cannot contain spaces: it would refuse the whole edit with a 400.
+      if (label.empty() || label.find_first_of(" \t") != std::string::npos)
+        return fail(FailureKind::invalid_input, "jira labels cannot be empty or contain spaces: \"" + label + "\"");
+      verbs.push_back({{"add", label}});
+    }
+    for (const auto& label : remove) verbs.push_back({{"remove", label}});
+    if (verbs.empty()) return {};
+    json body = {{"update", {{"labels", verbs}}}};
+    auto done = m_api.call("PUT", "/rest/api/3/issue/" + key, &body, cancel, not_found(key));
     if (!done) return std::move(done).failure();
     return {};
   }
@@ -129,7 +162,7 @@ public:
       if (id.empty() && !category.empty() && t["to"].is_object() && string_at(t["to"]["statusCategory"], "key") == category)
         id = string_at(t, "id");
     if (id.empty())
-      return fail(FailureKind::invalid_input, "jira issue \"" + key + "\" has no transition to \"" + state + "\"" +
+      return fail(FailureKind::not_found, "jira issue \"" + key + "\" has no transition to \"" + state + "\"" +
                                                   (names.empty() ? " (none are available)" : " (available: " + names + ")"));
     json body = {{"transition", {{"id", id}}}};
     auto done = m_api.call("POST", "/rest/api/3/issue/" + key + "/transitions", &body, cancel, not_found(key));
@@ -138,6 +171,16 @@ public:
   }
 
 private:
+  sdk::Result<std::string> create_comment(const std::string& key, const std::string& markdown, const sdk::CancelToken& cancel) {
+    if (!valid_key(key)) return invalid(key);
+    json body = {{"body", markdown_to_adf(markdown)}};
+    auto made = m_api.call("POST", "/rest/api/3/issue/" + key + "/comment", &body, cancel, not_found(key));
+    if (!made) return std::move(made).failure();
+    const std::string id = string_at(*made, "id");
+    if (id.empty()) return fail(FailureKind::error, "jira returned a comment without an id for \"" + key + "\"");
+    return id;
+  }
+
   sdk::Issue to_issue(const json& row) const {
     sdk::Issue issue;
     issue.key = string_at(row, "key");

@@ -95,13 +95,28 @@ public:
   }
 
   sdk::Result<void> comment(const std::string& key, const std::string& markdown, const sdk::CancelToken& cancel) override {
-    auto data = m_api.run("mutation Comment($issueId: String!, $body: String!) { commentCreate(input: { issueId: $issueId, "
-                          "body: $body }) { success comment { id url body createdAt } } }",
-                          {{"issueId", key}, {"body", markdown}}, cancel, not_found(key));
-    if (!data) return std::move(data).failure();
-    if (!(*data)["commentCreate"].is_object() || !(*data)["commentCreate"].value("success", false))
-      return fail(FailureKind::error, "linear did not create the comment on \"" + key + "\"");
+    auto made = create_comment(key, markdown, cancel);
+    if (!made) return std::move(made).failure();
     return {};
+  }
+
+  /// commentUpdate edits the comment; "Entity not found" there means a person deleted it, so
+  /// commentCreate makes a new one.
+  sdk::Result<std::string> put_comment(const std::string& key, const std::string& comment_id, const std::string& markdown,
+                                       const sdk::CancelToken& cancel) override {
+    if (!comment_id.empty()) {
+      auto data = m_api.run("mutation Edit($id: String!, $body: String!) { commentUpdate(id: $id, input: { body: $body }) "
+                            "{ success comment { id } } }",
+                            {{"id", comment_id}, {"body", markdown}}, cancel, "gone");
+      if (data) {
+        const json& updated = (*data)["commentUpdate"];
+        if (!updated.is_object() || !updated.value("success", false))
+          return fail(FailureKind::error, "linear did not edit comment \"" + comment_id + "\" on \"" + key + "\"");
+        return comment_id;
+      }
+      if (data.failure().kind != FailureKind::not_found) return std::move(data).failure();
+    }
+    return create_comment(key, markdown, cancel);
   }
 
   sdk::Result<void> set_state(const std::string& key, const std::string& state, const sdk::CancelToken& cancel) override {
@@ -128,7 +143,7 @@ public:
     for (const auto& node : nodes)
       if (state_id.empty() && !type.empty() && string_at(node, "type") == type) state_id = string_at(node, "id");
     if (state_id.empty())
-      return fail(FailureKind::invalid_input, "linear team \"" + team + "\" has no workflow state \"" + state + "\" (it has " + names + ")");
+      return fail(FailureKind::not_found, "linear team \"" + team + "\" has no workflow state \"" + state + "\" (it has " + names + ")");
     auto updated = m_api.run("mutation Move($id: String!, $stateId: String!) { issueUpdate(id: $id, input: { stateId: $stateId }) "
                              "{ success issue { id state { name } } } }",
                              {{"id", string_at(*row, "id")}, {"stateId", state_id}}, cancel, not_found(key));
@@ -139,6 +154,18 @@ public:
   }
 
 private:
+  sdk::Result<std::string> create_comment(const std::string& key, const std::string& markdown, const sdk::CancelToken& cancel) {
+    auto data = m_api.run("mutation Comment($issueId: String!, $body: String!) { commentCreate(input: { issueId: $issueId, "
+                          "body: $body }) { success comment { id url body createdAt } } }",
+                          {{"issueId", key}, {"body", markdown}}, cancel, not_found(key));
+    if (!data) return std::move(data).failure();
+    const json& created = (*data)["commentCreate"];
+    const std::string id = created.is_object() && created["comment"].is_object() ? string_at(created["comment"], "id") : "";
+    if (!created.is_object() || !created.value("success", false) || id.empty())
+      return fail(FailureKind::error, "linear did not create the comment on \"" + key + "\"");
+    return id;
+  }
+
   sdk::Result<json> fetch(const std::string& key, const sdk::CancelToken& cancel) {
     auto data = m_api.run(std::string("query Issue($id: String!) { issue(id: $id) { ") + k_issue_fields + " } }",
                           {{"id", key}}, cancel, not_found(key));

@@ -6,6 +6,7 @@
 #include "front_matter.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace fanout::local {
 namespace fs = std::filesystem;
@@ -85,17 +86,68 @@ sdk::Result<void> rewrite(const fs::path& path, const std::string& shown, Edit&&
 
 } // namespace
 
+namespace {
+
+/// Makes sure the body ends with the "## Comments" heading's section and a newline.
+void open_comments(IssueFile& file) {
+  if (!file.body.empty() && file.body.back() != '\n') file.body += "\n";
+  const bool has_heading = file.body.rfind("## Comments\n", 0) == 0 || file.body.find("\n## Comments\n") != std::string::npos;
+  if (!has_heading) file.body += (file.body.empty() ? "" : "\n") + std::string("## Comments\n");
+}
+
+std::string with_newline(std::string text) {
+  if (!text.empty() && text.back() != '\n') text += "\n";
+  return text;
+}
+
+std::string start_marker(const std::string& id) { return "<!-- comment " + id + " -->"; }
+std::string end_marker(const std::string& id) { return "<!-- /comment " + id + " -->\n"; }
+
+/// Where the comment `id` starts (its heading line) and ends (after its end marker) in
+/// `body`, searched after the Comments heading only; nullopt when it is not there.
+std::optional<std::pair<size_t, size_t>> find_comment(const std::string& body, const std::string& id) {
+  size_t from = body.rfind("## Comments\n", 0) == 0 ? 0 : body.find("\n## Comments\n");
+  if (from == std::string::npos) return std::nullopt;
+  const size_t marker = body.find(start_marker(id) + "\n", from);
+  const size_t end = marker == std::string::npos ? marker : body.find(end_marker(id), marker);
+  if (end == std::string::npos) return std::nullopt;
+  const size_t heading = body.rfind("\n### ", marker);
+  return std::pair(heading == std::string::npos || heading < from ? marker : heading + 1, end + end_marker(id).size());
+}
+
+/// "c1", "c2", ...: the first id no comment of the file uses.
+std::string free_id(const std::string& body) {
+  for (int n = 1;; ++n)
+    if (body.find(start_marker("c" + std::to_string(n))) == std::string::npos) return "c" + std::to_string(n);
+}
+
+} // namespace
+
 sdk::Result<void> LocalTracker::comment(const std::string& key, const std::string& markdown, const sdk::CancelToken&) {
   std::lock_guard lock(m_write);
   if (auto found = read(key); !found) return std::move(found).failure();
   return rewrite(path_of(key), shown(key), [&](IssueFile& file) {
-    if (!file.body.empty() && file.body.back() != '\n') file.body += "\n";
-    const bool has_heading = file.body.rfind("## Comments\n", 0) == 0 || file.body.find("\n## Comments\n") != std::string::npos;
-    if (!has_heading) file.body += (file.body.empty() ? "" : "\n") + std::string("## Comments\n");
-    std::string text = markdown;
-    if (!text.empty() && text.back() != '\n') text += "\n";
-    file.body += "\n### " + utc_timestamp() + " " + m_author + "\n\n" + text;
+    open_comments(file);
+    file.body += "\n### " + utc_timestamp() + " " + m_author + "\n\n" + with_newline(markdown);
   });
+}
+
+sdk::Result<std::string> LocalTracker::put_comment(const std::string& key, const std::string& comment_id,
+                                                   const std::string& markdown, const sdk::CancelToken&) {
+  std::lock_guard lock(m_write);
+  if (auto found = read(key); !found) return std::move(found).failure();
+  std::string id = comment_id;
+  auto written = rewrite(path_of(key), shown(key), [&](IssueFile& file) {
+    open_comments(file);
+    const auto at = id.empty() ? std::nullopt : find_comment(file.body, id);
+    if (!at) id = free_id(file.body); // new, or a person deleted it
+    const std::string text = "### " + utc_timestamp() + " " + m_author + " " + start_marker(id) + "\n\n" +
+                             with_newline(markdown) + end_marker(id);
+    if (at) file.body.replace(at->first, at->second - at->first, text);
+    else file.body += "\n" + text;
+  });
+  if (!written) return std::move(written).failure();
+  return id;
 }
 
 sdk::Result<void> LocalTracker::set_state(const std::string& key, const std::string& state, const sdk::CancelToken&) {

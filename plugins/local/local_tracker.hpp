@@ -1,6 +1,7 @@
 #pragma once
 // LocalTracker: issues as Markdown files <issues_dir>/<KEY>.md (see front_matter.hpp).
-// Comments are appended under a "## Comments" heading. Safe for several threads: writes
+// Comments are appended under a "## Comments" heading; a comment made with put_comment is
+// fenced by "<!-- comment ID -->" markers so it can be edited in place. Safe for several threads: writes
 // are serialized per instance and each file is replaced atomically.
 
 #include <fanout/sdk/host.hpp>
@@ -19,6 +20,8 @@ public:
   sdk::Result<std::vector<sdk::Issue>> list(const sdk::IssueQuery& query, const sdk::CancelToken& cancel) override;
   sdk::Result<sdk::Issue> get(const std::string& key, const sdk::CancelToken& cancel) override;
   sdk::Result<void> comment(const std::string& key, const std::string& markdown, const sdk::CancelToken& cancel) override;
+  sdk::Result<std::string> put_comment(const std::string& key, const std::string& comment_id, const std::string& markdown,
+                                       const sdk::CancelToken& cancel) override;
   sdk::Result<void> set_state(const std::string& key, const std::string& state, const sdk::CancelToken& cancel) override;
   sdk::Result<void> set_labels(const std::string& key, const std::vector<std::string>& add,
                                const std::vector<std::string>& remove, const sdk::CancelToken& cancel) override;

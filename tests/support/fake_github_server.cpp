@@ -100,6 +100,50 @@ long long FakeGithubServer::add_comment(int number, FakeGithubComment comment) {
   return comment.id;
 }
 
+bool FakeGithubServer::delete_comment(long long id) {
+  std::lock_guard lock(m_mutex);
+  for (auto& [number, comments] : m_comments)
+    for (auto it = comments.begin(); it != comments.end(); ++it)
+      if (it->id == id) {
+        comments.erase(it);
+        return true;
+      }
+  return false;
+}
+
+void FakeGithubServer::add_comment_edit_routes() {
+  auto& s = server();
+  const std::string base = "/repos/" + m_repo;
+  // The comment `id` and its issue's number, or {nullptr, 0}. Under m_mutex.
+  auto find = [this](long long id) -> std::pair<FakeGithubComment*, int> {
+    for (auto& [number, comments] : m_comments)
+      for (auto& comment : comments)
+        if (comment.id == id) return {&comment, number};
+    return {nullptr, 0};
+  };
+  s.Get(base + R"(/issues/comments/(\d+))", [this, find](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m_mutex);
+    const auto [comment, number] = find(std::stoll(req.matches[1]));
+    if (!comment) return send_error(res, 404, "Not Found");
+    send_json(res, 200, comment_json(number, *comment));
+  });
+  // docs.github.com, "Update an issue comment": PATCH with {"body"}; 404 once it is deleted.
+  s.Patch(base + R"(/issues/comments/(\d+))", [this, find](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m_mutex);
+    const auto [comment, number] = find(std::stoll(req.matches[1]));
+    if (!comment) return send_error(res, 404, "Not Found");
+    json body = parse_body(req);
+    if (body.is_discarded()) return send_error(res, 400, "Problems parsing JSON");
+    if (!body.contains("body") || !body["body"].is_string()) return send_error(res, 422, "Validation Failed");
+    comment->body = body["body"];
+    send_json(res, 200, comment_json(number, *comment));
+  });
+  s.Delete(base + R"(/issues/comments/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!delete_comment(std::stoll(req.matches[1]))) return send_error(res, 404, "Not Found");
+    res.status = 204;
+  });
+}
+
 std::vector<FakeGithubComment> FakeGithubServer::comments(int number) const {
   std::lock_guard lock(m_mutex);
   auto it = m_comments.find(number);
@@ -372,6 +416,7 @@ void FakeGithubServer::add_routes() {
 
   add_pull_routes();
   add_check_routes();
+  add_comment_edit_routes();
 }
 
 } // namespace fanout::test

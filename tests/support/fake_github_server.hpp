@@ -1,7 +1,7 @@
 #pragma once
 // FakeGithubServer: GitHub REST v3 for one repository, in memory, on 127.0.0.1.
 // Shapes follow docs/../wire-formats.md section 3: issues (pull requests included, with a
-// `pull_request` object), comments, labels, pulls (head=owner:branch), reviews, Link
+// `pull_request` object), comments (edited and deleted by id too), labels, pulls (head=owner:branch), reviews, Link
 // pagination, Bearer/token auth, 401 "Bad credentials", 403 without User-Agent; and what a
 // pull request gathers after it is open: check runs and commit statuses of its head, Actions
 // job logs (a 302 to a second, signed-URL server), review comments and their replies, the
@@ -153,6 +153,8 @@ public:
   std::vector<FakeGithubReview> reviews(int pull) const;
   /// An issue's or a pull's conversation comments, oldest first.
   std::vector<FakeGithubComment> comments(int number) const;
+  /// Deletes conversation comment `id` as a person would on github.com; false when there is none.
+  bool delete_comment(long long id);
   /// A pull's review comments (replies included), oldest first.
   std::vector<FakeGithubReviewComment> review_comments(int pull) const;
   /// How many times a pull's branch was updated through PUT .../update-branch.
@@ -176,6 +178,8 @@ private:
   void add_routes();
   void add_pull_routes();  // fake_github_pulls.cpp
   void add_check_routes(); // fake_github_checks.cpp
+  /// GET/PATCH/DELETE /issues/comments/{id}: one conversation comment by id.
+  void add_comment_edit_routes();
 
   /// Sends `items` paginated by ?page/&per_page with a Link header; with `wrap_key`, the
   /// page goes into {"total_count": N, wrap_key: [...]} (the checks API's shape).

@@ -85,18 +85,8 @@ FakeJiraServer::FakeJiraServer(std::string email, std::string token, std::string
     std::string token = body.contains("nextPageToken") && body["nextPageToken"].is_string() ? body["nextPageToken"].get<std::string>() : "";
     search(body.value("jql", ""), body.value("maxResults", 50), token, res);
   });
-  s.Post(R"(/rest/api/3/issue/([A-Z]+-\d+)/comment)", [this](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(m_mutex);
-    json body = json::parse(req.body, nullptr, false);
-    for (auto& issue : m_issues) {
-      if (issue.key != req.matches[1]) continue;
-      if (body.is_discarded() || !body.contains("body") || !is_adf_doc(body["body"]))
-        return send(res, 400, {{"errorMessages", json::array()}, {"errors", {{"comment", "Comment body is not valid!"}}}});
-      issue.comments.push_back(body["body"]);
-      return send(res, 201, {{"id", std::to_string(10000 + issue.comments.size())}, {"body", body["body"]}});
-    }
-    send(res, 404, errors("Issue does not exist or you do not have permission to see it."));
-  });
+  add_comment_routes();
+  add_edit_route();
   s.Get(R"(/rest/api/3/issue/([A-Z]+-\d+)/transitions)", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(m_mutex);
     for (const auto& issue : m_issues) {
@@ -131,6 +121,88 @@ FakeJiraServer::FakeJiraServer(std::string email, std::string token, std::string
 
 FakeJiraServer::~FakeJiraServer() { stop(); }
 
+void FakeJiraServer::add_comment_routes() {
+  auto& s = server();
+  auto comment_json = [this](const FakeJiraIssue& issue, size_t index) {
+    const std::string& id = issue.comment_ids[index];
+    return json{{"self", url() + "/rest/api/3/issue/" + issue.key + "/comment/" + id},
+                {"id", id},
+                {"author", {{"accountId", "a1"}, {"displayName", "fanout"}}},
+                {"body", issue.comments[index]},
+                {"created", "2025-01-01T10:00:00.000+0000"},
+                {"updated", "2025-01-01T10:00:00.000+0000"}};
+  };
+  auto invalid_body = [](const json& body) {
+    return body.is_discarded() || !body.is_object() || !body.contains("body") || !is_adf_doc(body["body"]);
+  };
+  s.Post(R"(/rest/api/3/issue/([A-Z]+-\d+)/comment)", [this, comment_json, invalid_body](const httplib::Request& req,
+                                                                                       httplib::Response& res) {
+    std::lock_guard lock(m_mutex);
+    json body = json::parse(req.body, nullptr, false);
+    for (auto& issue : m_issues) {
+      if (issue.key != req.matches[1]) continue;
+      if (invalid_body(body))
+        return send(res, 400, {{"errorMessages", json::array()}, {"errors", {{"comment", "Comment body is not valid!"}}}});
+      issue.comments.push_back(body["body"]);
+      issue.comment_ids.push_back(std::to_string(m_next_comment++));
+      return send(res, 201, comment_json(issue, issue.comments.size() - 1));
+    }
+    send(res, 404, errors("Issue does not exist or you do not have permission to see it."));
+  });
+  // developer.atlassian.com: "Update comment" is PUT .../comment/{id} with an ADF body, 200
+  // with the comment; an id the issue does not have is a 404.
+  s.Put(R"(/rest/api/3/issue/([A-Z]+-\d+)/comment/(\d+))", [this, comment_json, invalid_body](const httplib::Request& req,
+                                                                                             httplib::Response& res) {
+    std::lock_guard lock(m_mutex);
+    json body = json::parse(req.body, nullptr, false);
+    for (auto& issue : m_issues) {
+      if (issue.key != req.matches[1]) continue;
+      for (size_t i = 0; i < issue.comment_ids.size(); ++i) {
+        if (issue.comment_ids[i] != req.matches[2]) continue;
+        if (invalid_body(body))
+          return send(res, 400, {{"errorMessages", json::array()}, {"errors", {{"comment", "Comment body is not valid!"}}}});
+        issue.comments[i] = body["body"];
+        return send(res, 200, comment_json(issue, i));
+      }
+      return send(res, 404, errors("Can not find a comment for the id: " + req.matches[2].str() + "."));
+    }
+    send(res, 404, errors("Issue does not exist or you do not have permission to see it."));
+  });
+}
+
+void FakeJiraServer::add_edit_route() {
+  // Edit issue: only the "update" verbs on labels are understood; 204 No Content.
+  server().Put(R"(/rest/api/3/issue/([A-Z]+-\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m_mutex);
+    json body = json::parse(req.body, nullptr, false);
+    for (auto& issue : m_issues) {
+      if (issue.key != req.matches[1]) continue;
+      if (body.is_discarded() || !body.is_object()) return send(res, 400, errors("Invalid request payload."));
+      const json verbs = body.contains("update") && body["update"].is_object() ? body["update"].value("labels", json::array())
+                                                                                : json::array();
+      for (const auto& verb : verbs) {
+        if (verb.contains("add") && verb["add"].is_string()) {
+          const std::string label = verb["add"];
+          if (label.find(' ') != std::string::npos)
+            return send(res, 400, {{"errorMessages", json::array()}, {"errors", {{"labels", "The label '" + label + "' contains spaces which is invalid."}}}});
+          if (std::find(issue.labels.begin(), issue.labels.end(), label) == issue.labels.end()) issue.labels.push_back(label);
+        }
+        if (verb.contains("remove") && verb["remove"].is_string())
+          issue.labels.erase(std::remove(issue.labels.begin(), issue.labels.end(), verb["remove"].get<std::string>()),
+                             issue.labels.end());
+      }
+      res.status = 204;
+      return;
+    }
+    send(res, 404, errors("Issue does not exist or you do not have permission to see it."));
+  });
+}
+
+bool FakeJiraServer::delete_comment(const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  return erase_comment(m_issues, id);
+}
+
 bool FakeJiraServer::authorized(const httplib::Request& req) const {
   return req.get_header_value("Authorization") == "Basic " + base64(m_email + ":" + m_token);
 }
@@ -150,6 +222,8 @@ FailureAnswers FakeJiraServer::failure_answers() const {
 std::string FakeJiraServer::add_issue(FakeJiraIssue issue) {
   std::lock_guard lock(m_mutex);
   if (issue.key.empty()) issue.key = m_project + "-" + std::to_string(m_issues.size() + 1);
+  issue.comment_ids.clear();
+  while (issue.comment_ids.size() < issue.comments.size()) issue.comment_ids.push_back(std::to_string(m_next_comment++));
   m_issues.push_back(issue);
   return issue.key;
 }

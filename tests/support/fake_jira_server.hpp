@@ -1,7 +1,8 @@
 #pragma once
 // FakeJiraServer: Jira Cloud REST v3, in memory, on 127.0.0.1: issues with ADF descriptions,
 // the enhanced search /rest/api/3/search/jql (GET and POST, nextPageToken paging), 410 on
-// the removed /rest/api/3/search, ADF comments, transitions by id, Basic auth.
+// the removed /rest/api/3/search, ADF comments (created, and edited and deleted by id),
+// label edits (PUT issue with "update"), transitions by id, Basic auth.
 
 #include "tests/support/fake_service.hpp"
 
@@ -20,6 +21,7 @@ struct FakeJiraIssue {
   std::vector<std::string> labels;
   std::string assignee;
   std::vector<nlohmann::json> comments; ///< ADF docs as posted
+  std::vector<std::string> comment_ids; ///< parallel to `comments`, assigned by the fake
 };
 
 class FakeJiraServer final : public FakeService {
@@ -35,6 +37,8 @@ public:
 
   std::string add_issue(FakeJiraIssue issue);
   FakeJiraIssue issue(const std::string& key) const;
+  /// Deletes comment `id` as a person would in Jira; false when there is none.
+  bool delete_comment(const std::string& id);
   /// Largest page the search returns, whatever maxResults asks for.
   void set_max_page_size(int size);
   /// Makes /rest/api/3/search/jql answer 410 too (a site without the enhanced search).
@@ -43,6 +47,8 @@ public:
 private:
   bool authorized(const httplib::Request& request) const override;
   FailureAnswers failure_answers() const override;
+  void add_comment_routes();
+  void add_edit_route();
   void search(const std::string& jql, int max_results, const std::string& token, httplib::Response& res) const;
   nlohmann::json issue_json(const FakeJiraIssue& issue) const;
   bool matches(const FakeJiraIssue& issue, const std::string& jql) const;
@@ -52,6 +58,7 @@ private:
   std::string m_project;
   int m_max_page = 50;
   bool m_search_gone = false;
+  int m_next_comment = 10001;
   std::vector<FakeJiraIssue> m_issues;
 };
 

@@ -85,6 +85,9 @@ std::string FakeLinearServer::add_issue(FakeLinearIssue issue) {
   const int number = static_cast<int>(m_issues.size()) + 1;
   if (issue.identifier.empty()) issue.identifier = m_team + "-" + std::to_string(number);
   issue.id = "9f0c0000-0000-4000-8000-" + std::to_string(100000000000 + number);
+  issue.comment_ids.clear();
+  while (issue.comment_ids.size() < issue.comments.size())
+    issue.comment_ids.push_back("c0mm3n7" + std::to_string(m_next_comment++) + "-0000-4000-8000-000000000000");
   m_issues.push_back(issue);
   return issue.identifier;
 }
@@ -94,6 +97,11 @@ FakeLinearIssue FakeLinearServer::issue(const std::string& identifier) const {
   for (const auto& i : m_issues)
     if (i.identifier == identifier) return i;
   return {};
+}
+
+bool FakeLinearServer::delete_comment(const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  return erase_comment(m_issues, id);
 }
 
 void FakeLinearServer::set_max_page_size(int size) {
@@ -164,11 +172,28 @@ json FakeLinearServer::handle(const std::string& query, const json& variables, i
     return body;
   };
 
+  auto comment_json = [](const FakeLinearIssue& issue, size_t index) {
+    const std::string& id = issue.comment_ids[index];
+    return json{{"id", id}, {"body", issue.comments[index]},
+                {"url", "https://linear.app/acme/issue/" + issue.identifier + "#comment-" + id.substr(0, 8)},
+                {"createdAt", "2025-01-01T00:00:00.000Z"}};
+  };
   if (query.find("commentCreate") != std::string::npos) {
     auto* issue = find(variables.value("issueId", ""));
     if (!issue) return not_found();
     issue->comments.push_back(variables.value("body", ""));
-    return {{"data", {{"commentCreate", {{"success", true}, {"comment", {{"id", "c" + std::to_string(issue->comments.size())}, {"url", "https://linear.app/c"}}}}}}}};
+    issue->comment_ids.push_back("c0mm3n7" + std::to_string(m_next_comment++) + "-0000-4000-8000-000000000000");
+    return {{"data", {{"commentCreate", {{"success", true}, {"comment", comment_json(*issue, issue->comments.size() - 1)}}}}}};
+  }
+  if (query.find("commentUpdate") != std::string::npos) {
+    // developers.linear.app: commentUpdate(id, input: CommentUpdateInput { body }) -> CommentPayload.
+    if (auto [issue, i] = find_comment(m_issues, variables.value("id", "")); issue) {
+      issue->comments[i] = variables.value("body", "");
+      return {{"data", {{"commentUpdate", {{"success", true}, {"comment", comment_json(*issue, i)}}}}}};
+    }
+    json body = graphql_error("Entity not found: Comment", "INVALID_INPUT", 404);
+    body["data"] = nullptr;
+    return body;
   }
   if (query.find("issueUpdate") != std::string::npos) {
     auto* issue = find(variables.value("id", ""));

@@ -1,7 +1,7 @@
 #pragma once
 // FakeLinearServer: Linear's GraphQL endpoint (POST /graphql), in memory, on 127.0.0.1.
 // It recognises the operations fanout sends (issue, issues with filter + cursor paging,
-// workflowStates, commentCreate, issueUpdate) by the field they select, reads values from
+// workflowStates, commentCreate, commentUpdate, issueUpdate) by the field they select, reads values from
 // `variables`, and answers with Linear's shapes: data/errors, "Entity not found", HTTP 400
 // with extensions.code RATELIMITED, and personal keys without "Bearer" (OAuth with it).
 
@@ -23,6 +23,7 @@ struct FakeLinearIssue {
   std::string assignee;
   std::vector<std::string> comments;
   std::string id; ///< UUID-ish, assigned by add_issue
+  std::vector<std::string> comment_ids; ///< parallel to `comments`, assigned by the fake
 };
 
 class FakeLinearServer final : public FakeService {
@@ -38,6 +39,9 @@ public:
   /// Adds an issue; returns its identifier.
   std::string add_issue(FakeLinearIssue issue);
   FakeLinearIssue issue(const std::string& identifier) const;
+
+  /// Deletes comment `id` as a person would in Linear; false when there is none.
+  bool delete_comment(const std::string& id);
 
   /// Largest page the fake returns whatever `first` asks for (Linear's default is 50).
   void set_max_page_size(int size);
@@ -57,6 +61,7 @@ private:
   bool m_oauth;
   int m_max_page = 50;
   int m_auth_status = 400;
+  int m_next_comment = 1;
   std::vector<FakeLinearIssue> m_issues;
 };
 

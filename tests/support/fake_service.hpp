@@ -49,6 +49,26 @@ struct FailureAnswers {
   CannedAnswer forbidden{403, R"({"message":"Forbidden"})"};
 };
 
+/// Where comment `id` is among `issues`' comments, kept as `comments` with their ids side by
+/// side in `comment_ids` (the Linear and Jira fakes): the issue and the index, or nullptr.
+template <typename Issue>
+std::pair<Issue*, size_t> find_comment(std::vector<Issue>& issues, const std::string& id) {
+  for (auto& issue : issues)
+    for (size_t i = 0; i < issue.comment_ids.size(); ++i)
+      if (issue.comment_ids[i] == id) return {&issue, i};
+  return {nullptr, 0};
+}
+
+/// Erases comment `id` (see find_comment); false when no issue has it.
+template <typename Issue>
+bool erase_comment(std::vector<Issue>& issues, const std::string& id) {
+  auto [issue, index] = find_comment(issues, id);
+  if (!issue) return false;
+  issue->comments.erase(issue->comments.begin() + long(index));
+  issue->comment_ids.erase(issue->comment_ids.begin() + long(index));
+  return true;
+}
+
 class FakeService {
 public:
   FakeService();

@@ -29,19 +29,24 @@ struct Clean {
 TEST_CASE("clean many: exactly one of keys, --merged or --all (or --orphans alone)", "[app]") {
   const std::string usage = "clean: give issue keys, --merged or --all (one of them)";
   app::CleanRequest request;
-  try {
-    app::check_clean_request(request);
-    FAIL("no error");
-  } catch (const UserError& e) {
-    CHECK(e.what() == usage);
-    CHECK(e.code() == ExitCode::usage);
-  }
+  auto checked = app::check_clean_request(request);
+  REQUIRE_FALSE(checked.ok());
+  CHECK(checked.failure().message == usage);
+  CHECK(checked.failure().kind == sdk::FailureKind::invalid_input); // the CLI's usage error (exit 2)
   request.keys = {"7"};
   request.all = true;
-  CHECK_THROWS_WITH(app::check_clean_request(request), usage);
+  checked = app::check_clean_request(request);
+  REQUIRE_FALSE(checked.ok());
+  CHECK(checked.failure().message == usage);
   request = {};
   request.orphans = true;
-  CHECK_NOTHROW(app::check_clean_request(request));
+  CHECK(app::check_clean_request(request).ok());
+  // clean_many refuses a bad request the same way, before anything is cleaned.
+  Clean c;
+  request = {};
+  const auto refused = app::clean_many(c.manager, request, sdk::CancelToken());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.failure().message == usage);
 }
 
 TEST_CASE("clean many: the workspace of a run a live process drives is kept unless forced", "[app]") {
@@ -49,12 +54,12 @@ TEST_CASE("clean many: the workspace of a run a live process drives is kept unle
   c.up("7");
   c.up("8");
   state::LockHolder holder;
-  auto lock = state::RunLock::take(state::StateDb::path_for(c.repo.root()).parent_path(), "7", holder);
+  auto lock = value_or_throw(state::RunLock::take(state::StateDb::path_for(c.repo.root()).parent_path(), "7", holder));
   REQUIRE(lock);
 
   app::CleanRequest request;
   request.all = true;
-  const auto reports = app::clean_many(c.manager, request, sdk::CancelToken());
+  const auto reports = value_or_throw(app::clean_many(c.manager, request, sdk::CancelToken()));
   REQUIRE(reports.size() == 2);
   CHECK(reports[0].key == "7");
   CHECK_FALSE(reports[0].complete);
@@ -68,7 +73,7 @@ TEST_CASE("clean many: the workspace of a run a live process drives is kept unle
   request.all = false;
   request.keys = {"7"};
   request.options.force = true;
-  const auto forced = app::clean_many(c.manager, request, sdk::CancelToken());
+  const auto forced = value_or_throw(app::clean_many(c.manager, request, sdk::CancelToken()));
   REQUIRE(forced.size() == 1);
   CHECK(forced[0].complete);
   CHECK_FALSE(c.manager.find("7"));

@@ -51,7 +51,7 @@ TEST_CASE("resumable runs: every unfinished run nobody drives, or each named one
   }
   SECTION("a run a live process drives is left alone, and refused when named") {
     state::LockHolder holder;
-    auto lock = state::RunLock::take(s.store.state_dir(), "failed", holder);
+    auto lock = value_or_throw(state::RunLock::take(s.store.state_dir(), "failed", holder));
     REQUIRE(lock);
     CHECK(app::resumable(s.store, {}) == std::vector<std::string>{"killed", "stopped"});
     CHECK(error_of([&] { app::resumable(s.store, {"failed"}); }).find("\"failed\"") != std::string::npos);

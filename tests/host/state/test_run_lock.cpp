@@ -1,4 +1,5 @@
 #include "host/state/run_lock.hpp"
+#include "host/util/error.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -7,10 +8,12 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace fs = std::filesystem;
 using fanout::state::LockHolder;
 using fanout::state::RunLock;
+using fanout::value_or_throw;
 
 namespace {
 fs::path temp_repo(const std::string& name) {
@@ -25,7 +28,7 @@ TEST_CASE("run lock: one holder per issue; the second is told who holds it; rele
   const fs::path repo = temp_repo("one");
   CHECK_FALSE(RunLock::holder(repo, "1"));
   LockHolder held_by;
-  auto first = RunLock::take(repo, "1", held_by);
+  auto first = value_or_throw(RunLock::take(repo, "1", held_by));
   REQUIRE(first);
   auto holder = RunLock::holder(repo, "1");
   REQUIRE(holder);
@@ -33,21 +36,21 @@ TEST_CASE("run lock: one holder per issue; the second is told who holds it; rele
   CHECK(holder->command.find("tests_host_state") == 0);
   CHECK(describe(*holder) == "process " + std::to_string(::getpid()) + " (" + holder->command + ")");
 
-  CHECK_FALSE(RunLock::take(repo, "1", held_by));
+  CHECK_FALSE(value_or_throw(RunLock::take(repo, "1", held_by)));
   CHECK(held_by.pid == ::getpid());
-  auto other = RunLock::take(repo, "2", held_by); // another issue is free
+  auto other = value_or_throw(RunLock::take(repo, "2", held_by)); // another issue is free
   CHECK(other);
 
   first.reset();
   CHECK_FALSE(RunLock::holder(repo, "1"));
-  CHECK(RunLock::take(repo, "1", held_by));
+  CHECK(value_or_throw(RunLock::take(repo, "1", held_by)));
   fs::remove_all(repo.parent_path());
 }
 
 TEST_CASE("run lock: a hostile issue key names a file inside the locks folder", "[state]") {
   const fs::path repo = temp_repo("keys");
   LockHolder held_by;
-  auto lock = RunLock::take(repo, "../../escape", held_by);
+  auto lock = value_or_throw(RunLock::take(repo, "../../escape", held_by));
   REQUIRE(lock);
   CHECK_FALSE(fs::exists(repo.parent_path() / "escape.lock"));
   CHECK_FALSE(fs::exists(repo / "escape.lock"));
@@ -67,7 +70,7 @@ TEST_CASE("run lock: the lock of a process killed with -9 is free at once", "[st
   REQUIRE(child >= 0);
   if (child == 0) {
     LockHolder ignored;
-    auto lock = RunLock::take(repo, "7", ignored);
+    auto lock = value_or_throw(RunLock::take(repo, "7", ignored));
     const char byte = lock ? 'y' : 'n';
     (void)!::write(ready[1], &byte, 1);
     ::pause();
@@ -86,7 +89,20 @@ TEST_CASE("run lock: the lock of a process killed with -9 is free at once", "[st
   ::waitpid(child, &status, 0);
   CHECK_FALSE(RunLock::holder(repo, "7"));
   LockHolder held_by;
-  CHECK(RunLock::take(repo, "7", held_by));
+  CHECK(value_or_throw(RunLock::take(repo, "7", held_by)));
   ::close(ready[0]);
+  fs::remove_all(repo.parent_path());
+}
+
+TEST_CASE("run lock: a lock file that cannot be opened is a failure naming it", "[state]") {
+  const fs::path repo = temp_repo("unopenable");
+  // A folder where the locks folder must be: the lock file under it cannot be made.
+  fs::create_directories(repo);
+  { std::ofstream(repo / "locks") << "not a folder"; }
+  LockHolder held_by;
+  const auto taken = RunLock::take(repo, "7", held_by);
+  REQUIRE_FALSE(taken.ok());
+  CHECK(taken.failure().message ==
+        "cannot open lock file \"" + (repo / "locks" / "37.lock").string() + "\": Not a directory");
   fs::remove_all(repo.parent_path());
 }

@@ -1,4 +1,5 @@
 #include "host/workspace/doctor.hpp"
+#include "host/util/error.hpp"
 #include "host/git/repo.hpp"
 #include "host/workspace/store.hpp"
 #include "host/workspace/workspace_manager.hpp"
@@ -44,14 +45,14 @@ TEST_CASE_METHOD(BranchedRepo, "workspace clean: removes worktree, merged branch
   CHECK(brancher.branches.size() == 1);
   CHECK(manager.env("7")->at("DATABASE_URL") == brancher.branches.begin()->second);
 
-  const auto dry = manager.clean("7", {.dry_run = true}, cancel);
+  const auto dry = value_or_throw(manager.clean("7", {.dry_run = true}, cancel));
   CHECK(dry.removed == std::vector<std::string>{"would remove worktree .fanout/worktrees/7",
                                                 "would delete branch \"fanout/7-fix-it\"",
                                                 "would remove database branch \"" + ws->record.db_branch + "\"",
                                                 "would release ports"});
   CHECK(fs::exists(ws->record.path));
 
-  const auto report = manager.clean("7", {}, cancel);
+  const auto report = value_or_throw(manager.clean("7", {}, cancel));
   CHECK(report.complete);
   CHECK(report.kept.empty());
   CHECK(brancher.branches.empty());
@@ -63,14 +64,14 @@ TEST_CASE_METHOD(ManagedRepo, "workspace clean: uncommitted work is kept without
   REQUIRE(ws.ok());
   sh("echo changed >> README.md && echo new > new.txt", ws->record.path);
 
-  const auto kept = manager.clean("7", {}, cancel);
+  const auto kept = value_or_throw(manager.clean("7", {}, cancel));
   CHECK_FALSE(kept.complete);
   CHECK(kept.removed.empty());
   CHECK(kept.kept == std::vector<std::string>{"kept .fanout/worktrees/7: 2 uncommitted changes, e.g. README.md, new.txt (use --force to delete)"});
   CHECK(fs::exists(ws->record.path / "new.txt"));
   CHECK(manager.find("7"));
 
-  const auto forced = manager.clean("7", {.force = true}, cancel);
+  const auto forced = value_or_throw(manager.clean("7", {.force = true}, cancel));
   CHECK(forced.complete);
   check_nothing_left(repo);
 }
@@ -80,16 +81,16 @@ TEST_CASE_METHOD(ManagedRepo, "workspace clean: an unmerged branch is kept unles
   REQUIRE(ws.ok());
   REQUIRE(sh("echo x > work.txt && git add work.txt && git -c user.name=t -c user.email=t@t commit -q -m work",
              ws->record.path).rc == 0);
-  CHECK(manager.merged_keys().empty());
+  CHECK(value_or_throw(manager.merged_keys()).empty());
 
-  const auto report = manager.clean("8", {}, cancel);
+  const auto report = value_or_throw(manager.clean("8", {}, cancel));
   CHECK(report.complete);
   CHECK(report.kept == std::vector<std::string>{"kept branch \"fanout/8-work\": not merged into \"main\" (use --force to delete)"});
   CHECK(repo.git("branch --list fanout/*") == "  fanout/8-work\n");
 
   SECTION("merged later: --merged finds nothing recorded, the branch stays the user's") {
     repo.git("merge -q --ff-only fanout/8-work");
-    CHECK(manager.merged_keys().empty());
+    CHECK(value_or_throw(manager.merged_keys()).empty());
   }
 }
 
@@ -102,19 +103,19 @@ TEST_CASE_METHOD(ManagedRepo, "workspace clean: --merged picks workspaces whose 
   REQUIRE(merged.ok());
   REQUIRE(open.ok());
   CHECK(fresh->record.start_commit + "\n" == repo.git("rev-parse main"));
-  CHECK(manager.merged_keys().empty());
+  CHECK(value_or_throw(manager.merged_keys()).empty());
   commit_file(merged->record.path, "merged.txt");
   commit_file(open->record.path, "open.txt");
-  CHECK(manager.merged_keys().empty());
+  CHECK(value_or_throw(manager.merged_keys()).empty());
   repo.git("merge -q --ff-only fanout/2-add-a-thing");
-  CHECK(manager.merged_keys() == std::vector<std::string>{"2"});
+  CHECK(value_or_throw(manager.merged_keys()) == std::vector<std::string>{"2"});
 
   SECTION("clean removes the merged one, with its branch") {
-    CHECK(manager.clean("2", {}, cancel).removed ==
+    CHECK(value_or_throw(manager.clean("2", {}, cancel)).removed ==
           std::vector<std::string>{"removed worktree .fanout/worktrees/2", "deleted branch \"fanout/2-add-a-thing\"",
                                    "released ports"});
     CHECK(repo.git("branch --list --format='%(refname:short)' 'fanout/*'") == "fanout/1-add-a-thing\nfanout/3-add-a-thing\n");
-    CHECK(manager.merged_keys().empty());
+    CHECK(value_or_throw(manager.merged_keys()).empty());
   }
   SECTION("a state file from before start commits: migrated, the reflog stands in") {
     {
@@ -125,7 +126,7 @@ TEST_CASE_METHOD(ManagedRepo, "workspace clean: --merged picks workspaces whose 
     WorkspaceStore store(repo.root());
     REQUIRE(store.find("1"));
     CHECK(store.find("1")->start_commit == "");
-    CHECK(manager.merged_keys() == std::vector<std::string>{"2"});
+    CHECK(value_or_throw(manager.merged_keys()) == std::vector<std::string>{"2"});
   }
 }
 
@@ -136,27 +137,27 @@ TEST_CASE_METHOD(ManagedRepo,
     auto ws = manager.up(issue(key, "Work"), cancel);
     REQUIRE(ws.ok());
     commit_file(ws->record.path, "work.txt");
-    REQUIRE(manager.clean(key, {}, cancel).kept ==
+    REQUIRE(value_or_throw(manager.clean(key, {}, cancel)).kept ==
             std::vector<std::string>{"kept branch \"" + ws->record.branch + "\": not merged into \"main\" (use --force to delete)"});
   }
   repo.git("branch fanout/1-mine"); // by hand: no issue recorded
   const std::string all = "fanout/1-2-work\nfanout/1-mine\nfanout/1-work\nfanout/12-work\n";
   REQUIRE(repo.git("branch --list --format='%(refname:short)' 'fanout/*'") == all);
 
-  const auto again = manager.clean("1", {}, cancel);
+  const auto again = value_or_throw(manager.clean("1", {}, cancel));
   CHECK(again.removed.empty());
   CHECK(again.kept == std::vector<std::string>{"kept branch \"fanout/1-work\" (use --force to delete)"});
-  const auto dry = manager.clean("1", {.force = true, .dry_run = true}, cancel);
+  const auto dry = value_or_throw(manager.clean("1", {.force = true, .dry_run = true}, cancel));
   CHECK(dry.removed == std::vector<std::string>{"would delete branch \"fanout/1-work\""});
   CHECK(repo.git("branch --list --format='%(refname:short)' 'fanout/*'") == all);
 
-  const auto forced = manager.clean("1", {.force = true}, cancel);
+  const auto forced = value_or_throw(manager.clean("1", {.force = true}, cancel));
   CHECK(forced.complete);
   CHECK(forced.kept.empty());
   CHECK(forced.removed == std::vector<std::string>{"deleted branch \"fanout/1-work\""});
   CHECK(repo.git("branch --list --format='%(refname:short)' 'fanout/*'") == "fanout/1-2-work\nfanout/1-mine\nfanout/12-work\n");
   CHECK(sh("git config --get branch.fanout/1-work.fanoutIssue", repo.root()).rc == 1);
-  CHECK(manager.clean("1", {.force = true}, cancel).removed.empty());
+  CHECK(value_or_throw(manager.clean("1", {.force = true}, cancel)).removed.empty());
 }
 
 TEST_CASE_METHOD(BranchedRepo, "workspace clean: after a crash mid-up, doctor reports it and clean leaves nothing",
@@ -170,7 +171,7 @@ TEST_CASE_METHOD(BranchedRepo, "workspace clean: after a crash mid-up, doctor re
     record.pid = dead_pid();
     store.save(record);
   }
-  const auto findings = doctor(manager, &brancher, {}, cancel);
+  const auto findings = value_or_throw(doctor(manager, &brancher, {}, cancel));
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].problem.find("workspace \"5\" was left half-made by process ") == 0);
   CHECK(findings[0].fix == "fanout up 5  (or: fanout clean 5)");
@@ -179,10 +180,10 @@ TEST_CASE_METHOD(BranchedRepo, "workspace clean: after a crash mid-up, doctor re
     auto again = manager.up(issue("5", "Half"), cancel);
     REQUIRE(again.ok());
     CHECK(again->record.state == State::ready);
-    CHECK(doctor(manager, &brancher, {}, cancel).empty());
+    CHECK(value_or_throw(doctor(manager, &brancher, {}, cancel)).empty());
   }
   SECTION("clean removes it") {
-    CHECK(manager.clean("5", {}, cancel).complete);
+    CHECK(value_or_throw(manager.clean("5", {}, cancel)).complete);
     check_nothing_left(repo);
     CHECK(brancher.branches.empty());
   }
@@ -195,7 +196,7 @@ TEST_CASE_METHOD(ManagedRepo, "workspace clean: a live creator's workspace is le
   record.state = State::creating;
   record.pid = ::getppid(); // alive, and not us
   store.save(record);
-  const auto report = manager.clean("3", {}, cancel);
+  const auto report = value_or_throw(manager.clean("3", {}, cancel));
   CHECK(report.kept == std::vector<std::string>{"kept .fanout/worktrees/3: process " + std::to_string(record.pid) +
                                                 " is working on it"});
   auto up = manager.up(issue("3"), cancel);
@@ -209,7 +210,7 @@ TEST_CASE("workspace doctor: finds orphans of every kind, each with its fix", "[
   auto settings = repo.settings();
   WorkspaceManager manager(settings, &brancher, nullptr);
   sdk::CancelToken cancel;
-  CHECK(doctor(manager, &brancher, {{"git", "sudo apt-get install git"}}, cancel).empty());
+  CHECK(value_or_throw(doctor(manager, &brancher, {{"git", "sudo apt-get install git"}}, cancel)).empty());
 
   REQUIRE(manager.up(issue("1"), cancel).ok());
   REQUIRE(manager.up(issue("2"), cancel).ok());
@@ -221,7 +222,7 @@ TEST_CASE("workspace doctor: finds orphans of every kind, each with its fix", "[
   }
   fs::remove_all(repo.root() / ".fanout/worktrees/2");
 
-  const auto findings = doctor(manager, &brancher, {{"no-such-tool-xyz", "npm install -g no-such-tool-xyz"}}, cancel);
+  const auto findings = value_or_throw(doctor(manager, &brancher, {{"no-such-tool-xyz", "npm install -g no-such-tool-xyz"}}, cancel));
   std::vector<std::pair<std::string, std::string>> got;
   for (const auto& f : findings) got.emplace_back(f.problem, f.fix);
   using P = std::pair<std::string, std::string>;
@@ -239,10 +240,10 @@ TEST_CASE("workspace doctor: finds orphans of every kind, each with its fix", "[
                    P{"\"no-such-tool-xyz\" is not on PATH", "npm install -g no-such-tool-xyz"}});
 
   // The fixes work.
-  CHECK(manager.clean("1", {}, cancel).complete);
-  CHECK(manager.clean("2", {}, cancel).complete);
+  CHECK(value_or_throw(manager.clean("1", {}, cancel)).complete);
+  CHECK(value_or_throw(manager.clean("2", {}, cancel)).complete);
   repo.git("worktree remove --force .fanout/worktrees/stray");
-  const auto orphans = manager.clean_orphans({}, cancel);
+  const auto orphans = value_or_throw(manager.clean_orphans({}, cancel));
   CHECK(orphans.removed == std::vector<std::string>{"removed database branch \"fanout_old_1234\""});
-  CHECK(doctor(manager, &brancher, {}, cancel).empty());
+  CHECK(value_or_throw(doctor(manager, &brancher, {}, cancel)).empty());
 }

@@ -2,6 +2,7 @@
 // remove -f` refuses it), a moved one is found where git says it is, and a branch checked out
 // somewhere is not deleted.
 #include "host/workspace/doctor.hpp"
+#include "host/util/error.hpp"
 #include "host/workspace/store.hpp"
 #include "host/workspace/workspace_manager.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
@@ -21,7 +22,7 @@ constexpr auto npos = std::string::npos;
 std::string doctor_text(WorkspaceManager& manager) {
   sdk::CancelToken cancel;
   std::string out;
-  for (const auto& finding : doctor(manager, nullptr, {}, cancel)) out += finding.problem + "\n  fix: " + finding.fix + "\n";
+  for (const auto& finding : value_or_throw(doctor(manager, nullptr, {}, cancel))) out += finding.problem + "\n  fix: " + finding.fix + "\n";
   return out;
 }
 
@@ -37,7 +38,7 @@ TEST_CASE_METHOD(ManagedRepo,
                            "\"git worktree unlock .fanout/worktrees/7\" to let clean remove it)";
 
   for (const bool force : {false, true}) {
-    const auto report = manager.clean("7", {.force = force}, cancel);
+    const auto report = value_or_throw(manager.clean("7", {.force = force}, cancel));
     CHECK(report.kept == std::vector<std::string>{kept});
     CHECK(report.removed.empty());
     CHECK_FALSE(report.complete);
@@ -53,13 +54,13 @@ TEST_CASE_METHOD(ManagedRepo,
                     "disk\")\n  fix: fanout up 7  (or: git worktree unlock .fanout/worktrees/7 && fanout clean 7)\n") !=
           npos);
     CHECK(sh("git worktree unlock .fanout/worktrees/7", repo.root()).rc == 0);
-    CHECK(manager.clean("7", {}, cancel).complete);
+    CHECK(value_or_throw(manager.clean("7", {}, cancel)).complete);
     CHECK_FALSE(fs::exists(ws->record.path));
   }
   SECTION("without a lock reason") {
     repo.git("worktree unlock .fanout/worktrees/7");
     repo.git("worktree lock .fanout/worktrees/7");
-    CHECK(manager.clean("7", {}, cancel).kept ==
+    CHECK(value_or_throw(manager.clean("7", {}, cancel)).kept ==
           std::vector<std::string>{"kept .fanout/worktrees/7: locked by \"git worktree lock\" (run \"git worktree unlock "
                                    ".fanout/worktrees/7\" to let clean remove it)"});
   }
@@ -94,7 +95,7 @@ TEST_CASE_METHOD(ManagedRepo, "workspace clean: a worktree moved with git worktr
   CHECK(again->record.path == moved);
 
   // Its staged work keeps it: nothing pruned, the branch stays.
-  const auto kept = manager.clean("7", {}, cancel);
+  const auto kept = value_or_throw(manager.clean("7", {}, cancel));
   CHECK(kept.kept == std::vector<std::string>{"kept " + moved.string() +
                                               ": 1 uncommitted change, e.g. staged.txt (use --force to delete)"});
   CHECK(fs::exists(repo.root() / ".git/worktrees/7/index"));
@@ -104,7 +105,7 @@ TEST_CASE_METHOD(ManagedRepo, "workspace clean: a worktree moved with git worktr
   SECTION("committed and merged, a plain clean removes it there, then its branch") {
     REQUIRE(sh("git commit -q -m staged", moved).rc == 0);
     repo.git("merge -q --ff-only fanout/7-fix-it");
-    const auto report = manager.clean("7", {}, cancel);
+    const auto report = value_or_throw(manager.clean("7", {}, cancel));
     CHECK(report.kept.empty());
     CHECK(report.removed ==
           std::vector<std::string>{"removed worktree " + moved.string(), "deleted branch \"fanout/7-fix-it\"", "released ports"});
@@ -112,7 +113,7 @@ TEST_CASE_METHOD(ManagedRepo, "workspace clean: a worktree moved with git worktr
     CHECK_FALSE(fs::exists(repo.root() / ".git/worktrees/7"));
   }
   SECTION("--force removes it there") {
-    CHECK(manager.clean("7", {.force = true}, cancel).complete);
+    CHECK(value_or_throw(manager.clean("7", {.force = true}, cancel)).complete);
     CHECK_FALSE(fs::exists(moved));
     CHECK(repo.git("worktree list --porcelain").find(moved.string()) == npos);
     CHECK(repo.git("branch --list fanout/*") == "");
@@ -126,7 +127,7 @@ TEST_CASE_METHOD(ManagedRepo, "workspace clean: a branch checked out elsewhere i
   // The user switches the workspace to another branch and checks the workspace's out at home.
   REQUIRE(sh("git switch -q -c elsewhere", ws->record.path).rc == 0);
   repo.git("switch -q fanout/7-fix-it");
-  const auto report = manager.clean("7", {.force = true}, cancel);
+  const auto report = value_or_throw(manager.clean("7", {.force = true}, cancel));
   CHECK(report.kept == std::vector<std::string>{"kept branch \"fanout/7-fix-it\": checked out in the main checkout"});
   CHECK(repo.git("branch --show-current") == "fanout/7-fix-it\n");
 }
@@ -160,7 +161,7 @@ TEST_CASE_METHOD(ManagedRepo,
   repo.git("worktree add -q " + mine.string() + " fanout/7-fix-it");
 
   CHECK(manager.find("7")->record.path == ws->record.path);
-  const auto report = manager.clean("7", {.force = true}, cancel);
+  const auto report = value_or_throw(manager.clean("7", {.force = true}, cancel));
   CHECK(report.kept == std::vector<std::string>{"kept branch \"fanout/7-fix-it\": checked out in " + mine.string()});
   CHECK(fs::exists(mine / "README.md"));
   CHECK(repo.git("worktree list --porcelain").find("worktree " + mine.string() + "\n") != npos);

@@ -53,7 +53,7 @@ TEST_CASE("copy_tree: every file is cloned where the filesystem supports FICLONE
   for (const auto& [path, content] : files) repo.write(path, content);
   const bool clones = clones_files(repo.root());
 
-  const auto stats = copy_tree(repo.root() / "tree", repo.root() / "copy", 2);
+  const auto stats = copy_tree_ok(repo.root() / "tree", repo.root() / "copy", 2);
   CHECK(stats.files == files.size());
   for (const auto& [path, content] : files) CHECK(read_file(repo.root() / "copy" / path.substr(5)) == content);
   if (clones) {
@@ -70,7 +70,7 @@ TEST_CASE("copy_tree: a flat folder of many files is copied whole by several thr
   constexpr int k_files = 1000; // several batches of one folder
   for (int i = 0; i < k_files; ++i) repo.write("flat/f" + std::to_string(i) + ".js", "module.exports = " + std::to_string(i) + ";\n");
   repo.write("flat/nested/deeper/last.txt", "last");
-  const auto stats = copy_tree(src, repo.root() / "copy", 4);
+  const auto stats = copy_tree_ok(src, repo.root() / "copy", 4);
   CHECK(stats.files == k_files + 1);
   CHECK(stats.dirs == 3);
   for (int i = 0; i < k_files; i += 97)
@@ -86,7 +86,7 @@ TEST_CASE("copy_tree: small, empty and large files keep their bytes", "[workspac
   repo.write("tree/large.bin", large);
   repo.write("tree/medium.bin", medium);
   repo.write("tree/empty", "");
-  const auto stats = copy_tree(repo.root() / "tree", repo.root() / "copy", 2);
+  const auto stats = copy_tree_ok(repo.root() / "tree", repo.root() / "copy", 2);
   CHECK(stats.bytes == large.size() + medium.size());
   CHECK(read_file(repo.root() / "copy/large.bin") == large);
   CHECK(read_file(repo.root() / "copy/medium.bin") == medium);
@@ -103,8 +103,8 @@ TEST_CASE("copy_tree: modes the umask would strip are kept", "[workspace][deps]"
   ::chmod((repo.root() / "tree/private").c_str(), 0600);
   ::chmod((repo.root() / "tree/script.sh").c_str(), 0755);
   const mode_t previous = ::umask(022);
-  copy_tree(repo.root() / "tree", repo.root() / "copy", 2);
-  copy_tree(repo.root() / "tree/world-writable", repo.root() / "single", 1); // a single file too
+  copy_tree_ok(repo.root() / "tree", repo.root() / "copy", 2);
+  copy_tree_ok(repo.root() / "tree/world-writable", repo.root() / "single", 1); // a single file too
   ::umask(previous);
   CHECK(mode_of(repo.root() / "copy/world-writable") == 0666);
   CHECK(mode_of(repo.root() / "copy/private") == 0600);
@@ -118,8 +118,9 @@ TEST_CASE("copy_tree: a cancelled token stops the copy with a message", "[worksp
   for (int i = 0; i < 300; ++i) repo.write("tree/d" + std::to_string(i % 5) + "/f" + std::to_string(i), "x");
   sdk::CancelToken cancel;
   cancel.cancel();
-  CHECK_THROWS_WITH(copy_tree(repo.root() / "tree", repo.root() / "copy", 2, &cancel),
-                    Catch::Contains("cancelled while copying") && Catch::Contains("tree"));
+  const auto copied = copy_tree(repo.root() / "tree", repo.root() / "copy", 2, &cancel);
+  REQUIRE_FALSE(copied.ok());
+  CHECK_THAT(copied.failure().message, Catch::Contains("cancelled while copying") && Catch::Contains("tree"));
 }
 
 TEST_CASE("copy_tree: a missing source or an existing target fails naming the path", "[workspace][deps]") {
@@ -127,11 +128,14 @@ TEST_CASE("copy_tree: a missing source or an existing target fails naming the pa
   repo.write("tree/ok.txt", "ok");
   SECTION("existing target") {
     fs::create_directories(repo.root() / "copy");
-    CHECK_THROWS_WITH(copy_tree(repo.root() / "tree", repo.root() / "copy", 2),
-                      Catch::Contains("cannot create") && Catch::Contains("copy") && Catch::Contains("File exists"));
+    const auto copied = copy_tree(repo.root() / "tree", repo.root() / "copy", 2);
+    REQUIRE_FALSE(copied.ok());
+    CHECK_THAT(copied.failure().message,
+               Catch::Contains("cannot create") && Catch::Contains("copy") && Catch::Contains("File exists"));
   }
   SECTION("missing source") {
-    CHECK_THROWS_WITH(copy_tree(repo.root() / "no-such-tree", repo.root() / "copy2", 2),
-                      Catch::Contains("cannot read") && Catch::Contains("no-such-tree"));
+    const auto copied = copy_tree(repo.root() / "no-such-tree", repo.root() / "copy2", 2);
+    REQUIRE_FALSE(copied.ok());
+    CHECK_THAT(copied.failure().message, Catch::Contains("cannot read") && Catch::Contains("no-such-tree"));
   }
 }

@@ -1,5 +1,6 @@
 // doctor: a [ports] range inside the kernel's ephemeral port range is a finding.
 #include "host/workspace/doctor.hpp"
+#include "host/util/error.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
 
 #include <catch2/catch.hpp>
@@ -46,7 +47,7 @@ TEST_CASE("doctor: [ports] inside the ephemeral port range is reported with its 
     }
     settings.ports = {range->first, 100, 10};
     WorkspaceManager manager(settings, nullptr, nullptr);
-    const auto findings = doctor(manager, nullptr, {}, sdk::CancelToken());
+    const auto findings = value_or_throw(doctor(manager, nullptr, {}, sdk::CancelToken()));
     bool found = false;
     for (const auto& f : findings) found = found || f.problem.find("ephemeral port range") != std::string::npos;
     CHECK(found);

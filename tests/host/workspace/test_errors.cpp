@@ -2,6 +2,7 @@
 // that fails or is missing, a failing fetch of the base, a workspace another process holds,
 // and the command-line errors of exec and clean.
 #include "host/services/process_runner.hpp"
+#include "host/util/error.hpp"
 #include "host/workspace/doctor.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/store.hpp"
@@ -76,7 +77,7 @@ TEST_CASE_METHOD(BranchedRepo,
   const std::string db = ws->record.db_branch;
   brancher.fail_remove = "database is being accessed by other users";
 
-  const auto first = manager.clean("7", {}, k_no_cancel);
+  const auto first = value_or_throw(manager.clean("7", {}, k_no_cancel));
   CHECK_FALSE(first.complete);
   CHECK(first.removed == std::vector<std::string>{"removed worktree .fanout/worktrees/7",
                                                   "deleted branch \"fanout/7-add-a-thing\""});
@@ -88,19 +89,19 @@ TEST_CASE_METHOD(BranchedRepo,
   CHECK(left->record.error == "database branch could not be removed");
   CHECK(brancher.branches.count(db) == 1);
   CHECK(find_lease(WorkspaceStore(repo.root()).db(), "7"));
-  const auto findings = doctor(manager, &brancher, {}, k_no_cancel);
+  const auto findings = value_or_throw(doctor(manager, &brancher, {}, k_no_cancel));
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].problem == "workspace \"7\" failed: database branch could not be removed");
   CHECK(findings[0].fix == "fanout up 7  (or: fanout clean 7)");
 
   brancher.fail_remove.clear();
-  const auto second = manager.clean("7", {}, k_no_cancel);
+  const auto second = value_or_throw(manager.clean("7", {}, k_no_cancel));
   CHECK(second.complete);
   CHECK(second.removed == std::vector<std::string>{"removed database branch \"" + db + "\"", "released ports"});
   CHECK(second.kept.empty());
   CHECK(brancher.branches.empty());
   CHECK_FALSE(manager.find("7"));
-  CHECK(doctor(manager, &brancher, {}, k_no_cancel).empty());
+  CHECK(value_or_throw(doctor(manager, &brancher, {}, k_no_cancel)).empty());
 }
 
 TEST_CASE_METHOD(BranchedRepo,
@@ -109,14 +110,14 @@ TEST_CASE_METHOD(BranchedRepo,
   brancher.branches["fanout_old_1234"] = "sqlite:///x";
   brancher.fail_list = "neon API error (HTTP 500 on GET /projects/p/branches): internal";
 
-  const auto orphans = manager.clean_orphans({}, k_no_cancel);
+  const auto orphans = value_or_throw(manager.clean_orphans({}, k_no_cancel));
   CHECK_FALSE(orphans.complete);
   CHECK(orphans.removed.empty());
   CHECK(orphans.kept == std::vector<std::string>{"cannot list database branches: neon API error (HTTP 500 on GET "
                                                  "/projects/p/branches): internal"});
   CHECK(brancher.branches.count("fanout_old_1234") == 1);
 
-  const auto findings = doctor(manager, &brancher, {}, k_no_cancel);
+  const auto findings = value_or_throw(doctor(manager, &brancher, {}, k_no_cancel));
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].problem ==
         "cannot list database branches: neon API error (HTTP 500 on GET /projects/p/branches): internal");

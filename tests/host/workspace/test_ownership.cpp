@@ -1,6 +1,7 @@
 // fanout deletes only what it can prove it made: up and clean next to folders and symlinks
 // that are not fanout's.
 #include "host/workspace/ownership.hpp"
+#include "host/util/error.hpp"
 #include "host/workspace/workspace_manager.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
 
@@ -49,7 +50,7 @@ TEST_CASE("ownership: up refuses a worktree place holding a folder fanout did no
   CHECK(read_file(home.base / "src" / "precious.txt") == "mine\n");
 
   SECTION("clean says it refused and deletes nothing") {
-    const auto report = manager.clean("src", {.force = true}, cancel);
+    const auto report = value_or_throw(manager.clean("src", {.force = true}, cancel));
     REQUIRE(report.kept.size() == 1);
     CHECK(report.kept[0] == "kept " + (home.base / "src").string() +
                                 ": refused to delete it: it is not a worktree of this repository and fanout did "
@@ -71,7 +72,7 @@ TEST_CASE("ownership: a .fanout/worktrees symlink the repo commits is never dele
   REQUIRE_FALSE(made.ok());
   CHECK(made.failure().message.find("\"" + (repo.root() / ".fanout" / "worktrees").string() +
                                     "\" is a symlink, and fanout never deletes through one") != std::string::npos);
-  const auto report = manager.clean("src", {.force = true}, cancel);
+  const auto report = value_or_throw(manager.clean("src", {.force = true}, cancel));
   REQUIRE_FALSE(report.kept.empty());
   CHECK(report.kept[0].find("refused to delete it") != std::string::npos);
   CHECK(read_file(home.base / "src" / "precious.txt") == "mine\n");
@@ -86,7 +87,7 @@ TEST_CASE_METHOD(ManagedRepo, "ownership: what up made, clean removes; a half-ma
   CHECK_FALSE(why_not_ours(common, "7", repo.root(), path));
 
   SECTION("registered in git: fanout's") {
-    const auto report = manager.clean("7", {}, cancel);
+    const auto report = value_or_throw(manager.clean("7", {}, cancel));
     CHECK(report.complete);
     CHECK_FALSE(fs::exists(path));
   }

@@ -1,4 +1,5 @@
 #include "host/services/process_runner.hpp"
+#include "host/util/error.hpp"
 #include "host/git/repo.hpp"
 #include "host/workspace/naming.hpp"
 #include "host/workspace/workspace_manager.hpp"
@@ -150,6 +151,23 @@ TEST_CASE("workspace up: a repository with no commits is refused with a clear me
   fs::remove_all(dir);
 }
 
+TEST_CASE("workspace up and clean: a key fanout cannot name things after fails, touching nothing", "[workspace]") {
+  TempRepo repo;
+  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
+  const std::string too_long(65, 'k');
+  auto ws = manager.up(issue(too_long), sdk::CancelToken{});
+  REQUIRE_FALSE(ws.ok());
+  CHECK(ws.failure().message == "issue \"" + too_long + "\": issue key \"" + std::string(40, 'k') +
+                                    "...\" is too long (at most 64 characters once encoded)");
+  CHECK_FALSE(manager.find(too_long));
+  auto empty = manager.up(issue(""), sdk::CancelToken{});
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.failure().message == "issue \"\": issue key is empty");
+  const auto cleaned = manager.clean("", {}, sdk::CancelToken{});
+  REQUIRE_FALSE(cleaned.ok());
+  CHECK(cleaned.failure().message == "issue key is empty");
+}
+
 TEST_CASE("workspace up: without [workspace] base, branches from the repo's default branch", "[workspace]") {
   TempRepo repo;
   repo.git("checkout -q -b feature");
@@ -221,7 +239,7 @@ TEST_CASE_METHOD(ManagedRepo,
     auto first = manager.up(issue("a", "b c"), cancel);
     REQUIRE(first.ok());
     commit_file(first->record.path, "a.txt");
-    REQUIRE(manager.clean("a", {}, cancel).kept ==
+    REQUIRE(value_or_throw(manager.clean("a", {}, cancel)).kept ==
             std::vector<std::string>{"kept branch \"fanout/a-b-c\": not merged into \"main\" (use --force to delete)"});
     auto second = manager.up(issue("a-b", "c"), cancel);
     REQUIRE(second.ok());
@@ -235,15 +253,15 @@ TEST_CASE_METHOD(ManagedRepo,
     REQUIRE(first.ok());
     const std::string start = first->record.start_commit;
     commit_file(first->record.path, "work.txt");
-    REQUIRE(manager.clean("7", {}, cancel).kept.size() == 1);
+    REQUIRE(value_or_throw(manager.clean("7", {}, cancel)).kept.size() == 1);
     auto again = manager.up(issue("7"), cancel);
     REQUIRE(again.ok());
     CHECK(again->record.branch == "fanout/7-add-a-thing");
     CHECK(read_file(again->record.path / "work.txt") == "work.txt\n");
     CHECK(again->record.start_commit == start); // from the branch's reflog
-    CHECK(manager.merged_keys().empty());
+    CHECK(value_or_throw(manager.merged_keys()).empty());
     repo.git("merge -q --ff-only fanout/7-add-a-thing");
-    CHECK(manager.merged_keys() == std::vector<std::string>{"7"});
+    CHECK(value_or_throw(manager.merged_keys()) == std::vector<std::string>{"7"});
   }
   SECTION("a branch made by hand: left alone, the hashed name") {
     repo.git("branch fanout/7-add-a-thing");
@@ -251,7 +269,7 @@ TEST_CASE_METHOD(ManagedRepo,
     REQUIRE(ws.ok());
     CHECK(ws->record.branch == with_key_hash("fanout/7-add-a-thing", "7"));
     CHECK(sh("git config --get branch.fanout/7-add-a-thing.fanoutIssue", repo.root()).rc == 1);
-    CHECK(manager.clean("7", {}, cancel).removed ==
+    CHECK(value_or_throw(manager.clean("7", {}, cancel)).removed ==
           std::vector<std::string>{"removed worktree .fanout/worktrees/7",
                                    "deleted branch \"" + ws->record.branch + "\"", "released ports"});
     CHECK(repo.git("branch --list 'fanout/*'") == "  fanout/7-add-a-thing\n");

@@ -1,6 +1,7 @@
 // fanout up lets git make the worktree: what git writes (attributes, filters, hooks, sparse
 // checkout, its admin folder) is what the workspace gets, and a cancel stops git's process group.
 #include "host/workspace/workspace_manager.hpp"
+#include "host/util/error.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
 #include "tests/support/scoped_env.hpp"
 #include "tests/support/wait.hpp"
@@ -102,7 +103,7 @@ TEST_CASE("workspace up and clean: a 4,069-byte path that git checks out fails n
   CHECK(sh("cat " + long_path, ws->record.path).out == "deep\n");
   CHECK(sh("git status --porcelain", ws->record.path).out == "");
 
-  const auto report = manager.clean("7", {}, cancel);
+  const auto report = value_or_throw(manager.clean("7", {}, cancel));
   CHECK(report.kept.empty());
   CHECK(report.complete);
   CHECK_FALSE(fs::exists(ws->record.path));
@@ -196,7 +197,7 @@ TEST_CASE_METHOD(ManagedRepo,
   INFO((ws.ok() ? "" : ws.failure().message));
   REQUIRE(ws.ok());
   std::ofstream(ws->record.path / "work.txt") << "the agent's\n";
-  const auto kept = manager.clean("7", {}, cancel);
+  const auto kept = value_or_throw(manager.clean("7", {}, cancel));
   git_index.reset();
   git_dir.reset();
   CHECK(kept.kept == std::vector<std::string>{

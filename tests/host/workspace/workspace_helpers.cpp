@@ -119,4 +119,10 @@ std::string table_row(const std::string& output, const std::string& key) {
   return "";
 }
 
+workspace::CopyStats copy_tree_ok(const fs::path& from, const fs::path& to, unsigned threads) {
+  auto copied = workspace::copy_tree(from, to, threads);
+  if (!copied.ok()) FAIL(copied.failure().message);
+  return std::move(copied).value();
+}
+
 } // namespace fanout::test

@@ -91,6 +91,10 @@ std::string random_bytes(size_t size, unsigned seed);
 /// An issue with `key` and `title`.
 sdk::Issue issue(const std::string& key, const std::string& title = "Add a thing");
 
+/// workspace::copy_tree() that must succeed: its stats; the test case fails with the
+/// copy's message when it does not.
+workspace::CopyStats copy_tree_ok(const std::filesystem::path& from, const std::filesystem::path& to, unsigned threads);
+
 /// Reads a whole file.
 inline std::string read_file(const std::filesystem::path& path) { return read_text(path); }
 

@@ -227,6 +227,20 @@ TEST_CASE("github code host: replies go into the comment's thread or onto the co
                                 ")):\n\n"
                                 "> Also update the README?\n> It still says v1.\n\nDone in def5678.");
   }
+  SECTION("a long comment is quoted in its first lines, cut between characters") {
+    std::string line = "a";
+    for (int i = 0; i < 150; ++i)
+      line += "\xc3\xa9"; // "é": two bytes each: byte 200 is inside one
+    const long long long_one = f.github.add_comment(n, {0, "one\n" + line + "\nthree\nfour\nfive", "dora"});
+    sdk::PullRequestComment to = (*comments)[2];
+    to.id = "issuecomment-" + std::to_string(long_one);
+    to.author = "dora";
+    to.body = f.github.comments(n).back().body;
+    REQUIRE(f.host->reply(f.pr, to, "Done.", f.cancel).ok());
+    const std::string posted = f.github.comments(n).back().body;
+    const std::string cut = line.substr(0, 199); // "a" and 99 whole characters
+    CHECK(posted.find("\n\n> one\n> " + cut + "...\n> three\n> four\n> ...\n\nDone.") != std::string::npos);
+  }
   SECTION("a reply is sent once, not retried after a server error") {
     f.github.fail_next(FakeFailure::server_error, 1);
     auto failed = f.host->reply(f.pr, (*comments)[0], "Fixed.", f.cancel);

@@ -211,3 +211,82 @@ TEST_CASE("github tracker: token sources", "[github]") {
     CHECK(r.failure().message == "github: config key \"repo\" is \"widgets\", expected \"owner/name\"");
   }
 }
+
+// ---- write-back: the status comment edited in place, states, labels
+
+TEST_CASE("github tracker: the status comment is created once, then edited in place", "[github][write_back]") {
+  Fixture f;
+  const int n = f.github.add_issue({0, "Add health endpoint", "", "open", {}, "", "", {"a person's comment"}});
+  const std::string key = std::to_string(n);
+  auto made = f.tracker->put_comment(key, "", "fanout is working on this issue.", f.cancel);
+  REQUIRE(made.ok());
+  CHECK(f.github.comments(n).back().id == std::stoll(*made));
+  auto edited = f.tracker->put_comment(key, *made, "fanout: in review", f.cancel);
+  REQUIRE(edited.ok());
+  CHECK(*edited == *made);
+  CHECK(f.github.issue(n)->comments == std::vector<std::string>{"a person's comment", "fanout: in review"});
+  auto patches = f.github.requests("PATCH", "/repos/acme/widgets/issues/comments/" + *made);
+  REQUIRE(patches.size() == 1);
+  CHECK(nlohmann::json::parse(patches[0].body) == nlohmann::json{{"body", "fanout: in review"}});
+  CHECK(f.github.requests("POST", "/repos/acme/widgets/issues/" + key + "/comments").size() == 1);
+}
+
+TEST_CASE("github tracker: a status comment a person deleted is made again", "[github][write_back]") {
+  Fixture f;
+  const int n = f.github.add_issue({0, "one", "", "open"});
+  const std::string key = std::to_string(n);
+  auto made = f.tracker->put_comment(key, "", "first", f.cancel);
+  REQUIRE(made.ok());
+  REQUIRE(f.github.delete_comment(std::stoll(*made)));
+  auto again = f.tracker->put_comment(key, *made, "second", f.cancel);
+  REQUIRE(again.ok());
+  CHECK(*again != *made);
+  CHECK(f.github.issue(n)->comments == std::vector<std::string>{"second"});
+  REQUIRE(f.github.comments(n).size() == 1);
+  CHECK(f.github.comments(n)[0].id == std::stoll(*again));
+}
+
+TEST_CASE("github tracker: write-back errors users hit", "[github][write_back]") {
+  Fixture f;
+  const int n = f.github.add_issue({0, "one", "", "open", {"fanout:review"}});
+  const std::string key = std::to_string(n);
+  SECTION("a state github does not have lists the two it has") {
+    auto r = f.tracker->set_state(key, "In Review", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::not_found);
+    CHECK(r.failure().message == "github issues are \"open\" or \"closed\", not \"In Review\"");
+  }
+  SECTION("a comment id that is not a number") {
+    auto r = f.tracker->put_comment(key, "c1", "x", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().message == "\"c1\" is not a github comment id (expected digits)");
+  }
+  SECTION("403 on the edit names the request and the scope, and makes no new comment") {
+    auto made = f.tracker->put_comment(key, "", "first", f.cancel);
+    REQUIRE(made.ok());
+    f.github.forbid_next();
+    auto r = f.tracker->put_comment(key, *made, "second", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::auth);
+    CHECK_THAT(r.failure().message, Catch::StartsWith("github denied PATCH /repos/acme/widgets/issues/comments/" + *made +
+                                                      " (HTTP 403 \"Resource not accessible by personal access token\")"));
+    CHECK(f.github.issue(n)->comments == std::vector<std::string>{"first"});
+  }
+  SECTION("a missing issue") {
+    auto r = f.tracker->put_comment("999", "", "x", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::not_found);
+    CHECK(r.failure().message == "github issue \"999\" not found in \"acme/widgets\"");
+  }
+  SECTION("500 on every attempt") {
+    f.github.fail_always(FakeFailure::server_error);
+    auto r = f.tracker->set_labels(key, {"fanout:help"}, {"fanout:review"}, f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().message == "github failed with HTTP 500 \"Server Error\" for POST /repos/acme/widgets/issues/" + key +
+                                     "/labels after 4 attempts; try again later");
+  }
+  SECTION("labels move: the new one added, the old one removed, an absent one ignored") {
+    REQUIRE(f.tracker->set_labels(key, {"fanout:help"}, {"fanout:review", "fanout:failed"}, f.cancel).ok());
+    CHECK(f.github.issue(n)->labels == std::vector<std::string>{"fanout:help"});
+  }
+}

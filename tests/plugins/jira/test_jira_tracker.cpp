@@ -15,6 +15,9 @@ json adf_paragraph(const std::string& text) {
           {"content", json::array({{{"type", "paragraph"}, {"content", json::array({{{"type", "text"}, {"text", text}}})}}})}};
 }
 
+/// The text of an ADF doc's first paragraph.
+std::string first_text(const json& doc) { return doc["content"][0]["content"][0]["text"]; }
+
 struct Fixture {
   FakeJiraServer jira;
   std::unique_ptr<trackers::Services> services =
@@ -197,5 +200,105 @@ TEST_CASE("jira tracker: missing credentials and site are explained", "[jira]") 
     auto r = tracker->list({}, cancel);
     REQUIRE_FALSE(r.ok());
     CHECK(r.failure().message == "jira: set \"project\" or \"jql\" in the tracker config to list issues");
+  }
+}
+
+// ---- write-back: the status comment edited in place, states, labels
+
+TEST_CASE("jira tracker: the status comment is created once in ADF, then edited in place", "[jira][write_back]") {
+  Fixture f;
+  const std::string key = f.jira.add_issue({"", "Health endpoint", nullptr, "To Do"});
+  auto made = f.tracker->put_comment(key, "", "fanout is working on this issue.", f.cancel);
+  REQUIRE(made.ok());
+  CHECK(f.jira.issue(key).comment_ids == std::vector<std::string>{*made});
+  auto edited = f.tracker->put_comment(key, *made, "fanout: **in review**", f.cancel);
+  REQUIRE(edited.ok());
+  CHECK(*edited == *made);
+  const auto stored = f.jira.issue(key);
+  REQUIRE(stored.comments.size() == 1);
+  CHECK(first_text(stored.comments[0]) == "fanout: ");
+  CHECK(stored.comments[0]["content"][0]["content"][1]["marks"][0]["type"] == "strong");
+  CHECK(f.jira.requests("PUT", "/rest/api/3/issue/" + key + "/comment/" + *made).size() == 1);
+}
+
+TEST_CASE("jira tracker: a status comment a person deleted is made again", "[jira][write_back]") {
+  Fixture f;
+  const std::string key = f.jira.add_issue({"", "one", nullptr, "To Do"});
+  auto made = f.tracker->put_comment(key, "", "first", f.cancel);
+  REQUIRE(made.ok());
+  REQUIRE(f.jira.delete_comment(*made));
+  auto again = f.tracker->put_comment(key, *made, "second", f.cancel);
+  REQUIRE(again.ok());
+  CHECK(*again != *made);
+  const auto stored = f.jira.issue(key);
+  REQUIRE(stored.comments.size() == 1);
+  CHECK(first_text(stored.comments[0]) == "second");
+}
+
+TEST_CASE("jira tracker: transitions and labels for the run's phase", "[jira][write_back]") {
+  Fixture f;
+  const std::string key = f.jira.add_issue({"", "one", nullptr, "To Do", {"backend", "fanout-review"}});
+  SECTION("the transition is found by its target status and posted") {
+    REQUIRE(f.tracker->set_state(key, "in progress", f.cancel).ok());
+    CHECK(f.jira.issue(key).status == "In Progress");
+    const auto posted = f.jira.requests("POST", "/rest/api/3/issue/" + key + "/transitions");
+    REQUIRE(posted.size() == 1);
+    CHECK(json::parse(posted[0].body) == json{{"transition", {{"id", "21"}}}});
+  }
+  SECTION("an unknown status lists the transitions available") {
+    auto r = f.tracker->set_state(key, "In Review", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::not_found);
+    CHECK(r.failure().message ==
+          "jira issue \"" + key + "\" has no transition to \"In Review\" (available: \"Start Progress\", \"Resolve\")");
+  }
+  SECTION("labels are added and removed with the edit-issue update verbs") {
+    REQUIRE(f.tracker->set_labels(key, {"fanout-help"}, {"fanout-review", "fanout-failed"}, f.cancel).ok());
+    CHECK(f.jira.issue(key).labels == std::vector<std::string>{"backend", "fanout-help"});
+    const auto put = f.jira.requests("PUT", "/rest/api/3/issue/" + key);
+    REQUIRE(put.size() == 1);
+    CHECK(json::parse(put[0].body) ==
+          json{{"update", {{"labels", json::array({{{"add", "fanout-help"}}, {{"remove", "fanout-review"}},
+                                                   {{"remove", "fanout-failed"}}})}}}});
+  }
+  SECTION("a label with a space is refused before jira refuses the whole edit") {
+    auto r = f.tracker->set_labels(key, {"needs human"}, {}, f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().message == "jira labels cannot be empty or contain spaces: \"needs human\"");
+    CHECK(f.jira.requests("PUT", "/rest/api/3/issue/" + key).empty());
+  }
+}
+
+TEST_CASE("jira tracker: status comment errors", "[jira][write_back]") {
+  Fixture f;
+  const std::string key = f.jira.add_issue({"", "one", nullptr, "To Do"});
+  auto made = f.tracker->put_comment(key, "", "first", f.cancel);
+  REQUIRE(made.ok());
+  SECTION("403 on the edit names the permission and makes no new comment") {
+    f.jira.forbid_next();
+    auto r = f.tracker->put_comment(key, *made, "second", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::auth);
+    CHECK_THAT(r.failure().message, Catch::StartsWith("jira denied PUT /rest/api/3/issue/" + key + "/comment/" + *made));
+    CHECK(f.jira.issue(key).comments.size() == 1);
+  }
+  SECTION("401") {
+    f.jira.fail_next(FakeFailure::unauthorized);
+    auto r = f.tracker->put_comment(key, *made, "second", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::auth);
+    CHECK_THAT(r.failure().message, Catch::StartsWith("jira rejected the credentials from JIRA_EMAIL and JIRA_API_TOKEN"));
+  }
+  SECTION("a comment id that is not a number") {
+    auto r = f.tracker->put_comment(key, "c1", "x", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().message == "\"c1\" is not a jira comment id (expected digits)");
+  }
+  SECTION("500 on every attempt") {
+    f.jira.fail_always(FakeFailure::server_error);
+    auto r = f.tracker->put_comment(key, *made, "second", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().message == "jira failed with HTTP 500 \"Internal server error\" for PUT /rest/api/3/issue/" + key +
+                                     "/comment/" + *made + " after 4 attempts; try again later");
   }
 }

@@ -165,3 +165,83 @@ TEST_CASE("linear tracker: OAuth tokens go as Bearer, and a missing key is expla
                                  "(create a key under Settings > Security & access > Personal API keys)");
   }
 }
+
+// ---- write-back: the status comment edited in place, states, labels
+
+TEST_CASE("linear tracker: the status comment is created once, then edited in place", "[linear][write_back]") {
+  Fixture f;
+  const std::string key = f.linear.add_issue({"", "Add health endpoint", "", "Todo", {}, "", {"a person's comment"}});
+  auto made = f.tracker->put_comment(key, "", "fanout is working on this issue.", f.cancel);
+  REQUIRE(made.ok());
+  CHECK(f.linear.issue(key).comment_ids.back() == *made);
+  auto edited = f.tracker->put_comment(key, *made, "fanout: in review", f.cancel);
+  REQUIRE(edited.ok());
+  CHECK(*edited == *made);
+  CHECK(f.linear.issue(key).comments == std::vector<std::string>{"a person's comment", "fanout: in review"});
+  const auto sent = f.linear.requests("POST", "/graphql");
+  const auto update = body_of(sent.back());
+  CHECK_THAT(update["query"].get<std::string>(), Catch::Contains("commentUpdate(id: $id, input: { body: $body })"));
+  CHECK(update["variables"] == nlohmann::json{{"id", *made}, {"body", "fanout: in review"}});
+}
+
+TEST_CASE("linear tracker: a status comment a person deleted is made again", "[linear][write_back]") {
+  Fixture f;
+  const std::string key = f.linear.add_issue({"", "one", "", "Todo"});
+  auto made = f.tracker->put_comment(key, "", "first", f.cancel);
+  REQUIRE(made.ok());
+  REQUIRE(f.linear.delete_comment(*made));
+  auto again = f.tracker->put_comment(key, *made, "second", f.cancel);
+  REQUIRE(again.ok());
+  CHECK(*again != *made);
+  CHECK(f.linear.issue(key).comments == std::vector<std::string>{"second"});
+}
+
+TEST_CASE("linear tracker: moving to a workflow state", "[linear][write_back]") {
+  Fixture f;
+  const std::string key = f.linear.add_issue({"", "one", "", "Todo"});
+  SECTION("by the state's own name, any case") {
+    REQUIRE(f.tracker->set_state(key, "in progress", f.cancel).ok());
+    CHECK(f.linear.issue(key).state == "In Progress");
+    const auto update = body_of(f.linear.requests("POST", "/graphql").back());
+    CHECK(update["variables"]["stateId"] == "state-In Progress");
+  }
+  SECTION("an unknown state lists the team's states") {
+    auto r = f.tracker->set_state(key, "In Review", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::not_found);
+    CHECK(r.failure().message == "linear team \"ENG\" has no workflow state \"In Review\" (it has \"Backlog\", \"Todo\", "
+                                 "\"In Progress\", \"Done\", \"Canceled\")");
+    CHECK(f.linear.issue(key).state == "Todo");
+  }
+  SECTION("labels are not written to linear") {
+    auto r = f.tracker->set_labels(key, {"fanout"}, {}, f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::unsupported);
+  }
+}
+
+TEST_CASE("linear tracker: status comment errors", "[linear][write_back]") {
+  Fixture f;
+  const std::string key = f.linear.add_issue({"", "one", "", "Todo"});
+  auto made = f.tracker->put_comment(key, "", "first", f.cancel);
+  REQUIRE(made.ok());
+  SECTION("a rejected key on the edit") {
+    f.linear.fail_next(FakeFailure::unauthorized);
+    auto r = f.tracker->put_comment(key, *made, "second", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::auth);
+    CHECK(f.linear.issue(key).comments == std::vector<std::string>{"first"}); // never a second comment
+  }
+  SECTION("500 on every attempt") {
+    f.linear.fail_always(FakeFailure::server_error);
+    auto r = f.tracker->put_comment(key, *made, "second", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().message == "linear failed with HTTP 500 after 4 attempts; try again later");
+  }
+  SECTION("a missing issue") {
+    auto r = f.tracker->put_comment("ENG-404", "", "x", f.cancel);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().kind == sdk::FailureKind::not_found);
+    CHECK(r.failure().message == "linear issue \"ENG-404\" not found");
+  }
+}
