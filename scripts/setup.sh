@@ -9,6 +9,8 @@ packages=(
   nlohmann-json3-dev catch2 libcli11-dev libcurl4-openssl-dev libsqlite3-dev sqlite3
   libcpp-httplib-dev
   libpq-dev          # the postgres brancher plugin talks to the server through libpq
+  libyaml-cpp-dev    # the kubernetes runner reads kubeconfig files
+  openssl            # tests make a throwaway certificate authority for their HTTPS servers
   postgresql         # real server for the postgres brancher's tests (started by the tests)
   python3            # the fake agent CLIs and fake servers' helpers in tests/
   git-lfs            # the git compatibility suite checks LFS files against git's own checkout

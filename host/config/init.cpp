@@ -154,6 +154,11 @@ std::string render_init_toml(const Detection& d) {
          "# [[review]]\n# plugin = \"agent-review\"\n# provider = \"claude-code\"\n# prompt = \"review-pr\"\n\n"
          "# [[review]]\n# plugin = \"command-review\"\n# run = [\"npm test\"]\n\n";
 
+  out += "# What a run writes back to its tracker issue (docs/config.md#tracker-write-back).\n"
+         "# [write_back]\n"
+         "# labels = { in_progress = \"fanout:working\", in_review = \"fanout:review\", needs_human = \"fanout:help\" }\n"
+         "# status_comment = true  # one status comment per issue, edited in place\n\n";
+
   out += "[run]\nparallel = 4           # issues at once\nfix_rounds = 2         # then the issue needs a human\n"
          "timeout = \"2h\"         # per issue\n# approve_plan = true   # stop after the plan until `fanout approve`\n"
          "# max_cost_usd = 5.0\n";

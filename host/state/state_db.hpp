@@ -29,7 +29,8 @@ struct Migration {
 
 /// An open state database. One per thread (SQLite connections are not shared here);
 /// cheap to open. Throws UserError on errors that the user must fix (unwritable folder,
-/// corrupt file) with the path in the message.
+/// corrupt file) with the path in the message: the one part below the CLI whose failures
+/// end the command by design (docs/architecture.md, "Errors", says why).
 class StateDb {
 public:
   /// Opens (creating) the database at `path`, in WAL mode, with a busy timeout, and

@@ -31,7 +31,8 @@ std::optional<Phase> parse_phase(std::string_view name) noexcept {
 const std::vector<Phase>& all_phases() {
   static const std::vector<Phase> phases = [] {
     std::vector<Phase> out;
-    for (const auto& [value, name] : k_names) out.push_back(value);
+    for (const auto& [value, name] : k_names)
+      out.push_back(value);
     return out;
   }();
   return phases;

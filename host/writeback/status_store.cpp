@@ -36,7 +36,8 @@ void StatusStore::set_phase(const std::string& issue, const std::string& phase) 
                {issue, phase, now()});
 }
 
-void StatusStore::set_comment(const std::string& issue, const std::string& comment_id, const std::string& digest) {
+void StatusStore::set_comment(const std::string& issue, const std::string& comment_id,
+                              const std::string& digest) {
   m_db.execute("INSERT INTO write_back (issue, comment_id, digest, updated_at) VALUES (?1, ?2, ?3, ?4) "
                "ON CONFLICT(issue) DO UPDATE SET comment_id = excluded.comment_id, digest = excluded.digest, "
                "updated_at = excluded.updated_at",

@@ -13,23 +13,29 @@
 namespace fanout::writeback {
 namespace {
 
-std::string redacted(const std::string& text) { return services::SecretRegistry::global().redact(text); }
+std::string redacted(const std::string& text) {
+  return services::SecretRegistry::global().redact(text);
+}
 
 /// FNV-1a, 64 bits: stable across builds, so a restarted fanout recognises its own text.
 std::string digest(const std::string& text) {
   std::uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
+  for (unsigned char c : text)
+    hash = (hash ^ c) * 1099511628211ull;
   return fmt::format("{:016x}", hash);
 }
 
-std::string headline(const std::string& issue, Phase phase, const std::optional<pipeline::RunRecord>& record) {
+std::string headline(const std::string& issue, Phase phase,
+                     const std::optional<pipeline::RunRecord>& record) {
   switch (phase) {
   case Phase::in_progress: return "**fanout** is working on this issue.";
-  case Phase::in_review: return "**fanout**: the pull request passed fanout's reviewers and waits for a human review.";
+  case Phase::in_review:
+    return "**fanout**: the pull request passed fanout's reviewers and waits for a human review.";
   case Phase::needs_human: return "**fanout** needs a human for this issue.";
   case Phase::failed: {
     const std::string stage = record && !record->stage.empty() ? " at stage \"" + record->stage + "\"" : "";
-    return "**fanout**'s run on this issue stopped" + stage + ". Continue it with `fanout resume " + issue + "`.";
+    return "**fanout**'s run on this issue stopped" + stage + ". Continue it with `fanout resume " + issue +
+           "`.";
   }
   case Phase::done: return "**fanout**: the pull request was merged.";
   }
@@ -48,7 +54,8 @@ Settings Settings::from(const config::WriteBackConfig& config) {
   return settings;
 }
 
-std::string status_markdown(const std::string& issue, Phase phase, const std::optional<pipeline::RunRecord>& record,
+std::string status_markdown(const std::string& issue, Phase phase,
+                            const std::optional<pipeline::RunRecord>& record,
                             const std::vector<pipeline::ReviewOutcome>& reviews, const std::string& note) {
   std::string out = headline(issue, phase, record) + "\n";
   if (record && !record->pr_url.empty()) out += "\nPull request: " + record->pr_url + "\n";
@@ -57,9 +64,10 @@ std::string status_markdown(const std::string& issue, Phase phase, const std::op
     out += "\n";
     for (const auto& outcome : reviews)
       out += fmt::format("- {}: {}\n", outcome.reviewer,
-                         outcome.review ? fmt::format("{} ({} finding(s))", sdk::to_string(outcome.review->verdict),
-                                                      outcome.review->findings.size())
-                                        : "failed: " + outcome.failure);
+                         outcome.review
+                             ? fmt::format("{} ({} finding(s))", sdk::to_string(outcome.review->verdict),
+                                           outcome.review->findings.size())
+                             : "failed: " + outcome.failure);
   }
   if (phase == Phase::needs_human && pipeline::summarize(reviews) == pipeline::RoundVerdict::changes_needed)
     out += "\nOpen findings:\n\n" + pipeline::findings_markdown(reviews);
@@ -74,11 +82,13 @@ sdk::Result<void> WriteBack::move(const std::string& issue, Phase phase, const s
   std::optional<sdk::Failure> failed;
   if (auto state = m_settings.states.find(phase); state != m_settings.states.end()) {
     auto moved = m_tracker.set_state(issue, state->second, cancel);
-    if (!moved.ok()) failed = sdk::fail(moved.failure().kind, "state \"" + state->second + "\": " + moved.failure().message);
+    if (!moved.ok())
+      failed = sdk::fail(moved.failure().kind, "state \"" + state->second + "\": " + moved.failure().message);
   }
   if (!m_settings.labels.empty()) {
     std::vector<std::string> add, remove;
-    if (auto label = m_settings.labels.find(phase); label != m_settings.labels.end()) add.push_back(label->second);
+    if (auto label = m_settings.labels.find(phase); label != m_settings.labels.end())
+      add.push_back(label->second);
     for (const auto& [other, label] : m_settings.labels)
       if (other != phase && std::find(add.begin(), add.end(), label) == add.end() &&
           std::find(remove.begin(), remove.end(), label) == remove.end())
@@ -86,16 +96,19 @@ sdk::Result<void> WriteBack::move(const std::string& issue, Phase phase, const s
     auto labelled = m_tracker.set_labels(issue, add, remove, cancel);
     if (!labelled.ok()) {
       const std::string message = "labels: " + labelled.failure().message;
-      if (failed) failed->message += "; " + message;
-      else failed = sdk::fail(labelled.failure().kind, message);
+      if (failed)
+        failed->message += "; " + message;
+      else
+        failed = sdk::fail(labelled.failure().kind, message);
     }
   }
   if (failed) return *failed;
   return {};
 }
 
-sdk::Result<void> WriteBack::comment(const std::string& issue, const std::string& text, const std::string& comment_id,
-                                     const std::string& sum, const sdk::CancelToken& cancel) {
+sdk::Result<void> WriteBack::comment(const std::string& issue, const std::string& text,
+                                     const std::string& comment_id, const std::string& sum,
+                                     const sdk::CancelToken& cancel) {
   auto put = m_tracker.put_comment(issue, comment_id, text, cancel);
   if (!put.ok()) return sdk::fail(put.failure().kind, "status comment: " + put.failure().message);
   StatusStore(m_db_path).set_comment(issue, *put, sum);
@@ -110,8 +123,10 @@ sdk::Result<void> WriteBack::write(const std::string& issue, Phase phase, const 
     const IssueStatus status = store.get(issue);
     if (status.phase != to_string(phase)) {
       auto moved = move(issue, phase, cancel);
-      if (moved.ok()) store.set_phase(issue, std::string(to_string(phase)));
-      else failures.push_back(std::move(moved).failure());
+      if (moved.ok())
+        store.set_phase(issue, std::string(to_string(phase)));
+      else
+        failures.push_back(std::move(moved).failure());
     }
     if (m_settings.status_comment) {
       pipeline::RunStore runs(m_db_path);
@@ -129,8 +144,10 @@ sdk::Result<void> WriteBack::write(const std::string& issue, Phase phase, const 
     failures.push_back(sdk::fail(sdk::FailureKind::error, std::string("the state store: ") + e.what()));
   }
   if (failures.empty()) return {};
-  std::string message = "write-back to issue \"" + issue + "\" (" + std::string(to_string(phase)) + ") failed: ";
-  for (size_t i = 0; i < failures.size(); ++i) message += (i ? "; " : "") + failures[i].message;
+  std::string message =
+      "write-back to issue \"" + issue + "\" (" + std::string(to_string(phase)) + ") failed: ";
+  for (size_t i = 0; i < failures.size(); ++i)
+    message += (i ? "; " : "") + failures[i].message;
   message = redacted(message);
   spdlog::warn("{}", message);
   return sdk::fail(failures.front().kind, message);

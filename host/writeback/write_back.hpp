@@ -69,7 +69,8 @@ private:
 
 /// The status comment's Markdown for `issue` in `phase`: a headline, the pull request, the
 /// note, the reviewers' verdicts and (needs_human) the open findings; redacted.
-std::string status_markdown(const std::string& issue, Phase phase, const std::optional<pipeline::RunRecord>& record,
+std::string status_markdown(const std::string& issue, Phase phase,
+                            const std::optional<pipeline::RunRecord>& record,
                             const std::vector<pipeline::ReviewOutcome>& reviews, const std::string& note);
 
 } // namespace fanout::writeback

@@ -153,6 +153,48 @@ public:
     return {};
   }
 
+  /// Labels by name: the issue's own for `remove`; for `add`, the workspace's or the issue's
+  /// team's label of that name (issueLabels), then one issueUpdate with addedLabelIds and
+  /// removedLabelIds. A label that does not exist is not made: not_found says so.
+  sdk::Result<void> set_labels(const std::string& key, const std::vector<std::string>& add,
+                               const std::vector<std::string>& remove, const sdk::CancelToken& cancel) override {
+    auto row = fetch(key, cancel);
+    if (!row) return std::move(row).failure();
+    const std::string team = string_at((*row)["team"], "key");
+    json removed = json::array();
+    if (auto labels = row->find("labels"); labels != row->end() && labels->is_object() && (*labels)["nodes"].is_array())
+      for (const auto& label : (*labels)["nodes"])
+        if (std::find(remove.begin(), remove.end(), string_at(label, "name")) != remove.end())
+          removed.push_back(string_at(label, "id"));
+    json added = json::array();
+    if (!add.empty()) {
+      auto data = m_api.run("query Labels($names: [String!]) { issueLabels(first: 250, filter: { name: { in: $names } }) "
+                            "{ nodes { id name team { key } } } }",
+                            {{"names", add}}, cancel);
+      if (!data) return std::move(data).failure();
+      const json nodes = (*data)["issueLabels"].is_object() ? (*data)["issueLabels"]["nodes"] : json::array();
+      for (const auto& name : add) {
+        std::string id;
+        for (const auto& node : nodes) {
+          const bool usable = !node["team"].is_object() || string_at(node["team"], "key") == team;
+          if (string_at(node, "name") == name && usable) id = string_at(node, "id");
+        }
+        if (id.empty())
+          return fail(FailureKind::not_found, "linear has no label \"" + name + "\" in the workspace or team \"" + team +
+                                                  "\" (create it in Linear first)");
+        added.push_back(id);
+      }
+    }
+    if (added.empty() && removed.empty()) return {};
+    auto updated = m_api.run("mutation Label($id: String!, $added: [String!], $removed: [String!]) { issueUpdate(id: $id, "
+                             "input: { addedLabelIds: $added, removedLabelIds: $removed }) { success } }",
+                             {{"id", string_at(*row, "id")}, {"added", added}, {"removed", removed}}, cancel, not_found(key));
+    if (!updated) return std::move(updated).failure();
+    if (!(*updated)["issueUpdate"].is_object() || !(*updated)["issueUpdate"].value("success", false))
+      return fail(FailureKind::error, "linear did not change the labels of \"" + key + "\"");
+    return {};
+  }
+
 private:
   sdk::Result<std::string> create_comment(const std::string& key, const std::string& markdown, const sdk::CancelToken& cancel) {
     auto data = m_api.run("mutation Comment($issueId: String!, $body: String!) { commentCreate(input: { issueId: $issueId, "

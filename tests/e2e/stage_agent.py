@@ -6,7 +6,7 @@ The test's prompt overrides start with "STAGE=<PLAN|BUILD|FIX|REVIEW> ISSUE=<key
 prompt arrives on stdin (or in argv for a slash command) and is handed on unchanged.
 Scripts live in $E2E_SCRIPTS: "<STAGE>-<key>.json" wins over "<STAGE>.json"; "{issue}" in
 a script is replaced by the key; "mode" sets FAKE_AGENT_MODE; "once": true uses the script
-only for the first matching call. Every call is logged to $E2E_SCRIPTS/calls.log as
+only for the first matching call; "gate": <path> waits until that file exists. Every call is logged to $E2E_SCRIPTS/calls.log as
 "<STAGE> <key> <pid>" so the test can count calls and kill what a crash left behind."""
 import json
 import os
@@ -38,6 +38,12 @@ if match and scripts:
             if os.path.exists(path + ".used"):
                 continue
             open(path + ".used", "w").close()
+        if script.get("gate"):  # waits (up to 60 s) until the test creates this file
+            import time
+            for _ in range(1200):
+                if os.path.exists(script["gate"]):
+                    break
+                time.sleep(0.05)
         env["FAKE_AGENT_MODE"] = script.get("mode", "success")
         chosen = os.path.join(scripts, "chosen-%s-%s-%d.json" % (stage, issue, os.getpid()))
         with open(chosen, "w") as f:

@@ -34,11 +34,13 @@ TEST_CASE("e2e write-back: labels follow the run and one status comment is edite
   CHECK(issue->labels == std::vector<std::string>{"fanout", "fanout:review"});
   REQUIRE(issue->comments.size() == 1);
   CHECK(e2e.server.comments(1).at(0).id == id);
-  CHECK(issue->comments[0].find("passed fanout's reviewers and waits for a human review") != std::string::npos);
+  CHECK(issue->comments[0].find("passed fanout's reviewers and waits for a human review") !=
+        std::string::npos);
   CHECK(issue->comments[0].find("Pull request: https://github.com/acme/widgets/pull/") != std::string::npos);
   CHECK(e2e.server.requests("POST", "/repos/acme/widgets/issues/1/comments").size() == 1);
   // in_progress (the plan), needs_human, in_progress (the build), in_review.
-  const auto edits = e2e.server.requests("PATCH", "/repos/acme/widgets/issues/comments/" + std::to_string(id));
+  const auto edits =
+      e2e.server.requests("PATCH", "/repos/acme/widgets/issues/comments/" + std::to_string(id));
   CHECK(edits.size() == 3);
 
   // The run again: it has nothing left to do, so nothing is written back.

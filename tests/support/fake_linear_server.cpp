@@ -99,6 +99,11 @@ FakeLinearIssue FakeLinearServer::issue(const std::string& identifier) const {
   return {};
 }
 
+void FakeLinearServer::add_label(const std::string& name) {
+  std::lock_guard lock(m_mutex);
+  m_labels.push_back(name);
+}
+
 bool FakeLinearServer::delete_comment(const std::string& id) {
   std::lock_guard lock(m_mutex);
   return erase_comment(m_issues, id);
@@ -198,6 +203,27 @@ json FakeLinearServer::handle(const std::string& query, const json& variables, i
   if (query.find("issueUpdate") != std::string::npos) {
     auto* issue = find(variables.value("id", ""));
     if (!issue) return not_found();
+    auto known = [&](const std::string& label) {
+      if (std::find(m_labels.begin(), m_labels.end(), label) != m_labels.end()) return true;
+      return std::any_of(m_issues.begin(), m_issues.end(), [&](const FakeLinearIssue& i) {
+        return std::find(i.labels.begin(), i.labels.end(), label) != i.labels.end();
+      });
+    };
+    if (variables.contains("added") || variables.contains("removed")) {
+      // Label ids are "label-<name>" (issue_json); an unknown id is refused as Linear does.
+      for (const auto& id : variables.value("added", json::array())) {
+        const std::string name = id.get<std::string>().substr(6);
+        if (!known(name)) {
+          status = 400;
+          return graphql_error("Argument Validation Error", "INVALID_INPUT", 400);
+        }
+        if (std::find(issue->labels.begin(), issue->labels.end(), name) == issue->labels.end()) issue->labels.push_back(name);
+      }
+      for (const auto& id : variables.value("removed", json::array()))
+        issue->labels.erase(std::remove(issue->labels.begin(), issue->labels.end(), id.get<std::string>().substr(6)),
+                            issue->labels.end());
+      return {{"data", {{"issueUpdate", {{"success", true}, {"issue", issue_json(*issue)}}}}}};
+    }
     const std::string state_id = variables.value("stateId", "");
     for (const auto& [name, type] : k_states)
       if ("state-" + name == state_id) {
@@ -206,6 +232,18 @@ json FakeLinearServer::handle(const std::string& query, const json& variables, i
       }
     status = 400;
     return graphql_error("Argument Validation Error", "INVALID_INPUT", 400);
+  }
+  if (query.find("issueLabels(") != std::string::npos) {
+    std::vector<std::string> names = m_labels;
+    for (const auto& i : m_issues)
+      for (const auto& label : i.labels)
+        if (std::find(names.begin(), names.end(), label) == names.end()) names.push_back(label);
+    json nodes = json::array();
+    const json wanted = variables.value("names", json::array());
+    for (const auto& name : names)
+      if (wanted.empty() || std::find(wanted.begin(), wanted.end(), name) != wanted.end())
+        nodes.push_back({{"id", "label-" + name}, {"name", name}, {"team", nullptr}});
+    return {{"data", {{"issueLabels", {{"nodes", nodes}, {"pageInfo", {{"hasNextPage", false}, {"endCursor", nullptr}}}}}}}};
   }
   if (query.find("workflowStates") != std::string::npos) {
     json nodes = json::array();

@@ -1,7 +1,8 @@
 #pragma once
 // FakeLinearServer: Linear's GraphQL endpoint (POST /graphql), in memory, on 127.0.0.1.
 // It recognises the operations fanout sends (issue, issues with filter + cursor paging,
-// workflowStates, commentCreate, commentUpdate, issueUpdate) by the field they select, reads values from
+// workflowStates, issueLabels, commentCreate, commentUpdate, issueUpdate with stateId or
+// added/removedLabelIds) by the field they select, reads values from
 // `variables`, and answers with Linear's shapes: data/errors, "Entity not found", HTTP 400
 // with extensions.code RATELIMITED, and personal keys without "Bearer" (OAuth with it).
 
@@ -40,6 +41,8 @@ public:
   std::string add_issue(FakeLinearIssue issue);
   FakeLinearIssue issue(const std::string& identifier) const;
 
+  /// Makes a workspace label (one issueLabels finds besides those on issues).
+  void add_label(const std::string& name);
   /// Deletes comment `id` as a person would in Linear; false when there is none.
   bool delete_comment(const std::string& id);
 
@@ -62,6 +65,7 @@ private:
   int m_max_page = 50;
   int m_auth_status = 400;
   int m_next_comment = 1;
+  std::vector<std::string> m_labels; ///< workspace labels besides those on issues
   std::vector<FakeLinearIssue> m_issues;
 };
 

@@ -24,7 +24,11 @@ namespace {
 thread_local size_t t_current = 0;
 } // namespace
 
-FakeService::FakeService() {
+FakeService::FakeService() { install_handlers(); }
+
+FakeService::FakeService(const ServerTls& tls) : m_server(tls) { install_handlers(); }
+
+void FakeService::install_handlers() {
   server().set_post_routing_handler([this](const httplib::Request& req, httplib::Response&) {
     std::lock_guard lock(m_mutex);
     if (t_current < m_requests.size() && m_requests[t_current].body.empty()) m_requests[t_current].body = req.body;

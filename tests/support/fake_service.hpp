@@ -72,6 +72,8 @@ bool erase_comment(std::vector<Issue>& issues, const std::string& id) {
 class FakeService {
 public:
   FakeService();
+  /// The same over HTTPS (a Kubernetes API server has its own CA).
+  explicit FakeService(const ServerTls& tls);
   virtual ~FakeService();
 
   /// Base URL of the fake ("http://127.0.0.1:<port>").
@@ -111,6 +113,8 @@ protected:
   std::atomic<int> m_retry_after{1};
 
 private:
+  void install_handlers();
+
   LocalServer m_server;
   std::deque<FakeFailure> m_queued;
   FakeFailure m_always = FakeFailure::none;

@@ -3,6 +3,7 @@
 #include "pipeline_helpers.hpp"
 
 #include "host/pipeline/run_store.hpp"
+#include "host/writeback/write_back.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -29,7 +30,8 @@ private:
 
 } // namespace
 
-TEST_CASE("pipeline: the write-back hears of a run when it starts and when it ends", "[pipeline][write_back]") {
+TEST_CASE("pipeline: the write-back hears of a run when it starts and when it ends",
+          "[pipeline][write_back]") {
   Harness h;
   h.tracker.add("1", "feature");
   RecordingWriteBack write_back(false);
@@ -41,7 +43,8 @@ TEST_CASE("pipeline: the write-back hears of a run when it starts and when it en
   CHECK(h.tracker.comments_on("1") == 2);
 }
 
-TEST_CASE("pipeline: with a status comment the pipeline posts no comments of its own", "[pipeline][write_back]") {
+TEST_CASE("pipeline: with a status comment the pipeline posts no comments of its own",
+          "[pipeline][write_back]") {
   Harness h;
   h.tracker.add("1", "feature");
   RecordingWriteBack write_back(true);
@@ -57,4 +60,20 @@ TEST_CASE("pipeline: an issue that cannot be fetched is never written back to", 
   h.services.write_back = &write_back;
   CHECK(h.run({"404"}) == std::map<std::string, RunState>{{"404", RunState::failed}});
   CHECK(write_back.seen.empty());
+}
+
+TEST_CASE("pipeline: a tracker that refuses every write-back still sees the run end done",
+          "[pipeline][write_back]") {
+  Harness h;
+  h.tracker.add("1", "feature");
+  writeback::Settings settings; // the fake tracker can neither move states nor edit comments
+  settings.states = {{writeback::Phase::in_progress, "In Progress"},
+                     {writeback::Phase::in_review, "In Review"}};
+  settings.status_comment = true;
+  writeback::WriteBack write_back(h.tracker, settings, h.settings.db_path);
+  h.services.write_back = &write_back;
+  CHECK(h.run({"1"}) == std::map<std::string, RunState>{{"1", RunState::done}});
+  CHECK(h.tracker.comments_on("1") == 0); // never a comment per event instead of the status comment
+  pipeline::RunStore store(h.settings.db_path);
+  CHECK(store.get("1")->error.empty());
 }

@@ -94,7 +94,7 @@ TEST_CASE("remote runner: plan, build and review sessions run through it; commit
   CHECK(doctor.out.find("[runner]") == std::string::npos);
 }
 
-TEST_CASE("remote runner: a secret in the agent's env is passed by name, never started without saying so", "[runner]") {
+TEST_CASE("remote runner: the runner is told which of the agent's env variables are secrets, by name", "[runner]") {
   E2e e2e;
   use_fixture_runner(e2e);
   std::string toml = read_text(e2e.repo / "fanout.toml");

@@ -28,13 +28,15 @@ public:
   sdk::Result<std::vector<sdk::Issue>> list(const sdk::IssueQuery&, const sdk::CancelToken&) override {
     return std::vector<sdk::Issue>{};
   }
-  sdk::Result<sdk::Issue> get(const std::string& key, const sdk::CancelToken&) override { return sdk::Issue{key}; }
+  sdk::Result<sdk::Issue> get(const std::string& key, const sdk::CancelToken&) override {
+    return sdk::Issue{key};
+  }
   sdk::Result<void> comment(const std::string& key, const std::string&, const sdk::CancelToken&) override {
     record("comment " + key);
     return {};
   }
-  sdk::Result<std::string> put_comment(const std::string& key, const std::string& id, const std::string& markdown,
-                                       const sdk::CancelToken& cancel) override {
+  sdk::Result<std::string> put_comment(const std::string& key, const std::string& id,
+                                       const std::string& markdown, const sdk::CancelToken& cancel) override {
     if (!edits) return IssueTracker::put_comment(key, id, markdown, cancel);
     std::lock_guard lock(m_mutex);
     if (!id.empty() && comments.count(id)) {
@@ -47,7 +49,8 @@ public:
     comments[made] = markdown;
     return made;
   }
-  sdk::Result<void> set_state(const std::string& key, const std::string& state, const sdk::CancelToken&) override {
+  sdk::Result<void> set_state(const std::string& key, const std::string& state,
+                              const sdk::CancelToken&) override {
     record("state " + key + " " + state);
     if (state_failure) return *state_failure;
     return {};
@@ -55,8 +58,10 @@ public:
   sdk::Result<void> set_labels(const std::string& key, const std::vector<std::string>& add,
                                const std::vector<std::string>& remove, const sdk::CancelToken&) override {
     std::string line = "labels " + key;
-    for (const auto& label : add) line += " +" + label;
-    for (const auto& label : remove) line += " -" + label;
+    for (const auto& label : add)
+      line += " +" + label;
+    for (const auto& label : remove)
+      line += " -" + label;
     record(line);
     return {};
   }
@@ -85,7 +90,9 @@ struct Fixture {
   Settings settings() const {
     Settings s;
     s.states = {{Phase::in_progress, "In Progress"}, {Phase::done, "Done"}};
-    s.labels = {{Phase::in_review, "fanout:review"}, {Phase::needs_human, "fanout:help"}, {Phase::failed, "fanout:failed"}};
+    s.labels = {{Phase::in_review, "fanout:review"},
+                {Phase::needs_human, "fanout:help"},
+                {Phase::failed, "fanout:failed"}};
     s.status_comment = true;
     return s;
   }
@@ -93,12 +100,13 @@ struct Fixture {
 
 } // namespace
 
-TEST_CASE("write-back: a phase sets its state and its label and removes the other phases' labels", "[write_back]") {
+TEST_CASE("write-back: a phase sets its state and its label and removes the other phases' labels",
+          "[write_back]") {
   Fixture f;
   WriteBack write_back(f.tracker, f.settings(), f.db);
   REQUIRE(write_back.write("42", Phase::in_progress, "", f.cancel).ok());
-  CHECK(f.tracker.take() ==
-        Calls{"state 42 In Progress", "labels 42 -fanout:review -fanout:help -fanout:failed", "create 42 c1"});
+  CHECK(f.tracker.take() == Calls{"state 42 In Progress",
+                                  "labels 42 -fanout:review -fanout:help -fanout:failed", "create 42 c1"});
   REQUIRE(write_back.write("42", Phase::in_review, "", f.cancel).ok());
   // No state is mapped for in_review: only the labels move.
   CHECK(f.tracker.take() == Calls{"labels 42 +fanout:review -fanout:help -fanout:failed", "edit 42 c1"});
@@ -118,10 +126,13 @@ TEST_CASE("write-back: one status comment per issue, edited in place across rest
     CHECK(f.tracker.take().empty());
   }
   SECTION("a new phase edits the issue's own comment") {
-    REQUIRE(restarted.write("42", Phase::needs_human, "changes still requested after 2 fix round(s)", f.cancel).ok());
+    REQUIRE(
+        restarted.write("42", Phase::needs_human, "changes still requested after 2 fix round(s)", f.cancel)
+            .ok());
     CHECK(f.tracker.take() == Calls{"labels 42 +fanout:help -fanout:review -fanout:failed", "edit 42 c1"});
     CHECK(f.tracker.comments.size() == 2);
-    CHECK(f.tracker.comments.at("c1").find("changes still requested after 2 fix round(s)") != std::string::npos);
+    CHECK(f.tracker.comments.at("c1").find("changes still requested after 2 fix round(s)") !=
+          std::string::npos);
   }
   SECTION("a comment a person deleted is made again, and that one is edited next") {
     f.tracker.comments.erase("c1");
@@ -132,13 +143,15 @@ TEST_CASE("write-back: one status comment per issue, edited in place across rest
   }
 }
 
-TEST_CASE("write-back: the status comment says the phase, the pull request, the reviews and the note", "[write_back]") {
+TEST_CASE("write-back: the status comment says the phase, the pull request, the reviews and the note",
+          "[write_back]") {
   Fixture f;
   {
     pipeline::RunStore runs(f.db);
     runs.begin("42");
     runs.set_pr("42", "9", "https://forge.test/pull/9");
-    sdk::Review changes{sdk::Verdict::request_changes, "no", {{sdk::Severity::critical, "src/app.js", 3, "returns 500", ""}}};
+    sdk::Review changes{
+        sdk::Verdict::request_changes, "no", {{sdk::Severity::critical, "src/app.js", 3, "returns 500", ""}}};
     runs.save_reviews("42", 0, {{"tests", changes, ""}, {"scope", std::nullopt, "the model timed out"}});
     runs.set_state("42", RunState::needs_human, "changes still requested after 2 fix round(s)");
   }
@@ -161,9 +174,9 @@ TEST_CASE("write-back: the status comment says the phase, the pull request, the 
 TEST_CASE("write-back: run states map to phases; a cancelled run writes nothing", "[write_back]") {
   pipeline::RunRecord record;
   const std::vector<std::pair<RunState, std::optional<Phase>>> cases = {
-      {RunState::running, Phase::in_progress}, {RunState::done, Phase::in_review},
+      {RunState::running, Phase::in_progress},     {RunState::done, Phase::in_review},
       {RunState::needs_human, Phase::needs_human}, {RunState::failed, Phase::failed},
-      {RunState::over_budget, Phase::failed}, {RunState::cancelled, std::nullopt}};
+      {RunState::over_budget, Phase::failed},      {RunState::cancelled, std::nullopt}};
   for (const auto& [state, phase] : cases) {
     record.state = state;
     CHECK(phase_of(record) == phase);
@@ -176,23 +189,26 @@ TEST_CASE("write-back: run states map to phases; a cancelled run writes nothing"
   CHECK(f.tracker.take().empty());
 }
 
-TEST_CASE("write-back: a failing step is returned and logged, and the other steps still run", "[write_back]") {
+TEST_CASE("write-back: a failing step is returned and logged, and the other steps still run",
+          "[write_back]") {
   Fixture f;
-  f.tracker.state_failure = sdk::fail(sdk::FailureKind::not_found,
-                                      "linear team \"ENG\" has no workflow state \"In Progress\" (it has \"Todo\", \"Doing\")");
+  f.tracker.state_failure =
+      sdk::fail(sdk::FailureKind::not_found,
+                "linear team \"ENG\" has no workflow state \"In Progress\" (it has \"Todo\", \"Doing\")");
   WriteBack write_back(f.tracker, f.settings(), f.db);
   auto written = write_back.write("42", Phase::in_progress, "", f.cancel);
   REQUIRE_FALSE(written.ok());
   CHECK(written.failure().kind == sdk::FailureKind::not_found);
-  CHECK(written.failure().message ==
-        "write-back to issue \"42\" (in_progress) failed: state \"In Progress\": linear team \"ENG\" has no workflow "
-        "state \"In Progress\" (it has \"Todo\", \"Doing\")");
-  CHECK(f.tracker.take() ==
-        Calls{"state 42 In Progress", "labels 42 -fanout:review -fanout:help -fanout:failed", "create 42 c1"});
+  CHECK(written.failure().message == "write-back to issue \"42\" (in_progress) failed: state \"In "
+                                     "Progress\": linear team \"ENG\" has no workflow "
+                                     "state \"In Progress\" (it has \"Todo\", \"Doing\")");
+  CHECK(f.tracker.take() == Calls{"state 42 In Progress",
+                                  "labels 42 -fanout:review -fanout:help -fanout:failed", "create 42 c1"});
   // The phase was not recorded as written: the next write tries it again.
   f.tracker.state_failure.reset();
   REQUIRE(write_back.write("42", Phase::in_progress, "", f.cancel).ok());
-  CHECK(f.tracker.take() == Calls{"state 42 In Progress", "labels 42 -fanout:review -fanout:help -fanout:failed"});
+  CHECK(f.tracker.take() ==
+        Calls{"state 42 In Progress", "labels 42 -fanout:review -fanout:help -fanout:failed"});
 }
 
 TEST_CASE("write-back: a tracker that cannot edit comments gets no comment at all", "[write_back]") {
@@ -213,7 +229,10 @@ TEST_CASE("write-back: secrets never reach the tracker", "[write_back]") {
   Fixture f;
   services::SecretRegistry::global().add("ghp_writeback_secret_0123456789");
   WriteBack write_back(f.tracker, f.settings(), f.db);
-  REQUIRE(write_back.write("42", Phase::failed, "push failed: token ghp_writeback_secret_0123456789 rejected", f.cancel).ok());
+  REQUIRE(
+      write_back
+          .write("42", Phase::failed, "push failed: token ghp_writeback_secret_0123456789 rejected", f.cancel)
+          .ok());
   REQUIRE(f.tracker.comments.size() == 1);
   const std::string& text = f.tracker.comments.begin()->second;
   CHECK(text.find("ghp_writeback_secret_0123456789") == std::string::npos);

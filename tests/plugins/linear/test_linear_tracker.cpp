@@ -213,10 +213,23 @@ TEST_CASE("linear tracker: moving to a workflow state", "[linear][write_back]") 
                                  "\"In Progress\", \"Done\", \"Canceled\")");
     CHECK(f.linear.issue(key).state == "Todo");
   }
-  SECTION("labels are not written to linear") {
-    auto r = f.tracker->set_labels(key, {"fanout"}, {}, f.cancel);
+  SECTION("labels by name: one added, one removed, in one issueUpdate") {
+    f.linear.add_label("fanout-review");
+    const std::string labelled = f.linear.add_issue({"", "two", "", "Todo", {"backend", "fanout-help"}});
+    REQUIRE(f.tracker->set_labels(labelled, {"fanout-review"}, {"fanout-help", "fanout-failed"}, f.cancel).ok());
+    CHECK(f.linear.issue(labelled).labels == std::vector<std::string>{"backend", "fanout-review"});
+    const auto update = body_of(f.linear.requests("POST", "/graphql").back());
+    CHECK_THAT(update["query"].get<std::string>(), Catch::Contains("addedLabelIds: $added, removedLabelIds: $removed"));
+    CHECK(update["variables"]["added"] == nlohmann::json{"label-fanout-review"});
+    CHECK(update["variables"]["removed"] == nlohmann::json{"label-fanout-help"});
+  }
+  SECTION("a label that does not exist is named, and nothing changes") {
+    auto r = f.tracker->set_labels(key, {"fanout-review"}, {}, f.cancel);
     REQUIRE_FALSE(r.ok());
-    CHECK(r.failure().kind == sdk::FailureKind::unsupported);
+    CHECK(r.failure().kind == sdk::FailureKind::not_found);
+    CHECK(r.failure().message ==
+          "linear has no label \"fanout-review\" in the workspace or team \"ENG\" (create it in Linear first)");
+    CHECK(f.linear.issue(key).labels.empty());
   }
 }
 

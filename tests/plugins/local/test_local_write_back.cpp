@@ -12,7 +12,8 @@ using fanout::test::LocalPluginFixture;
 
 namespace {
 
-const char* k_health = "---\ntitle: Add a health endpoint\nstate: open\nlabels: [api]\n---\n\nGET /health returns 200.\n";
+const char* k_health =
+    "---\ntitle: Add a health endpoint\nstate: open\nlabels: [api]\n---\n\nGET /health returns 200.\n";
 
 /// The file with every comment heading's timestamp replaced by "T".
 std::string without_times(const std::string& text) {
@@ -28,7 +29,8 @@ TEST_CASE("local tracker: the status comment is written once and edited in place
   REQUIRE(made.ok());
   CHECK(*made == "c1");
   REQUIRE(f.tracker().comment("add-health", "A person's note.", CancelToken()).ok());
-  auto edited = f.tracker().put_comment("add-health", *made, "fanout: in review\n\nPull request: #1", CancelToken());
+  auto edited =
+      f.tracker().put_comment("add-health", *made, "fanout: in review\n\nPull request: #1", CancelToken());
   REQUIRE(edited.ok());
   CHECK(*edited == "c1");
   CHECK(without_times(f.read(".fanout/issues/add-health.md")) ==
