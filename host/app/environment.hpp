@@ -48,6 +48,8 @@ public:
   /// [run] limits, with --parallel when > 0.
   pipeline::FleetOptions fleet_options(int parallel_override) const;
   sdk::IssueTracker& tracker() { return *m_tracker; }
+  /// The workspace manager the runs' workspaces come from (`fanout watch` cleans with it).
+  workspace::WorkspaceManager& workspaces() { return *m_manager; }
   /// The [write_back] writer over the tracker, or null when [write_back] writes nothing.
   writeback::WriteBack* write_back() { return m_write_back.get(); }
   /// The [[notify]] notifiers with their events and retries (empty when none is configured).

@@ -76,6 +76,12 @@ std::vector<std::string> resumable(RunStore& store, const std::vector<std::strin
         throw UserError(fmt::format("run \"{}\" waits for plan approval (fanout approve {})", run.issue, run.issue));
       return;
     }
+    if (run.state == RunState::merged || run.state == RunState::closed) {
+      if (explicit_name)
+        throw UserError(fmt::format("run \"{}\" is {}: its pull request is no longer open", run.issue,
+                                    pipeline::to_string(run.state)));
+      return;
+    }
     if (!explicit_name && (run.state == RunState::done || run.state == RunState::needs_human)) return;
     keys.push_back(run.issue);
   };

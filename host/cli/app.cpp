@@ -77,6 +77,7 @@ int run(int argc, char** argv) {
   add_workspace_commands(app, context);
   add_run_commands(app, context);
   add_status_commands(app, context);
+  add_watch_command(app, context);
   add_pr_commands(app, context);
   add_demo_command(app, context);
   add_heal_command(app, context);

@@ -16,6 +16,7 @@ void add_agent_commands(CLI::App& app, Context& context);
 void add_workspace_commands(CLI::App& app, Context& context);
 void add_run_commands(CLI::App& app, Context& context);    // run, resume, approve, review, cancel
 void add_status_commands(CLI::App& app, Context& context); // status, logs
+void add_watch_command(CLI::App& app, Context& context);   // watch
 void add_pr_commands(CLI::App& app, Context& context);     // pr show
 void add_demo_command(CLI::App& app, Context& context);     // demo
 void add_heal_command(CLI::App& app, Context& context);     // heal

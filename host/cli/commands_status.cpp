@@ -7,6 +7,7 @@
 #include "host/state/state_db.hpp"
 #include "host/util/error.hpp"
 #include "host/util/suggest.hpp"
+#include "host/watch/watch_store.hpp"
 #include "host/workspace/store.hpp"
 
 #include <fmt/format.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -37,6 +39,7 @@ std::string render(const std::string& stage, const std::string& line) {
     return fmt::format("[{}] --- session{}{}", stage, text("model").empty() ? "" : " model=" + text("model"),
                        text("resume").empty() ? "" : " resume=" + text("resume"));
   if (type == "text") return fmt::format("[{}] {}", stage, text("text"));
+  if (type == "note") return fmt::format("[{}] {} {}", stage, text("ts"), text("text")); // fanout watch's own steps
   if (type == "tool_use") return fmt::format("[{}] tool {} {}", stage, text("tool"), text("detail"));
   if (type == "tool_result") return fmt::format("[{}] result: {}", stage, text("text"));
   if (type == "error") return fmt::format("[{}] error: {}", stage, text("text"));
@@ -69,6 +72,16 @@ std::streamoff print_new(const fs::path& file, std::streamoff offset) {
   return offset;
 }
 
+/// `--stage X` selects the transcript X and the rounds of X ("ci" -> ci.jsonl, ci-1.jsonl,
+/// ci-2.jsonl): a watch stage's notes and its builder sessions together.
+bool of_stage(const fs::path& file, const std::string& stage) {
+  const std::string stem = file.stem().string();
+  if (stem == stage) return true;
+  if (stem.size() <= stage.size() + 1 || stem.compare(0, stage.size(), stage) != 0 || stem[stage.size()] != '-')
+    return false;
+  return stem.find_first_not_of("0123456789", stage.size() + 1) == std::string::npos;
+}
+
 bool run_is_live(const fs::path& db, const std::string& issue) {
   if (!fs::exists(db)) return false;
   auto run = pipeline::RunStore(db).get(issue);
@@ -83,9 +96,18 @@ void add_status_commands(CLI::App& app, Context& context) {
   status->add_flag("--json", *json, "Print a JSON array");
   status->callback([&context, json] {
     const auto statuses = pipeline::load_statuses(context.repo_root());
+    const auto watched = watch::WatchStore::all(state::StateDb::path_for(context.repo_root()));
+    auto watched_of = [&](const std::string& issue) -> const watch::WatchRecord* {
+      auto found = watched.find(issue);
+      return found == watched.end() ? nullptr : &found->second;
+    };
     if (*json) {
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& status : statuses) out.push_back(pipeline::status_json(status));
+      for (const auto& status : statuses) {
+        auto row = pipeline::status_json(status);
+        row["watch"] = watch::status_json(watched_of(status.run.issue));
+        out.push_back(std::move(row));
+      }
       std::cout << services::SecretRegistry::global().redact(out.dump(2)) << "\n";
       return;
     }
@@ -101,18 +123,18 @@ void add_status_commands(CLI::App& app, Context& context) {
     }
     const auto row = [&](const std::string& issue, const std::string& stage, const std::string& state,
                          const std::string& tokens, const std::string& cost, const std::string& pr,
-                         const std::string& reviews) {
-      return fmt::format("{:<{}} {:<12} {:<12} {:>8} {:>8}  {:<{}} {}\n", issue, issue_width, stage, state, tokens, cost,
-                         pr, pr_width, reviews);
+                         const std::array<std::string, 3>& watch, const std::string& reviews) {
+      return fmt::format("{:<{}} {:<12} {:<12} {:>8} {:>8}  {:<{}} {:<11} {:>8} {:<11} {}\n", issue, issue_width, stage,
+                         state, tokens, cost, pr, pr_width, watch[0], watch[1], watch[2], reviews);
     };
     const auto& secrets = services::SecretRegistry::global();
-    std::cout << row("ISSUE", "STAGE", "STATE", "TOKENS", "COST", "PR", "REVIEWS");
+    std::cout << row("ISSUE", "STAGE", "STATE", "TOKENS", "COST", "PR", {"CI", "COMMENTS", "MERGE"}, "REVIEWS");
     for (const auto& [run, reviews] : statuses) {
       std::string state(to_string(run.state));
       if (pipeline::stale(run)) state += "?";
       std::cout << secrets.redact(row(run.issue, run.stage, state, std::to_string(run.tokens),
                                       fmt::format("${:.2f}", run.cost_usd), run.pr_url.empty() ? "-" : run.pr_url,
-                                      pipeline::verdicts(reviews)));
+                                      watch::status_columns(watched_of(run.issue)), pipeline::verdicts(reviews)));
       if (!run.error.empty() && run.state != RunState::done)
         std::cout << std::string(issue_width + 1, ' ') << secrets.redact(run.error) << "\n";
     }
@@ -131,7 +153,9 @@ void add_status_commands(CLI::App& app, Context& context) {
   auto log_options = std::make_shared<LogOptions>();
   auto* logs = app.add_subcommand("logs", "Print an issue's agent transcripts");
   logs->add_option("issue", log_options->issue, "Issue key")->required();
-  logs->add_option("--stage", log_options->stage, "Only this transcript (plan, build, fix-1, review-<name>)");
+  logs->add_option("--stage", log_options->stage,
+                   "Only this transcript (plan, build, fix-1, review-<name>), or a stage with its rounds (fix; "
+                   "fanout watch's ci, comments, update)");
   logs->add_flag("-f,--follow", log_options->follow, "Keep printing until the run ends");
   logs->callback([&context, log_options] {
     const fs::path db = state::StateDb::path_for(context.repo_root());
@@ -140,10 +164,12 @@ void add_status_commands(CLI::App& app, Context& context) {
       auto files = pipeline::transcripts(dir);
       if (log_options->stage.empty()) return files;
       std::vector<std::string> names;
+      std::vector<fs::path> chosen;
       for (const auto& file : files) {
-        if (file.stem() == log_options->stage) return std::vector<fs::path>{file};
+        if (of_stage(file, log_options->stage)) chosen.push_back(file);
         names.push_back(file.stem().string());
       }
+      if (!chosen.empty()) return chosen;
       if (!log_options->follow)
         throw UserError("no transcript \"" + log_options->stage + "\" for issue \"" + log_options->issue + "\"" +
                         util::did_you_mean(log_options->stage, names));

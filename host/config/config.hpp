@@ -139,6 +139,19 @@ struct RunConfig {
   long long fleet_max_tokens = 0; ///< all issues of one `fanout run`
 };
 
+/// [watch]: `fanout watch` (docs/running.md).
+struct WatchConfig {
+  std::chrono::milliseconds interval{60'000};
+  int ci_rounds = 2;
+  int comment_rounds = 3;
+  int update_rounds = 2;
+  std::string update = "rebase"; ///< "rebase" or "merge", checked by the loader
+  bool bots = false;
+  std::string label;             ///< "" = no intake
+  bool clean = false;
+  long long log_bytes = 16'000;
+};
+
 /// [write_back]: what a run writes back to its tracker issue (host/writeback/). Maps are
 /// keyed by run phase (in_progress, in_review, needs_human, failed, done), checked by the loader.
 struct WriteBackConfig {
@@ -173,6 +186,7 @@ struct Config {
   std::vector<NotifyConfig> notifiers;
   RunnerConfig runner;
   RunConfig run;
+  WatchConfig watch;
   WriteBackConfig write_back;
   HealConfig heal;
   PluginsConfig plugins;

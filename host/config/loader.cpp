@@ -83,6 +83,21 @@ void check_semantics(const RawConfig& raw, Config& config, Diagnostics& errors) 
     errors.push_back({e->value_position, "[run] fix_rounds", "expected a non-negative integer, got " + e->shown});
     config.run.fix_rounds = 2;
   }
+  for (const char* key : {"ci_rounds", "comment_rounds", "update_rounds"})
+    if (const RawEntry* e = entry_of("watch", key); e && e->value.is_number() && e->value.get<double>() < 0)
+      errors.push_back({e->value_position, "[watch] " + std::string(key), "expected a non-negative integer, got " + e->shown});
+  if (const RawEntry* e = entry_of("watch", "update");
+      e && config.watch.update != "rebase" && config.watch.update != "merge") {
+    static const std::vector<std::string> k_updates = {"rebase", "merge"};
+    errors.push_back({e->value_position, "[watch] update",
+                      "expected \"rebase\" or \"merge\", got " + e->shown +
+                          util::did_you_mean(config.watch.update, k_updates)});
+    config.watch.update = "rebase";
+  }
+  if (const RawEntry* e = entry_of("watch", "interval"); e && config.watch.interval.count() <= 0) {
+    errors.push_back({e->value_position, "[watch] interval", "expected a duration above 0, got " + e->shown});
+    config.watch.interval = std::chrono::seconds(60);
+  }
   // A negative budget would read as "no limit" (budgets compare with > 0); say so instead.
   for (const char* key : {"max_cost_usd", "fleet_max_cost_usd", "max_tokens", "fleet_max_tokens"}) {
     const RawEntry* e = entry_of("run", key);
@@ -273,6 +288,17 @@ LoadResult load(const LoadOptions& options) {
   config.run.max_tokens = run["max_tokens"].get<long long>();
   config.run.fleet_max_cost_usd = run["fleet_max_cost_usd"].get<double>();
   config.run.fleet_max_tokens = run["fleet_max_tokens"].get<long long>();
+
+  const auto watch = plain("watch");
+  config.watch.interval = millis(watch["interval"]);
+  config.watch.ci_rounds = watch["ci_rounds"].get<int>();
+  config.watch.comment_rounds = watch["comment_rounds"].get<int>();
+  config.watch.update_rounds = watch["update_rounds"].get<int>();
+  config.watch.update = watch["update"].get<std::string>();
+  config.watch.bots = watch["bots"].get<bool>();
+  config.watch.label = watch["label"].get<std::string>();
+  config.watch.clean = watch["clean"].get<bool>();
+  config.watch.log_bytes = watch["log_bytes"].get<long long>();
 
   const auto write_back = plain("write_back");
   for (const auto& [phase, name] : write_back["states"].items()) config.write_back.states[phase] = name.get<std::string>();

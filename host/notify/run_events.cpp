@@ -78,7 +78,9 @@ std::optional<Event> run_event(const pipeline::RunRecord& record, const std::str
     content = digest({record.pr_id, record.pr_url});
     break;
   case RunState::running:
-  case RunState::cancelled: return std::nullopt;
+  case RunState::cancelled:
+  case RunState::merged:
+  case RunState::closed: return std::nullopt;
   }
   return Event{std::string(sdk::to_string(n.event)) + "/" + record.issue + "/" + content, std::move(n)};
 }

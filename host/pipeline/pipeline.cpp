@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -58,6 +59,7 @@ public:
   }
 
   RunState execute(RunMode mode);
+  FollowUpResult follow_up(const FollowUp& request, const RunRecord& prior);
 
 private:
   // Stages
@@ -67,7 +69,11 @@ private:
   void build();
   void publish();
   std::vector<ReviewOutcome> validate(int round);
-  bool fix(int round, const std::vector<ReviewOutcome>& outcomes);
+  bool fix(int round, const std::vector<ReviewOutcome>& outcomes, bool push = true);
+  void resume_builder(const std::string& label, const std::string& prompt_name, const std::string& findings,
+                      std::string* text = nullptr);
+  void push(const std::string& stage, const sdk::PushOptions& options);
+  int next_validation_round();
   void report(RunState state, const std::vector<ReviewOutcome>& outcomes, int rounds, const std::string& note);
 
   void enter(std::string_view stage, int round = 0);
@@ -122,6 +128,24 @@ RunState Pipeline::run(const std::string& issue, const Limits& limits, RunMode m
     }
     if (m_observer) m_observer->update({issue, "", RunState::failed, 0, 0, e.what(), true});
     return RunState::failed;
+  }
+}
+
+FollowUpResult Pipeline::follow_up(const std::string& issue, const Limits& limits, const FollowUp& request) {
+  const state::ProcessLedger::IssueTag tag(issue);
+  try {
+    RunRecord prior;
+    if (auto found = RunStore(m_settings.db_path).get(issue)) prior = *found;
+    Run run(*this, issue, limits);
+    return run.follow_up(request, prior);
+  } catch (const std::exception& e) {
+    try {
+      RunStore(m_settings.db_path).set_state(issue, RunState::failed, e.what());
+    } catch (...) {
+    }
+    FollowUpResult out;
+    out.error = e.what();
+    return out;
   }
 }
 
@@ -449,26 +473,129 @@ std::vector<ReviewOutcome> Pipeline::Run::validate(int round) {
   return result.outcomes;
 }
 
-bool Pipeline::Run::fix(int round, const std::vector<ReviewOutcome>& outcomes) {
-  enter(stage::fix, round);
-  const std::string before = head();
-  auto request = agent_request(prompt("fix", findings_markdown(outcomes)), m_settings.build_model, sdk::Permission::edit);
+/// Resumes the builder's session (where the provider can) with prompt `prompt_name` and
+/// `findings`; transcript `<label>.jsonl`. Its final answer goes to `text` when given.
+void Pipeline::Run::resume_builder(const std::string& label, const std::string& prompt_name,
+                                   const std::string& findings, std::string* text) {
+  auto request = agent_request(prompt(prompt_name, findings), m_settings.build_model, sdk::Permission::edit);
   request.timeout = tighter(m_settings.fix_timeout, m_settings.build_timeout);
   const auto previous = m_store.get(m_key)->build_session;
   if (!previous.empty() && m_services.agent->can_resume()) request.resume_session_id = previous;
-  auto run = session("fix-" + std::to_string(round), std::move(request));
+  auto run = session(label, std::move(request));
   if (run.result.ok() && !run.result->session_id.empty()) m_store.set_build_session(m_key, run.result->session_id);
-  check_session("fix " + std::to_string(round), run);
+  std::string stage_name = label;
+  if (const auto dash = stage_name.rfind('-'); dash != std::string::npos) stage_name[dash] = ' ';
+  check_session(stage_name, run);
+  if (text) *text = run.result->text;
+}
+
+void Pipeline::Run::push(const std::string& stage, const sdk::PushOptions& options) {
+  auto pushed = m_services.code_host->push(m_workspace.path, m_workspace.branch, options, m_owner.m_scope.child());
+  check_cancel();
+  if (!pushed.ok()) throw Stop{RunState::failed, stage + ": " + pushed.failure().message};
+}
+
+bool Pipeline::Run::fix(int round, const std::vector<ReviewOutcome>& outcomes, bool push_now) {
+  enter(stage::fix, round);
+  const std::string before = head();
+  resume_builder("fix-" + std::to_string(round), "fix", findings_markdown(outcomes));
   commit_leftovers("fix " + std::to_string(round),
                    "Address review findings, round " + std::to_string(round) + " (" + m_key + ")");
   if (head() == before) return false;
-  {
-    auto pushed = m_services.code_host->push(m_workspace.path, m_workspace.branch, {}, m_owner.m_scope.child());
-    check_cancel();
-    if (!pushed.ok()) throw Stop{RunState::failed, "fix: " + pushed.failure().message};
-  }
+  if (push_now) push("fix", {});
   m_store.complete_stage(m_key, stage::fix, round);
   return true;
+}
+
+/// Validation rounds after the ones already recorded, so every round's reviews are kept.
+int Pipeline::Run::next_validation_round() {
+  int next = 0;
+  for (const auto& record : m_store.stages(m_key))
+    if (record.stage == stage::validate) next = std::max(next, record.round + 1);
+  return next;
+}
+
+FollowUpResult Pipeline::Run::follow_up(const FollowUp& request, const RunRecord& prior) {
+  FollowUpResult out;
+  const std::string label = request.stage + "-" + std::to_string(request.round);
+  try {
+    check_cancel();
+    fetch();
+    up();
+    m_plan = util::read_text(m_dir / "plan.md");
+    enter(request.stage, request.round);
+    out.before = head();
+    if (request.update) {
+      auto conflicts = request.update->start(m_owner.m_scope.child());
+      check_cancel();
+      if (!conflicts.ok()) throw Stop{RunState::failed, request.stage + ": " + conflicts.failure().message};
+      // Each session resolves one stop of the rebase (a merge stops once); bounded so a
+      // builder that keeps leaving conflicts does not loop.
+      for (int turn = 1; !conflicts->empty(); ++turn) {
+        if (turn > 20) {
+          request.update->abort();
+          throw Stop{RunState::needs_human, request.stage + ": conflicts remain after 20 builder sessions"};
+        }
+        resume_builder(label, request.prompt, request.findings + "\n" + *conflicts, &out.agent_text);
+        conflicts = request.update->resume(m_owner.m_scope.child());
+        check_cancel();
+        if (!conflicts.ok()) {
+          request.update->abort();
+          throw Stop{RunState::needs_human, request.stage + ": " + conflicts.failure().message};
+        }
+      }
+    } else {
+      resume_builder(label, request.prompt, request.findings, &out.agent_text);
+      commit_leftovers(label, request.subject);
+    }
+    out.after = head();
+    if (out.after == out.before) {
+      // Nothing to validate or push: the run keeps the verdict it had.
+      m_store.complete_stage(m_key, request.stage, request.round);
+      if (prior.state == RunState::needs_human) throw Stop{RunState::needs_human, prior.error};
+      throw Stop{RunState::done, ""};
+    }
+    int round = next_validation_round();
+    int fixes = 0;
+    std::vector<ReviewOutcome> outcomes;
+    while (true) {
+      outcomes = validate(round);
+      if (summarize(outcomes) != RoundVerdict::changes_needed || fixes >= m_settings.fix_rounds) break;
+      if (!fix(round + 1, outcomes, false)) break;
+      ++fixes;
+      ++round;
+    }
+    out.after = head();
+    push(request.stage, request.push);
+    out.pushed = true;
+    enter(request.stage, request.round); // the run shows the watch stage, not its last validation
+    m_store.complete_stage(m_key, request.stage, request.round);
+    switch (summarize(outcomes)) {
+    case RoundVerdict::approved: out.state = RunState::done; break;
+    case RoundVerdict::changes_needed:
+      out.state = RunState::needs_human;
+      out.error = fmt::format("{}: changes still requested after {} fix round(s)", request.stage, fixes);
+      break;
+    case RoundVerdict::incomplete:
+      out.state = RunState::needs_human;
+      out.error = request.stage + ": a reviewer could not run";
+      break;
+    }
+  } catch (const Stop& stop) {
+    out.state = stop.state;
+    out.error = stop.message;
+  }
+  settle_usage();
+  if (m_owner.m_scope.cancelled() && out.state != RunState::done && out.state != RunState::needs_human) {
+    out.state = RunState::cancelled;
+    out.error = "cancelled (fanout watch continues it when it runs again)";
+  }
+  m_store.set_state(m_key, out.state, out.error);
+  write_back();
+  if (m_owner.m_observer)
+    m_owner.m_observer->update({m_key, m_stage, out.state, m_meter->tokens(), m_meter->cost_usd(),
+                                out.error.empty() ? std::string(to_string(out.state)) : out.error, true});
+  return out;
 }
 
 void Pipeline::Run::report(RunState state, const std::vector<ReviewOutcome>& outcomes, int rounds,

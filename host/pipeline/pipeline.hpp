@@ -10,6 +10,7 @@
 
 #include "host/pipeline/budget.hpp"
 #include "host/pipeline/cancel_scope.hpp"
+#include "host/pipeline/follow_up.hpp"
 #include "host/pipeline/run_store.hpp"
 #include "host/pipeline/services.hpp"
 
@@ -32,6 +33,11 @@ public:
   /// Runs (or continues) the run of `issue` to its end state and records it. Never throws:
   /// an unexpected error ends the run as `failed` with the error's message.
   RunState run(const std::string& issue, const Limits& limits, RunMode mode = RunMode::full);
+
+  /// `fanout watch`: resumes the builder of a published run with `request`'s findings,
+  /// validates what it commits (fix rounds as in run()), pushes, and records the run's new
+  /// state. Never throws. The caller holds the issue's run lock.
+  FollowUpResult follow_up(const std::string& issue, const Limits& limits, const FollowUp& request);
 
   /// The folder of an issue's plan and transcripts: <runs_dir>/<issue key, '/' made '_'>.
   std::filesystem::path run_dir(const std::string& issue) const;

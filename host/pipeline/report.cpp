@@ -101,8 +101,9 @@ sdk::PullRequestReview pr_review(const std::vector<ReviewOutcome>& outcomes, int
                                    fmt::format("**{}** ({}): {}", sdk::to_string(finding.severity), outcome.reviewer,
                                                finding.message)});
   }
-  review.body = redacted(review.body);
-  for (auto& comment : review.comments) comment.body = redacted(comment.body);
+  const std::string marker = "\n\n" + std::string(k_comment_marker);
+  review.body = redacted(review.body) + marker;
+  for (auto& comment : review.comments) comment.body = redacted(comment.body) + marker;
   return review;
 }
 

@@ -6,13 +6,15 @@
 namespace fanout::pipeline {
 namespace {
 
-constexpr std::array<std::pair<RunState, std::string_view>, 6> k_states{{
+constexpr std::array<std::pair<RunState, std::string_view>, 8> k_states{{
     {RunState::running, "running"},
     {RunState::done, "done"},
     {RunState::needs_human, "needs_human"},
     {RunState::failed, "failed"},
     {RunState::over_budget, "over_budget"},
     {RunState::cancelled, "cancelled"},
+    {RunState::merged, "merged"},
+    {RunState::closed, "closed"},
 }};
 
 } // namespace

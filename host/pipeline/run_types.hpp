@@ -12,10 +12,12 @@ namespace fanout::pipeline {
 
 /// Where a run stands. Only `running` is unfinished work in progress; `cancelled`,
 /// `failed` and `over_budget` runs can be resumed; `done` and `needs_human` are final for
-/// the loop (a human acts next: merge, or `fanout approve` for the plan gate).
-enum class RunState { running, done, needs_human, failed, over_budget, cancelled };
+/// the loop (a human acts next: merge, or `fanout approve` for the plan gate), though
+/// `fanout watch` acts on their pull request; `merged` and `closed` end a run for good
+/// (`fanout watch` saw its pull request merged or closed).
+enum class RunState { running, done, needs_human, failed, over_budget, cancelled, merged, closed };
 
-/// "running", "done", "needs_human", "failed", "over_budget", "cancelled".
+/// "running", "done", "needs_human", "failed", "over_budget", "cancelled", "merged", "closed".
 std::string_view to_string(RunState state) noexcept;
 /// The state called `name`, or nullopt.
 std::optional<RunState> parse_run_state(std::string_view name) noexcept;

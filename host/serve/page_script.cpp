@@ -17,8 +17,9 @@ const main = document.querySelector('main');
 const STATES = {
   running: ['\u25B6', 'running'], done: ['\u2714', 'done'], needs_human: ['\u270B', 'needs human'],
   failed: ['\u2716', 'failed'], over_budget: ['$', 'over budget'], cancelled: ['\u25A0', 'cancelled'],
+  merged: ['\u2714', 'merged'], closed: ['\u25A0', 'closed'],
 };
-const ORDER = ['needs_human', 'failed', 'over_budget', 'running', 'cancelled', 'done'];
+const ORDER = ['needs_human', 'failed', 'over_budget', 'running', 'cancelled', 'done', 'merged', 'closed'];
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -201,7 +202,7 @@ function runView(issue) {
     const live = run.state === 'running' && !run.stale;
     const relevant = {
       approve: run.state === 'needs_human' && run.stage === 'approve_plan',
-      resume: !live && run.state !== 'done' && !(run.state === 'needs_human' && run.stage === 'approve_plan'),
+      resume: !live && run.state !== 'done' && run.state !== 'merged' && run.state !== 'closed' && !(run.state === 'needs_human' && run.stage === 'approve_plan'),
       review: !live && !!data.workspace,
       cancel: live,
     };

@@ -46,6 +46,8 @@ std::optional<Phase> phase_of(const pipeline::RunRecord& record) noexcept {
   case pipeline::RunState::failed:
   case pipeline::RunState::over_budget: return Phase::failed;
   case pipeline::RunState::cancelled: return std::nullopt;
+  case pipeline::RunState::merged: return Phase::done;    // `fanout watch` saw the pull request merged
+  case pipeline::RunState::closed: return std::nullopt; // closed unmerged: nothing to report as done
   }
   return std::nullopt;
 }

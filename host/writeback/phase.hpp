@@ -27,8 +27,8 @@ std::optional<Phase> parse_phase(std::string_view name) noexcept;
 const std::vector<Phase>& all_phases();
 
 /// The phase of a run as `record` says: running -> in_progress, done -> in_review,
-/// needs_human -> needs_human, failed and over_budget -> failed; nullopt for a cancelled
-/// run (it is resumed, not reported).
+/// needs_human -> needs_human, failed and over_budget -> failed, merged -> done; nullopt
+/// for a cancelled run (it is resumed, not reported) and a closed one (nothing was done).
 std::optional<Phase> phase_of(const pipeline::RunRecord& record) noexcept;
 
 } // namespace fanout::writeback

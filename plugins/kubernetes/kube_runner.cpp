@@ -83,7 +83,9 @@ KubeRunner::KubeRunner(sdk::Host& host, Settings settings) : m_host(host), m_set
 
 sdk::Result<std::shared_ptr<const KubeApi>> KubeRunner::api(const sdk::CancelToken& cancel) {
   std::lock_guard lock(m_mutex);
-  if (m_api) return m_api;
+  // An exec plugin's credential is asked for again when it is about to expire.
+  const auto& expires = m_api ? m_api->cluster().expires : std::nullopt;
+  if (m_api && (!expires || system_clock::now() < *expires - minutes(1))) return m_api;
   auto cluster = m_settings.in_cluster
                      ? load_in_cluster(m_settings.service_account_dir, m_settings.in_cluster_server, m_host)
                      : load_kubeconfig(m_settings.kubeconfig.empty() ? default_kubeconfig() : std::filesystem::path(m_settings.kubeconfig),

@@ -7,6 +7,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -103,6 +104,7 @@ sdk::Result<void> run_exec(const YAML::Node& exec, const fs::path& base, sdk::Ho
     host.add_secret(token);
     cluster.token = token;
   }
+  cluster.expires = parse_utc(support::string_at(status, "expirationTimestamp"));
   if (!cert.empty() && !key.empty()) {
     host.add_secret(key);
     cluster.tls.client_cert_pem = cert;
@@ -112,6 +114,14 @@ sdk::Result<void> run_exec(const YAML::Node& exec, const fs::path& base, sdk::Ho
 }
 
 } // namespace
+
+std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string& text) {
+  std::tm utc{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &utc);
+  if (!end || (*end != 'Z' && *end != '.')) return std::nullopt;
+  if (utc.tm_year + 1900 >= 2262) return std::nullopt; // past what system_clock holds: never, in practice
+  return std::chrono::system_clock::from_time_t(timegm(&utc));
+}
 
 std::optional<std::string> decode_base64(std::string_view text) {
   std::string out;

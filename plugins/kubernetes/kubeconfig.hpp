@@ -5,7 +5,9 @@
 
 #include <fanout/sdk/host.hpp>
 
+#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace fanout::kubernetes {
@@ -17,6 +19,9 @@ struct Cluster {
   std::string token;    ///< bearer token, "" when the client certificate is the credential
   std::string namespace_name; ///< the context's namespace ("" when it names none)
   std::string describe; ///< for messages: `context "dev" of kubeconfig "/home/u/.kube/config"`
+  /// When an exec plugin's credential expires (its status.expirationTimestamp); the runner
+  /// loads the kubeconfig again before a session that starts within a minute of it.
+  std::optional<std::chrono::system_clock::time_point> expires;
 };
 
 /// Reads `file` (YAML) and resolves `context` ("" = current-context): its cluster and user,
@@ -33,6 +38,9 @@ sdk::Result<Cluster> load_in_cluster(const std::filesystem::path& dir, const std
 
 /// ~/.kube/config of the user running fanout (from the password database, not $HOME).
 std::filesystem::path default_kubeconfig();
+
+/// Parses "2026-01-02T03:04:05Z" (RFC 3339 in UTC, fractions ignored); nullopt otherwise.
+std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string& text);
 
 /// Decodes standard base64 (padding optional, whitespace ignored); nullopt when malformed.
 std::optional<std::string> decode_base64(std::string_view text);

@@ -22,20 +22,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string base64(const std::string& bytes) {
-  static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned value = 0;
-  int bits = -6;
-  for (unsigned char c : bytes) {
-    value = (value << 8) + c;
-    for (bits += 8; bits >= 0; bits -= 6) out.push_back(table[(value >> bits) & 0x3F]);
-  }
-  if (bits > -6) out.push_back(table[((value << 8) >> (bits + 8)) & 0x3F]);
-  while (out.size() % 4) out.push_back('=');
-  return out;
-}
-
 /// The fake API server for `e2e`: its "image" has the e2e's fake claude and this machine's
 /// sh, git and python3 on its PATH.
 FakeKubernetesServer::Options image_for(const E2e& e2e) {

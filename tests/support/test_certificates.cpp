@@ -29,6 +29,20 @@ void issue(const std::filesystem::path& dir, const std::string& name, const std:
 
 } // namespace
 
+std::string base64(const std::string& bytes) {
+  static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned value = 0;
+  int bits = -6;
+  for (unsigned char c : bytes) {
+    value = (value << 8) + c;
+    for (bits += 8; bits >= 0; bits -= 6) out.push_back(table[(value >> bits) & 0x3F]);
+  }
+  if (bits > -6) out.push_back(table[((value << 8) >> (bits + 8)) & 0x3F]);
+  while (out.size() % 4) out.push_back('=');
+  return out;
+}
+
 ServerTls TestCertificates::server(bool require_client_cert) const {
   return ServerTls{server_cert, server_key, require_client_cert ? ca_cert : std::filesystem::path{}};
 }

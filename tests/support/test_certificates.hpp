@@ -28,4 +28,7 @@ struct TestCertificates {
 /// with openssl's output when it fails (openssl missing fails the test, never skips it).
 TestCertificates make_test_certificates(const std::filesystem::path& dir, const std::string& name = "test");
 
+/// Standard base64 of `bytes` (a kubeconfig's `*-data` fields hold PEM this way).
+std::string base64(const std::string& bytes);
+
 } // namespace fanout::test

@@ -59,6 +59,13 @@ TEST_CASE("resumable runs: every unfinished run nobody drives, or each named one
   SECTION("named runs are taken as named, even finished ones") {
     CHECK(app::resumable(s.store, {"done", "failed"}) == std::vector<std::string>{"done", "failed"});
   }
+  SECTION("a run whose pull request was merged or closed is over: skipped, and refused when named") {
+    s.add("landed", "watch", RunState::merged);
+    s.add("dropped", "watch", RunState::closed);
+    CHECK(app::resumable(s.store, {}) == std::vector<std::string>{"failed", "killed", "stopped"});
+    CHECK(error_of([&] { app::resumable(s.store, {"landed"}); }) ==
+          "run \"landed\" is merged: its pull request is no longer open");
+  }
   SECTION("a named run that waits for plan approval says how to approve it") {
     CHECK(error_of([&] { app::resumable(s.store, {"plan"}); }) == "run \"plan\" waits for plan approval (fanout approve plan)");
   }

@@ -56,7 +56,8 @@ TEST_CASE("report: findings for the builder are Markdown with evidence, never re
   auto posted = pr_review(outcomes, 1, RunState::needs_human);
   CHECK(posted.event == sdk::ReviewEvent::request_changes);
   REQUIRE(posted.comments.size() == 1);
-  CHECK(posted.comments[0].body == "**critical** (tests): tests fail");
+  CHECK(posted.comments[0].body == "**critical** (tests): tests fail\n\n<!-- fanout -->");
+  CHECK(posted.body.ends_with("\n\n<!-- fanout -->")); // `fanout watch` knows its own words
   CHECK(posted.body.find("| lint | failed | 0 |") != std::string::npos);
   CHECK(posted.body.find("The reviewer could not run: executable \"ruff\" not found") != std::string::npos);
 }

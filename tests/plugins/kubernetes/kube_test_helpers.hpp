@@ -19,8 +19,7 @@
 
 namespace fanout::test::kube {
 
-/// Standard base64 of `bytes` (kubeconfig's *-data fields).
-std::string base64(const std::string& bytes);
+using test::base64;
 
 struct KubeFixture {
   explicit KubeFixture(FakeKubernetesServer::Options options = {});

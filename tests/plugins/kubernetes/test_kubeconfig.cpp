@@ -60,6 +60,34 @@ TEST_CASE("kubeconfig: an exec credential plugin's token is used and never logge
   }
 }
 
+TEST_CASE("kubeconfig: an exec credential past its expirationTimestamp is asked for again", "[kubernetes][kubeconfig]") {
+  KubeFixture f;
+  const auto plugin = f.dir / "bin" / "cloud-login";
+  const auto calls = f.dir / "exec-calls";
+  SECTION("expired: every session asks again") {
+    write_text(plugin, "#!/bin/sh\necho call >> '" + calls.string() + "'\n"
+                       "echo '{\"kind\":\"ExecCredential\",\"status\":{\"token\":\"" + f.kube->token() +
+                       "\",\"expirationTimestamp\":\"2020-01-01T00:00:00Z\"}}'\n");
+    std::filesystem::permissions(plugin, std::filesystem::perms::owner_all);
+    f.write_kubeconfig("    exec:\n      command: ./bin/cloud-login\n");
+    auto runner = f.load();
+    REQUIRE(run_session(*runner, f.session("true", "plan")).result.ok());
+    REQUIRE(run_session(*runner, f.session("true", "build")).result.ok());
+    CHECK(read_text(calls) == "call\ncall\n");
+  }
+  SECTION("valid: asked once") {
+    write_text(plugin, "#!/bin/sh\necho call >> '" + calls.string() + "'\n"
+                       "echo '{\"kind\":\"ExecCredential\",\"status\":{\"token\":\"" + f.kube->token() +
+                       "\",\"expirationTimestamp\":\"2200-01-01T00:00:00Z\"}}'\n");
+    std::filesystem::permissions(plugin, std::filesystem::perms::owner_all);
+    f.write_kubeconfig("    exec:\n      command: ./bin/cloud-login\n");
+    auto runner = f.load();
+    REQUIRE(run_session(*runner, f.session("true", "plan")).result.ok());
+    REQUIRE(run_session(*runner, f.session("true", "build")).result.ok());
+    CHECK(read_text(calls) == "call\n");
+  }
+}
+
 TEST_CASE("kubeconfig: the certificate authority decides, unless insecure-skip-tls-verify", "[kubernetes][kubeconfig]") {
   KubeFixture f;
   TempDir other("kube-other-ca");
