@@ -424,8 +424,12 @@ void Pipeline::Run::publish() {
   if (existing) {
     pr = *existing;
   } else {
+    // A workspace started from origin/<base> ([workspace] base_remote) opens its pull
+    // request against <base>: the code host knows its branches by their own names.
+    std::string base = m_workspace.base;
+    if (base.rfind("origin/", 0) == 0) base = base.substr(7);
     sdk::PullRequestDraft draft{m_issue.title, pr_body(m_issue, m_plan, m_settings.closes_by_number),
-                                m_workspace.branch, m_workspace.base, false};
+                                m_workspace.branch, base, false};
     auto opened = m_services.code_host->open(draft, cancel);
     if (!opened.ok()) throw Stop{RunState::failed, "publish: " + opened.failure().message};
     pr = *opened;

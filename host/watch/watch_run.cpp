@@ -76,7 +76,8 @@ struct Watcher::Look {
   std::vector<sdk::PullRequestComment> pending; ///< people's comments not answered yet
   bool comments_read = false;
   sdk::Mergeable mergeable = sdk::Mergeable::unknown;
-  std::string base_ref; ///< what the branch is updated from
+  std::string base;     ///< the base branch's name
+  std::string base_ref; ///< what the branch is updated from: the base, or origin/<base> after a fetch
 };
 
 void Watcher::watch_run(const std::string& issue) {
@@ -133,7 +134,11 @@ Watcher::Look Watcher::look_at(const sdk::PullRequest& pr, const pipeline::RunRe
   } else {
     note(run.issue, "comments", "cannot read comments: " + comments.failure().message);
   }
-  const std::string base = pr.base.empty() ? "main" : pr.base;
+  // The branch name on the remote: a workspace started from origin/<base> ([workspace]
+  // base_remote) records that as its base, and the pull request may carry it so.
+  std::string base = pr.base.empty() ? "main" : pr.base;
+  if (m_options.base_remote && base.rfind("origin/", 0) == 0) base = base.substr(7);
+  look.base = base;
   look.base_ref = m_options.base_remote ? "origin/" + base : base;
   look.mergeable = pr.mergeable;
   if (look.mergeable == sdk::Mergeable::unknown && !run.worktree.empty() && std::filesystem::exists(run.worktree)) {
@@ -153,7 +158,7 @@ bool Watcher::act_on_conflict(const pipeline::RunRecord& run, const sdk::PullReq
   if (look.mergeable == sdk::Mergeable::behind) {
     auto updated = m_services.code_host->update_branch(pr, m_scope.child());
     if (updated.ok()) {
-      note(run.issue, "update", "behind \"" + pr.base + "\" without conflicts: the code host updated the branch");
+      note(run.issue, "update", "behind \"" + look.base + "\" without conflicts: the code host updated the branch");
       return true;
     }
     if (updated.failure().kind != sdk::FailureKind::conflict && updated.failure().kind != sdk::FailureKind::unsupported) {
@@ -177,9 +182,9 @@ bool Watcher::act_on_conflict(const pipeline::RunRecord& run, const sdk::PullReq
                    m_options.update == git::UpdateStrategy::rebase ? "rebasing" : "merging", watched.update_rounds,
                    m_options.update_rounds));
   if (m_options.base_remote)
-    if (auto fetched = git::fetch_origin(*m_services.processes, m_settings.repo_root, pr.base, m_scope.child());
+    if (auto fetched = git::fetch_origin(*m_services.processes, m_settings.repo_root, look.base, m_scope.child());
         !fetched.ok())
-      note(run.issue, "update", "could not fetch \"" + pr.base + "\": " + fetched.failure().message);
+      note(run.issue, "update", "could not fetch \"" + look.base + "\": " + fetched.failure().message);
   GitBranchUpdate update(*m_services.processes, run.worktree, look.base_ref, m_options.update);
   pipeline::FollowUp request;
   request.stage = "update";

@@ -40,6 +40,15 @@ else
 fi
 code=$?
 cd "$top" || exit 90
+# What the agent changed but did not commit (codex's sandbox keeps .git read-only) would be
+# lost with the pod: commit it, as fanout does in a local worktree after a session.
+if [ -n "$(git status --porcelain --untracked-files=all)" ]; then
+  if ! { git add -A && git commit --quiet --no-verify -m "Changes the $FANOUT_STAGE session left uncommitted" \
+      -m "fanout committed them in the runner's pod so that they are not lost with it."; }; then
+    echo "fanout-runner: could not commit the changes the session left uncommitted" >&2
+    [ "$code" -eq 0 ] && code=92
+  fi
+fi
 if [ "$(git rev-parse HEAD)" != "$FANOUT_BASE_COMMIT" ]; then
   if ! git_ push --quiet origin "HEAD:refs/heads/$FANOUT_BRANCH"; then
     echo "fanout-runner: could not push $FANOUT_BRANCH to $FANOUT_CLONE_URL" >&2
@@ -153,7 +162,8 @@ sdk::Result<nlohmann::json> build_job(const Settings& settings, const sdk::Runne
   const std::map<std::string, std::string> own = {
       {"FANOUT_CLONE_URL", session.workspace.clone_url},  {"FANOUT_BRANCH", session.workspace.branch},
       {"FANOUT_BASE_COMMIT", session.workspace.base_commit}, {"FANOUT_WORKDIR", workdir.string()},
-      {"FANOUT_GIT_USER_NAME", settings.git_user_name},   {"FANOUT_GIT_USER_EMAIL", settings.git_user_email}};
+      {"FANOUT_GIT_USER_NAME", settings.git_user_name},   {"FANOUT_GIT_USER_EMAIL", settings.git_user_email},
+      {"FANOUT_STAGE", session.labels.stage}};
   for (const auto& [variable, value] : own) env.push_back({{"name", variable}, {"value", value}});
   if (process.stdin_data) env.push_back({{"name", "FANOUT_STDIN"}, {"value", *process.stdin_data}});
   if (settings.git_token) {

@@ -67,6 +67,21 @@ TEST_CASE("kubernetes runner: a failing session is a result with its exit code",
   CHECK(ran.lines == std::vector<std::string>{"about to fail"});
 }
 
+TEST_CASE("kubernetes runner: changes a session left uncommitted are committed and pushed, not lost with the pod",
+          "[kubernetes]") {
+  KubeFixture f;
+  auto runner = f.load();
+  auto ran = run_session(*runner, f.session("echo edited > left.txt; mkdir -p new && echo x > new/file.txt"));
+  REQUIRE(ran.result.ok());
+  CHECK(ran.result->process.exit_code == 0);
+  const std::string head = f.origin_head();
+  CHECK(head != f.base_commit);
+  CHECK(ran.result->pushed_head == head);
+  CHECK(sh("git log -1 --format=%s " + head, f.origin).out == "Changes the build session left uncommitted\n");
+  CHECK(sh("git show --name-only --format= " + head, f.origin).out == "left.txt\nnew/file.txt\n");
+  CHECK(sh("git rev-parse " + head + "^", f.origin).out == f.base_commit + "\n");
+}
+
 TEST_CASE("kubernetes runner: the Job spec takes resources, node selector, tolerations and service account",
           "[kubernetes]") {
   KubeFixture f;
