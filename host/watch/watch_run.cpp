@@ -68,6 +68,12 @@ bool actionable(const pipeline::RunRecord& run) {
   return false;
 }
 
+/// The follow-up ran to an end that judged the change (pushed, or nothing to push), as
+/// opposed to one cut short (cancelled, failed, over budget).
+bool handled(const pipeline::FollowUpResult& result) {
+  return result.state == RunState::done || result.state == RunState::needs_human;
+}
+
 } // namespace
 
 struct Watcher::Look {
@@ -200,7 +206,7 @@ bool Watcher::act_on_conflict(const pipeline::RunRecord& run, const sdk::PullReq
         request.push.expected_remote_head = *head;
   }
   const auto result = m_pipeline.follow_up(run.issue, m_options.run_limits, request);
-  watched.update_head = pr.head_sha;
+  if (handled(result)) watched.update_head = pr.head_sha;
   store.put(watched);
   note(run.issue, "update",
        result.pushed ? fmt::format("pushed the updated branch ({})", pipeline::to_string(result.state))
@@ -237,9 +243,11 @@ bool Watcher::act_on_ci(const pipeline::RunRecord& run, const sdk::PullRequest& 
   request.findings = ci_findings(failed);
   request.subject = "Fix failing checks: " + names + " (" + run.issue + ")";
   const auto result = m_pipeline.follow_up(run.issue, m_options.run_limits, request);
-  watched.ci_head = pr.head_sha;
+  // A head is handed over once its round ended; a cancelled or failed one is taken up again
+  // by the next pass (its round counts against the bound).
+  if (handled(result)) watched.ci_head = pr.head_sha;
   store.put(watched);
-  if (result.state == RunState::done || result.state == RunState::needs_human) {
+  if (handled(result)) {
     if (result.after == result.before) {
       give_up(run.issue, "ci", "ci: the builder changed nothing for the failing checks: " + names, watched, store);
       return true;
@@ -275,7 +283,7 @@ bool Watcher::act_on_comments(const pipeline::RunRecord& run, const sdk::PullReq
   request.subject = "Address review comments (" + run.issue + ")";
   const auto result = m_pipeline.follow_up(run.issue, m_options.run_limits, request);
   state_changed(run.issue);
-  if (result.state != RunState::done && result.state != RunState::needs_human) {
+  if (!handled(result)) {
     note(run.issue, "comments", fmt::format("{}: {}", pipeline::to_string(result.state), result.error));
     return true; // unanswered: the next pass tries again, within the bound
   }

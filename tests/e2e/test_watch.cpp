@@ -2,9 +2,12 @@
 // repository (heads, merge states from git), the fake claude behind stage_agent.py.
 #include "tests/support/e2e.hpp"
 #include "tests/support/shell.hpp"
+#include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+
+#include <signal.h>
 
 #include <memory>
 #include <set>
@@ -186,4 +189,47 @@ TEST_CASE("e2e watch: a merged pull request ends its run", "[e2e][watch]") {
   auto ran = w.watch_once();
   CHECK(ran.out.find("merged: the run ends") != std::string::npos);
   CHECK(w.run_status()["state"] == "merged");
+}
+
+TEST_CASE("e2e watch: Ctrl-C exits 130 and the next watch takes the cancelled CI round up again", "[e2e][watch]") {
+  Watched w;
+  w.publish();
+  w.e2e.server.set_ci(fails_first());
+  w.e2e.script("CI-1", R"({"mode": "hang", "once": true})");
+  const pid_t pid = w.e2e.start({"watch"});
+  REQUIRE(w.e2e.wait_for_call("CI 1"));
+  ::kill(pid, SIGINT);
+  auto stopped = w.e2e.wait(pid);
+  INFO(stopped.out << stopped.err);
+  CHECK(stopped.exit_code == 130);
+  CHECK(stopped.err.find("fanout: interrupted; run fanout watch again to continue") != std::string::npos);
+  CHECK(w.run_status()["state"] == "cancelled");
+
+  const auto before = w.head();
+  w.watch_once();
+  CHECK(w.e2e.calls()["CI 1"] == 2);
+  CHECK(w.head() != before);
+  CHECK(w.run_status()["state"] == "done");
+}
+
+TEST_CASE("e2e watch: after a kill -9 the next watch ends the old builder and finishes the CI round", "[e2e][watch]") {
+  Watched w;
+  w.publish();
+  w.e2e.server.set_ci(fails_first());
+  w.e2e.script("CI-1", R"({"mode": "hang", "once": true})");
+  const pid_t pid = w.e2e.start({"watch"});
+  REQUIRE(w.e2e.wait_for_call("CI 1"));
+  REQUIRE(w.e2e.wait_for_agent_event("1", "ci-1"));
+  const pid_t builder = w.e2e.call_pid("CI 1");
+  ::kill(pid, SIGKILL);
+  CHECK(w.e2e.wait(pid).exit_code == 128 + SIGKILL);
+  REQUIRE(::kill(builder, 0) == 0); // the killed watch's builder still runs
+
+  const auto before = w.head();
+  auto ran = w.watch_once();
+  CHECK(ran.out.find("ended process group " + std::to_string(builder)) != std::string::npos);
+  CHECK(await_process_gone(builder));
+  CHECK(w.e2e.calls()["CI 1"] == 2);
+  CHECK(w.head() != before);
+  CHECK(w.run_status()["state"] == "done");
 }
