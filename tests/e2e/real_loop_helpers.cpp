@@ -14,7 +14,6 @@ namespace fanout::test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using real_agents::shell_quote;
 
 std::string model_of(const std::string& provider) {
   return provider == "codex" ? real_agents::k_codex_model : real_agents::k_claude_model;

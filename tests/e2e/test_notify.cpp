@@ -2,28 +2,16 @@
 // GitHub, a [[notify]] webhook posting to a local receiver.
 #include "tests/support/e2e.hpp"
 #include "tests/support/notifier_harness.hpp"
+#include "tests/support/scoped_env.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
-#include <cstdlib>
 
 using namespace fanout::test;
 using namespace fanout::test::notifiers;
 using nlohmann::json;
 
 namespace {
-
-/// Sets an environment variable of this process (E2e passes the environment on to fanout)
-/// for the test's lifetime.
-class ScopedEnv {
-public:
-  ScopedEnv(const char* name, const std::string& value) : m_name(name) { ::setenv(name, value.c_str(), 1); }
-  ~ScopedEnv() { ::unsetenv(m_name); }
-
-private:
-  const char* m_name;
-};
 
 std::vector<json> bodies(const WebhookReceiver& receiver) {
   std::vector<json> out;

@@ -2,12 +2,9 @@
 // key and the tracker token leaves them in no transcript, plan, state, status, log, PR,
 // review or tracker comment, nor on stdout; a "secret" that is a common word stays readable.
 #include "tests/support/e2e.hpp"
+#include "tests/support/scoped_env.hpp"
 
 #include <catch2/catch.hpp>
-
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 using namespace fanout::test;
 namespace fs = std::filesystem;
@@ -16,25 +13,11 @@ namespace {
 
 constexpr const char* k_key = "sk-ant-e2e-7f3a9c2d1b8e4f60";
 
-/// Sets an environment variable for the test's lifetime (fanout children inherit it).
-struct ScopedEnv {
-  ScopedEnv(const char* name, const char* value) : m_name(name) { ::setenv(name, value, 1); }
-  ~ScopedEnv() { ::unsetenv(m_name); }
-  const char* m_name;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 /// Files under `dir` whose bytes contain `needle`.
 std::vector<std::string> files_containing(const fs::path& dir, const std::string& needle) {
   std::vector<std::string> found;
   for (const auto& entry : fs::recursive_directory_iterator(dir))
-    if (entry.is_regular_file() && slurp(entry.path()).find(needle) != std::string::npos)
+    if (entry.is_regular_file() && read_text(entry.path()).find(needle) != std::string::npos)
       found.push_back(entry.path().string());
   return found;
 }
@@ -82,7 +65,7 @@ TEST_CASE("e2e: secrets an agent prints reach no sink; a common-word key is not 
     for (const auto& comment : issue->comments) CHECK(comment.find(secret) == std::string::npos);
   }
   // What was cut is visible, and the common word is left alone.
-  const std::string plan = slurp(e2e.repo / ".fanout" / "runs" / "1" / "plan.md");
+  const std::string plan = read_text(e2e.repo / ".fanout" / "runs" / "1" / "plan.md");
   CHECK(plan == "1. change app.py; *** and *** and a fake value");
   CHECK(e2e.server.pulls()[0].body.find("*** and *** and a fake value") != std::string::npos);
   CHECK(e2e.fanout({"logs", "1", "--stage", "build"}).out.find("[build] *** and *** and a fake value") !=

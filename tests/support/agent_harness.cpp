@@ -2,12 +2,11 @@
 
 #include "tests/support/built_plugins.hpp"
 #include "tests/support/paths.hpp"
+#include "tests/support/shell.hpp"
 #include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -21,13 +20,7 @@ TempRepo::TempRepo(bool git_repo) {
 }
 
 std::string TempRepo::git(const std::string& args) const {
-  std::string command = "git -C '" + path().string() + "' " + args + " 2>/dev/null";
-  std::string out;
-  if (FILE* pipe = popen(command.c_str(), "r")) {
-    std::array<char, 4096> buffer;
-    while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
-    pclose(pipe);
-  }
+  std::string out = sh("git " + args + " 2>/dev/null", path()).out;
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
 }

@@ -10,55 +10,31 @@ namespace fanout::test {
 using nlohmann::json;
 namespace wire = model_wire;
 
-ModelTurn ModelTurn::answer(std::string text, ModelUsage usage) {
-  ModelTurn t;
-  t.text = std::move(text);
-  t.usage = usage;
-  return t;
-}
+// Designated initializers name each turn's fields; the rest keep their defaults.
+ModelTurn ModelTurn::answer(std::string text, ModelUsage usage) { return {.text = std::move(text), .usage = usage}; }
 
 ModelTurn ModelTurn::tool_call(std::string tool, json input, ModelUsage usage) {
-  ModelTurn t;
-  t.kind = Kind::tool_call;
-  t.tool = std::move(tool);
-  t.input = std::move(input);
-  t.usage = usage;
-  return t;
+  return {.kind = Kind::tool_call, .tool = std::move(tool), .input = std::move(input), .usage = usage};
 }
 
 ModelTurn ModelTurn::shell(std::string command, ModelUsage usage) {
-  ModelTurn t;
-  t.kind = Kind::shell;
-  t.text = std::move(command);
-  t.usage = usage;
-  return t;
+  return {.kind = Kind::shell, .text = std::move(command), .usage = usage};
 }
 
 ModelTurn ModelTurn::write_file(std::string path, std::string content, ModelUsage usage) {
-  ModelTurn t;
-  t.kind = Kind::write_file;
-  t.path = std::move(path);
-  t.content = std::move(content);
-  t.usage = usage;
-  return t;
+  return {.kind = Kind::write_file, .path = std::move(path), .content = std::move(content), .usage = usage};
 }
 
 ModelTurn ModelTurn::structured(json output, ModelUsage usage) {
-  ModelTurn t;
-  t.kind = Kind::structured;
-  t.input = std::move(output);
-  t.usage = usage;
-  return t;
+  return {.kind = Kind::structured, .input = std::move(output), .usage = usage};
 }
 
 ModelTurn ModelTurn::http_error(int status, std::string type, std::string message, int retry_after) {
-  ModelTurn t;
-  t.kind = Kind::http_error;
-  t.status = status;
-  t.error_type = std::move(type);
-  t.error_message = std::move(message);
-  t.retry_after = retry_after;
-  return t;
+  return {.kind = Kind::http_error,
+          .status = status,
+          .error_type = std::move(type),
+          .error_message = std::move(message),
+          .retry_after = retry_after};
 }
 
 ModelTurn ModelTurn::unauthorized() { return http_error(401, "authentication_error", "invalid x-api-key"); }
@@ -73,24 +49,12 @@ ModelTurn ModelTurn::server_error() { return http_error(500, "api_error", "Inter
 ModelTurn ModelTurn::overloaded() { return http_error(529, "overloaded_error", "Overloaded"); }
 
 ModelTurn ModelTurn::stream_error(std::string type, std::string message) {
-  ModelTurn t;
-  t.kind = Kind::stream_error;
-  t.error_type = std::move(type);
-  t.error_message = std::move(message);
-  return t;
+  return {.kind = Kind::stream_error, .error_type = std::move(type), .error_message = std::move(message)};
 }
 
-ModelTurn ModelTurn::stream_cut() {
-  ModelTurn t;
-  t.kind = Kind::stream_cut;
-  return t;
-}
+ModelTurn ModelTurn::stream_cut() { return {.kind = Kind::stream_cut}; }
 
-ModelTurn ModelTurn::hang() {
-  ModelTurn t;
-  t.kind = Kind::hang;
-  return t;
-}
+ModelTurn ModelTurn::hang() { return {.kind = Kind::hang}; }
 
 ModelTurn ModelTurn::times(int count) && {
   repeat = count;

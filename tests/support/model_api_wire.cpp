@@ -1,19 +1,10 @@
 #include "tests/support/model_api_wire.hpp"
 
+#include "tests/support/shell.hpp"
+
 namespace fanout::test::model_wire {
 
 using nlohmann::json;
-
-namespace {
-
-/// A POSIX shell word: 'text' with each ' written as '\''.
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-} // namespace
 
 Rendered for_anthropic(const ModelTurn& turn) {
   switch (turn.kind) {
@@ -31,7 +22,7 @@ Rendered for_openai(const ModelTurn& turn) {
   case ModelTurn::Kind::tool_call: return {true, "", turn.tool, turn.input};
   case ModelTurn::Kind::shell: return {true, "", "exec_command", {{"cmd", turn.text}}};
   case ModelTurn::Kind::write_file:
-    return {true, "", "exec_command", {{"cmd", "printf '%s' " + quoted(turn.content) + " > " + quoted(turn.path)}}};
+    return {true, "", "exec_command", {{"cmd", "printf '%s' " + shell_quote(turn.content) + " > " + shell_quote(turn.path)}}};
   case ModelTurn::Kind::structured: return {false, turn.input.dump(), "", nullptr};
   default: return {false, turn.text, "", nullptr};
   }

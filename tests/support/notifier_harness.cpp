@@ -1,7 +1,5 @@
 #include "tests/support/notifier_harness.hpp"
 
-#include "host/services/http_client.hpp"
-#include "host/services/process_runner.hpp"
 #include "tests/support/built_plugins.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,25 +11,16 @@ std::variant<LoadedNotifier, std::string> try_load_notifier(const std::string& p
                                                             std::map<std::string, std::string> env) {
   auto validated = validate_plugin_config(plugin, "[[notify]]", config);
   if (auto* error = std::get_if<std::string>(&validated)) return *error;
-  const auto json = std::get<nlohmann::json>(validated);
-
-  LoadedNotifier loaded;
-  loaded.processes = std::make_unique<services::LocalProcessRunner>();
-  loaded.http = std::make_unique<services::CurlHttpClient>();
   plugins::HostServices services;
-  services.processes = loaded.processes.get();
-  services.http = loaded.http.get();
   auto vars = std::make_shared<std::map<std::string, std::string>>(std::move(env));
   services.getenv = [vars](const char* name) -> const char* {
     auto it = vars->find(name);
     return it == vars->end() ? nullptr : it->second.c_str();
   };
-  loaded.host = std::make_unique<plugins::PluginHost>(std::move(services), plugin, json, repo_root,
-                                                      repo_root / ".fanout" / "data" / plugin);
-  auto made = shared_registry().create<sdk::Notifier>(plugin, *loaded.host);
-  if (!made.ok()) return made.failure().message;
-  loaded.notifier = std::move(made).value();
-  return loaded;
+  auto loaded = host_plugin<sdk::Notifier>(plugin, std::move(services), std::get<nlohmann::json>(validated), repo_root,
+                                           repo_root / ".fanout" / "data" / plugin);
+  if (!loaded.ok()) return loaded.failure().message;
+  return std::move(loaded).value();
 }
 
 LoadedNotifier load_notifier(const std::string& plugin, const nlohmann::json& config,

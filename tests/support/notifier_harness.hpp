@@ -5,8 +5,7 @@
 // And a webhook receiver: a local HTTP server on 127.0.0.1 that records every POST and
 // answers with scripted statuses.
 
-#include "host/plugins/plugin_host.hpp"
-#include "host/plugins/registry.hpp"
+#include "tests/support/hosted_plugin.hpp"
 #include "tests/support/local_server.hpp"
 
 #include <fanout/sdk/notifier.hpp>
@@ -17,7 +16,6 @@
 #include <deque>
 #include <filesystem>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <variant>
 #include <string>
@@ -25,14 +23,8 @@
 
 namespace fanout::test::notifiers {
 
-/// A notifier instance and everything it is bound to (declared in destruction order).
-struct LoadedNotifier {
-  std::unique_ptr<sdk::ProcessRunner> processes;
-  std::unique_ptr<sdk::HttpClient> http;
-  std::unique_ptr<plugins::PluginHost> host;
-  plugins::Instance<sdk::Notifier> notifier;
-  sdk::Notifier* operator->() const { return notifier.get(); }
-};
+/// A notifier instance and everything it is bound to.
+using LoadedNotifier = HostedPlugin<sdk::Notifier>;
 
 /// Makes plugin `plugin`'s notifier with `config` (a [[notify]] table's plugin keys as JSON,
 /// validated like fanout.toml's) for a repository at `repo_root`. `env` answers the

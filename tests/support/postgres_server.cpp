@@ -1,14 +1,13 @@
 #include "tests/support/postgres_server.hpp"
 
+#include "tests/support/free_port.hpp"
+#include "tests/support/shell.hpp"
+
 #include <libpq-fe.h>
 
-#include <netinet/in.h>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -26,15 +25,8 @@ bool running_as_root() { return ::geteuid() == 0; }
 // Runs `command` through the shell (as the server user when root), returns exit status and output.
 std::pair<int, std::string> run(const std::string& command) {
   // From "/": the server user may not be allowed into the test's working directory.
-  const std::string full = "cd / && " + (running_as_root() ? std::string("runuser -u ") + k_server_user + " -- " : "") +
-                           command + " 2>&1";
-  FILE* pipe = ::popen(full.c_str(), "r");
-  if (!pipe) throw std::runtime_error("cannot run: " + full);
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  const auto ran = sh((running_as_root() ? std::string("runuser -u ") + k_server_user + " -- " : "") + command, "/");
+  return {ran.rc, ran.out};
 }
 
 fs::path find_bin_dir() {
@@ -49,20 +41,6 @@ fs::path find_bin_dir() {
                              "install the \"postgresql\" package (scripts/setup.sh does); the postgres brancher's "
                              "tests need a real server");
   return best;
-}
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-    throw std::runtime_error("cannot find a free loopback port");
-  const int port = ntohs(addr.sin_port);
-  ::close(fd);
-  return port;
 }
 
 std::string random_hex(size_t n) {
@@ -118,10 +96,10 @@ PostgresServer::PostgresServer() : m_bin(find_bin_dir()), m_password(random_hex(
     throw std::runtime_error("initdb failed (exit " + std::to_string(init_rc) + "):\n" + init_out);
   }
 
-  // A port can be taken between free_port() and the server's bind: try a few.
+  // A port can be taken between free_loopback_port() and the server's bind: try a few.
   std::string start_out;
   for (int attempt = 0; attempt < 5 && !m_started; ++attempt) {
-    m_port = free_port();
+    m_port = free_loopback_port();
     auto [rc, out] = run(m_bin.string() + "/pg_ctl -D " + data + " -l " + (m_dir / "server.log").string() +
                          " -w -t 60 -o \"-p " + std::to_string(m_port) + " -k " + m_dir.string() +
                          " -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"

@@ -1,6 +1,7 @@
 #include "tests/support/real_agents.hpp"
 
 #include "tests/support/paths.hpp"
+#include "tests/support/shell.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -66,12 +67,6 @@ std::map<std::string, std::string> codex_env(const FakeModelServer& api, const f
   };
   for (auto& [key, value] : extra) env[key] = value;
   return env;
-}
-
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 std::string env_prefix(const std::map<std::string, std::string>& env) {

@@ -39,7 +39,4 @@ std::map<std::string, std::string> codex_env(const FakeModelServer& api, const s
 /// `env -i K='V' ...` for a shell command line: runs what follows with exactly `env`.
 std::string env_prefix(const std::map<std::string, std::string>& env);
 
-/// A POSIX shell word for `text`.
-std::string shell_quote(const std::string& text);
-
 } // namespace fanout::test::real_agents

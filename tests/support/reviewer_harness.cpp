@@ -1,7 +1,5 @@
 #include "tests/support/reviewer_harness.hpp"
 
-#include "host/services/http_client.hpp"
-#include "host/services/process_runner.hpp"
 #include "tests/support/built_plugins.hpp"
 #include "tests/support/paths.hpp"
 
@@ -45,24 +43,16 @@ LoadedReviewer load_reviewer(const std::string& plugin, const nlohmann::json& co
                              const std::filesystem::path& repo_root, std::map<std::string, sdk::AgentProvider*> agents) {
   auto validated = validate_config(plugin, config);
   if (auto* error = std::get_if<std::string>(&validated)) FAIL("invalid " << plugin << " config: " << *error);
-  LoadedReviewer loaded;
-  loaded.processes = std::make_unique<services::LocalProcessRunner>();
-  loaded.http = std::make_unique<services::CurlHttpClient>();
   plugins::HostServices services;
-  services.processes = loaded.processes.get();
-  services.http = loaded.http.get();
   services.agent = [agents](std::string_view name) -> sdk::Result<sdk::AgentProvider*> {
     auto it = agents.find(std::string(name));
     if (it == agents.end()) return sdk::fail(sdk::FailureKind::not_found, "no agent \"" + std::string(name) + "\"");
     return it->second;
   };
-  loaded.host = std::make_unique<plugins::PluginHost>(std::move(services), plugin,
-                                                      std::get<nlohmann::json>(validated), repo_root,
-                                                      repo_root / ".fanout" / "plugins" / plugin);
-  auto made = shared_registry().create<sdk::Reviewer>(plugin, *loaded.host);
-  if (!made.ok()) FAIL("cannot load the " << plugin << " reviewer: " << made.failure().message);
-  loaded.reviewer = std::move(made).value();
-  return loaded;
+  auto loaded = host_plugin<sdk::Reviewer>(plugin, std::move(services), std::get<nlohmann::json>(validated), repo_root,
+                                           repo_root / ".fanout" / "plugins" / plugin);
+  if (!loaded.ok()) FAIL("cannot load the " << plugin << " reviewer: " << loaded.failure().message);
+  return std::move(loaded).value();
 }
 
 sdk::ReviewRequest make_request(const std::string& key, const std::string& body, const std::string& diff,

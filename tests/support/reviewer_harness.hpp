@@ -4,8 +4,7 @@
 // `fanout run` does), hosted in a PluginHost with the real process runner and HTTP client.
 // Agents are in-process fakes handed out through HostServices::agent.
 
-#include "host/plugins/plugin_host.hpp"
-#include "host/plugins/registry.hpp"
+#include "tests/support/hosted_plugin.hpp"
 
 #include <fanout/sdk/reviewer.hpp>
 
@@ -14,7 +13,6 @@
 #include <deque>
 #include <filesystem>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <variant>
@@ -43,14 +41,8 @@ private:
   std::vector<sdk::SessionRequest> m_requests;
 };
 
-/// A reviewer instance and everything it is bound to (declared in destruction order).
-struct LoadedReviewer {
-  std::unique_ptr<sdk::ProcessRunner> processes;
-  std::unique_ptr<sdk::HttpClient> http;
-  std::unique_ptr<plugins::PluginHost> host;
-  plugins::Instance<sdk::Reviewer> reviewer;
-  sdk::Reviewer* operator->() const { return reviewer.get(); }
-};
+/// A reviewer instance and everything it is bound to.
+using LoadedReviewer = HostedPlugin<sdk::Reviewer>;
 
 /// Makes plugin `plugin`'s reviewer with `config` (a [[review]] table as JSON, validated like
 /// fanout.toml's) for a repository at `repo_root`; `agents` answers Host::agent(name).

@@ -20,4 +20,10 @@ Shell sh(const std::string& command, const std::filesystem::path& dir) {
   return result;
 }
 
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 } // namespace fanout::test

@@ -16,4 +16,7 @@ struct Shell {
 /// Runs `command` with /bin/sh, in `dir` when given.
 Shell sh(const std::string& command, const std::filesystem::path& dir = {});
 
+/// A POSIX shell word for `text`: 'text' with each ' written as '\''.
+std::string shell_quote(const std::string& text);
+
 } // namespace fanout::test

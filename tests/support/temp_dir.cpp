@@ -14,23 +14,13 @@ namespace fanout::test {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string shell_word(const fs::path& path) {
-  std::string out = "'";
-  for (char c : path.string()) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-} // namespace
-
 TempDir::TempDir(const std::string& tag) {
   static std::atomic<int> counter{0};
   m_path = fs::temp_directory_path() /
            ("fanout-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::error_code ec; // a folder a killed test process of the same pid left
   fs::remove_all(m_path, ec);
-  if (ec) sh("rm -rf " + shell_word(m_path));
+  if (ec) sh("rm -rf " + shell_quote(m_path.string()));
   fs::create_directories(m_path);
   m_path = fs::canonical(m_path);
 }
@@ -39,7 +29,7 @@ TempDir::~TempDir() {
   std::error_code ec;
   fs::remove_all(m_path, ec);
   // std::filesystem walks with whole paths and gives up past PATH_MAX; rm -rf does not.
-  if (ec || fs::exists(m_path, ec)) sh("rm -rf " + shell_word(m_path));
+  if (ec || fs::exists(m_path, ec)) sh("rm -rf " + shell_quote(m_path.string()));
 }
 
 void write_text(const fs::path& path, const std::string& content) {
@@ -68,7 +58,7 @@ void init_git_repo(const fs::path& dir, const std::map<std::string, std::string>
   if (files.empty()) return;
   for (const auto& [path, content] : files) write_text(dir / path, content);
   git("add -A");
-  git("commit -q -m " + shell_word(message));
+  git("commit -q -m " + shell_quote(message));
 }
 
 } // namespace fanout::test

@@ -26,7 +26,7 @@ struct Setup {
   notify::Target target(std::vector<sdk::NotifyEvent> events = {sdk::NotifyEvent::needs_human,
                                                                 sdk::NotifyEvent::fleet_done},
                         int retries = 3) {
-    return {"team-hook", std::move(events), retries, std::chrono::milliseconds(20), webhook.notifier.get()};
+    return {"team-hook", std::move(events), retries, std::chrono::milliseconds(20), webhook.instance.get()};
   }
   std::filesystem::path db() const { return dir.path() / "state.db"; }
 

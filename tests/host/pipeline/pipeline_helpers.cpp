@@ -1,11 +1,10 @@
 #include "pipeline_helpers.hpp"
 
+#include "tests/support/shell.hpp"
 #include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -14,19 +13,10 @@ namespace fanout::test {
 namespace fs = std::filesystem;
 
 std::string git(const fs::path& dir, const std::string& args) {
-  const std::string command = "git -C '" + dir.string() +
-                              "' -c user.name=fanout-test -c user.email=test@fanout.invalid -c commit.gpgsign=false " +
-                              args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe);
-  std::string out;
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  INFO("git " << args << ": " << out);
-  REQUIRE(status == 0);
-  return out;
+  const auto ran = sh("git -c user.name=fanout-test -c user.email=test@fanout.invalid -c commit.gpgsign=false " + args, dir);
+  INFO("git " << args << ": " << ran.out);
+  REQUIRE(ran.rc == 0);
+  return ran.out;
 }
 
 // ---- tracker

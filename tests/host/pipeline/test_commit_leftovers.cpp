@@ -4,35 +4,17 @@
 #include "pipeline_helpers.hpp"
 
 #include "host/pipeline/run_store.hpp"
+#include "tests/support/scoped_env.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <fstream>
-#include <optional>
 
 using namespace fanout;
 using namespace fanout::test;
 using pipeline::RunState;
 
 namespace {
-
-/// Sets an environment variable for one scope (git reads its config locations from it).
-class ScopedEnv {
-public:
-  ScopedEnv(const char* name, const std::string& value) : m_name(name) {
-    if (const char* old = std::getenv(name)) m_old = old;
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (m_old) ::setenv(m_name, m_old->c_str(), 1);
-    else ::unsetenv(m_name);
-  }
-
-private:
-  const char* m_name;
-  std::optional<std::string> m_old;
-};
 
 std::string trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();

@@ -4,24 +4,11 @@
 
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 using namespace fanout;
 using namespace fanout::test;
 using pipeline::RunState;
-
-namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-} // namespace
 
 TEST_CASE("pipeline: three issues end done, each with one PR, a review and a tracker comment", "[pipeline]") {
   Harness h;
@@ -38,7 +25,7 @@ TEST_CASE("pipeline: three issues end done, each with one PR, a review and a tra
   REQUIRE(record);
   CHECK(record->pr_url.rfind("https://forge.test/pull/", 0) == 0);
   CHECK(record->tokens == 20); // plan and build, 10 each; the reviewers ran no agent
-  CHECK(slurp(h.settings.runs_dir / "2" / "plan.md") == "1. do the thing for 2");
+  CHECK(read_text(h.settings.runs_dir / "2" / "plan.md") == "1. do the thing for 2");
   CHECK(std::filesystem::exists(h.settings.runs_dir / "2" / "build.jsonl"));
   // The build prompt got the plan and the workspace's port.
   auto builds = h.agent.requests_for("BUILD", "2");

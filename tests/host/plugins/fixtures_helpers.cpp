@@ -2,11 +2,7 @@
 
 #include "tests/support/paths.hpp"
 
-#include <array>
-#include <cstdio>
 #include <fstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace fanout::test {
 
@@ -34,24 +30,6 @@ std::vector<std::string> read_lines(const fs::path& path) {
   std::ifstream in(path);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
-}
-
-CommandOutput run_shell(const std::string& command) {
-  CommandOutput result;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 } // namespace fanout::test

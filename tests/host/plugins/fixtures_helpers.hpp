@@ -1,8 +1,10 @@
 #pragma once
-// Helpers for the plugin loader tests: fixture paths, a PluginHost, running fanout.
+// Helpers for the plugin loader tests: fixture paths, a PluginHost; commands run with
+// tests/support/shell.hpp.
 
 #include "host/plugins/discovery.hpp"
 #include "host/plugins/plugin_host.hpp"
+#include "tests/support/shell.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <filesystem>
@@ -25,17 +27,5 @@ std::unique_ptr<plugins::PluginHost> make_host(const std::string& plugin, nlohma
 
 /// Lines of a text file (none when it does not exist).
 std::vector<std::string> read_lines(const std::filesystem::path& path);
-
-/// What a command printed (stdout and stderr together) and its exit code.
-struct CommandOutput {
-  int exit_code = -1;
-  std::string out;
-};
-
-/// Runs `command` through /bin/sh, capturing stdout+stderr.
-CommandOutput run_shell(const std::string& command);
-
-/// Single-quotes `text` for /bin/sh.
-std::string shell_quote(const std::string& text);
 
 } // namespace fanout::test

@@ -23,10 +23,10 @@ std::string q(const fs::path& path) { return shell_quote(path.string()); }
 
 /// Runs `command`, failing the test case with its output when it does not exit 0.
 std::string must_run(const std::string& command) {
-  auto result = run_shell(command);
+  auto result = sh(command);
   INFO(command);
   INFO(result.out);
-  REQUIRE(result.exit_code == 0);
+  REQUIRE(result.rc == 0);
   return result.out;
 }
 

@@ -19,9 +19,9 @@ namespace fs = std::filesystem;
 namespace {
 
 /// Runs the built fanout in `cwd` with XDG_DATA_HOME=<data>.
-test::CommandOutput fanout_in(const fs::path& cwd, const fs::path& data, const std::string& args) {
-  return run_shell("cd " + shell_quote(cwd.string()) + " && XDG_DATA_HOME=" + shell_quote(data.string()) + " " +
-                   shell_quote(test::fanout_executable().string()) + " " + args);
+Shell fanout_in(const fs::path& cwd, const fs::path& data, const std::string& args) {
+  return sh("cd " + shell_quote(cwd.string()) + " && XDG_DATA_HOME=" + shell_quote(data.string()) + " " +
+           shell_quote(test::fanout_executable().string()) + " " + args);
 }
 
 } // namespace
@@ -30,7 +30,7 @@ TEST_CASE("plugin install: a good plugin is copied into the user dir and then li
   TempDir cwd, data;
   auto out = fanout_in(cwd.path(), data.path(), "plugin install " + shell_quote(fixture_library("good").string()));
   const fs::path dest = data.path() / "fanout" / "plugins" / "fanout-fixture-good.so";
-  CHECK(out.exit_code == 0);
+  CHECK(out.rc == 0);
   CHECK(out.out == "installed \"fixture-good\" 1.2.3 to " + dest.string() + "\n");
   CHECK(fs::exists(dest));
 
@@ -38,7 +38,7 @@ TEST_CASE("plugin install: a good plugin is copied into the user dir and then li
   CHECK(again.out == "installed \"fixture-good\" 1.2.3 to " + dest.string() + " (replacing the previous copy)\n");
 
   auto list = fanout_in(cwd.path(), data.path(), "plugin list --json");
-  REQUIRE(list.exit_code == 0);
+  REQUIRE(list.rc == 0);
   const auto json = nlohmann::json::parse(list.out);
   REQUIRE(json.is_array());
   bool found = false;
@@ -63,14 +63,14 @@ TEST_CASE("plugin install: a refused plugin is not copied", "[plugins][cli]") {
   TempDir cwd, data;
   const auto bad = fixture_library("toolchain");
   auto out = fanout_in(cwd.path(), data.path(), "plugin install " + shell_quote(bad.string()));
-  CHECK(out.exit_code == 1);
+  CHECK(out.rc == 1);
   CHECK(out.out == "fanout: error: cannot install \"" + bad.string() +
                        "\": built with toolchain \"clang-14/cxxabi-1002/cxx11/json-3.11\" but fanout uses \"" +
                        sdk::k_toolchain + "\": rebuild the plugin with the same compiler\n");
   CHECK_FALSE(fs::exists(data.path() / "fanout"));
 
   auto missing = fanout_in(cwd.path(), data.path(), "plugin install nowhere.so");
-  CHECK(missing.exit_code == 1);
+  CHECK(missing.rc == 1);
   CHECK(missing.out == "fanout: error: \"nowhere.so\" does not exist\n");
 }
 
@@ -85,7 +85,7 @@ TEST_CASE("plugin list: rejected and shadowed plugins show their reasons", "[plu
   fs::create_directories(cwd.path() / ".fanout" / "plugins");
   fs::copy_file(fixture_library("good"), cwd.path() / ".fanout" / "plugins" / "fanout-fixture-good.so");
   auto list = fanout_in(cwd.path(), data.path(), "plugin list");
-  REQUIRE(list.exit_code == 0);
+  REQUIRE(list.rc == 0);
   // Rows are "NAME VERSION KINDS STATUS PATH", each refusal reason indented on the next line.
   std::map<std::string, std::string> row_of_path, reason_of_path;
   std::istringstream in(list.out);
@@ -117,13 +117,13 @@ TEST_CASE("plugin new: bad kinds, names and directories are refused", "[plugins]
   TempDir cwd, data;
   SECTION("a mistyped kind") {
     auto out = fanout_in(cwd.path(), data.path(), "plugin new revewer x");
-    CHECK(out.exit_code == 2);
+    CHECK(out.rc == 2);
     CHECK(out.out == "fanout: error: unknown plugin kind \"revewer\" (did you mean \"reviewer\"?) (choose one of: "
                      "reviewer, agent, tracker, brancher, notifier, runner)\n");
   }
   SECTION("an invalid name") {
     auto out = fanout_in(cwd.path(), data.path(), "plugin new reviewer My_Check");
-    CHECK(out.exit_code == 2);
+    CHECK(out.rc == 2);
     CHECK(out.out == "fanout: error: invalid plugin name \"My_Check\": use lower-case letters, digits and dashes, "
                      "starting with a letter\n");
   }
@@ -131,12 +131,12 @@ TEST_CASE("plugin new: bad kinds, names and directories are refused", "[plugins]
     fs::create_directories(cwd.path() / "busy");
     std::ofstream(cwd.path() / "busy" / "file") << "x";
     auto out = fanout_in(cwd.path(), data.path(), "plugin new reviewer my-check --dir busy");
-    CHECK(out.exit_code == 1);
+    CHECK(out.rc == 1);
     CHECK(out.out == "fanout: error: \"busy\" already exists and is not empty\n");
   }
   SECTION("a good one writes three files") {
     auto out = fanout_in(cwd.path(), data.path(), "plugin new tracker my-issues");
-    CHECK(out.exit_code == 0);
+    CHECK(out.rc == 0);
     CHECK(fs::exists(cwd.path() / "my-issues" / "CMakeLists.txt"));
     CHECK(fs::exists(cwd.path() / "my-issues" / "my_issues.cpp"));
     CHECK(fs::exists(cwd.path() / "my-issues" / "README.md"));
@@ -146,6 +146,6 @@ TEST_CASE("plugin new: bad kinds, names and directories are refused", "[plugins]
 TEST_CASE("plugin: a mistyped subcommand gets a suggestion", "[plugins][cli]") {
   TempDir cwd, data;
   auto out = fanout_in(cwd.path(), data.path(), "plugin lsit");
-  CHECK(out.exit_code == 2);
+  CHECK(out.rc == 2);
   CHECK_THAT(out.out, Catch::StartsWith("fanout: error: unknown command \"lsit\" for \"plugin\" (did you mean \"list\"?)"));
 }

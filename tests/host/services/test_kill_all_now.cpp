@@ -1,6 +1,7 @@
 // kill_all_now (the second Ctrl-C): children that ignore SIGTERM are killed, children that
 // obey it are not; and through the built fanout: two Ctrl-C leave no agent behind.
 #include "host/services/process_runner.hpp"
+#include "tests/support/shell_spec.hpp"
 #include "tests/support/wait.hpp"
 #include "tests/support/paths.hpp"
 
@@ -30,9 +31,7 @@ namespace {
 class Background {
 public:
   explicit Background(const std::string& script) {
-    sdk::ProcessSpec spec;
-    spec.argv = {"/bin/sh", "-c", script};
-    m_result = std::async(std::launch::async, [this, spec] {
+    m_result = std::async(std::launch::async, [this, spec = test::shell_spec(script)] {
       return m_runner.run(
           spec,
           [this](sdk::Stream, const std::string& line) {

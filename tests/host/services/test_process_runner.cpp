@@ -1,4 +1,5 @@
 #include "host/services/process_runner.hpp"
+#include "tests/support/shell_spec.hpp"
 #include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,6 +18,7 @@ using namespace fanout;
 using namespace std::chrono_literals;
 
 using fanout::test::process_gone;
+using fanout::test::shell_spec;
 
 namespace {
 
@@ -31,18 +33,12 @@ struct Lines {
   }
 };
 
-sdk::ProcessSpec shell(const std::string& script) {
-  sdk::ProcessSpec spec;
-  spec.argv = {"/bin/sh", "-c", script};
-  return spec;
-}
-
 } // namespace
 
 TEST_CASE("process runner: streams stdout and stderr line by line", "[process]") {
   services::LocalProcessRunner runner(nullptr);
   Lines lines;
-  auto result = runner.run(shell("echo a; echo b >&2; echo c; printf 'partial'"), lines.callback(), {});
+  auto result = runner.run(shell_spec("echo a; echo b >&2; echo c; printf 'partial'"), lines.callback(), {});
   REQUIRE(result.ok());
   CHECK(lines.out == std::vector<std::string>{"a", "c", "partial"});
   CHECK(lines.err == std::vector<std::string>{"b"});
@@ -55,13 +51,13 @@ TEST_CASE("process runner: streams stdout and stderr line by line", "[process]")
 TEST_CASE("process runner: reports exit codes and signals", "[process]") {
   services::LocalProcessRunner runner(nullptr);
   SECTION("exit code") {
-    auto result = runner.run(shell("exit 3"), {}, {});
+    auto result = runner.run(shell_spec("exit 3"), {}, {});
     REQUIRE(result.ok());
     CHECK(result->exit_code == 3);
     CHECK_FALSE(result->signaled);
   }
   SECTION("killed by a signal") {
-    auto result = runner.run(shell("kill -SEGV $$"), {}, {});
+    auto result = runner.run(shell_spec("kill -SEGV $$"), {}, {});
     REQUIRE(result.ok());
     CHECK(result->signaled);
     CHECK(result->signal == SIGSEGV);
@@ -94,7 +90,7 @@ TEST_CASE("process runner: missing executable is not_found with its name", "[pro
     CHECK(result.failure().message == "executable \"./bin/nothing-here\" not found");
   }
   SECTION("a missing working directory") {
-    spec = shell("true");
+    spec = shell_spec("true");
     spec.workdir = "/nonexistent/fanout-dir";
     auto result = runner.run(spec, {}, {});
     REQUIRE_FALSE(result.ok());
@@ -106,14 +102,14 @@ TEST_CASE("process runner: stdin from data or /dev/null", "[process]") {
   services::LocalProcessRunner runner(nullptr);
   Lines lines;
   SECTION("data is written then stdin closed") {
-    auto spec = shell("cat");
+    auto spec = shell_spec("cat");
     spec.stdin_data = "hello\nworld";
     auto result = runner.run(spec, lines.callback(), {});
     REQUIRE(result.ok());
     CHECK(lines.out == std::vector<std::string>{"hello", "world"});
   }
   SECTION("large data does not deadlock against a child writing as much") {
-    auto spec = shell("cat");
+    auto spec = shell_spec("cat");
     spec.stdin_data = std::string(4 << 20, 'x');
     spec.keep_bytes = 16;
     auto result = runner.run(spec, {}, {});
@@ -121,7 +117,7 @@ TEST_CASE("process runner: stdin from data or /dev/null", "[process]") {
     CHECK(result->out == std::string(16, 'x'));
   }
   SECTION("without data stdin is empty") {
-    auto result = runner.run(shell("cat; echo end"), lines.callback(), {});
+    auto result = runner.run(shell_spec("cat; echo end"), lines.callback(), {});
     REQUIRE(result.ok());
     CHECK(lines.out == std::vector<std::string>{"end"});
   }
@@ -129,7 +125,7 @@ TEST_CASE("process runner: stdin from data or /dev/null", "[process]") {
 
 TEST_CASE("process runner: keep_bytes keeps the tail", "[process]") {
   services::LocalProcessRunner runner(nullptr);
-  auto spec = shell("i=0; while [ $i -lt 1000 ]; do echo line$i; i=$((i+1)); done");
+  auto spec = shell_spec("i=0; while [ $i -lt 1000 ]; do echo line$i; i=$((i+1)); done");
   spec.keep_bytes = 16;
   int count = 0;
   auto result = runner.run(spec, [&](sdk::Stream, const std::string&) { ++count; }, {});
@@ -159,14 +155,14 @@ TEST_CASE("process runner: environment and working directory", "[process]") {
     services::SecretRegistry secrets;
     secrets.add("tok-secret-123456");
     services::LocalProcessRunner runner(&secrets);
-    auto spec = shell("echo \"$FANOUT_TEST_PLAIN/$FANOUT_TEST_TOKEN/$EXTRA\"");
+    auto spec = shell_spec("echo \"$FANOUT_TEST_PLAIN/$FANOUT_TEST_TOKEN/$EXTRA\"");
     spec.env = {{"EXTRA", "x"}};
     REQUIRE(runner.run(spec, lines.callback(), {}).ok());
     CHECK(lines.out == std::vector<std::string>{"plain//x"});
   }
   SECTION("workdir") {
     services::LocalProcessRunner runner(nullptr);
-    auto spec = shell("pwd");
+    auto spec = shell_spec("pwd");
     spec.workdir = dir;
     REQUIRE(runner.run(spec, lines.callback(), {}).ok());
     CHECK(lines.out == std::vector<std::string>{dir});
@@ -178,7 +174,7 @@ TEST_CASE("process runner: timeout kills the whole process group", "[process]") 
   services::LocalProcessRunner runner(nullptr);
   SECTION("grandchildren die with the leader") {
     std::atomic<pid_t> grandchild{0};
-    auto spec = shell("sleep 300 & echo $!; wait");
+    auto spec = shell_spec("sleep 300 & echo $!; wait");
     spec.timeout = 300ms;
     auto result = runner.run(spec, [&](sdk::Stream, const std::string& line) { grandchild = std::stoi(line); }, {});
     REQUIRE(result.ok());
@@ -190,7 +186,7 @@ TEST_CASE("process runner: timeout kills the whole process group", "[process]") 
     CHECK(test::await_process_gone(grandchild));
   }
   SECTION("SIGTERM first: a child may exit cleanly") {
-    auto spec = shell("trap 'echo term; exit 7' TERM; sleep 300 & wait");
+    auto spec = shell_spec("trap 'echo term; exit 7' TERM; sleep 300 & wait");
     spec.timeout = 300ms;
     Lines lines;
     auto result = runner.run(spec, lines.callback(), {});
@@ -200,7 +196,7 @@ TEST_CASE("process runner: timeout kills the whole process group", "[process]") 
     CHECK(lines.out == std::vector<std::string>{"term"});
   }
   SECTION("SIGKILL after the grace period when SIGTERM is ignored") {
-    auto spec = shell("trap '' TERM; while :; do sleep 0.05; done");
+    auto spec = shell_spec("trap '' TERM; while :; do sleep 0.05; done");
     spec.timeout = 200ms;
     spec.kill_grace = 300ms;
     auto result = runner.run(spec, {}, {});
@@ -217,7 +213,7 @@ TEST_CASE("process runner: timeout kills the whole process group", "[process]") 
 TEST_CASE("process runner: a leader's leftover background jobs are terminated", "[process]") {
   services::LocalProcessRunner runner(nullptr);
   pid_t background = 0;
-  auto result = runner.run(shell("sleep 300 & echo $!"),
+  auto result = runner.run(shell_spec("sleep 300 & echo $!"),
                            [&](sdk::Stream, const std::string& line) { background = std::stoi(line); }, {});
   REQUIRE(result.ok());
   CHECK(result->exit_code == 0);
@@ -230,7 +226,7 @@ TEST_CASE("process runner: cancel and terminate_all stop a running child", "[pro
   services::LocalProcessRunner runner(nullptr);
   SECTION("cancel token") {
     sdk::CancelToken cancel;
-    auto result = runner.run(shell("echo started; sleep 300"),
+    auto result = runner.run(shell_spec("echo started; sleep 300"),
                              [&](sdk::Stream, const std::string&) { cancel.cancel(); }, cancel);
     REQUIRE(result.ok());
     CHECK(result->cancelled);
@@ -242,7 +238,7 @@ TEST_CASE("process runner: cancel and terminate_all stop a running child", "[pro
     auto printed = started.get_future();
     std::optional<sdk::Result<sdk::ProcessResult>> result;
     std::thread worker([&] {
-      result.emplace(runner.run(shell("echo started; sleep 300"),
+      result.emplace(runner.run(shell_spec("echo started; sleep 300"),
                                 [&](sdk::Stream, const std::string&) { started.set_value(); }, {}));
     });
     if (printed.wait_for(20s) != std::future_status::ready) {
@@ -257,7 +253,7 @@ TEST_CASE("process runner: cancel and terminate_all stop a running child", "[pro
   }
   SECTION("an exception from the callback kills and reaps the child") {
     pid_t pid = 0;
-    CHECK_THROWS_WITH(runner.run(shell("echo $$; sleep 300"),
+    CHECK_THROWS_WITH(runner.run(shell_spec("echo $$; sleep 300"),
                                  [&](sdk::Stream, const std::string& line) {
                                    pid = std::stoi(line);
                                    throw std::runtime_error("stop");
@@ -278,7 +274,7 @@ TEST_CASE("process runner: twenty sessions at once do not block each other", "[p
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < k_sessions; ++i) {
     threads.emplace_back([&, i] {
-      auto spec = shell("i=0; while [ $i -lt 10 ]; do echo $i; sleep 0.05; i=$((i+1)); done");
+      auto spec = shell_spec("i=0; while [ $i -lt 10 ]; do echo $i; sleep 0.05; i=$((i+1)); done");
       auto result = runner.run(spec, [&](sdk::Stream, const std::string&) { ++line_counts[i]; }, {});
       if (result.ok()) exit_codes[i] = result->exit_code;
     });

@@ -3,6 +3,7 @@
 
 #include "host/services/process_runner.hpp"
 #include "host/services/process_tree.hpp"
+#include "tests/support/shell_spec.hpp"
 #include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
@@ -23,9 +24,7 @@ namespace {
 /// A leader that starts a SIGTERM-deaf sleeper in its own session, double-forked (so it is
 /// reparented at once) and detached from the output pipes, then runs `then`.
 sdk::ProcessSpec escaping(const std::string& then) {
-  sdk::ProcessSpec spec;
-  spec.argv = {"/bin/sh", "-c",
-               "(setsid sh -c 'trap \"\" TERM; echo $$; exec sleep 300 > /dev/null 2>&1' &); " + then};
+  auto spec = test::shell_spec("(setsid sh -c 'trap \"\" TERM; echo $$; exec sleep 300 > /dev/null 2>&1' &); " + then);
   spec.kill_grace = 300ms;
   return spec;
 }
@@ -69,8 +68,7 @@ TEST_CASE("process runner: a setsid, double-forked child does not outlive its ru
 
 TEST_CASE("process tree: the child's tag marks what it starts, and only that", "[process]") {
   services::LocalProcessRunner runner(nullptr);
-  sdk::ProcessSpec spec;
-  spec.argv = {"/bin/sh", "-c", "echo \"$FANOUT_PROCESS_TAG\""};
+  auto spec = test::shell_spec("echo \"$FANOUT_PROCESS_TAG\"");
   spec.env = {{"FANOUT_PROCESS_TAG", "forged"}};
   spec.replace_env = true;
   std::vector<std::string> tags;

@@ -20,8 +20,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
-
 /// Reads everything from `fd` (then closes it).
 std::string read_fd(int fd) {
   std::string out;
@@ -188,8 +186,9 @@ void CompatRepo::write_home(const std::string& path, const std::string& content)
 }
 
 std::string CompatRepo::env() const {
-  return "export HOME=" + quoted(m_home) + " XDG_CONFIG_HOME=" + quoted(m_home / ".config") +
-         " GIT_CONFIG_NOSYSTEM=1 PATH='" + m_path + "'; ";
+  return "export HOME=" + shell_quote(m_home.string()) +
+         " XDG_CONFIG_HOME=" + shell_quote((m_home / ".config").string()) +
+         " GIT_CONFIG_NOSYSTEM=1 PATH=" + shell_quote(m_path) + "; ";
 }
 
 std::string CompatRepo::run(const std::string& command) const {
@@ -257,13 +256,13 @@ void CompatRepo::write_fanout_config() const {
 }
 
 Shell CompatRepo::fanout(const std::string& args) const {
-  return sh(env() + quoted(fanout_executable()) + " " + args, m_root);
+  return sh(env() + shell_quote(fanout_executable().string()) + " " + args, m_root);
 }
 
 Comparison compare_with_git(const CompatRepo& repo) {
   repo.write_fanout_config();
   Comparison result{repo.root() / ".fanout/worktrees/7", repo.root() / ".gitref/worktrees/7", ""};
-  repo.git("worktree add -q -b gitref/7 " + quoted(result.git) + " main");
+  repo.git("worktree add -q -b gitref/7 " + shell_quote(result.git.string()) + " main");
   const auto up = repo.fanout("up 7");
   if (up.rc != 0) {
     result.difference = "fanout up failed (exit " + std::to_string(up.rc) + "): " + up.out;
@@ -273,7 +272,7 @@ Comparison compare_with_git(const CompatRepo& repo) {
   result.difference = first_difference(scan_tree(result.fanout), scan_tree(result.git));
   if (!result.difference.empty()) return result;
   const auto in = [&](const fs::path& worktree, const std::string& git_args) {
-    return repo.run("cd " + quoted(worktree) + " && git " + git_args);
+    return repo.run("cd " + shell_quote(worktree.string()) + " && git " + git_args);
   };
   const auto status_ours = in(result.fanout, "status --porcelain"), status_git = in(result.git, "status --porcelain");
   if (status_ours != "" || status_git != "") {

@@ -36,22 +36,10 @@ pid_t dead_pid() {
   return pid;
 }
 
-/// Commits a new file `name` on the branch checked out at `path`.
-void commit_file(const fs::path& path, const std::string& name) {
-  const auto done = sh("echo " + name + " > " + name + " && git add " + name + " && git commit -q -m " + name, path);
-  INFO(done.out);
-  REQUIRE(done.rc == 0);
-}
-
 } // namespace
 
-TEST_CASE("workspace clean: removes worktree, merged branch, database branch and lease", "[workspace][clean]") {
-  TempRepo repo;
-  FakeBrancher brancher;
-  auto settings = repo.settings();
-  settings.brancher = "fake";
-  WorkspaceManager manager(settings, &brancher, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(BranchedRepo, "workspace clean: removes worktree, merged branch, database branch and lease",
+                 "[workspace][clean]") {
   auto ws = manager.up(issue("7", "Fix it"), cancel);
   REQUIRE(ws.ok());
   CHECK(brancher.branches.size() == 1);
@@ -71,10 +59,7 @@ TEST_CASE("workspace clean: removes worktree, merged branch, database branch and
   check_nothing_left(repo);
 }
 
-TEST_CASE("workspace clean: uncommitted work is kept without --force", "[workspace][clean]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo, "workspace clean: uncommitted work is kept without --force", "[workspace][clean]") {
   auto ws = manager.up(issue("7"), cancel);
   REQUIRE(ws.ok());
   sh("echo changed >> README.md && echo new > new.txt", ws->record.path);
@@ -91,10 +76,7 @@ TEST_CASE("workspace clean: uncommitted work is kept without --force", "[workspa
   check_nothing_left(repo);
 }
 
-TEST_CASE("workspace clean: an unmerged branch is kept unless forced", "[workspace][clean]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo, "workspace clean: an unmerged branch is kept unless forced", "[workspace][clean]") {
   auto ws = manager.up(issue("8", "Work"), cancel);
   REQUIRE(ws.ok());
   REQUIRE(sh("echo x > work.txt && git add work.txt && git -c user.name=t -c user.email=t@t commit -q -m work",
@@ -112,10 +94,8 @@ TEST_CASE("workspace clean: an unmerged branch is kept unless forced", "[workspa
   }
 }
 
-TEST_CASE("workspace clean: --merged picks workspaces whose own commits are in the base", "[workspace][clean]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo, "workspace clean: --merged picks workspaces whose own commits are in the base",
+                 "[workspace][clean]") {
   auto fresh = manager.up(issue("1"), cancel); // no commits of its own: nothing merged
   auto merged = manager.up(issue("2"), cancel);
   auto open = manager.up(issue("3"), cancel);
@@ -150,11 +130,9 @@ TEST_CASE("workspace clean: --merged picks workspaces whose own commits are in t
   }
 }
 
-TEST_CASE("workspace clean: --force with no record deletes the branch an earlier clean kept, only that key's",
-          "[workspace][clean]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo,
+                 "workspace clean: --force with no record deletes the branch an earlier clean kept, only that key's",
+                 "[workspace][clean]") {
   for (const char* key : {"1", "12", "1-2"}) {
     auto ws = manager.up(issue(key, "Work"), cancel);
     REQUIRE(ws.ok());
@@ -182,13 +160,8 @@ TEST_CASE("workspace clean: --force with no record deletes the branch an earlier
   CHECK(value_or_throw(manager.clean("1", {.force = true}, cancel)).removed.empty());
 }
 
-TEST_CASE("workspace clean: after a crash mid-up, doctor reports it and clean leaves nothing", "[workspace][clean]") {
-  TempRepo repo;
-  FakeBrancher brancher;
-  auto settings = repo.settings();
-  settings.brancher = "fake";
-  WorkspaceManager manager(settings, &brancher, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(BranchedRepo, "workspace clean: after a crash mid-up, doctor reports it and clean leaves nothing",
+                 "[workspace][clean]") {
   REQUIRE(manager.up(issue("5", "Half"), cancel).ok());
   {
     // What a kill leaves behind: a `creating` row owned by a dead process, some files.
@@ -216,10 +189,7 @@ TEST_CASE("workspace clean: after a crash mid-up, doctor reports it and clean le
   }
 }
 
-TEST_CASE("workspace clean: a live creator's workspace is left alone", "[workspace][clean]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo, "workspace clean: a live creator's workspace is left alone", "[workspace][clean]") {
   REQUIRE(manager.up(issue("3"), cancel).ok());
   WorkspaceStore store(repo.root());
   auto record = *store.find("3");

@@ -28,11 +28,9 @@ std::string doctor_text(WorkspaceManager& manager) {
 
 } // namespace
 
-TEST_CASE("workspace clean: a locked worktree is kept, with --force too, and doctor says how to unlock it",
-          "[workspace][clean][git]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo,
+                 "workspace clean: a locked worktree is kept, with --force too, and doctor says how to unlock it",
+                 "[workspace][clean][git]") {
   auto ws = manager.up(issue("7", "Fix it"), cancel);
   REQUIRE(ws.ok());
   repo.git("worktree lock --reason 'on a usb disk' .fanout/worktrees/7");
@@ -68,9 +66,8 @@ TEST_CASE("workspace clean: a locked worktree is kept, with --force too, and doc
   }
 }
 
-TEST_CASE("fanout clean: a locked worktree is kept and the output says so", "[workspace][clean][git][cli]") {
-  TempRepo repo;
-  test::write_cli_config(repo);
+TEST_CASE_METHOD(CliRepo, "fanout clean: a locked worktree is kept and the output says so",
+                 "[workspace][clean][git][cli]") {
   REQUIRE(fanout_cli(repo, "up 7").rc == 0);
   repo.git("worktree lock --reason 'keep me' .fanout/worktrees/7");
   const auto clean = fanout_cli(repo, "clean 7 --force");
@@ -80,11 +77,8 @@ TEST_CASE("fanout clean: a locked worktree is kept and the output says so", "[wo
   CHECK(fs::exists(repo.root() / ".fanout/worktrees/7/README.md"));
 }
 
-TEST_CASE("workspace clean: a worktree moved with git worktree move is found where git says it is",
-          "[workspace][clean][git]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo, "workspace clean: a worktree moved with git worktree move is found where git says it is",
+                 "[workspace][clean][git]") {
   auto ws = manager.up(issue("7", "Fix it"), cancel);
   REQUIRE(ws.ok());
   const fs::path moved = repo.root().string() + "-moved-7";
@@ -126,10 +120,8 @@ TEST_CASE("workspace clean: a worktree moved with git worktree move is found whe
   }
 }
 
-TEST_CASE("workspace clean: a branch checked out elsewhere is not deleted", "[workspace][clean][git]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo, "workspace clean: a branch checked out elsewhere is not deleted",
+                 "[workspace][clean][git]") {
   auto ws = manager.up(issue("7", "Fix it"), cancel);
   REQUIRE(ws.ok());
   // The user switches the workspace to another branch and checks the workspace's out at home.
@@ -159,11 +151,9 @@ TEST_CASE("workspace doctor: locked worktrees get git's treatment", "[workspace]
   CHECK(doctor_text(manager) == "");
 }
 
-TEST_CASE("workspace clean: a worktree made by hand for the workspace's branch is never taken for it",
-          "[workspace][clean][git]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo,
+                 "workspace clean: a worktree made by hand for the workspace's branch is never taken for it",
+                 "[workspace][clean][git]") {
   auto ws = manager.up(issue("7", "Fix it"), cancel);
   REQUIRE(ws.ok());
   repo.git("worktree remove .fanout/worktrees/7");

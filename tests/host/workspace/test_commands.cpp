@@ -31,11 +31,15 @@ void write_config(const TempRepo& repo, const std::string& extra = "") {
   repo.write(".fanout/issues/8.md", "---\ntitle: Fix crème brûlée\n---\nBody.\n");
 }
 
+/// For TEST_CASE_METHOD: a fresh TempRepo with write_config's files; the test body sees `repo`.
+struct ConfiguredRepo {
+  TempRepo repo;
+  ConfiguredRepo() { write_config(repo); }
+};
+
 } // namespace
 
-TEST_CASE("fanout up/ls/exec/clean: a workspace from the command line", "[workspace][cli]") {
-  TempRepo repo;
-  write_config(repo);
+TEST_CASE_METHOD(ConfiguredRepo, "fanout up/ls/exec/clean: a workspace from the command line", "[workspace][cli]") {
   const auto up = fanout_cli(repo, "up 7 8");
   INFO(up.out);
   REQUIRE(up.rc == 0);
@@ -78,9 +82,7 @@ TEST_CASE("fanout up/ls/exec/clean: a workspace from the command line", "[worksp
   CHECK(fanout_cli(repo, "doctor").out == "nothing to fix\n");
 }
 
-TEST_CASE("fanout ls: database URLs are printed with the password masked", "[workspace][cli]") {
-  TempRepo repo;
-  write_config(repo);
+TEST_CASE_METHOD(ConfiguredRepo, "fanout ls: database URLs are printed with the password masked", "[workspace][cli]") {
   REQUIRE(fanout_cli(repo, "up 7").rc == 0);
   {
     workspace::WorkspaceStore store(repo.root());
@@ -96,9 +98,7 @@ TEST_CASE("fanout ls: database URLs are printed with the password masked", "[wor
   CHECK(fanout_cli(repo, "ls").out.find("postgres://app:***@127.0.0.1:5432/fanout_7") != std::string::npos);
 }
 
-TEST_CASE("fanout up: two processes at once get disjoint ports", "[workspace][cli]") {
-  TempRepo repo;
-  write_config(repo);
+TEST_CASE_METHOD(ConfiguredRepo, "fanout up: two processes at once get disjoint ports", "[workspace][cli]") {
   const std::string env = "XDG_CONFIG_HOME='" + (repo.root() / ".xdg").string() + "' ";
   const auto both = sh(env + "'" + test::fanout_executable().string() + "' -q up a b c > one.log 2>&1 & " + env + "'" +
                            test::fanout_executable().string() + "' -q up d e f > two.log 2>&1; wait",
@@ -146,26 +146,15 @@ TEST_CASE("fanout clean: after fanout is killed mid-up, nothing is left behind",
   CHECK(fanout_cli(repo, "doctor").out == "nothing to fix\n");
 }
 
-TEST_CASE("fanout clean: needs keys, --merged or --all", "[workspace][cli]") {
-  TempRepo repo;
-  write_config(repo);
+TEST_CASE_METHOD(ConfiguredRepo, "fanout clean: needs keys, --merged or --all", "[workspace][cli]") {
   const auto result = fanout_cli(repo, "clean");
   CHECK(result.rc == 2);
   CHECK(result.out == "fanout: error: clean: give issue keys, --merged or --all (one of them)\n");
 }
 
-namespace {
-/// Commits a new file `name` on the branch checked out at `path`.
-void commit_file(const fs::path& path, const std::string& name) {
-  const auto done = sh("echo " + name + " > " + name + " && git add " + name + " && git commit -q -m " + name, path);
-  INFO(done.out);
-  REQUIRE(done.rc == 0);
-}
-} // namespace
-
-TEST_CASE("fanout clean --merged: removes a workspace whose commits were merged, keeps a new one", "[workspace][cli]") {
-  TempRepo repo;
-  write_config(repo);
+TEST_CASE_METHOD(ConfiguredRepo,
+                 "fanout clean --merged: removes a workspace whose commits were merged, keeps a new one",
+                 "[workspace][cli]") {
   REQUIRE(fanout_cli(repo, "-q up 7 8").rc == 0);
   commit_file(repo.root() / ".fanout/worktrees/8", "fix.txt");
   repo.git("merge -q --ff-only fanout/8-fix-creme-brulee");
@@ -193,9 +182,8 @@ TEST_CASE("fanout clean --merged: removes a workspace whose commits were merged,
   CHECK(fanout_cli(repo, "clean --merged").out == "nothing to clean\n");
 }
 
-TEST_CASE("fanout clean: a kept branch is deleted by the command its message suggests", "[workspace][cli]") {
-  TempRepo repo;
-  write_config(repo);
+TEST_CASE_METHOD(ConfiguredRepo, "fanout clean: a kept branch is deleted by the command its message suggests",
+                 "[workspace][cli]") {
   REQUIRE(fanout_cli(repo, "-q up 7").rc == 0);
   commit_file(repo.root() / ".fanout/worktrees/7", "login.txt");
 

@@ -14,7 +14,6 @@
 
 #include <fstream>
 #include <map>
-#include <random>
 
 using namespace fanout;
 using namespace fanout::workspace;
@@ -27,13 +26,6 @@ mode_t mode_of(const fs::path& path) {
   struct stat st {};
   REQUIRE(::lstat(path.c_str(), &st) == 0);
   return st.st_mode & 07777;
-}
-
-std::string random_bytes(size_t size, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::string out(size, '\0');
-  for (auto& c : out) c = static_cast<char>(gen() & 0xff);
-  return out;
 }
 
 /// Whether the filesystem of folder `dir` clones files (FICLONE), tried on a small file.

@@ -32,9 +32,8 @@ TEST_CASE("workspace env: [database] url_env names the variable that gets the br
   TempRepo repo;
   FakeBrancher brancher;
   auto settings = repo.settings();
-  settings.brancher = "fake";
   settings.url_env = "APP_DB";
-  WorkspaceManager manager(settings, &brancher, nullptr);
+  auto manager = with_brancher(settings, brancher);
   auto ws = manager.up(issue("7"), sdk::CancelToken{});
   REQUIRE(ws.ok());
   const std::string url = brancher.branches.at(database_branch("7"));

@@ -25,19 +25,10 @@ namespace {
 
 const sdk::CancelToken k_no_cancel;
 
-/// A manager on `repo` whose workspaces get database branches from `brancher`.
-WorkspaceManager with_brancher(const TempRepo& repo, FakeBrancher& brancher) {
-  auto settings = repo.settings();
-  settings.brancher = "fake";
-  return WorkspaceManager(settings, &brancher, nullptr);
-}
-
 } // namespace
 
-TEST_CASE("workspace errors: a database branch that cannot be made fails that workspace alone", "[workspace][errors]") {
-  TempRepo repo;
-  FakeBrancher brancher;
-  auto manager = with_brancher(repo, brancher);
+TEST_CASE_METHOD(BranchedRepo, "workspace errors: a database branch that cannot be made fails that workspace alone",
+                 "[workspace][errors]") {
   const std::string db1 = database_branch("1"), db2 = database_branch("2");
   brancher.fail_create = "the server refused it";
   brancher.fail_only = {db2};
@@ -78,11 +69,9 @@ TEST_CASE("workspace errors: a configured brancher that is not available fails t
   CHECK(manager.find("7")->record.error == "database brancher \"postgres\" is not available");
 }
 
-TEST_CASE("workspace errors: clean keeps the record when the database branch cannot be removed, and retries later",
-          "[workspace][errors]") {
-  TempRepo repo;
-  FakeBrancher brancher;
-  auto manager = with_brancher(repo, brancher);
+TEST_CASE_METHOD(BranchedRepo,
+                 "workspace errors: clean keeps the record when the database branch cannot be removed, and retries later",
+                 "[workspace][errors]") {
   auto ws = manager.up(issue("7"), k_no_cancel);
   REQUIRE(ws.ok());
   const std::string db = ws->record.db_branch;
@@ -115,11 +104,9 @@ TEST_CASE("workspace errors: clean keeps the record when the database branch can
   CHECK(value_or_throw(doctor(manager, &brancher, {}, k_no_cancel)).empty());
 }
 
-TEST_CASE("workspace errors: a brancher that cannot list its branches is reported by clean --orphans and doctor",
-          "[workspace][errors]") {
-  TempRepo repo;
-  FakeBrancher brancher;
-  auto manager = with_brancher(repo, brancher);
+TEST_CASE_METHOD(BranchedRepo,
+                 "workspace errors: a brancher that cannot list its branches is reported by clean --orphans and doctor",
+                 "[workspace][errors]") {
   brancher.branches["fanout_old_1234"] = "sqlite:///x";
   brancher.fail_list = "neon API error (HTTP 500 on GET /projects/p/branches): internal";
 
@@ -194,9 +181,8 @@ TEST_CASE("fanout exec: a failed workspace is refused, saying how to finish it",
   CHECK_FALSE(fs::exists(repo.root() / ".fanout/worktrees/7/ran"));
 }
 
-TEST_CASE("fanout exec: a command that cannot run exits 127 or 126, naming it", "[workspace][errors][cli]") {
-  TempRepo repo;
-  write_cli_config(repo);
+TEST_CASE_METHOD(CliRepo, "fanout exec: a command that cannot run exits 127 or 126, naming it",
+                 "[workspace][errors][cli]") {
   REQUIRE(fanout_cli(repo, "-q up 7").rc == 0);
   SECTION("not found") {
     const auto exec = fanout_cli(repo, "exec 7 -- no-such-command-xyz --flag");
@@ -211,9 +197,7 @@ TEST_CASE("fanout exec: a command that cannot run exits 127 or 126, naming it", 
   }
 }
 
-TEST_CASE("fanout clean: nothing to clean", "[workspace][errors][cli]") {
-  TempRepo repo;
-  write_cli_config(repo);
+TEST_CASE_METHOD(CliRepo, "fanout clean: nothing to clean", "[workspace][errors][cli]") {
   SECTION("--all with no workspaces") {
     const auto clean = fanout_cli(repo, "clean --all");
     CHECK(clean.rc == 0);

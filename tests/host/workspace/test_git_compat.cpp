@@ -10,20 +10,11 @@
 #include <catch2/catch.hpp>
 
 #include <functional>
-#include <random>
 
 using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// `n` pseudo-random bytes (NULs, CRs and LFs among them), the same for the same seed.
-std::string random_bytes(size_t n, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::string out(n, '\0');
-  for (auto& c : out) c = static_cast<char>(gen() & 0xff);
-  return out;
-}
 
 /// The first bytes of a PNG (with its CRLF and LF) and some random ones.
 std::string png(unsigned seed) { return std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + random_bytes(2000, seed); }

@@ -78,10 +78,8 @@ TEST_CASE("ownership: a .fanout/worktrees symlink the repo commits is never dele
   CHECK(read_file(home.base / "src" / "precious.txt") == "mine\n");
 }
 
-TEST_CASE("ownership: what up made, clean removes; a half-made worktree is redone", "[workspace][ownership]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo, "ownership: what up made, clean removes; a half-made worktree is redone",
+                 "[workspace][ownership]") {
   auto made = manager.up(issue("7", "Fix it"), cancel);
   REQUIRE(made.ok());
   const fs::path path = made->record.path;

@@ -4,12 +4,12 @@
 #include "host/workspace/private_files.hpp"
 #include "host/workspace/workspace_manager.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
+#include "tests/support/scoped_env.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
 
-#include <cstdlib>
 #include <fstream>
 
 using namespace fanout;
@@ -17,13 +17,6 @@ using namespace fanout::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// Sets an environment variable for the test's length.
-struct ScopedEnv {
-  std::string name;
-  ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) { ::setenv(name.c_str(), value.c_str(), 1); }
-  ~ScopedEnv() { ::unsetenv(name.c_str()); }
-};
 
 /// Sets the umask for the test's length.
 struct ScopedUmask {

@@ -74,10 +74,8 @@ TEST_CASE("workspace up: makes a worktree and branch that the git CLI sees, clea
   }
 }
 
-TEST_CASE("workspace up: keys that would share a branch name get distinct branches", "[workspace]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo, "workspace up: keys that would share a branch name get distinct branches",
+                 "[workspace]") {
   auto first = manager.up(issue("a", "b c"), cancel);
   auto second = manager.up(issue("a-b", "c"), cancel);
   REQUIRE(first.ok());
@@ -170,18 +168,6 @@ TEST_CASE("workspace up and clean: a key fanout cannot name things after fails, 
   CHECK(cleaned.failure().message == "issue key is empty");
 }
 
-namespace {
-/// Commits a new file `name` on the branch checked out at `path`; returns the commit.
-std::string commit_file(const fs::path& path, const std::string& name) {
-  const auto done = sh("echo " + name + " > " + name + " && git add " + name + " && git commit -q -m " + name +
-                           " && git rev-parse HEAD",
-                       path);
-  INFO(done.out);
-  REQUIRE(done.rc == 0);
-  return done.out;
-}
-} // namespace
-
 TEST_CASE("workspace up: without [workspace] base, branches from the repo's default branch", "[workspace]") {
   TempRepo repo;
   repo.git("checkout -q -b feature");
@@ -245,11 +231,9 @@ TEST_CASE("workspace up: without [workspace] base, branches from the repo's defa
   }
 }
 
-TEST_CASE("workspace up: an existing branch with no workspace is reused only when it is the issue's own",
-          "[workspace]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo,
+                 "workspace up: an existing branch with no workspace is reused only when it is the issue's own",
+                 "[workspace]") {
 
   SECTION("another issue's branch, kept by clean: the hashed name") {
     auto first = manager.up(issue("a", "b c"), cancel);

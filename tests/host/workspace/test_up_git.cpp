@@ -3,6 +3,7 @@
 #include "host/workspace/workspace_manager.hpp"
 #include "host/util/error.hpp"
 #include "tests/host/workspace/workspace_helpers.hpp"
+#include "tests/support/scoped_env.hpp"
 #include "tests/support/wait.hpp"
 
 #include <catch2/catch.hpp>
@@ -158,10 +159,7 @@ TEST_CASE("workspace up: a worktree git left half-made (killed mid-checkout) is 
   CHECK(sh("git status --porcelain", again->record.path).out == "");
 }
 
-TEST_CASE("workspace up: git's refusal is the error, with git's message", "[workspace][git]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
+TEST_CASE_METHOD(ManagedRepo, "workspace up: git's refusal is the error, with git's message", "[workspace][git]") {
   // A post-checkout hook that fails: git keeps the worktree and fails the add.
   repo.write(".git/hooks/post-checkout", "#!/bin/sh\necho 'hook says no' >&2\nexit 3\n");
   fs::permissions(repo.root() / ".git/hooks/post-checkout", fs::perms::owner_exec, fs::perm_options::add);
@@ -189,28 +187,19 @@ TEST_CASE("workspace up: the user's own checkout.workers is git's to read", "[wo
   CHECK(manager.up(issue("7"), cancel).ok());
 }
 
-TEST_CASE("workspace up and clean: GIT_DIR and GIT_INDEX_FILE of a hook that started fanout do not reach git",
-          "[workspace][git]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
-  struct Env { // set for the calls below only: the test's own git commands need the real ones
-    Env() {
-      ::setenv("GIT_DIR", "/nonexistent/.git", 1);
-      ::setenv("GIT_INDEX_FILE", "/nonexistent/index", 1);
-    }
-    ~Env() {
-      ::unsetenv("GIT_DIR");
-      ::unsetenv("GIT_INDEX_FILE");
-    }
-  };
-  std::optional<Env> env(std::in_place);
+TEST_CASE_METHOD(ManagedRepo,
+                 "workspace up and clean: GIT_DIR and GIT_INDEX_FILE of a hook that started fanout do not reach git",
+                 "[workspace][git]") {
+  // Set for the calls below only: the test's own git commands need the real ones.
+  std::optional<ScopedEnv> git_dir(std::in_place, "GIT_DIR", "/nonexistent/.git");
+  std::optional<ScopedEnv> git_index(std::in_place, "GIT_INDEX_FILE", "/nonexistent/index");
   auto ws = manager.up(issue("7"), cancel);
   INFO((ws.ok() ? "" : ws.failure().message));
   REQUIRE(ws.ok());
   std::ofstream(ws->record.path / "work.txt") << "the agent's\n";
   const auto kept = value_or_throw(manager.clean("7", {}, cancel));
-  env.reset();
+  git_index.reset();
+  git_dir.reset();
   CHECK(kept.kept == std::vector<std::string>{
                          "kept .fanout/worktrees/7: 1 uncommitted change, e.g. work.txt (use --force to delete)"});
   CHECK(sh("git status --porcelain", ws->record.path).out == "?? work.txt\n");
@@ -243,14 +232,10 @@ TEST_CASE("workspace up: one git worktree add per repository at a time; a cancel
   CHECK(sh("git status --porcelain", (*ws)->record.path).out == "");
 }
 
-TEST_CASE("workspace up: without git on PATH the workspace fails, saying so", "[workspace][git]") {
-  TempRepo repo;
-  WorkspaceManager manager(repo.settings(), nullptr, nullptr);
-  sdk::CancelToken cancel;
-  const std::string path = std::getenv("PATH");
-  ::setenv("PATH", (repo.root() / "no-such-dir").c_str(), 1); // only for this call: libgit2 needs no PATH
+TEST_CASE_METHOD(ManagedRepo, "workspace up: without git on PATH the workspace fails, saying so", "[workspace][git]") {
+  std::optional<ScopedEnv> no_git(std::in_place, "PATH", (repo.root() / "no-such-dir").string());
   auto ws = manager.up(issue("7"), cancel);
-  ::setenv("PATH", path.c_str(), 1);
+  no_git.reset(); // only for this call: libgit2 needs no PATH
   REQUIRE_FALSE(ws.ok());
   CHECK(ws.failure().message ==
         "issue \"7\": \"git worktree add\" could not start: executable \"git\" not found on PATH");

@@ -62,8 +62,6 @@ public:
   Fanout(const Fanout&) = delete;
   Fanout& operator=(const Fanout&) = delete;
 
-  pid_t pid() const { return m_pid; }
-
   /// Its exit status once it exits; -1 when it has not within `timeout` (or died of a signal).
   int wait(std::chrono::milliseconds timeout) {
     int status = 0;
@@ -72,15 +70,21 @@ public:
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
+  /// Ctrl-C once `ready` has content (REQUIREd within 60 s); its exit status as wait(60s).
+  int interrupt_when(const fs::path& ready) {
+    REQUIRE(test::wait_for_content(ready, 60s));
+    ::kill(m_pid, SIGINT);
+    return wait(60s);
+  }
+
 private:
   pid_t m_pid = 0;
 };
 
 } // namespace
 
-TEST_CASE("fanout up: an issue the tracker does not have fails alone, the others get workspaces", "[workspace][cli]") {
-  TempRepo repo;
-  write_cli_config(repo);
+TEST_CASE_METHOD(CliRepo, "fanout up: an issue the tracker does not have fails alone, the others get workspaces",
+                 "[workspace][cli]") {
   const auto up = fanout_cli(repo, "up 7 999 8");
   INFO(up.out);
   CHECK(up.rc == 1);
@@ -103,9 +107,7 @@ TEST_CASE("fanout up: Ctrl-C cancels the workspaces being made and exits 130, le
   const fs::path log = repo.root() / "up.log";
   Fanout up(repo, {"up", "7", "8"}, log);
   const fs::path started = repo.root() / ".fanout/worktrees/7/started";
-  REQUIRE(test::wait_for_content(started, 60s));
-  ::kill(up.pid(), SIGINT);
-  const int rc = up.wait(60s);
+  const int rc = up.interrupt_when(started);
   const std::string out = read_file(log);
   INFO(out);
   CHECK(rc == 130);
@@ -156,9 +158,7 @@ TEST_CASE("fanout up: Ctrl-C during git's checkout stops git and its filter, and
   repo.git("config filter.slow.smudge 'echo $$ > " + pid_file.string() + "; exec sleep 60'");
   const fs::path log = repo.root() / "up.log";
   Fanout up(repo, {"up", "7"}, log);
-  REQUIRE(test::wait_for_content(pid_file, 60s));
-  ::kill(up.pid(), SIGINT);
-  const int rc = up.wait(60s);
+  const int rc = up.interrupt_when(pid_file);
   const std::string out = read_file(log);
   INFO(out);
   CHECK(rc == 130);

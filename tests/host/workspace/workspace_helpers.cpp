@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 
 namespace fanout::test {
@@ -55,6 +56,24 @@ sdk::Result<std::vector<sdk::DatabaseBranch>> FakeBrancher::list(const sdk::Canc
   if (!fail_list.empty()) return sdk::fail(sdk::FailureKind::error, fail_list);
   std::vector<sdk::DatabaseBranch> out;
   for (const auto& [name, url] : branches) out.push_back({name, url});
+  return out;
+}
+
+workspace::WorkspaceManager with_brancher(workspace::Settings settings, FakeBrancher& brancher) {
+  settings.brancher = "fake";
+  return workspace::WorkspaceManager(std::move(settings), &brancher, nullptr);
+}
+
+void commit_file(const fs::path& path, const std::string& name) {
+  const auto done = sh("echo " + name + " > " + name + " && git add " + name + " && git commit -q -m " + name, path);
+  INFO(done.out);
+  REQUIRE(done.rc == 0);
+}
+
+std::string random_bytes(size_t size, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::string out(size, '\0');
+  for (auto& c : out) c = static_cast<char>(gen() & 0xff);
   return out;
 }
 

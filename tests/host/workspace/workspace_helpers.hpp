@@ -61,6 +61,33 @@ private:
   std::mutex m_mutex;
 };
 
+/// A manager with `settings` whose workspaces get database branches from `brancher` (the
+/// settings' brancher is set to "fake").
+workspace::WorkspaceManager with_brancher(workspace::Settings settings, FakeBrancher& brancher);
+
+/// For TEST_CASE_METHOD: a fresh TempRepo and a manager on its settings with no database
+/// brancher and no process runner; the test body sees `repo`, `manager` and `cancel`.
+struct ManagedRepo {
+  TempRepo repo;
+  workspace::WorkspaceManager manager{repo.settings(), nullptr, nullptr};
+  sdk::CancelToken cancel;
+};
+
+/// For TEST_CASE_METHOD: ManagedRepo whose workspaces get database branches from `brancher`.
+struct BranchedRepo {
+  TempRepo repo;
+  FakeBrancher brancher;
+  workspace::WorkspaceManager manager = with_brancher(repo.settings(), brancher);
+  sdk::CancelToken cancel;
+};
+
+/// Commits a new file `name` (its content is its name) on the branch checked out at `path`;
+/// REQUIREs success.
+void commit_file(const std::filesystem::path& path, const std::string& name);
+
+/// `size` pseudo-random bytes (NULs, CRs and LFs among them), the same for the same seed.
+std::string random_bytes(size_t size, unsigned seed);
+
 /// An issue with `key` and `title`.
 sdk::Issue issue(const std::string& key, const std::string& title = "Add a thing");
 
@@ -75,6 +102,13 @@ inline std::string read_file(const std::filesystem::path& path) { return read_te
 /// followed by `extra`, a user config (under `<repo>/.xdg`) that trusts the repo unless
 /// `trusted` is false, and local issues 7 ("Add the login page") and 8 ("Fix the logout").
 void write_cli_config(const TempRepo& repo, const std::string& extra = "", bool trusted = true);
+
+/// For TEST_CASE_METHOD: a fresh TempRepo with write_cli_config's files; the test body sees
+/// `repo`.
+struct CliRepo {
+  TempRepo repo;
+  CliRepo() { write_cli_config(repo); }
+};
 
 /// Runs the built fanout with `args` (shell words) in `repo`, with the user config of
 /// write_cli_config and fake `claude` and `codex` on PATH (so `doctor` finds its tools).

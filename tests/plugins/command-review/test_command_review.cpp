@@ -1,12 +1,9 @@
 #include "host/services/process_runner.hpp"
 #include "tests/support/brancher_harness.hpp"
+#include "tests/support/free_port.hpp"
 #include "tests/support/reviewer_harness.hpp"
 
 #include <catch2/catch.hpp>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <fstream>
 
@@ -15,19 +12,6 @@ using fanout::test::branchers::ScratchDir;
 using namespace fanout::test::reviewers;
 
 namespace {
-
-/// A port nobody listens on right now (bound to 0, then released).
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 /// A tiny app: answers /health with $STATUS (default 200), everything else 404.
 const char* k_app = R"(import http.server, os
@@ -99,7 +83,7 @@ TEST_CASE("command-review: a failing command is a finding with the output tail",
 
 TEST_CASE("command-review: starts the app on its port, probes it, runs commands against it", "[command-review]") {
   ScratchDir dir;
-  const int port = free_port();
+  const int port = test::free_loopback_port();
   auto reviewer = load_reviewer(
       "command-review",
       {{"start", "exec python3 app.py"},
@@ -116,7 +100,7 @@ TEST_CASE("command-review: starts the app on its port, probes it, runs commands 
 
 TEST_CASE("command-review: an app that never gets ready is a finding", "[command-review]") {
   ScratchDir dir;
-  const int port = free_port();
+  const int port = test::free_loopback_port();
   const std::string where = "GET /health on port " + std::to_string(port);
   SECTION("it exits") {
     auto reviewer = load_reviewer("command-review", {{"start", "echo boom; exit 2"}, {"probe", "/health"}}, dir.path());

@@ -6,35 +6,22 @@
 // arguments, and check the command line fanout gives it; the "absent" case runs with a PATH
 // that has no notify-send at all.
 #include "tests/support/notifier_harness.hpp"
+#include "tests/support/scoped_env.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 using namespace fanout;
 using namespace fanout::test::notifiers;
+using fanout::test::ScopedEnv;
 using fanout::test::TempDir;
 using nlohmann::json;
 
 namespace {
-
-/// Sets PATH for the test's lifetime (the process runner looks up notify-send on it).
-class ScopedPath {
-public:
-  explicit ScopedPath(const std::string& value) {
-    const char* old = std::getenv("PATH");
-    m_old = old ? old : "";
-    ::setenv("PATH", value.c_str(), 1);
-  }
-  ~ScopedPath() { ::setenv("PATH", m_old.c_str(), 1); }
-
-private:
-  std::string m_old;
-};
 
 /// A folder with a stand-in notify-send that appends its arguments, one per line, and a
 /// line "--" after each call, to calls.log beside it; exits with `exit_code`.
@@ -59,7 +46,7 @@ std::string calls(const std::filesystem::path& dir) {
 TEST_CASE("desktop: runs notify-send with the title and text", "[desktop]") {
   TempDir dir("desktop");
   stand_in(dir.path());
-  ScopedPath path(dir.path().string() + ":/usr/bin:/bin");
+  ScopedEnv path("PATH", dir.path().string() + ":/usr/bin:/bin");
   auto n = sample(sdk::NotifyEvent::plan_approval);
   SECTION("defaults: app name fanout, normal urgency") {
     auto desktop = load_notifier("desktop", json::object(), dir.path());
@@ -83,7 +70,7 @@ TEST_CASE("desktop: failures say why", "[desktop]") {
   TempDir dir("desktop");
   auto n = sample(sdk::NotifyEvent::failed);
   SECTION("notify-send is not installed: a message that says how to get it, not retried") {
-    ScopedPath path(dir.path().string()); // nothing in it
+    ScopedEnv path("PATH", dir.path().string()); // nothing in it
     auto desktop = load_notifier("desktop", json::object(), dir.path());
     auto sent = desktop->notify(n, sdk::CancelToken());
     REQUIRE_FALSE(sent.ok());
@@ -94,7 +81,7 @@ TEST_CASE("desktop: failures say why", "[desktop]") {
   }
   SECTION("notify-send fails (no session bus)") {
     stand_in(dir.path(), 1);
-    ScopedPath path(dir.path().string() + ":/usr/bin:/bin");
+    ScopedEnv path("PATH", dir.path().string() + ":/usr/bin:/bin");
     auto desktop = load_notifier("desktop", json::object(), dir.path());
     auto sent = desktop->notify(n, sdk::CancelToken());
     REQUIRE_FALSE(sent.ok());

@@ -12,7 +12,6 @@
 namespace fanout::test::real_cli {
 
 using nlohmann::json;
-using real_agents::shell_quote;
 
 std::map<std::string, std::string> Session::env(const std::string& provider, std::map<std::string, std::string> extra) {
   return provider == "codex" ? real_agents::codex_env(api, home.path(), std::move(extra))
