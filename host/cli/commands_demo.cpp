@@ -6,8 +6,10 @@
 
 #include "host/demo/agent_choice.hpp"
 #include "host/demo/sample_repo.hpp"
+#include "host/pipeline/run_store.hpp"
 #include "host/plugins/discovery.hpp"
 #include "host/services/process_runner.hpp"
+#include "host/state/state_db.hpp"
 #include "host/util/error.hpp"
 
 #include <fmt/format.h>
@@ -16,6 +18,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -72,6 +75,47 @@ fs::path make_demo_dir(const std::string& requested) {
   return pattern;
 }
 
+/// The pull request folder of `issue`'s run (the local code host's <prs_dir>/<id>).
+fs::path pr_folder(const fs::path& repo, const std::string& issue) {
+  pipeline::RunStore runs(state::StateDb::path_for(repo));
+  const auto run = runs.get(issue);
+  if (!run || run->pr_id.empty()) throw UserError(fmt::format("the demo's issue {} has no pull request", issue));
+  return repo / ".fanout" / "prs" / run->pr_id;
+}
+
+/// One person's review comment on issue 1's pull request, as a teammate would leave it.
+fs::path write_demo_comment(const fs::path& repo) {
+  const fs::path folder = pr_folder(repo, "1");
+  fs::create_directories(folder / "comments");
+  const fs::path file = folder / "comments" / "alice.md";
+  std::ofstream out(file, std::ios::binary);
+  out << "---\nauthor: alice\npath: app.py\nline: 43\n---\n"
+         "Does /health keep a database connection open between probes? Our load balancer probes every second.\n";
+  if (!out) throw UserError(fmt::format("cannot write \"{}\"", file.string()));
+  return file;
+}
+
+/// After the run: the sample's ci_command fails on issue 2's head (a line over 100
+/// characters) and alice comments on issue 1's pull request; `fanout watch --once` hands
+/// both to the builders, a second pass reads the check of the pushed head.
+void run_demo_watch(Context& context, const std::string& repo) {
+  const bool quiet = context.options.quiet;
+  const fs::path comment = write_demo_comment(repo);
+  if (!quiet)
+    std::cout << fmt::format("\nAfter the pull requests: the check \"ci\" (fanout.toml [codehost] ci_command) fails "
+                             "on issue 2's head,\nand a teammate commented on issue 1's pull request ({}).\n",
+                             comment.string());
+  std::vector<std::string> watch_args{"-C", repo};
+  if (context.options.verbose) watch_args.push_back("--verbose");
+  if (quiet) watch_args.push_back("--quiet");
+  watch_args.insert(watch_args.end(), {"watch", "--once"});
+  for (const char* pass : {"fix the failing check, answer the comment", "read the check of the pushed head"}) {
+    if (!quiet) std::cout << fmt::format("\n$ fanout -C {} watch --once   # {}\n", repo, pass);
+    std::cout.flush();
+    if (const int code = run_self(watch_args); code != 0) throw ExitRequest{static_cast<ExitCode>(code)};
+  }
+}
+
 void run_demo(Context& context, const DemoOptions& options) {
   const auto choice = demo::choose_agent(options.agent);
   services::LocalProcessRunner processes;
@@ -107,7 +151,13 @@ void run_demo(Context& context, const DemoOptions& options) {
   if (quiet) run_args.push_back("--quiet");
   run_args.insert(run_args.end(), {"run", "1", "2", "3"});
   const int code = run_self(run_args);
+  if (code == 0) run_demo_watch(context, repo);
   if (!quiet) {
+    const std::string watched =
+        code != 0 ? std::string()
+                  : fmt::format("  the CI fix and its green check:   fanout -C {} logs 2 --stage ci, {}/checks/\n"
+                                "  the reply to the comment:         {}/replies/\n",
+                                repo, pr_folder(repo, "2").string(), pr_folder(repo, "1").string());
     std::cout << fmt::format("\n$ fanout -C {} status\n", repo);
     std::cout.flush();
     run_self({"-C", repo, "status"});
@@ -117,10 +167,11 @@ void run_demo(Context& context, const DemoOptions& options) {
         "  plans and agent transcripts:      {0}/.fanout/runs/<issue>/\n"
         "  every run, its verdicts and cost: fanout -C {0} status\n"
         "  one run's log:                    fanout -C {0} logs 2\n"
+        "{1}"
         "  the workspaces (worktrees):       fanout -C {0} ls\n"
         "  agent rules from the findings:    fanout -C {0} heal\n"
         "  remove worktrees and databases:   fanout -C {0} clean --all\n",
-        repo);
+        repo, watched);
   }
   if (code != 0) throw ExitRequest{static_cast<ExitCode>(code)};
 }

@@ -72,7 +72,10 @@ std::string sample_config(AgentKind agent) {
   std::string text = "# fanout demo: three issues at once, each in its own worktree with its own port and\n"
                      "# database copy; plan, build, pull request, three reviewers, at most one fix round.\n\n"
                      "[tracker]\nkind = \"local\"   # issues are .fanout/issues/<key>.md\n\n"
-                     "[codehost]\nkind = \"local\"   # pull requests are records under .fanout/prs\n\n"
+                     "[codehost]\nkind = \"local\"   # pull requests are records under .fanout/prs\n"
+                     "# The pull requests' one check, \"ci\" (trusted-only): no line of app.py over 100 characters.\n"
+                     "ci_command = '''awk 'length > 100 { print FILENAME \":\" FNR \": longer than 100 characters\"; "
+                     "bad = 1 } END { exit bad }' app.py'''\n\n"
                      "[agent]\nprovider = \"" + provider + "\"\n";
   if (agent == AgentKind::replay)
     text += "\n# Plays back .fanout/recordings/<issue>/<stage> and applies their file changes.\n"

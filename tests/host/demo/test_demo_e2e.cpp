@@ -5,6 +5,7 @@
 #include "tests/support/paths.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 
@@ -66,6 +67,40 @@ TEST_CASE("demo: fanout demo runs three issues to reviewed pull requests offline
   }
   CHECK(store.reviews("1", 1).empty());
   CHECK(store.reviews("3", 1).empty());
+
+  // After the run, `fanout watch --once` fixed issue 2's failing check (a line of app.py over
+  // 100 characters) and answered alice's comment on issue 1's pull request.
+  CHECK(result->out.find("[2] ci: failing checks: ci (failure) (round 1 of 2)") != std::string::npos);
+  CHECK(result->out.find("[1] comments: nothing to push (0 commit(s)); replied to 1 comment(s)") != std::string::npos);
+  auto fixed = store.get("2");
+  REQUIRE(fixed);
+  CHECK(pipeline::to_string(fixed->state) == "done");
+  const fs::path checks = repo / ".fanout/prs" / fixed->pr_id / "checks";
+  auto conclusion_of = [&](const std::string& sha) {
+    std::ifstream in(checks / (sha + ".json"));
+    return in ? nlohmann::json::parse(in).value("conclusion", std::string()) : std::string("(no check)");
+  };
+  auto git_head = [&](const std::string& dir) {
+    sdk::ProcessSpec rev;
+    rev.argv = {"git", "-C", dir, "rev-parse", "HEAD"};
+    auto out = runner.run(rev, {}, {});
+    REQUIRE(out.ok());
+    return out->out.substr(0, out->out.find('\n'));
+  };
+  const std::string head = git_head(fixed->worktree);
+  CHECK(conclusion_of(head) == "success");
+  int failed = 0;
+  for (const auto& entry : fs::directory_iterator(checks))
+    if (entry.path().extension() == ".json" && conclusion_of(entry.path().stem().string()) == "failure") ++failed;
+  CHECK(failed == 1); // the head before the builder's CI fix
+  auto answered = store.get("1");
+  REQUIRE(answered);
+  std::ifstream reply(repo / ".fanout/prs" / answered->pr_id / "replies" / "1.md");
+  REQUIRE(reply);
+  const std::string reply_text{std::istreambuf_iterator<char>(reply), {}};
+  CHECK(reply_text.find("in_reply_to: comment-alice") != std::string::npos);
+  CHECK(reply_text.find("No change needed: `GET /health` opens one short-lived SQLite connection") !=
+        std::string::npos);
 
   // Then heal turns those findings into a proposed CLAUDE.md rule (the bundled "heal" recording).
   spec.argv = {test::fanout_executable().string(), "-C", repo.string(), "heal"};
