@@ -4,6 +4,7 @@
 
 #include "tests/support/e2e.hpp"
 #include "tests/support/fake_kubernetes_server.hpp"
+#include "tests/support/scoped_env.hpp"
 #include "tests/support/shell.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_certificates.hpp"
@@ -54,6 +55,11 @@ TEST_CASE("e2e: run 1 2 3 on the kubernetes runner: sessions are Jobs, commits c
   auto certs = make_test_certificates(cluster.path());
   FakeKubernetesServer kube(certs, image_for(e2e));
   use_cluster(e2e, kube, certs, cluster / "kubeconfig");
+  // The agents' API key reaches every session's pod by reference only.
+  const std::string api_key = "sk-ant-e2e-value-5c1e9b";
+  ScopedEnv key("ANTHROPIC_API_KEY", api_key);
+  kube.add_secret("default", "agent-keys", {{"anthropic", api_key}});
+  e2e.append_config("\n[runner.secrets]\nANTHROPIC_API_KEY = \"agent-keys/anthropic\"\n");
 
   auto ran = e2e.fanout({"run", "1", "2", "3"});
   INFO(ran.out << ran.err);
@@ -75,6 +81,12 @@ TEST_CASE("e2e: run 1 2 3 on the kubernetes runner: sessions are Jobs, commits c
   CHECK(stages.count("2 build"));
   CHECK(stages.count("3 build"));
   CHECK(kube.jobs_created() == static_cast<int>(bodies.size()));
+  const json key_ref = {{"name", "ANTHROPIC_API_KEY"},
+                        {"valueFrom", {{"secretKeyRef", {{"name", "agent-keys"}, {"key", "anthropic"}}}}}};
+  for (const auto& request : bodies) {
+    const auto env = json::parse(request.body)["spec"]["template"]["spec"]["containers"][0]["env"];
+    CHECK(std::count(env.begin(), env.end(), key_ref) == 1);
+  }
 
   // The commits the pods pushed are the pull requests' heads, reviewed and published.
   auto pulls = e2e.server.pulls();
@@ -89,8 +101,21 @@ TEST_CASE("e2e: run 1 2 3 on the kubernetes runner: sessions are Jobs, commits c
   auto calls = e2e.calls();
   CHECK(calls["FIX 2"] == 1);
 
-  // No secret value went to the cluster.
-  for (const auto& request : kube.requests()) CHECK(request.body.find(e2e.server.token()) == std::string::npos);
+  // No secret value went to the cluster, to fanout's output, or to anything it wrote.
+  for (const auto& request : kube.requests()) {
+    CHECK(request.body.find(e2e.server.token()) == std::string::npos);
+    CHECK(request.body.find(api_key) == std::string::npos);
+  }
+  CHECK(ran.out.find(api_key) == std::string::npos);
+  CHECK(ran.err.find(api_key) == std::string::npos);
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(e2e.repo / ".fanout")) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    INFO(entry.path());
+    CHECK(read_text(entry.path()).find(api_key) == std::string::npos);
+  }
+  CHECK(files > 0);
 }
 
 TEST_CASE("e2e: kill -9 during a build on the kubernetes runner, then resume follows the Job and starts no second one",
