@@ -1,6 +1,6 @@
 #include "host/notify/delivery_log.hpp"
 
-#include <chrono>
+#include "host/state/clock.hpp"
 
 FANOUT_STATE_MIGRATION(notifications_v1, "notifications", 1, R"sql(
 CREATE TABLE notifications (
@@ -18,20 +18,12 @@ CREATE TABLE notifications (
 )sql")
 
 namespace fanout::notify {
-namespace {
-
-std::int64_t now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-} // namespace
 
 DeliveryLog::DeliveryLog(const std::filesystem::path& db_path) : m_db(db_path) {}
 
 bool DeliveryLog::claim(const std::string& id, const std::string& notifier, const std::string& event,
                         const std::string& issue) {
-  const std::int64_t t = now();
+  const std::int64_t t = state::now_seconds();
   // One statement: two processes claiming the same row cannot both succeed.
   return m_db.execute("INSERT INTO notifications (id, notifier, event, issue, status, created_at, updated_at) "
                       "VALUES (?1, ?2, ?3, ?4, 'sending', ?5, ?5) ON CONFLICT(id, notifier) DO NOTHING",
@@ -42,7 +34,8 @@ void DeliveryLog::finish(const std::string& id, const std::string& notifier, boo
                          const std::string& error) {
   m_db.execute("UPDATE notifications SET status = ?3, attempts = ?4, error = ?5, updated_at = ?6 "
                "WHERE id = ?1 AND notifier = ?2",
-               {id, notifier, std::string(sent ? "sent" : "failed"), std::int64_t(attempts), error, now()});
+               {id, notifier, std::string(sent ? "sent" : "failed"), std::int64_t(attempts), error,
+                state::now_seconds()});
 }
 
 std::vector<Delivery> DeliveryLog::all() {

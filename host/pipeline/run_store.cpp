@@ -2,10 +2,9 @@
 
 #include "host/pipeline/codec.hpp"
 #include "host/services/secrets.hpp"
+#include "host/state/clock.hpp"
 
 #include <unistd.h>
-
-#include <chrono>
 
 FANOUT_STATE_MIGRATION(runs_v1, "runs", 1, R"sql(
 CREATE TABLE runs (
@@ -47,11 +46,6 @@ CREATE TABLE reviews (
 namespace fanout::pipeline {
 namespace {
 
-std::int64_t now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 constexpr const char* k_columns = "issue, state, stage, round, issue_json, branch, worktree, pr_id, pr_url, "
                                   "build_session, build_base, tokens, cost_usd, error, pid, updated_at, created_at";
 
@@ -89,7 +83,7 @@ std::string clean(std::string_view text) { return services::SecretRegistry::glob
 RunStore::RunStore(const std::filesystem::path& db_path) : m_db(db_path), m_state_dir(db_path.parent_path()) {}
 
 void RunStore::begin(const std::string& issue) {
-  const std::int64_t t = now();
+  const std::int64_t t = state::now_seconds();
   m_db.execute("INSERT INTO runs (issue, state, pid, created_at, updated_at) VALUES (?1, 'running', ?3, ?2, ?2) "
                "ON CONFLICT(issue) DO UPDATE SET state = 'running', error = '', pid = ?3, updated_at = ?2",
                {issue, t, std::int64_t(::getpid())});
@@ -109,7 +103,7 @@ std::vector<RunRecord> RunStore::all() {
 }
 
 void RunStore::enter_stage(const std::string& issue, std::string_view stage, int round) {
-  const std::int64_t t = now();
+  const std::int64_t t = state::now_seconds();
   m_db.execute("INSERT INTO stages (issue, stage, round, started_at) VALUES (?1, ?2, ?3, ?4) "
                "ON CONFLICT(issue, stage, round) DO UPDATE SET started_at = ?4",
                {issue, std::string(stage), std::int64_t(round), t});
@@ -118,7 +112,7 @@ void RunStore::enter_stage(const std::string& issue, std::string_view stage, int
 }
 
 void RunStore::complete_stage(const std::string& issue, std::string_view stage, int round) {
-  const std::int64_t t = now();
+  const std::int64_t t = state::now_seconds();
   m_db.execute("INSERT INTO stages (issue, stage, round, started_at, completed_at) VALUES (?1, ?2, ?3, ?4, ?4) "
                "ON CONFLICT(issue, stage, round) DO UPDATE SET completed_at = ?4",
                {issue, std::string(stage), std::int64_t(round), t});
@@ -160,12 +154,13 @@ std::vector<StageRecord> RunStore::stages(const std::string& issue) {
 }
 
 void RunStore::touch(const std::string& issue, const std::string& column, state::Value value) {
-  m_db.execute("UPDATE runs SET " + column + " = ?2, updated_at = ?3 WHERE issue = ?1", {issue, std::move(value), now()});
+  m_db.execute("UPDATE runs SET " + column + " = ?2, updated_at = ?3 WHERE issue = ?1",
+               {issue, std::move(value), state::now_seconds()});
 }
 
 void RunStore::set_state(const std::string& issue, RunState state, const std::string& error) {
   m_db.execute("UPDATE runs SET state = ?2, error = ?3, updated_at = ?4 WHERE issue = ?1",
-               {issue, std::string(to_string(state)), clean(error), now()});
+               {issue, std::string(to_string(state)), clean(error), state::now_seconds()});
 }
 
 void RunStore::set_issue(const std::string& issue, const sdk::Issue& fetched) {
@@ -189,8 +184,9 @@ void RunStore::set_build_session(const std::string& issue, const std::string& se
 void RunStore::set_build_base(const std::string& issue, const std::string& sha) { touch(issue, "build_base", sha); }
 
 void RunStore::add_usage(const std::string& issue, std::int64_t tokens, double cost_usd) {
-  m_db.execute("UPDATE runs SET tokens = tokens + ?2, cost_usd = cost_usd + ?3, updated_at = ?4 WHERE issue = ?1",
-               {issue, tokens, cost_usd, now()});
+  m_db.execute(
+      "UPDATE runs SET tokens = tokens + ?2, cost_usd = cost_usd + ?3, updated_at = ?4 WHERE issue = ?1",
+      {issue, tokens, cost_usd, state::now_seconds()});
 }
 
 void RunStore::save_reviews(const std::string& issue, int round, const std::vector<ReviewOutcome>& outcomes) {

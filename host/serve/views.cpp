@@ -1,17 +1,17 @@
 #include "host/serve/views.hpp"
 
 #include "host/agent/transcript.hpp"
-#include "host/pipeline/codec.hpp"
 #include "host/git/changes.hpp"
+#include "host/pipeline/codec.hpp"
 #include "host/pipeline/run_status.hpp"
 #include "host/services/process_runner.hpp"
 #include "host/services/secrets.hpp"
+#include "host/state/clock.hpp"
 #include "host/state/state_db.hpp"
 #include "host/workspace/port_leases.hpp"
 #include "host/workspace/store.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -22,18 +22,13 @@ using nlohmann::json;
 
 namespace {
 
-std::int64_t now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 /// Seconds from the first recorded stage start to now (running) or to the last update.
 std::int64_t elapsed(const pipeline::RunRecord& run, const std::vector<pipeline::StageRecord>& stages) {
   if (stages.empty()) return 0;
   std::int64_t first = stages.front().started_at;
   for (const auto& stage : stages) first = std::min(first, stage.started_at);
   const bool live = run.state == pipeline::RunState::running && !pipeline::stale(run);
-  return std::max<std::int64_t>(0, (live ? now() : run.updated_at) - first);
+  return std::max<std::int64_t>(0, (live ? state::now_seconds() : run.updated_at) - first);
 }
 
 std::string read_capped(const fs::path& file, size_t max_bytes) {

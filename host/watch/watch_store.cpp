@@ -1,6 +1,7 @@
 #include "host/watch/watch_store.hpp"
 
-#include <chrono>
+#include "host/state/clock.hpp"
+
 #include <sstream>
 
 FANOUT_STATE_MIGRATION(watch_v1, "watch", 1, R"sql(
@@ -31,11 +32,6 @@ namespace {
 
 constexpr const char* k_columns = "issue, ci_rounds, comment_rounds, update_rounds, ci_head, update_head, ci, "
                                   "unanswered, mergeable, gave_up, checked_at";
-
-std::int64_t now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 WatchRecord to_record(const state::Row& row) {
   WatchRecord record;
@@ -90,7 +86,7 @@ void WatchStore::put(const WatchRecord& record) {
                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                {record.issue, std::int64_t(record.ci_rounds), std::int64_t(record.comment_rounds),
                 std::int64_t(record.update_rounds), record.ci_head, record.update_head, record.ci,
-                std::int64_t(record.unanswered), record.mergeable, record.gave_up, now()});
+                std::int64_t(record.unanswered), record.mergeable, record.gave_up, state::now_seconds()});
 }
 
 std::set<std::string> WatchStore::answered(const std::string& issue) {
@@ -103,7 +99,7 @@ std::set<std::string> WatchStore::answered(const std::string& issue) {
 void WatchStore::answer(const std::string& issue, const std::string& comment_id, const std::string& reply_id) {
   m_db.execute("INSERT INTO watch_answers (issue, comment_id, reply_id, answered_at) VALUES (?1, ?2, ?3, ?4) "
                "ON CONFLICT(issue, comment_id) DO UPDATE SET reply_id = ?3",
-               {issue, comment_id, reply_id, now()});
+               {issue, comment_id, reply_id, state::now_seconds()});
 }
 
 std::array<std::string, 3> status_columns(const WatchRecord* record) {

@@ -1,6 +1,6 @@
 #include "host/writeback/status_store.hpp"
 
-#include <chrono>
+#include "host/state/clock.hpp"
 
 FANOUT_STATE_MIGRATION(write_back_v1, "write_back", 1, R"sql(
 CREATE TABLE write_back (
@@ -13,14 +13,6 @@ CREATE TABLE write_back (
 )sql")
 
 namespace fanout::writeback {
-namespace {
-
-std::int64_t now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-} // namespace
 
 StatusStore::StatusStore(const std::filesystem::path& db_path) : m_db(db_path) {}
 
@@ -33,7 +25,7 @@ IssueStatus StatusStore::get(const std::string& issue) {
 void StatusStore::set_phase(const std::string& issue, const std::string& phase) {
   m_db.execute("INSERT INTO write_back (issue, phase, updated_at) VALUES (?1, ?2, ?3) "
                "ON CONFLICT(issue) DO UPDATE SET phase = excluded.phase, updated_at = excluded.updated_at",
-               {issue, phase, now()});
+               {issue, phase, state::now_seconds()});
 }
 
 void StatusStore::set_comment(const std::string& issue, const std::string& comment_id,
@@ -41,7 +33,7 @@ void StatusStore::set_comment(const std::string& issue, const std::string& comme
   m_db.execute("INSERT INTO write_back (issue, comment_id, digest, updated_at) VALUES (?1, ?2, ?3, ?4) "
                "ON CONFLICT(issue) DO UPDATE SET comment_id = excluded.comment_id, digest = excluded.digest, "
                "updated_at = excluded.updated_at",
-               {issue, comment_id, digest, now()});
+               {issue, comment_id, digest, state::now_seconds()});
 }
 
 } // namespace fanout::writeback
